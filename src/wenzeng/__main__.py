@@ -1,0 +1,3 @@
+from wenzeng.cli import main
+
+main()

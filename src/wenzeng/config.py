@@ -1,0 +1,54 @@
+"""Settings: environment variables prefixed ``WENZENG_``, overridable by CLI options.
+
+Settings are built by :func:`load_settings` when an application or command
+starts, never at import time.  Every setting is listed in ``SETTINGS`` with
+its help text; ``docs/settings.md`` is checked against it by a test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WENZENG_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Folder for the embedded SQLite database and generated files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the store, e.g. sqlite:///var/wenzeng.db or "
+            "postgresql+psycopg://user@127.0.0.1:5432/wenzeng. Default: SQLite in data_dir."
+        ),
+    )
+    host: str = Field(default="127.0.0.1", description="Address `wenzeng serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `wenzeng serve` listens on.")
+    lang: str = Field(
+        default="zh", pattern="^(zh|en)$", description="Default language of pages: zh or en."
+    )
+    echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'wenzeng.db').as_posix()}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with explicit overrides (CLI options) on top."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)
+
+
+SETTINGS: list[tuple[str, str, str]] = [
+    (f"WENZENG_{name.upper()}", repr(field.default), field.description or "")
+    for name, field in Settings.model_fields.items()
+]

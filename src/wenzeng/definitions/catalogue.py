@@ -1,0 +1,161 @@
+"""The built-in catalogues (indicators, entities, sectors) and plans, read from data files."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wenzeng.definitions.yaml_doc import line_for, load_yaml, validate_document
+from wenzeng.domain.catalog import Entity, EntityKind, Indicator, Sector
+from wenzeng.domain.issues import Issue, IssueCode, Location
+from wenzeng.domain.plan import Plan
+from wenzeng.domain.units import UnitError, conversion_factor
+from wenzeng.errors import NotFound, ValidationFailed
+
+
+class _IndicatorsDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    schema_: Literal["wenzeng/indicators/v1"] = Field(alias="schema")
+    indicators: list[Indicator]
+
+
+class _EntitiesDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    schema_: Literal["wenzeng/entities/v1"] = Field(alias="schema")
+    entities: list[Entity]
+
+
+class _SectorsDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    schema_: Literal["wenzeng/sectors/v1"] = Field(alias="schema")
+    sectors: list[Sector]
+
+
+def catalog_dir() -> Path:
+    return Path(str(resources.files("wenzeng") / "catalog"))
+
+
+def builtin_plan_files() -> list[Path]:
+    return sorted((catalog_dir() / "plans").glob("*.yaml"))
+
+
+def _key(label: str) -> str:
+    return unicodedata.normalize("NFKC", label).strip().casefold()
+
+
+@dataclass
+class Catalogue:
+    indicators: dict[str, Indicator]
+    entities: dict[str, Entity]
+    sectors: dict[str, Sector]
+    _labels: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for e in self.entities.values():
+            for label in (e.code, e.name.zh, e.name.en, *e.aliases,
+                          *((e.short_name.zh, e.short_name.en) if e.short_name else ())):
+                self._labels.setdefault(_key(label), e.code)
+
+    def indicator(self, code: str) -> Indicator:
+        try:
+            return self.indicators[code]
+        except KeyError:
+            raise NotFound(f"未知指标 / unknown indicator: {code!r}") from None
+
+    def find_entity(self, label: str) -> Entity | None:
+        code = self._labels.get(_key(label))
+        return self.entities.get(code) if code else None
+
+    def entity(self, label: str) -> Entity:
+        found = self.find_entity(label)
+        if found is None:
+            raise NotFound(f"未知主体 / unknown entity: {label!r}")
+        return found
+
+    def entities_of(self, *kinds: EntityKind) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind in kinds]
+
+    def with_entities(self, extra: list[Entity]) -> Catalogue:
+        """A catalogue that also knows ``extra`` entities (enterprises from the store)."""
+        merged = dict(self.entities)
+        merged.update({e.code: e for e in extra})
+        return Catalogue(self.indicators, merged, self.sectors)
+
+    def check_plan(self, plan: Plan, file: str) -> list[Issue]:
+        """Problems in a plan's references to the catalogue."""
+        out = []
+        for i, t in enumerate(plan.targets):
+            where = Location(file=file, key=f"targets.{i}")
+            ind = self.indicators.get(t.indicator)
+            if ind is None:
+                out.append(Issue(where, IssueCode.REFERENCE,
+                                 f"目标 {t.code} 引用了未知指标 {t.indicator!r}",
+                                 f"target {t.code} names unknown indicator {t.indicator!r}"))
+                continue
+            if t.measure not in ind.measures:
+                out.append(Issue(where, IssueCode.REFERENCE,
+                                 f"指标 {t.indicator} 不以 {t.measure.value} 发布",
+                                 f"indicator {t.indicator} is not published as {t.measure.value}"))
+            if self.find_entity(t.entity) is None:
+                out.append(Issue(where, IssueCode.REFERENCE,
+                                 f"目标 {t.code} 引用了未知主体 {t.entity!r}",
+                                 f"target {t.code} names unknown entity {t.entity!r}"))
+            if t.measure.value == "level" and ind.unit:
+                try:
+                    conversion_factor(t.unit, ind.unit)
+                except UnitError as exc:
+                    out.append(Issue(where, IssueCode.UNIT_MISMATCH, str(exc), str(exc)))
+        for i, m in enumerate(plan.measures):
+            out.extend(
+                Issue(Location(file=file, key=f"measures.{i}.indicators"), IssueCode.REFERENCE,
+                      f"举措 {m.code} 引用了未知指标 {code!r}",
+                      f"measure {m.code} names unknown indicator {code!r}")
+                for code in m.indicators if code not in self.indicators
+            )
+        return out
+
+
+def _load_list(model: type[BaseModel], name: str) -> list[BaseModel]:
+    path = catalog_dir() / name
+    data, lines = load_yaml(path)
+    doc = validate_document(model, data, str(path), lines)
+    items: list[BaseModel] = getattr(doc, name.removesuffix(".yaml"))
+    codes = [getattr(i, "code") for i in items]  # noqa: B009
+    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    if dupes:
+        raise ValidationFailed(f"{path}: 代码重复 / duplicate codes: {', '.join(dupes)}")
+    return items
+
+
+@cache
+def builtin_catalogue() -> Catalogue:
+    indicators = [i for i in _load_list(_IndicatorsDoc, "indicators.yaml")]
+    entities = [e for e in _load_list(_EntitiesDoc, "entities.yaml")]
+    sectors = [s for s in _load_list(_SectorsDoc, "sectors.yaml")]
+    return Catalogue(
+        indicators={i.code: i for i in indicators},  # type: ignore[attr-defined]
+        entities={e.code: e for e in entities},  # type: ignore[attr-defined]
+        sectors={s.code: s for s in sectors},  # type: ignore[attr-defined]
+    )
+
+
+def read_plan(path: Path, text: str | None = None, catalogue: Catalogue | None = None) -> Plan:
+    """Validate a plan file: its schema, then its references to the catalogue."""
+    data, lines = load_yaml(path, text)
+    plan = validate_document(Plan, data, str(path), lines)
+    problems = [
+        replace(i, loc=replace(i.loc, line=line_for(tuple(i.loc.key.split(".")), lines)))
+        if i.loc.key else i
+        for i in (catalogue or builtin_catalogue()).check_plan(plan, str(path))
+    ]
+    if problems:
+        raise ValidationFailed(
+            f"计划文件引用有误 / plan file has bad references: {path}", issues=problems
+        )
+    return plan

@@ -1,0 +1,25 @@
+"""Bilingual text: Chinese first, English second."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class I18n(BaseModel):
+    """A text in Chinese (required) and English (required)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+def bilingual(zh: str, en: str) -> str:
+    """The one way messages for people are written: Chinese, then English."""
+    return f"{zh} / {en}"

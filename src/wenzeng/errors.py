@@ -1,0 +1,60 @@
+"""The errors WenZeng raises to its users.
+
+Each carries an HTTP status (used by the web layer) and an exit code (used
+by the CLI), and every message is written Chinese first, English second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from wenzeng.domain.issues import Issue
+
+
+class WenzengError(Exception):
+    status = 500
+    exit_code = 1
+    code = "error"
+
+    def __init__(self, message: str, *, issues: Sequence[Issue] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.issues = list(issues)
+
+    def body(self) -> dict[str, Any]:
+        """The one error body of WenZeng's API, uploads and forms."""
+        errors = [i.as_dict() for i in self.issues] or [
+            {"loc": [], "code": self.code, "msg": self.message}
+        ]
+        return {"ok": False, "status": self.status, "message": self.message, "errors": errors}
+
+
+class NotFound(WenzengError):
+    status = 404
+    exit_code = 4
+    code = "not_found"
+
+
+class Forbidden(WenzengError):
+    status = 403
+    exit_code = 5
+    code = "forbidden"
+
+
+class Conflict(WenzengError):
+    status = 409
+    exit_code = 6
+    code = "conflict"
+
+
+class ValidationFailed(WenzengError):
+    status = 422
+    exit_code = 3
+    code = "validation_failed"
+
+
+class ConfigurationError(WenzengError):
+    status = 500
+    exit_code = 2
+    code = "configuration"

@@ -1,0 +1,400 @@
+"""Turn a raw table into validated observation rows, collecting every problem.
+
+Work is done per distinct value wherever possible (a million rows carry a
+few hundred distinct periods, indicators and regions), and on whole
+columns otherwise, so the check stays fast on large files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from wenzeng.definitions.catalogue import Catalogue
+from wenzeng.domain.catalog import Measure
+from wenzeng.domain.issues import Issue, IssueCode, IssueCollector, Location, Severity
+from wenzeng.domain.periods import PeriodError, parse_period
+from wenzeng.domain.units import UnitError, conversion_factor, get_unit
+from wenzeng.ingest.readers import ROW, RawTable
+from wenzeng.ingest.values import ValueError_, parse_value
+
+FIELDS = (
+    "indicator", "entity", "period", "period_type", "measure", "value", "unit",
+    "vintage", "source_title", "source_url", "note", "qualifier",
+)
+REQUIRED = ("indicator", "entity", "period", "value")
+
+# Header names recognised without an explicit mapping (compared case-insensitively).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "indicator": ("indicator", "indicator_code", "指标", "指标代码", "指标编码"),
+    "entity": ("entity", "region", "entity_code", "地区", "地区代码", "主体", "主体代码", "省份"),
+    "period": ("period", "期间", "时期", "报告期", "时间", "统计期"),
+    "period_type": ("period_type", "期间类型"),
+    "measure": ("measure", "口径", "度量", "数据类型"),
+    "value": ("value", "数值", "值", "数据", "本期数"),
+    "unit": ("unit", "计量单位", "单位"),
+    "vintage": ("vintage", "发布日期", "数据日期"),
+    "source_title": ("source_title", "source", "来源", "数据来源"),
+    "source_url": ("source_url", "url", "链接", "来源链接"),
+    "note": ("note", "备注", "说明"),
+    "qualifier": ("qualifier", "限定"),
+}
+
+OUTPUT_SCHEMA = {
+    "indicator": pl.Utf8, "entity": pl.Utf8, "measure": pl.Utf8, "period_type": pl.Utf8,
+    "period": pl.Utf8, "vintage": pl.Date, "value": pl.Float64, "qualifier": pl.Utf8,
+    "published_value": pl.Utf8, "published_unit": pl.Utf8, "source_title": pl.Utf8,
+    "source_url": pl.Utf8, "note": pl.Utf8, ROW: pl.Int64,
+}
+
+
+@dataclass
+class ColumnMapping:
+    """Which column of the file holds which field, and constant values for fields it lacks."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, maps: list[str], sets: list[str]) -> ColumnMapping:
+        """From CLI options: ``--map value=数值`` and ``--set source_title=…``."""
+        def pairs(items: list[str], what: str) -> dict[str, str]:
+            out = {}
+            for item in items:
+                name, sep, val = item.partition("=")
+                if not sep or name.strip() not in FIELDS:
+                    raise ValueError(
+                        f"无效的{what} {item!r}，应为 字段=值，字段为 {', '.join(FIELDS)} / "
+                        f"invalid {what} {item!r}: expected FIELD=VALUE with FIELD one of "
+                        f"{', '.join(FIELDS)}"
+                    )
+                out[name.strip()] = val.strip()
+            return out
+
+        return cls(pairs(maps, "--map"), pairs(sets, "--set"))
+
+    def resolve(self, table: RawTable) -> tuple[dict[str, str], list[Issue]]:
+        """The column for each field, after recognising common header names."""
+        issues = []
+        by_key = {c.strip().casefold(): c for c in table.columns}
+        found: dict[str, str] = {}
+        for f, col in self.columns.items():
+            if col in table.columns:
+                found[f] = col
+            else:
+                issues.append(Issue(
+                    Location(file=table.file, sheet=table.sheet, column=col),
+                    IssueCode.MISSING_COLUMN,
+                    f"映射的列 {col!r}（字段 {f}）不存在；文件的列为：{', '.join(table.columns)}",
+                    f"mapped column {col!r} (field {f}) is not in the file; its columns are: "
+                    f"{', '.join(table.columns)}",
+                ))
+        for f in FIELDS:
+            if f in found or f in self.constants or f in self.columns:
+                continue
+            for name in SYNONYMS[f]:
+                if name.casefold() in by_key:
+                    found[f] = by_key[name.casefold()]
+                    break
+        for f in REQUIRED:
+            if f not in found and f not in self.constants and f not in self.columns:
+                issues.append(Issue(
+                    Location(file=table.file, sheet=table.sheet), IssueCode.MISSING_COLUMN,
+                    f"缺少必填字段 {f}（可用 --map {f}=列名 或 --set {f}=值 指定）；"
+                    f"文件的列为：{', '.join(table.columns)}",
+                    f"required field {f} is missing (use --map {f}=COLUMN or --set {f}=VALUE); "
+                    f"the file's columns are: {', '.join(table.columns)}",
+                ))
+        return found, issues
+
+
+@dataclass
+class Validated:
+    frame: pl.DataFrame  # OUTPUT_SCHEMA
+    issues: IssueCollector
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues.has_errors
+
+
+class _Checker:
+    def __init__(self, table: RawTable, columns: Mapping[str, str], constants: Mapping[str, str],
+                 catalogue: Catalogue, issues: IssueCollector) -> None:
+        self.table, self.columns, self.constants = table, columns, constants
+        self.catalogue, self.issues = catalogue, issues
+
+    def column_of(self, f: str) -> str:
+        return self.columns.get(f, f)
+
+    def expr(self, f: str) -> pl.Expr:
+        if f in self.columns:
+            return pl.col(self.columns[f]).str.strip_chars()
+        if f in self.constants:
+            return pl.lit(self.constants[f], dtype=pl.Utf8)
+        return pl.lit(None, dtype=pl.Utf8)
+
+    def report(self, frame: pl.DataFrame, mask: pl.Expr, f: str, code: IssueCode,
+               zh: Any, en: Any, severity: Severity = Severity.ERROR) -> None:
+        """One issue per offending row; ``zh``/``en`` are callables of the cell value."""
+        bad = frame.filter(mask).select(ROW, pl.col(f"_{f}"))
+        for row, value in bad.iter_rows():
+            if len(self.issues.issues) >= self.issues.limit:
+                self.issues.dropped += bad.height
+                return
+            self.issues.add(Issue(
+                Location(file=self.table.file, sheet=self.table.sheet, row=row,
+                         column=self.column_of(f)),
+                code, zh(value), en(value), severity, value,
+            ))
+
+
+def _lookup(values: pl.Series, fn: Any) -> dict[str, Any]:
+    out = {}
+    for v in values.drop_nulls().unique().to_list():
+        try:
+            out[v] = fn(v)
+        except (ValueError, KeyError):
+            out[v] = None
+    return out
+
+
+def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue, *,
+                   default_vintage: date, limit: int = 1000) -> Validated:
+    issues = IssueCollector(limit=limit)
+    columns, problems = mapping.resolve(table)
+    issues.extend(problems)
+    if problems:
+        return Validated(pl.DataFrame(schema=OUTPUT_SCHEMA), issues)
+    c = _Checker(table, columns, mapping.constants, catalogue, issues)
+    f = table.frame.select(
+        pl.col(ROW), *[c.expr(name).alias(f"_{name}") for name in FIELDS]
+    ).with_columns(
+        # blank cells are missing cells
+        *[pl.when(pl.col(f"_{n}") == "").then(None).otherwise(pl.col(f"_{n}")).alias(f"_{n}")
+          for n in FIELDS]
+    )
+
+    for name in ("indicator", "entity", "period"):
+        c.report(f, pl.col(f"_{name}").is_null(), name, IssueCode.REQUIRED,
+                 lambda v, n=name: f"{n} 为必填项", lambda v, n=name: f"{n} is required")
+
+    # indicators
+    known = catalogue.indicators
+    c.report(f, pl.col("_indicator").is_not_null() & ~pl.col("_indicator").is_in(list(known)),
+             "indicator", IssueCode.UNKNOWN_INDICATOR,
+             lambda v: f"未知指标 {v!r}", lambda v: f"unknown indicator {v!r}")
+
+    # entities: codes, names or aliases
+    ent = _lookup(f["_entity"], lambda v: catalogue.entity(v).code)
+    f = f.with_columns(pl.col("_entity").replace_strict(ent, default=None).alias("entity"))
+    c.report(f, pl.col("_entity").is_not_null() & pl.col("entity").is_null(), "entity",
+             IssueCode.UNKNOWN_ENTITY, lambda v: f"未知地区或主体 {v!r}",
+             lambda v: f"unknown region or entity {v!r}")
+
+    # measure: given, or the indicator's only one
+    meas = _lookup(f["_measure"], lambda v: Measure(v.strip().lower()).value)
+    single = {k: i.measures[0].value for k, i in known.items() if len(i.measures) == 1}
+    f = f.with_columns(
+        pl.when(pl.col("_measure").is_not_null())
+        .then(pl.col("_measure").replace_strict(meas, default=None))
+        .otherwise(pl.col("_indicator").replace_strict(single, default=None))
+        .alias("measure")
+    )
+    c.report(f, pl.col("_measure").is_not_null() & pl.col("measure").is_null(), "measure",
+             IssueCode.UNKNOWN_MEASURE,
+             lambda v: f"未知口径 {v!r}（应为 level、yoy_pct 或 share_pct）",
+             lambda v: f"unknown measure {v!r} (expected level, yoy_pct or share_pct)")
+    c.report(f, pl.col("_measure").is_null() & pl.col("measure").is_null()
+             & pl.col("_indicator").is_in(list(known)), "measure", IssueCode.REQUIRED,
+             lambda v: "该指标有多种口径，须填写 measure（level、yoy_pct 或 share_pct）",
+             lambda v: "this indicator has several measures: measure is required "
+                       "(level, yoy_pct or share_pct)")
+    allowed = pl.DataFrame(
+        [(k, m.value) for k, i in known.items() for m in i.measures],
+        schema=[("_indicator", pl.Utf8), ("measure", pl.Utf8)], orient="row",
+    ).with_columns(pl.lit(True).alias("_measure_ok"))
+    f = f.join(allowed, on=["_indicator", "measure"], how="left")
+    c.report(f, pl.col("measure").is_not_null() & pl.col("_indicator").is_in(list(known))
+             & pl.col("_measure_ok").is_null(), "measure", IssueCode.MEASURE_NOT_PUBLISHED,
+             lambda v: f"该指标没有口径 {v!r}", lambda v: f"the indicator has no measure {v!r}")
+
+    # periods
+    pairs = f.select("_period", "_period_type").unique().drop_nulls("_period")
+    per: dict[tuple[str, str | None], tuple[str, str] | None] = {}
+    per_error: dict[tuple[str, str | None], str] = {}
+    for text, ptype in pairs.iter_rows():
+        try:
+            p = parse_period(text, ptype)
+            per[(text, ptype)] = (p.code, p.type.value)
+        except PeriodError as exc:
+            per[(text, ptype)] = None
+            per_error[(text, ptype)] = str(exc)
+    parsed = pl.DataFrame(
+        [(t, pt, v[0] if v else None, v[1] if v else None, per_error.get((t, pt)))
+         for (t, pt), v in per.items()],
+        schema=[("_period", pl.Utf8), ("_period_type", pl.Utf8), ("period", pl.Utf8),
+                ("period_type", pl.Utf8), ("_period_error", pl.Utf8)],
+        orient="row",
+    )
+    f = f.join(parsed, on=["_period", "_period_type"], how="left", nulls_equal=True)
+    bad_periods = f.filter(pl.col("_period").is_not_null() & pl.col("period").is_null())
+    for row, value, err in bad_periods.select(ROW, "_period", "_period_error").iter_rows():
+        issues.add(Issue(
+            Location(file=table.file, sheet=table.sheet, row=row, column=c.column_of("period")),
+            IssueCode.BAD_PERIOD, err or "期间无法识别", err or "unreadable period",
+            value=value,
+        ))
+
+    f = _check_values(f, c)
+    f = _check_units(f, c)
+    f = _check_vintage(f, c, default_vintage)
+
+    f = f.with_columns(
+        pl.col("_indicator").alias("indicator"),
+        pl.col("_source_title").alias("source_title"),
+        pl.col("_source_url").alias("source_url"),
+        pl.col("_note").alias("note"),
+        pl.col("_value").alias("published_value"),
+        pl.col("_unit").alias("published_unit"),
+    )
+    out = f.select(list(OUTPUT_SCHEMA)).cast(OUTPUT_SCHEMA)  # type: ignore[arg-type]
+    _check_duplicates(out, c)
+    if issues.has_errors:
+        return Validated(pl.DataFrame(schema=OUTPUT_SCHEMA), issues)
+    key = ["indicator", "entity", "measure", "period_type", "period", "vintage", "value",
+           "source_title", "source_url"]
+    kept = out.filter(pl.col("value").is_not_null()).unique(subset=key, keep="first",
+                                                             maintain_order=True)
+    return Validated(kept, issues)
+
+
+def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
+    fast = pl.col("_value").str.replace_all(",", "").cast(pl.Float64, strict=False)
+    f = f.with_columns(fast.alias("value"), pl.lit("").alias("qualifier"),
+                       pl.lit(False).alias("_percent"))
+    slow = f.filter(pl.col("value").is_null() & pl.col("_value").is_not_null())
+    if slow.height:
+        fixes, bad = [], []
+        for row, cell in slow.select(ROW, "_value").iter_rows():
+            try:
+                p = parse_value(cell)
+                fixes.append((row, p.value, p.qualifier, p.percent))
+            except ValueError_:
+                bad.append(row)
+        if fixes:
+            fx = pl.DataFrame(fixes, schema=[(ROW, pl.Int64), ("_v", pl.Float64), ("_q", pl.Utf8),
+                                             ("_p", pl.Boolean)], orient="row")
+            f = f.join(fx, on=ROW, how="left").with_columns(
+                pl.coalesce("value", "_v").alias("value"),
+                pl.coalesce("_q", "qualifier").alias("qualifier"),
+                pl.coalesce("_p", "_percent").alias("_percent"),
+            ).drop("_v", "_q", "_p")
+        c.report(f, pl.col(ROW).is_in(bad), "value", IssueCode.NOT_A_NUMBER,
+                 lambda v: f"不是数字：{v!r}", lambda v: f"not a number: {v!r}")
+    if "qualifier" in c.columns:
+        f = f.with_columns(pl.coalesce(pl.col("_qualifier"), pl.col("qualifier")).alias("qualifier"))
+        c.report(f, pl.col("_qualifier").is_not_null() & ~pl.col("_qualifier").is_in(
+            ["", ">", "<", "~"]), "qualifier", IssueCode.OUT_OF_RANGE,
+            lambda v: f"限定符应为 >、< 或 ~：{v!r}", lambda v: f"qualifier must be >, < or ~: {v!r}")
+    c.report(f, pl.col("_value").is_null() & pl.col("_indicator").is_not_null(), "value",
+             IssueCode.REQUIRED, lambda v: "数值为空（缺失值请整行删除）",
+             lambda v: "the value is empty (leave out rows without a value)",
+             severity=Severity.WARNING)
+    c.report(f, (pl.col("measure") == "share_pct") & ((pl.col("value") < 0) | (pl.col("value") > 100)),
+             "value", IssueCode.OUT_OF_RANGE, lambda v: f"占比应在 0–100 之间：{v}",
+             lambda v: f"a share must lie between 0 and 100: {v}")
+    c.report(f, (pl.col("measure") == "yoy_pct") & (pl.col("value") <= -100), "value",
+             IssueCode.OUT_OF_RANGE, lambda v: f"同比降幅不可能达到或超过100%：{v}",
+             lambda v: f"a year-on-year fall cannot reach 100%: {v}")
+    return f
+
+
+def _check_units(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
+    canon = {k: i.unit for k, i in c.catalogue.indicators.items()}
+    combos = f.select("_indicator", "measure", "_unit").unique()
+    factors: dict[tuple[Any, Any, Any], float | None] = {}
+    reasons: dict[tuple[Any, Any, Any], tuple[str, str]] = {}
+    for ind, measure, unit in combos.iter_rows():
+        key = (ind, measure, unit)
+        if ind not in canon or measure is None:
+            factors[key] = 1.0
+            continue
+        if measure != Measure.LEVEL.value:
+            ok = unit is None or get_unit_safe(unit) == "%"
+            factors[key] = 1.0 if ok else None
+            if not ok:
+                reasons[key] = (f"{measure} 的单位应为 %，而不是 {unit!r}",
+                                f"the unit of {measure} must be %, not {unit!r}")
+            continue
+        target = canon[ind]
+        if unit is None or target is None:
+            factors[key] = 1.0
+            continue
+        try:
+            factors[key] = conversion_factor(unit, target)
+        except UnitError:
+            factors[key] = None
+            reasons[key] = (f"单位 {unit!r} 无法换算为指标 {ind} 的单位 {target}",
+                            f"unit {unit!r} cannot be converted to {ind}'s unit {target}")
+    table = pl.DataFrame(
+        [(*k, v) for k, v in factors.items()],
+        schema=[("_indicator", pl.Utf8), ("measure", pl.Utf8), ("_unit", pl.Utf8),
+                ("_factor", pl.Float64)], orient="row",
+    )
+    f = f.join(table, on=["_indicator", "measure", "_unit"], how="left", nulls_equal=True)
+    for key, (zh, en) in reasons.items():
+        ind, measure, unit = key
+        mask = ((pl.col("_indicator") == ind) & (pl.col("measure") == measure)
+                & (pl.col("_unit").is_null() if unit is None else pl.col("_unit") == unit))
+        c.report(f, mask, "unit", IssueCode.UNIT_MISMATCH, lambda v, z=zh: z, lambda v, e=en: e)
+    c.report(f, pl.col("_percent") & (pl.col("measure") == "level")
+             & (pl.col("_unit").is_null() | (pl.col("_unit") != "%")), "value",
+             IssueCode.UNIT_MISMATCH, lambda v: f"水平值带有 % 号：{v!r}",
+             lambda v: f"a level written with a % sign: {v!r}")
+    return f.with_columns((pl.col("value") * pl.col("_factor")).alias("value"))
+
+
+def get_unit_safe(unit: str) -> str | None:
+    try:
+        return get_unit(unit).code
+    except UnitError:
+        return None
+
+
+def _check_vintage(f: pl.DataFrame, c: _Checker, default: date) -> pl.DataFrame:
+    dates = _lookup(f["_vintage"], lambda v: date.fromisoformat(v[:10].replace("/", "-")))
+    f = f.with_columns(
+        pl.col("_vintage").replace_strict(dates, default=None, return_dtype=pl.Date)
+        .fill_null(pl.when(pl.col("_vintage").is_null()).then(pl.lit(default)))
+        .alias("vintage")
+    )
+    c.report(f, pl.col("_vintage").is_not_null() & pl.col("vintage").is_null(), "vintage",
+             IssueCode.BAD_DATE, lambda v: f"日期无法识别（应为 YYYY-MM-DD）：{v!r}",
+             lambda v: f"unreadable date (expected YYYY-MM-DD): {v!r}")
+    return f
+
+
+def _check_duplicates(out: pl.DataFrame, c: _Checker) -> None:
+    key = ["indicator", "entity", "measure", "period_type", "period", "vintage",
+           "source_title", "source_url"]
+    dup = (
+        out.filter(pl.col("value").is_not_null())
+        .group_by(key, maintain_order=True)
+        .agg(pl.col(ROW), pl.col("value").n_unique().alias("n"))
+        .filter(pl.col(ROW).list.len() > 1)
+    )
+    for rows, n, ind, period in dup.select(ROW, "n", "indicator", "period").iter_rows():
+        first = rows[0]
+        for row in rows[1:]:
+            c.issues.add(Issue(
+                Location(file=c.table.file, sheet=c.table.sheet, row=row),
+                IssueCode.DUPLICATE,
+                f"与第{first}行重复（{ind} {period}）" + ("，且数值不同" if n > 1 else ""),
+                f"duplicates row {first} ({ind} {period})" + (" with a different value" if n > 1 else ""),
+                Severity.ERROR if n > 1 else Severity.WARNING,
+            ))

@@ -1,0 +1,136 @@
+"""Readers turn a file's bytes into a table of text cells; they know formats, not rules.
+
+Each reader says whether it ``handles`` a file and ``read``s it into a
+:class:`RawTable`: a Polars frame whose columns are all text, plus the
+spreadsheet row number of every row (the header is row 1).  When no reader
+fits, the error names every reader tried.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import polars as pl
+
+from wenzeng.domain.issues import Issue, IssueCode, Location
+from wenzeng.errors import ValidationFailed
+
+ROW = "__row"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    file: str
+    frame: pl.DataFrame  # text columns + ROW
+    encoding: str | None = None
+    sheet: str | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c != ROW]
+
+
+class Reader(Protocol):
+    name: str
+
+    def handles(self, path: Path, head: bytes) -> bool: ...
+
+    def read(self, path: Path, data: bytes) -> RawTable: ...
+
+
+def _fail(file: str, code: IssueCode, zh: str, en: str) -> ValidationFailed:
+    return ValidationFailed(f"{zh} / {en}: {file}", issues=[Issue(Location(file=file), code, zh, en)])
+
+
+ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
+
+
+def decode_text(data: bytes, file: str) -> tuple[str, str]:
+    """Decode a text file written as UTF-8 (with or without BOM) or GBK/GB18030."""
+    for enc in ENCODINGS:
+        try:
+            return data.decode(enc), ("gbk/gb18030" if enc == "gb18030" else "utf-8")
+        except UnicodeDecodeError:
+            continue
+    raise _fail(
+        file, IssueCode.ENCODING,
+        "文件编码无法识别（应为 UTF-8 或 GBK/GB18030）",
+        "unknown text encoding (expected UTF-8 or GBK/GB18030)",
+    )
+
+
+def _number_rows(frame: pl.DataFrame, first: int = 2) -> pl.DataFrame:
+    return frame.with_row_index(ROW, offset=first).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+class CsvReader:
+    name = "CSV (UTF-8, GBK/GB18030)"
+
+    def handles(self, path: Path, head: bytes) -> bool:
+        return path.suffix.lower() in (".csv", ".txt", ".tsv")
+
+    def read(self, path: Path, data: bytes) -> RawTable:
+        file = str(path)
+        text, encoding = decode_text(data, file)
+        if not text.strip():
+            raise _fail(file, IssueCode.EMPTY_FILE, "文件为空", "the file is empty")
+        first_line = text.split("\n", 1)[0]
+        sep = "\t" if path.suffix.lower() == ".tsv" or first_line.count("\t") > first_line.count(",") else ","
+        try:
+            frame = pl.read_csv(
+                io.BytesIO(text.encode("utf-8")), separator=sep, infer_schema=False,
+                truncate_ragged_lines=False,
+            )
+        except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+            raise _fail(file, IssueCode.UNREADABLE_FILE, f"CSV 无法解析：{exc}",
+                        f"the CSV cannot be parsed: {exc}") from exc
+        frame = frame.rename({c: c.strip() for c in frame.columns})
+        return RawTable(file, _number_rows(frame), encoding=encoding)
+
+
+class ExcelReader:
+    name = "Excel (.xlsx)"
+
+    def handles(self, path: Path, head: bytes) -> bool:
+        return path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04")
+
+    def read(self, path: Path, data: bytes) -> RawTable:
+        from wenzeng.ingest.excel import read_sheet
+
+        file = str(path)
+        try:
+            sheet, header, rows, numbers = read_sheet(data)
+        except Exception as exc:  # openpyxl raises many kinds for broken files
+            raise _fail(file, IssueCode.UNREADABLE_FILE, f"Excel 文件无法读取：{exc}",
+                        f"the Excel file cannot be read: {exc}") from exc
+        if not header:
+            raise _fail(file, IssueCode.EMPTY_FILE, "工作表为空", "the sheet is empty")
+        frame = pl.DataFrame(rows, schema=[(h, pl.Utf8) for h in header], orient="row")
+        frame = frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
+        return RawTable(file, frame, sheet=sheet)
+
+
+READERS: list[Reader] = [ExcelReader(), CsvReader()]
+
+
+def read_table(path: Path, data: bytes | None = None) -> RawTable:
+    file = str(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise _fail(file, IssueCode.UNREADABLE_FILE, f"无法读取文件：{exc.strerror}",
+                        f"cannot read the file: {exc.strerror}") from exc
+    if path.suffix.lower() == ".xls":
+        raise _fail(file, IssueCode.UNKNOWN_FORMAT,
+                    "不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV",
+                    "the old .xls format is not supported; save as .xlsx or CSV")
+    for reader in READERS:
+        if reader.handles(path, data[:8]):
+            return reader.read(path, data)
+    tried = "; ".join(r.name for r in READERS)
+    raise _fail(file, IssueCode.UNKNOWN_FORMAT, f"无法识别的文件格式（已尝试：{tried}）",
+                f"unknown file format (tried: {tried})")

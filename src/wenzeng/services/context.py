@@ -1,0 +1,78 @@
+"""The running context of WenZeng: settings, the store's engine and the catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine
+
+from wenzeng.config import Settings
+from wenzeng.definitions.catalogue import Catalogue, builtin_catalogue
+from wenzeng.domain.catalog import Entity, EntityKind
+from wenzeng.domain.text import I18n
+from wenzeng.errors import ConfigurationError
+from wenzeng.store import repo
+from wenzeng.store.db import make_engine, schema_status
+
+
+@dataclass
+class Context:
+    settings: Settings
+    engine: Engine
+    base_catalogue: Catalogue = field(default_factory=builtin_catalogue)
+    _catalogue: Catalogue | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Context:
+        return cls(settings, make_engine(settings.effective_database_url, echo=settings.echo_sql))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One unit of work: committed when the block ends, rolled back on any error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def require_schema(self) -> None:
+        current, head = schema_status(self.engine)
+        if current is None:
+            raise ConfigurationError(
+                "数据库尚未初始化，请先运行 `wenzeng init` / the database is not initialised: "
+                "run `wenzeng init` first"
+            )
+        if current != head:
+            raise ConfigurationError(
+                f"数据库结构版本 {current} 落后于 {head}，请运行 `wenzeng init` 升级 / "
+                f"the database schema {current} is behind {head}: run `wenzeng init` to upgrade"
+            )
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The built-in catalogue plus the enterprises kept in the store."""
+        if self._catalogue is None:
+            with self.reading() as conn:
+                rows = repo.stored_entities(conn)
+            extra = [
+                Entity(code=r["code"], kind=EntityKind(r["kind"]),
+                       name=I18n(zh=r["name_zh"], en=r["name_en"]), parent=r["region"],
+                       simulated=r["simulated"])
+                for r in rows
+            ]
+            self._catalogue = self.base_catalogue.with_entities(extra)
+        return self._catalogue
+
+    def invalidate(self) -> None:
+        self._catalogue = None
+
+    @property
+    def units(self) -> dict[str, str | None]:
+        return {k: i.unit for k, i in self.base_catalogue.indicators.items()}
+
+    def close(self) -> None:
+        self.engine.dispose()

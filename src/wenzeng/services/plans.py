@@ -1,0 +1,125 @@
+"""Plans in the store, and the latest published figure behind each headline target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wenzeng.definitions.catalogue import read_plan
+from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.plan import Plan, Target
+from wenzeng.errors import NotFound
+from wenzeng.services.context import Context
+from wenzeng.store import repo
+
+
+def stored_plans(ctx: Context) -> list[Plan]:
+    with ctx.reading() as conn:
+        docs = repo.plan_documents(conn)
+    return [read_plan(Path(d["file"] or d["code"]), d["document"], ctx.base_catalogue)
+            for d in docs]
+
+
+def get_plan(ctx: Context, code: str | None = None) -> Plan:
+    plans = stored_plans(ctx)
+    if not plans:
+        raise NotFound("尚未加载任何计划，请运行 `wenzeng init` / no plan loaded: run `wenzeng init`")
+    if code is None:
+        return plans[0]
+    for p in plans:
+        if p.code == code:
+            return p
+    raise NotFound(f"未找到计划 / no such plan: {code!r} (loaded: {', '.join(p.code for p in plans)})")
+
+
+@dataclass(frozen=True)
+class TargetFigure:
+    """The newest published figure that speaks to a target, up to the end of its period.
+
+    ``exact`` is the figure for the target's own period and period type (e.g.
+    the 2024 annual figure).  When that is not published, ``partial`` is the
+    newest figure of the same indicator and measure inside the target's final
+    year (e.g. January–November), and ``earlier`` the newest one before it.
+    """
+
+    target: Target
+    exact: ObservationRecord | None
+    partial: ObservationRecord | None
+    earlier: ObservationRecord | None
+
+    @property
+    def shown(self) -> ObservationRecord | None:
+        return self.exact or self.partial or self.earlier
+
+    @property
+    def status_zh(self) -> str:
+        if self.exact is not None:
+            return "目标期数据已发布"
+        if self.partial is not None:
+            return f"目标期全年数据未发布，仅有{self.partial.period_obj.label_zh}数据"
+        if self.earlier is not None:
+            return f"目标期数据未发布，最新为{self.earlier.period_obj.label_zh}"
+        return "未发布"
+
+    @property
+    def status_en(self) -> str:
+        if self.exact is not None:
+            return "published for the target period"
+        if self.partial is not None:
+            return (f"full-year figure not published; only {self.partial.period_obj.label_en} "
+                    "is available")
+        if self.earlier is not None:
+            return (f"not published for the target period; latest is "
+                    f"{self.earlier.period_obj.label_en}")
+        return "no figure published"
+
+    def as_dict(self) -> dict[str, Any]:
+        t = self.target
+        return {
+            "target": t.code,
+            "title_zh": t.title.zh,
+            "title_en": t.title.en,
+            "text_zh": t.text_zh,
+            "indicator": t.indicator,
+            "comparator": t.comparator.value,
+            "value": t.value,
+            "unit": t.unit,
+            "tolerance": t.tolerance,
+            "period": f"{t.period.start}-{t.period.end}",
+            "status_zh": self.status_zh,
+            "status_en": self.status_en,
+            "exact": self.exact.as_dict() if self.exact else None,
+            "shown": self.shown.as_dict() if self.shown else None,
+        }
+
+
+def _rank(r: ObservationRecord) -> tuple[bool, object]:
+    """Cumulative figures (years, January–n) before single months; then the newest."""
+    return (r.period_type in ("year", "cum_month"), r.period_obj.end)
+
+
+def target_figure(records: list[ObservationRecord], t: Target) -> TargetFigure:
+    published = [r for r in records if not r.simulated and r.period_obj.year <= t.period.end]
+    exact = [r for r in published if r.period_type == t.period_type.value
+             and r.period_obj.year == t.period.end]
+    final_year = [r for r in published if r.period_obj.year == t.period.end]
+    before = [r for r in published if r.period_obj.year < t.period.end]
+    return TargetFigure(
+        t,
+        exact=max(exact, key=_rank) if exact else None,
+        partial=None if exact or not final_year else max(final_year, key=_rank),
+        earlier=None if exact or final_year or not before else max(before, key=_rank),
+    )
+
+
+def target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
+    out = []
+    with ctx.reading() as conn:
+        for t in plan.headline_targets:
+            records = repo.query_observations(
+                conn, units=ctx.units, indicator=t.indicator, entities=[t.entity],
+                measure=t.measure.value, simulated=False,
+            )
+            out.append(target_figure(records, t))
+    return out
