@@ -1,0 +1,39 @@
+# WenZeng — quick start:  make run   |   make test
+# Both create the virtual environment in .venv and install everything from pyproject.toml.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint bench clean install
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up, initialise the embedded SQLite store (built-in plan, published and demo data), serve on http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/wenzeng init --demo
+	$(BIN)/wenzeng serve --host $(HOST) --port $(PORT)
+
+## make test: set up and run the whole test suite (SQLite, and PostgreSQL when WENZENG_TEST_POSTGRES_URL is set)
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_bench.py
+
+clean:
+	rm -rf $(VENV) var test-output .pytest_cache

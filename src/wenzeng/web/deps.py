@@ -1,0 +1,16 @@
+"""Dependencies shared by the routes (Annotated aliases)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from wenzeng.services.context import Context
+
+
+def get_ctx(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+CtxDep = Annotated[Context, Depends(get_ctx)]
+LangQuery = Annotated[str | None, Query(pattern="^(zh|en)$", description="zh | en")]
