@@ -17,6 +17,8 @@ digits included.
 
 from __future__ import annotations
 
+from wenzeng.domain.text import BilingualError
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ class PeriodType(StrEnum):
     YEAR = "year"
 
 
-class PeriodError(ValueError):
+class PeriodError(BilingualError):
     """A period label that cannot be read."""
 
 

@@ -23,3 +23,14 @@ class I18n(BaseModel):
 def bilingual(zh: str, en: str) -> str:
     """The one way messages for people are written: Chinese, then English."""
     return f"{zh} / {en}"
+
+
+class BilingualError(ValueError):
+    """An error whose message is written ``中文 / English``; both halves stay reachable."""
+
+    def __init__(self, zh: str, en: str | None = None) -> None:
+        if en is None:
+            zh, _, en = zh.partition(" / ")
+            en = en or zh
+        super().__init__(bilingual(zh, en))
+        self.zh, self.en = zh, en

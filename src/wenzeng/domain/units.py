@@ -7,10 +7,12 @@ published value and unit are kept beside it for traceability.
 
 from __future__ import annotations
 
+from wenzeng.domain.text import BilingualError
+
 from dataclasses import dataclass
 
 
-class UnitError(ValueError):
+class UnitError(BilingualError):
     """A unit that is unknown or cannot be converted to the wanted one."""
 
 

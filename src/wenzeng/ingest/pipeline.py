@@ -190,7 +190,8 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
              lambda v: f"未知指标 {v!r}", lambda v: f"unknown indicator {v!r}")
 
     # entities: codes, names or aliases
-    ent = _lookup(f["_entity"], lambda v: catalogue.entity(v).code)
+    ent = {v: (e.code if (e := catalogue.find_entity(v)) else None)
+           for v in f["_entity"].drop_nulls().unique().to_list()}
     f = f.with_columns(pl.col("_entity").replace_strict(ent, default=None).alias("entity"))
     c.report(f, pl.col("_entity").is_not_null() & pl.col("entity").is_null(), "entity",
              IssueCode.UNKNOWN_ENTITY, lambda v: f"未知地区或主体 {v!r}",
@@ -226,28 +227,27 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
     # periods
     pairs = f.select("_period", "_period_type").unique().drop_nulls("_period")
     per: dict[tuple[str, str | None], tuple[str, str] | None] = {}
-    per_error: dict[tuple[str, str | None], str] = {}
+    per_error: dict[tuple[str, str | None], PeriodError] = {}
     for text, ptype in pairs.iter_rows():
         try:
             p = parse_period(text, ptype)
             per[(text, ptype)] = (p.code, p.type.value)
         except PeriodError as exc:
             per[(text, ptype)] = None
-            per_error[(text, ptype)] = str(exc)
+            per_error[(text, ptype)] = exc
     parsed = pl.DataFrame(
-        [(t, pt, v[0] if v else None, v[1] if v else None, per_error.get((t, pt)))
-         for (t, pt), v in per.items()],
+        [(t, pt, v[0] if v else None, v[1] if v else None) for (t, pt), v in per.items()],
         schema=[("_period", pl.Utf8), ("_period_type", pl.Utf8), ("period", pl.Utf8),
-                ("period_type", pl.Utf8), ("_period_error", pl.Utf8)],
+                ("period_type", pl.Utf8)],
         orient="row",
     )
     f = f.join(parsed, on=["_period", "_period_type"], how="left", nulls_equal=True)
     bad_periods = f.filter(pl.col("_period").is_not_null() & pl.col("period").is_null())
-    for row, value, err in bad_periods.select(ROW, "_period", "_period_error").iter_rows():
+    for row, value, ptype in bad_periods.select(ROW, "_period", "_period_type").iter_rows():
+        err = per_error[(value, ptype)]
         issues.add(Issue(
             Location(file=table.file, sheet=table.sheet, row=row, column=c.column_of("period")),
-            IssueCode.BAD_PERIOD, err or "期间无法识别", err or "unreadable period",
-            value=value,
+            IssueCode.BAD_PERIOD, err.zh, err.en, value=value,
         ))
 
     f = _check_values(f, c)
@@ -276,16 +276,21 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
 def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
     fast = pl.col("_value").str.replace_all(",", "").cast(pl.Float64, strict=False)
     f = f.with_columns(fast.alias("value"), pl.lit("").alias("qualifier"),
-                       pl.lit(False).alias("_percent"))
+                       pl.lit(False).alias("_percent"), pl.col("_value").is_null().alias("_missing"))
     slow = f.filter(pl.col("value").is_null() & pl.col("_value").is_not_null())
     if slow.height:
-        fixes, bad = [], []
+        fixes, bad, missing = [], [], []
         for row, cell in slow.select(ROW, "_value").iter_rows():
             try:
                 p = parse_value(cell)
-                fixes.append((row, p.value, p.qualifier, p.percent))
             except ValueError_:
                 bad.append(row)
+                continue
+            if p.value is None:
+                missing.append(row)
+            else:
+                fixes.append((row, p.value, p.qualifier, p.percent))
+        f = f.with_columns((pl.col("_missing") | pl.col(ROW).is_in(missing)).alias("_missing"))
         if fixes:
             fx = pl.DataFrame(fixes, schema=[(ROW, pl.Int64), ("_v", pl.Float64), ("_q", pl.Utf8),
                                              ("_p", pl.Boolean)], orient="row")
@@ -301,7 +306,7 @@ def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
         c.report(f, pl.col("_qualifier").is_not_null() & ~pl.col("_qualifier").is_in(
             ["", ">", "<", "~"]), "qualifier", IssueCode.OUT_OF_RANGE,
             lambda v: f"限定符应为 >、< 或 ~：{v!r}", lambda v: f"qualifier must be >, < or ~: {v!r}")
-    c.report(f, pl.col("_value").is_null() & pl.col("_indicator").is_not_null(), "value",
+    c.report(f, pl.col("_missing") & pl.col("_indicator").is_not_null(), "value",
              IssueCode.REQUIRED, lambda v: "数值为空（缺失值请整行删除）",
              lambda v: "the value is empty (leave out rows without a value)",
              severity=Severity.WARNING)
