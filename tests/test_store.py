@@ -100,3 +100,38 @@ def test_bad_query_arguments_are_refused(ctx: Context) -> None:
         observations(ctx, SeriesQuery("va_elec", measure="speed"))
     with pytest.raises(ValidationFailed, match="unreadable period"):
         observations(ctx, SeriesQuery("va_elec", period="soon"))
+
+
+def test_a_large_load_rebuilds_the_key_index(sqlite_ctx: Context, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import wenzeng.store.bulk as bulk
+    from sqlalchemy import text
+
+    monkeypatch.setattr(bulk, "REBUILD_INDEX_ABOVE", 10)
+    lines = ["indicator,region,period,period_type,measure,value"]
+    lines += [f"va_elec,CN,{y}-{m:02d},month,yoy_pct,{m}.5" for y in range(1950, 2000)
+              for m in range(1, 13)]
+    lines += [f"va_elec,CN,{y}-01~{m:02d},cum_month,yoy_pct,{m}.5" for y in range(1900, 2000)
+              for m in range(2, 13)]
+    path = write(tmp_path, "large.csv", "\n".join(lines) + "\n")
+    assert import_file(sqlite_ctx, path, ColumnMapping()).rows == 600 + 1100
+
+    def indexes() -> set[str]:
+        with sqlite_ctx.reading() as conn:
+            return {r[0] for r in conn.execute(text(
+                "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='observation'"))}
+
+    assert "ix_observation_key" in indexes()
+    (rec,) = observations(sqlite_ctx, SeriesQuery("va_elec", period="1999-01~12"))
+    assert rec.value == 12.5
+    # a failing large load rolls back the index drop too
+    real = bulk._executemany
+
+    def boom(conn, rows, progress):  # type: ignore[no-untyped-def]
+        real(conn, rows, progress)
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(bulk, "_executemany", boom)
+    with pytest.raises(RuntimeError):
+        import_file(sqlite_ctx, path, ColumnMapping(), force=True)
+    assert "ix_observation_key" in indexes()

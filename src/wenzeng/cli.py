@@ -408,31 +408,36 @@ def catalog_entities(
                            ("name_en", "name"), ("parent", "上级 parent")])
 
 
-def main() -> None:
-    """Entry point: run the app; turn WenZeng's errors into messages and exit codes."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the app; turn WenZeng's errors into messages and exit codes (no tracebacks)."""
     try:
-        app(standalone_mode=False)
+        app(args=argv, standalone_mode=False)
     except WenzengError as exc:
         err.print(f"[red]错误 / error[/red]: {exc.message}", highlight=False)
         for issue in exc.issues[:50]:
             err.print(f"  - {issue}", highlight=False)
         if len(exc.issues) > 50:
             err.print(f"  … 另有 {len(exc.issues) - 50} 个问题 / {len(exc.issues) - 50} more")
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Abort:
         err.print("已取消 / aborted")
-        sys.exit(130)
+        return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         import click
 
         if isinstance(exc, click.ClickException):
             exc.show()
-            sys.exit(exc.exit_code)
+            return exc.exit_code
         if os.environ.get("WENZENG_DEBUG"):
             raise
         err.print(f"[red]内部错误 / internal error[/red]: {type(exc).__name__}: {exc}",
                   highlight=False)
         err.print("设置 WENZENG_DEBUG=1 可查看详情 / set WENZENG_DEBUG=1 for details")
-        sys.exit(1)
+        return 1
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

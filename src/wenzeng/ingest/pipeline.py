@@ -171,12 +171,11 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
     if problems:
         return Validated(pl.DataFrame(schema=OUTPUT_SCHEMA), issues)
     c = _Checker(table, columns, mapping.constants, catalogue, issues)
-    f = table.frame.select(
-        pl.col(ROW), *[c.expr(name).alias(f"_{name}") for name in FIELDS]
-    ).with_columns(
-        # blank cells are missing cells
-        *[pl.when(pl.col(f"_{n}") == "").then(None).otherwise(pl.col(f"_{n}")).alias(f"_{n}")
-          for n in FIELDS]
+    # every field as text, blank cells as missing
+    f = table.frame.select(pl.col(ROW), *[c.expr(name).alias(f"_{name}") for name in FIELDS])
+    f = f.with_columns(
+        *[pl.when(pl.col(f"_{n}") != "").then(pl.col(f"_{n}")).alias(f"_{n}")
+          for n in FIELDS if n in columns]
     )
 
     for name in ("indicator", "entity", "period"):
@@ -215,14 +214,15 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
              lambda v: "该指标有多种口径，须填写 measure（level、yoy_pct 或 share_pct）",
              lambda v: "this indicator has several measures: measure is required "
                        "(level, yoy_pct or share_pct)")
-    allowed = pl.DataFrame(
-        [(k, m.value) for k, i in known.items() for m in i.measures],
-        schema=[("_indicator", pl.Utf8), ("measure", pl.Utf8)], orient="row",
-    ).with_columns(pl.lit(True).alias("_measure_ok"))
-    f = f.join(allowed, on=["_indicator", "measure"], how="left")
-    c.report(f, pl.col("measure").is_not_null() & pl.col("_indicator").is_in(list(known))
-             & pl.col("_measure_ok").is_null(), "measure", IssueCode.MEASURE_NOT_PUBLISHED,
-             lambda v: f"该指标没有口径 {v!r}", lambda v: f"the indicator has no measure {v!r}")
+    pairs_seen = f.select("_indicator", "measure").unique().drop_nulls()
+    not_published = [
+        (ind, m) for ind, m in pairs_seen.iter_rows()
+        if ind in known and m not in {x.value for x in known[ind].measures}
+    ]
+    for ind, m in not_published:
+        c.report(f, (pl.col("_indicator") == ind) & (pl.col("measure") == m), "measure",
+                 IssueCode.MEASURE_NOT_PUBLISHED, lambda v, i=ind, mm=m: f"指标 {i} 没有口径 {mm!r}",
+                 lambda v, i=ind, mm=m: f"indicator {i} has no measure {mm!r}")
 
     # periods
     pairs = f.select("_period", "_period_type").unique().drop_nulls("_period")
@@ -263,13 +263,12 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
         pl.col("_unit").alias("published_unit"),
     )
     out = f.select(list(OUTPUT_SCHEMA)).cast(OUTPUT_SCHEMA)  # type: ignore[arg-type]
-    _check_duplicates(out, c)
+    repeated = _check_duplicates(out, c)
     if issues.has_errors:
         return Validated(pl.DataFrame(schema=OUTPUT_SCHEMA), issues)
-    key = ["indicator", "entity", "measure", "period_type", "period", "vintage", "value",
-           "source_title", "source_url"]
-    kept = out.filter(pl.col("value").is_not_null()).unique(subset=key, keep="first",
-                                                             maintain_order=True)
+    kept = out.filter(pl.col("value").is_not_null())
+    if repeated:  # rows repeated with the same value are stored once
+        kept = kept.unique(subset=[*DUPLICATE_KEY, "value"], keep="first", maintain_order=True)
     return Validated(kept, issues)
 
 
@@ -384,14 +383,19 @@ def _check_vintage(f: pl.DataFrame, c: _Checker, default: date) -> pl.DataFrame:
     return f
 
 
-def _check_duplicates(out: pl.DataFrame, c: _Checker) -> None:
-    key = ["indicator", "entity", "measure", "period_type", "period", "vintage",
-           "source_title", "source_url"]
+DUPLICATE_KEY = ["indicator", "entity", "measure", "period_type", "period", "vintage",
+                 "source_title", "source_url"]
+
+
+def _check_duplicates(out: pl.DataFrame, c: _Checker) -> bool:
+    """Report rows that repeat another row's key; True when there are any."""
+    candidates = out.filter(pl.col("value").is_not_null())
+    candidates = candidates.filter(candidates.select(DUPLICATE_KEY).is_duplicated())
+    if candidates.height == 0:
+        return False
     dup = (
-        out.filter(pl.col("value").is_not_null())
-        .group_by(key, maintain_order=True)
+        candidates.group_by(DUPLICATE_KEY, maintain_order=True)
         .agg(pl.col(ROW), pl.col("value").n_unique().alias("n"))
-        .filter(pl.col(ROW).list.len() > 1)
     )
     for rows, n, ind, period in dup.select(ROW, "n", "indicator", "period").iter_rows():
         first = rows[0]
@@ -400,6 +404,8 @@ def _check_duplicates(out: pl.DataFrame, c: _Checker) -> None:
                 Location(file=c.table.file, sheet=c.table.sheet, row=row),
                 IssueCode.DUPLICATE,
                 f"与第{first}行重复（{ind} {period}）" + ("，且数值不同" if n > 1 else ""),
-                f"duplicates row {first} ({ind} {period})" + (" with a different value" if n > 1 else ""),
+                f"duplicates row {first} ({ind} {period})"
+                + (" with a different value" if n > 1 else ""),
                 Severity.ERROR if n > 1 else Severity.WARNING,
             ))
+    return True

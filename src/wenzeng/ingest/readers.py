@@ -77,11 +77,13 @@ class CsvReader:
         text, encoding = decode_text(data, file)
         if not text.strip():
             raise _fail(file, IssueCode.EMPTY_FILE, "文件为空", "the file is empty")
-        first_line = text.split("\n", 1)[0]
+        # UTF-8 bytes go to the parser as they are; other encodings are re-encoded.
+        raw = data.removeprefix(b"\xef\xbb\xbf") if encoding == "utf-8" else text.encode("utf-8")
+        first_line = text[:4096].split("\n", 1)[0]
         sep = "\t" if path.suffix.lower() == ".tsv" or first_line.count("\t") > first_line.count(",") else ","
         try:
             frame = pl.read_csv(
-                io.BytesIO(text.encode("utf-8")), separator=sep, infer_schema=False,
+                io.BytesIO(raw), separator=sep, infer_schema=False,
                 truncate_ragged_lines=False,
             )
         except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:

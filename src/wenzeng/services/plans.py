@@ -86,7 +86,8 @@ class TargetFigure:
             "value": t.value,
             "unit": t.unit,
             "tolerance": t.tolerance,
-            "period": f"{t.period.start}-{t.period.end}",
+            "period": (str(t.period.end) if t.period.start == t.period.end
+                       else f"{t.period.start}–{t.period.end}"),
             "status_zh": self.status_zh,
             "status_en": self.status_en,
             "exact": self.exact.as_dict() if self.exact else None,

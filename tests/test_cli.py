@@ -1,0 +1,124 @@
+"""The command line, run in-process as a user would type it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wenzeng.cli import run
+
+SPECIMENS = Path(__file__).parent / "specimens"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    monkeypatch.setenv("WENZENG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.delenv("WENZENG_DEBUG", raising=False)
+
+    def call(*args: str) -> tuple[int, str, str]:
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return call
+
+
+def test_commands_before_init_say_what_to_do(cli) -> None:
+    code, _, err = cli("plan", "show")
+    assert code == 2
+    assert "run `wenzeng init` first" in err
+    assert "Traceback" not in err
+
+
+def test_init_is_idempotent_and_plan_show_reports_targets(cli) -> None:
+    code, _, err = cli("init")
+    assert code == 0 and "1231 new rows" in err
+    code, _, err = cli("init")
+    assert code == 0 and "0 new rows" in err and "1231 already stored" in err
+    code, out, _ = cli("plan", "show", "--format", "json")
+    data = json.loads(out)
+    assert data["plan"]["document_number"] == "工信部联电子〔2023〕132号"
+    targets = {t["target"]: t for t in data["targets"]}
+    assert targets["solar_cell_output"]["exact"]["value"] == 654
+    assert targets["revenue"]["exact"] is None  # the broad-scope revenue is not published
+    assert "not published" in targets["revenue"]["status_en"]
+    code, out, _ = cli("plan", "show")
+    assert code == 0 and "太阳能电池产量" in out and "654GW" in out
+
+
+def test_data_show_as_published_and_as_revised(cli, tmp_path: Path) -> None:
+    cli("init")
+    rev = tmp_path / "rev.csv"
+    rev.write_text("indicator,region,period,measure,value\nva_elec,CN,2024年1-9月,yoy_pct,12.6\n",
+                   encoding="utf-8")
+    code, out, _ = cli("import", str(rev), "--vintage", "2025-03-01", "--format", "json")
+    assert code == 0 and json.loads(out)["rows"] == 1
+    code, out, _ = cli("data", "show", "va_elec", "--period", "2024年1-9月", "--as-of",
+                       "2024-12-31", "--format", "json")
+    (first,) = json.loads(out)
+    assert first["value"] == 12.8
+    code, out, _ = cli("data", "show", "va_elec", "--period", "2024年1-9月", "--vintages",
+                       "--format", "json")
+    assert [r["value"] for r in json.loads(out)] == [12.8, 12.6]
+    code, out, _ = cli("data", "show", "va_elec", "--period", "2024-01~09", "--format", "csv")
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("indicator,entity") and "12.6" in lines[1]
+
+
+def test_import_errors_exit_3_and_name_row_and_column(cli) -> None:
+    cli("init")
+    code, _, err = cli("import", str(SPECIMENS / "bad" / "bad_values.csv"))
+    assert code == 3
+    assert "nothing was written" in err
+    assert "第6行/row 6" in err and "列/column value" in err and "not a number: '一百'" in err
+
+
+def test_usage_errors(cli) -> None:
+    cli("init")
+    code, _, err = cli("import", "x.csv", "--map", "nonsense")
+    assert code == 2 and "expected FIELD=VALUE" in err
+    code, _, err = cli("data", "show", "va_elec", "--as-of", "yesterday")
+    assert code == 2 and "invalid date" in err
+    code, _, err = cli("data", "show", "no_such_indicator")
+    assert code == 4 and "unknown indicator" in err
+    code, _, err = cli("import", "/nonexistent/file.csv")
+    assert code == 3 and "cannot read the file" in err
+
+
+def test_reading_commands_speak_json(cli) -> None:
+    cli("init")
+    for args in (["plan", "list"], ["data", "series", "va_elec"], ["status"],
+                 ["catalog", "indicators"], ["catalog", "entities", "--kind", "province"]):
+        code, out, _ = cli(*args, "--format", "json")
+        assert code == 0, args
+        assert json.loads(out), args
+    code, out, _ = cli("catalog", "entities", "--kind", "province", "--format", "json")
+    assert len(json.loads(out)) == 31
+
+
+def test_a_second_plan_loads_from_the_cli(cli, tmp_path: Path) -> None:
+    from wenzeng.definitions.catalogue import builtin_plan_files
+
+    cli("init")
+    text = builtin_plan_files()[0].read_text(encoding="utf-8").replace(
+        "code: eim-2023-2024", "code: eim-copy")
+    path = tmp_path / "copy.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert cli("plan", "check", str(path))[0] == 0
+    assert cli("plan", "load", str(path))[0] == 0
+    code, out, _ = cli("plan", "list", "--format", "json")
+    assert {p["code"] for p in json.loads(out)} == {"eim-2023-2024", "eim-copy"}
+    code, out, _ = cli("plan", "show", "eim-copy", "--format", "json")
+    assert code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("document_number:", "document_numbr:"), encoding="utf-8")
+    code, _, err = cli("plan", "load", str(bad))
+    assert code == 3 and "document_numbr" in err and "第" in err
+
+
+def test_help_everywhere(cli) -> None:
+    for args in ([], ["plan"], ["data"], ["catalog"], ["import"], ["data", "show"]):
+        code, out, _ = cli(*args, "--help")
+        assert code == 0 and "Usage" in out, args
