@@ -23,9 +23,11 @@ run: $(STAMP)
 	$(BIN)/wenzeng init --demo
 	$(BIN)/wenzeng serve --host $(HOST) --port $(PORT)
 
-## make test: set up and run the whole test suite (SQLite, and PostgreSQL when WENZENG_TEST_POSTGRES_URL is set)
+## make test: set up, lint, type-check and run the whole test suite (SQLite, and PostgreSQL when WENZENG_TEST_POSTGRES_URL is set)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -25,9 +25,14 @@ import time
 import uuid
 from pathlib import Path
 
-INDICATORS = [("revenue_elec_prov", "level", "亿元"), ("revenue_elec_prov", "yoy_pct", "%"),
-              ("output_value_elec", "level", "亿元"), ("export_elec", "level", "亿元"),
-              ("profit_elec", "level", "亿元"), ("employment", "level", "人")]
+INDICATORS = [
+    ("revenue_elec_prov", "level", "亿元"),
+    ("revenue_elec_prov", "yoy_pct", "%"),
+    ("output_value_elec", "level", "亿元"),
+    ("export_elec", "level", "亿元"),
+    ("profit_elec", "level", "亿元"),
+    ("employment", "level", "人"),
+]
 
 
 def make_csv(path: Path, rows: int) -> None:
@@ -36,8 +41,9 @@ def make_csv(path: Path, rows: int) -> None:
     from wenzeng.domain.catalog import EntityKind
 
     cat = builtin_catalogue()
-    regions = [e.code for e in cat.entities_of(EntityKind.PROVINCE, EntityKind.PLAN_CITY,
-                                               EntityKind.XPCC)]
+    regions = [
+        e.code for e in cat.entities_of(EntityKind.PROVINCE, EntityKind.PLAN_CITY, EntityKind.XPCC)
+    ]
     rnd = random.Random(7)
     keys = [
         (ind, region, f"{year}-{month:02d}", ptype, measure, unit)
@@ -122,8 +128,9 @@ def run_naive(url: str, csv_path: Path, sample: int) -> dict[str, float]:
     upgrade(ctx.engine)
     cat = ctx.catalogue
     with ctx.engine.begin() as conn:
-        src = conn.execute(source.insert().values(kind="import", title="naive").returning(
-            source.c.id)).scalar_one()
+        src = conn.execute(
+            source.insert().values(kind="import", title="naive").returning(source.c.id)
+        ).scalar_one()
         from wenzeng.store import repo
 
         batch_id = repo.create_batch(conn, "import", file="naive")
@@ -133,17 +140,29 @@ def run_naive(url: str, csv_path: Path, sample: int) -> dict[str, float]:
     with Session(ctx.engine) as session:
         for r in rows:
             entity = cat.entity(r["region"]).code
-            key = dict(indicator=r["indicator"], entity=entity, measure=r["measure"],
-                       period_type=r["period_type"])
+            key = dict(
+                indicator=r["indicator"],
+                entity=entity,
+                measure=r["measure"],
+                period_type=r["period_type"],
+            )
             s = session.scalars(select(Ser).filter_by(**key)).first()
             if s is None:
                 s = Ser(**key)
                 session.add(s)
                 session.flush()
-            o = Obs(series_id=s.id, period=parse_period(r["period"], r["period_type"]).code,
-                    vintage=date.today(), value=float(r["value"]), qualifier="",
-                    published_value=r["value"], published_unit=r["unit"], source_id=src,
-                    batch_id=batch_id, simulated=False)
+            o = Obs(
+                series_id=s.id,
+                period=parse_period(r["period"], r["period_type"]).code,
+                vintage=date.today(),
+                value=float(r["value"]),
+                qualifier="",
+                published_value=r["value"],
+                published_unit=r["unit"],
+                source_id=src,
+                batch_id=batch_id,
+                simulated=False,
+            )
             session.add(o)
         session.commit()
     seconds = time.perf_counter() - t0
@@ -162,8 +181,18 @@ def child(args: argparse.Namespace) -> None:
 
 
 def measure(mode: str, url: str, csv_path: Path, sample: int) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--child", mode, "--url", url, "--csv", str(csv_path),
-           "--sample", str(sample)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        mode,
+        "--url",
+        url,
+        "--csv",
+        str(csv_path),
+        "--sample",
+        str(sample),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{mode} on {url} failed:\n{done.stderr[-3000:]}")
@@ -189,13 +218,17 @@ def main() -> None:
         csv_path = tmpdir / "observations.csv"
         t0 = time.perf_counter()
         make_csv(csv_path, args.rows)
-        print(f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.1f} MB) "
-              f"in {time.perf_counter() - t0:.1f}s")
+        print(
+            f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.1f} MB) "
+            f"in {time.perf_counter() - t0:.1f}s"
+        )
         targets = [("SQLite", lambda name: (f"sqlite:///{tmpdir / name}.db", None))]
         if args.postgres:
             targets.append(("PostgreSQL", lambda _name: pg_schema(args.postgres)))
-        print(f"{'store':<11} {'method':<34} {'rows':>10} {'seconds':>8} {'rows/s':>10} "
-              f"{'peak MB':>8}")
+        print(
+            f"{'store':<11} {'method':<34} {'rows':>10} {'seconds':>8} {'rows/s':>10} "
+            f"{'peak MB':>8}"
+        )
         for label, make_url in targets:
             results = {}
             for mode, rows in (("bulk", args.rows), ("naive", args.sample)):
@@ -206,12 +239,18 @@ def main() -> None:
                     if schema:
                         drop_schema(args.postgres, schema)
                 results[mode] = r
-                name = ("wenzeng import (validate + bulk)" if mode == "bulk"
-                        else f"naive ORM row-by-row ({rows:,})")
-                print(f"{label:<11} {name:<34} {r['rows']:>10,.0f} {r['seconds']:>8.2f} "
-                      f"{r['rows'] / r['seconds']:>10,.0f} {r['peak_rss_mb']:>8.0f}")
+                name = (
+                    "wenzeng import (validate + bulk)"
+                    if mode == "bulk"
+                    else f"naive ORM row-by-row ({rows:,})"
+                )
+                print(
+                    f"{label:<11} {name:<34} {r['rows']:>10,.0f} {r['seconds']:>8.2f} "
+                    f"{r['rows'] / r['seconds']:>10,.0f} {r['peak_rss_mb']:>8.0f}"
+                )
             ratio = (results["bulk"]["rows"] / results["bulk"]["seconds"]) / (
-                results["naive"]["rows"] / results["naive"]["seconds"])
+                results["naive"]["rows"] / results["naive"]["seconds"]
+            )
             print(f"{label:<11} speed-up over the naive insert: {ratio:.1f}x")
 
 

@@ -27,8 +27,13 @@ def test_regions_of_the_plan_are_all_there() -> None:
     assert kinds[EntityKind.PLAN_CITY] == 5
     assert kinds[EntityKind.XPCC] == 1
     assert CAT.entity("CN").kind is EntityKind.NATION
-    for code, name in [("110000", "北京"), ("440000", "广东"), ("650000", "新疆"),
-                       ("440300", "深圳"), ("660000", "新疆生产建设兵团")]:
+    for code, name in [
+        ("110000", "北京"),
+        ("440000", "广东"),
+        ("650000", "新疆"),
+        ("440300", "深圳"),
+        ("660000", "新疆生产建设兵团"),
+    ]:
         assert CAT.entity(code).name.zh.startswith(name)
     assert CAT.entity("Shaanxi").code == "610000"
     assert CAT.entity("Shanxi").code == "140000"
@@ -97,8 +102,17 @@ def test_the_published_data_fits_the_catalogue() -> None:
             conversion_factor(row["unit"], ind.unit)
 
 
-@pytest.mark.parametrize("code", ["va_cce", "revenue_elec", "phone_ship_5g_share",
-                                  "pv_cell_output_miit", "export_elec", "inventory_finished"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "va_cce",
+        "revenue_elec",
+        "phone_ship_5g_share",
+        "pv_cell_output_miit",
+        "export_elec",
+        "inventory_finished",
+    ],
+)
 def test_core_indicators_are_described(code: str) -> None:
     ind = CAT.indicator(code)
     assert ind.name.zh and ind.name.en

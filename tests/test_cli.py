@@ -51,16 +51,28 @@ def test_init_is_idempotent_and_plan_show_reports_targets(cli) -> None:
 def test_data_show_as_published_and_as_revised(cli, tmp_path: Path) -> None:
     cli("init")
     rev = tmp_path / "rev.csv"
-    rev.write_text("indicator,region,period,measure,value\nva_elec,CN,2024年1-9月,yoy_pct,12.6\n",
-                   encoding="utf-8")
+    rev.write_text(
+        "indicator,region,period,measure,value\nva_elec,CN,2024年1-9月,yoy_pct,12.6\n",
+        encoding="utf-8",
+    )
     code, out, _ = cli("import", str(rev), "--vintage", "2025-03-01", "--format", "json")
     assert code == 0 and json.loads(out)["rows"] == 1
-    code, out, _ = cli("data", "show", "va_elec", "--period", "2024年1-9月", "--as-of",
-                       "2024-12-31", "--format", "json")
+    code, out, _ = cli(
+        "data",
+        "show",
+        "va_elec",
+        "--period",
+        "2024年1-9月",
+        "--as-of",
+        "2024-12-31",
+        "--format",
+        "json",
+    )
     (first,) = json.loads(out)
     assert first["value"] == 12.8
-    code, out, _ = cli("data", "show", "va_elec", "--period", "2024年1-9月", "--vintages",
-                       "--format", "json")
+    code, out, _ = cli(
+        "data", "show", "va_elec", "--period", "2024年1-9月", "--vintages", "--format", "json"
+    )
     assert [r["value"] for r in json.loads(out)] == [12.8, 12.6]
     code, out, _ = cli("data", "show", "va_elec", "--period", "2024-01~09", "--format", "csv")
     lines = out.strip().splitlines()
@@ -83,14 +95,23 @@ def test_usage_errors(cli) -> None:
     assert code == 2 and "invalid date" in err
     code, _, err = cli("data", "show", "no_such_indicator")
     assert code == 4 and "unknown indicator" in err
+    code, _, err = cli("data", "show")
+    assert code == 2 and "Missing" in err and "internal error" not in err
+    code, _, err = cli("data", "show", "va_elec", "--bogus")
+    assert code == 2 and "--bogus" in err
     code, _, err = cli("import", "/nonexistent/file.csv")
     assert code == 3 and "cannot read the file" in err
 
 
 def test_reading_commands_speak_json(cli) -> None:
     cli("init")
-    for args in (["plan", "list"], ["data", "series", "va_elec"], ["status"],
-                 ["catalog", "indicators"], ["catalog", "entities", "--kind", "province"]):
+    for args in (
+        ["plan", "list"],
+        ["data", "series", "va_elec"],
+        ["status"],
+        ["catalog", "indicators"],
+        ["catalog", "entities", "--kind", "province"],
+    ):
         code, out, _ = cli(*args, "--format", "json")
         assert code == 0, args
         assert json.loads(out), args
@@ -102,8 +123,11 @@ def test_a_second_plan_loads_from_the_cli(cli, tmp_path: Path) -> None:
     from wenzeng.definitions.catalogue import builtin_plan_files
 
     cli("init")
-    text = builtin_plan_files()[0].read_text(encoding="utf-8").replace(
-        "code: eim-2023-2024", "code: eim-copy")
+    text = (
+        builtin_plan_files()[0]
+        .read_text(encoding="utf-8")
+        .replace("code: eim-2023-2024", "code: eim-copy")
+    )
     path = tmp_path / "copy.yaml"
     path.write_text(text, encoding="utf-8")
     assert cli("plan", "check", str(path))[0] == 0

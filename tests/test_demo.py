@@ -22,10 +22,20 @@ from wenzeng.store.tables import batch, entity, observation, series, source, sup
 
 def _published(ctx: Context) -> list[tuple[Any, ...]]:
     stmt = (
-        select(series.c.indicator, series.c.entity, series.c.measure, series.c.period_type,
-               observation.c.period, observation.c.vintage, observation.c.value,
-               observation.c.qualifier, observation.c.simulated, observation.c.batch_id,
-               observation.c.source_id, observation.c.id)
+        select(
+            series.c.indicator,
+            series.c.entity,
+            series.c.measure,
+            series.c.period_type,
+            observation.c.period,
+            observation.c.vintage,
+            observation.c.value,
+            observation.c.qualifier,
+            observation.c.simulated,
+            observation.c.batch_id,
+            observation.c.source_id,
+            observation.c.id,
+        )
         .join(series, series.c.id == observation.c.series_id)
         .join(batch, batch.c.id == observation.c.batch_id)
         .where(batch.c.kind == "builtin")
@@ -99,38 +109,50 @@ def test_every_demo_row_is_flagged_simulated(loaded: Loaded) -> None:
     assert kinds == {(True, "simulated", SOURCE_TITLE)}
     # and nothing simulated lies outside the demo batch
     outside = (
-        select(func.count()).select_from(observation)
+        select(func.count())
+        .select_from(observation)
         .join(batch, batch.c.id == observation.c.batch_id)
         .where(observation.c.simulated.is_(True), batch.c.kind != "demo")
     )
     assert _count(ctx, outside) == 0
-    assert _count(ctx, select(func.count()).select_from(entity)
-                  .where(entity.c.simulated.is_(False))) == 0
-    assert _count(ctx, select(func.count()).select_from(supply_link)
-                  .where(supply_link.c.simulated.is_(False))) == 0
+    assert (
+        _count(ctx, select(func.count()).select_from(entity).where(entity.c.simulated.is_(False)))
+        == 0
+    )
+    assert (
+        _count(
+            ctx,
+            select(func.count()).select_from(supply_link).where(supply_link.c.simulated.is_(False)),
+        )
+        == 0
+    )
 
 
 def test_no_simulated_row_for_the_nation_or_region_groups(loaded: Loaded) -> None:
     ctx = loaded.ctx
     cat = ctx.base_catalogue
-    banned = ["CN"] + [e.code for e in cat.entities_of(EntityKind.REGION_GROUP,
-                                                       EntityKind.NATION)]
+    banned = ["CN"] + [e.code for e in cat.entities_of(EntityKind.REGION_GROUP, EntityKind.NATION)]
     stmt = (
-        select(func.count()).select_from(observation)
+        select(func.count())
+        .select_from(observation)
         .join(series, series.c.id == observation.c.series_id)
         .where(observation.c.simulated.is_(True), series.c.entity.in_(banned))
     )
     assert _count(ctx, stmt) == 0
     # simulated rows belong only to reporting regions and the demo enterprises
     with ctx.reading() as conn:
-        entities = set(conn.execute(
-            select(series.c.entity).distinct()
-            .join(observation, observation.c.series_id == series.c.id)
-            .where(observation.c.simulated.is_(True))
-        ).scalars())
+        entities = set(
+            conn.execute(
+                select(series.c.entity)
+                .distinct()
+                .join(observation, observation.c.series_id == series.c.id)
+                .where(observation.c.simulated.is_(True))
+            ).scalars()
+        )
         enterprises = {e["code"] for e in repo.stored_entities(conn, "enterprise")}
-    regions = {e.code for e in cat.entities_of(EntityKind.PROVINCE, EntityKind.PLAN_CITY,
-                                                EntityKind.XPCC)}
+    regions = {
+        e.code for e in cat.entities_of(EntityKind.PROVINCE, EntityKind.PLAN_CITY, EntityKind.XPCC)
+    }
     assert entities <= regions | enterprises
     assert regions <= entities
 
@@ -143,23 +165,36 @@ def test_published_rows_are_unchanged(loaded: Loaded) -> None:
 def _published_national_revenue(ctx: Context, year: int) -> float:
     with ctx.reading() as conn:
         found = repo.query_observations(
-            conn, units=ctx.units, indicator="revenue_elec", entities=["CN"], measure="level",
-            period_type="year", periods=[str(year)], simulated=False,
+            conn,
+            units=ctx.units,
+            indicator="revenue_elec",
+            entities=["CN"],
+            measure="level",
+            period_type="year",
+            periods=[str(year)],
+            simulated=False,
         )
     assert len(found) == 1
     return found[0].value
 
 
 @pytest.mark.parametrize("year", [2023, 2024])
-def test_provincial_revenue_adds_up_to_the_published_national_level(loaded: Loaded,
-                                                                    year: int) -> None:
+def test_provincial_revenue_adds_up_to_the_published_national_level(
+    loaded: Loaded, year: int
+) -> None:
     ctx = loaded.ctx
     national = _published_national_revenue(ctx, year)
     provinces = [e.code for e in ctx.base_catalogue.entities_of(EntityKind.PROVINCE)]
     with ctx.reading() as conn:
         found = repo.query_observations(
-            conn, units=ctx.units, indicator="revenue_elec", entities=provinces,
-            measure="level", period_type="cum_month", periods=[f"{year}-01~12"], simulated=True,
+            conn,
+            units=ctx.units,
+            indicator="revenue_elec",
+            entities=provinces,
+            measure="level",
+            period_type="cum_month",
+            periods=[f"{year}-01~12"],
+            simulated=True,
         )
     assert {r.entity for r in found} == set(provinces)
     total = sum(r.value for r in found)
@@ -205,9 +240,14 @@ def test_enterprises_hold_a_plausible_part_of_their_province(loaded: Loaded) -> 
         enterprises = repo.stored_entities(conn, "enterprise")
         region_of = {e["code"]: e["region"] for e in enterprises}
         found = repo.query_observations(
-            conn, units=ctx.units, indicator="revenue_elec",
-            entities=sorted(set(region_of) | set(region_of.values())), measure="level",
-            period_type="cum_month", periods=["2024-01~12"], simulated=True,
+            conn,
+            units=ctx.units,
+            indicator="revenue_elec",
+            entities=sorted(set(region_of) | set(region_of.values())),
+            measure="level",
+            period_type="cum_month",
+            periods=["2024-01~12"],
+            simulated=True,
         )
     value = {r.entity: r.value for r in found}
     held: dict[str, float] = {}
@@ -220,11 +260,14 @@ def test_enterprises_hold_a_plausible_part_of_their_province(loaded: Loaded) -> 
 def test_monthly_calendar_and_measures(loaded: Loaded) -> None:
     ctx = loaded.ctx
     with ctx.reading() as conn:
-        periods = set(conn.execute(
-            select(series.c.period_type, observation.c.period).distinct()
-            .join(series, series.c.id == observation.c.series_id)
-            .where(observation.c.simulated.is_(True))
-        ))
+        periods = set(
+            conn.execute(
+                select(series.c.period_type, observation.c.period)
+                .distinct()
+                .join(series, series.c.id == observation.c.series_id)
+                .where(observation.c.simulated.is_(True))
+            )
+        )
     assert ("month", "2024-09") in periods
     assert ("cum_month", "2024-01~09") in periods
     assert ("cum_month", "2019-01~02") in periods

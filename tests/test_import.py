@@ -39,9 +39,16 @@ def test_good_specimens_import(ctx: Context, path: Path) -> None:
     assert len(result.warnings) == spec.get("warnings", 0)
     assert _count(ctx) == before + spec["rows"]
     for check in spec["check"]:
-        rows = observations(ctx, SeriesQuery(
-            check["indicator"], entity=check.get("entity", "CN"), measure=check.get("measure"),
-            period=check.get("period"), period_type="cum_month" if check.get("period") else None))
+        rows = observations(
+            ctx,
+            SeriesQuery(
+                check["indicator"],
+                entity=check.get("entity", "CN"),
+                measure=check.get("measure"),
+                period=check.get("period"),
+                period_type="cum_month" if check.get("period") else None,
+            ),
+        )
         assert any(r.value == pytest.approx(check["value"]) for r in rows), (check, rows)
         assert all(r.source_kind == "import" for r in rows if r.vintage == date(2025, 10, 20))
 
@@ -54,8 +61,9 @@ def test_bad_specimens_fail_precisely_and_write_nothing(ctx: Context, path: Path
         batches_before = len(repo.batches(conn))
     with pytest.raises(ValidationFailed) as info:
         import_file(ctx, path, ColumnMapping())
-    got = [(i.loc.row, i.loc.column, i.code.value) for i in info.value.issues
-           if i.severity == "error"]
+    got = [
+        (i.loc.row, i.loc.column, i.code.value) for i in info.value.issues if i.severity == "error"
+    ]
     want = [(i["row"], i["column"], i["code"]) for i in spec["issues"]]
     assert got == want
     for issue in info.value.issues:
@@ -97,14 +105,18 @@ def test_the_same_file_is_not_imported_twice(sqlite_ctx: Context) -> None:
     assert again.rows == 3
 
 
-def test_a_failure_while_writing_rolls_back_everything(sqlite_ctx: Context, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_writing_rolls_back_everything(
+    sqlite_ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Nothing half-written stays behind even when the database fails mid-load."""
     import wenzeng.services.loading as loading
 
     lines = ["indicator,region,period,period_type,measure,value,unit"]
-    lines += [f"revenue_elec,CN,20{y:02d}-{m:02d},month,level,{y * 100 + m},亿元"
-              for y in range(30, 40) for m in range(1, 13)]
+    lines += [
+        f"revenue_elec,CN,20{y:02d}-{m:02d},month,level,{y * 100 + m},亿元"
+        for y in range(30, 40)
+        for m in range(1, 13)
+    ]
     path = tmp_path / "many.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     real = loading.write_observations
@@ -124,13 +136,16 @@ def test_a_failure_while_writing_rolls_back_everything(sqlite_ctx: Context, tmp_
 
 def test_column_mapping_and_constants(sqlite_ctx: Context, tmp_path: Path) -> None:
     path = tmp_path / "wide_names.csv"
-    path.write_text("省份,月份,收入（亿元）\n广东,2025年1-9月,\"3,210\"\n", encoding="utf-8")
-    mapping = ColumnMapping.parse(["entity=省份", "period=月份", "value=收入（亿元）"],
-                                  ["indicator=revenue_elec_prov", "measure=level", "unit=亿元"])
+    path.write_text('省份,月份,收入（亿元）\n广东,2025年1-9月,"3,210"\n', encoding="utf-8")
+    mapping = ColumnMapping.parse(
+        ["entity=省份", "period=月份", "value=收入（亿元）"],
+        ["indicator=revenue_elec_prov", "measure=level", "unit=亿元"],
+    )
     result = import_file(sqlite_ctx, path, mapping)
     assert result.rows == 1
-    (rec,) = observations(sqlite_ctx, SeriesQuery("revenue_elec_prov", entity="广东",
-                                                  period="2025-01~09"))
+    (rec,) = observations(
+        sqlite_ctx, SeriesQuery("revenue_elec_prov", entity="广东", period="2025-01~09")
+    )
     assert rec.value == 3210
 
 

@@ -23,7 +23,12 @@ def test_seed_plan_is_complete() -> None:
     assert [i.code for i in plan.issuers] == ["miit", "mof"]
     assert (plan.period.start, plan.period.end) == (2023, 2024)
     assert {t.code for t in plan.headline_targets} == {
-        "va_growth", "revenue", "phone_5g_share", "tv_75plus_share", "solar_cell_output"}
+        "va_growth",
+        "revenue",
+        "phone_5g_share",
+        "tv_75plus_share",
+        "solar_cell_output",
+    }
     va = plan.target("va_growth")
     assert va.comparator is Comparator.APPROX and va.tolerance == 0.5 and va.value == 5
     assert va.computation is Computation.AVERAGE_ANNUAL_GROWTH
@@ -51,10 +56,13 @@ def test_every_measure_text_is_the_plans_own_words() -> None:
 
 
 def test_a_second_plan_loads_without_code_changes(tmp_path: Path) -> None:
-    text = (seed_text()
-            .replace("code: eim-2023-2024", "code: eim-2025-2026")
-            .replace("start: 2023", "start: 2025").replace("end: 2024", "end: 2026")
-            .replace("start: 2024", "start: 2026"))
+    text = (
+        seed_text()
+        .replace("code: eim-2023-2024", "code: eim-2025-2026")
+        .replace("start: 2023", "start: 2025")
+        .replace("end: 2024", "end: 2026")
+        .replace("start: 2024", "start: 2026")
+    )
     path = tmp_path / "second.yaml"
     path.write_text(text, encoding="utf-8")
     plan = read_plan(path)

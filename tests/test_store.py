@@ -56,16 +56,20 @@ def test_qualified_figures_keep_their_qualifier(ctx: Context) -> None:
 
 
 def test_conflicting_sources_are_both_kept(ctx: Context) -> None:
-    rows = observations(ctx, SeriesQuery("phone_output", period="2021", measure="level",
-                                         all_vintages=True))
+    rows = observations(
+        ctx, SeriesQuery("phone_output", period="2021", measure="level", all_vintages=True)
+    )
     assert sorted(r.value for r in rows) == [166200.0, 176000.0]
     assert len({r.source_title for r in rows}) == 2
 
 
 def revise(ctx: Context, tmp_path: Path, value: str, vintage: str, name: str) -> None:
-    path = write(tmp_path, name,
-                 "indicator,region,period,period_type,measure,value,unit\n"
-                 f"va_elec,CN,2024-09,cum_month,yoy_pct,{value},%\n")
+    path = write(
+        tmp_path,
+        name,
+        "indicator,region,period,period_type,measure,value,unit\n"
+        f"va_elec,CN,2024-09,cum_month,yoy_pct,{value},%\n",
+    )
     import_file(ctx, path, ColumnMapping(), vintage=date.fromisoformat(vintage))
 
 
@@ -88,8 +92,9 @@ def test_revisions_never_overwrite_and_as_of_sees_the_past(ctx: Context, tmp_pat
 
 
 def test_range_queries_mix_period_types_by_end_date(ctx: Context) -> None:
-    rows = observations(ctx, SeriesQuery("va_elec", measure="yoy_pct", start="2024-01",
-                                         end="2024-06"))
+    rows = observations(
+        ctx, SeriesQuery("va_elec", measure="yoy_pct", start="2024-01", end="2024-06")
+    )
     kinds = {r.period_type for r in rows}
     assert kinds == {"month", "cum_month"}
     assert all(date(2024, 1, 31) <= r.period_obj.end <= date(2024, 6, 30) for r in rows)
@@ -102,24 +107,38 @@ def test_bad_query_arguments_are_refused(ctx: Context) -> None:
         observations(ctx, SeriesQuery("va_elec", period="soon"))
 
 
-def test_a_large_load_rebuilds_the_key_index(sqlite_ctx: Context, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import wenzeng.store.bulk as bulk
+def test_a_large_load_rebuilds_the_key_index(
+    sqlite_ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sqlalchemy import text
+
+    import wenzeng.store.bulk as bulk
 
     monkeypatch.setattr(bulk, "REBUILD_INDEX_ABOVE", 10)
     lines = ["indicator,region,period,period_type,measure,value"]
-    lines += [f"va_elec,CN,{y}-{m:02d},month,yoy_pct,{m}.5" for y in range(1950, 2000)
-              for m in range(1, 13)]
-    lines += [f"va_elec,CN,{y}-01~{m:02d},cum_month,yoy_pct,{m}.5" for y in range(1900, 2000)
-              for m in range(2, 13)]
+    lines += [
+        f"va_elec,CN,{y}-{m:02d},month,yoy_pct,{m}.5"
+        for y in range(1950, 2000)
+        for m in range(1, 13)
+    ]
+    lines += [
+        f"va_elec,CN,{y}-01~{m:02d},cum_month,yoy_pct,{m}.5"
+        for y in range(1900, 2000)
+        for m in range(2, 13)
+    ]
     path = write(tmp_path, "large.csv", "\n".join(lines) + "\n")
     assert import_file(sqlite_ctx, path, ColumnMapping()).rows == 600 + 1100
 
     def indexes() -> set[str]:
         with sqlite_ctx.reading() as conn:
-            return {r[0] for r in conn.execute(text(
-                "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='observation'"))}
+            return {
+                r[0]
+                for r in conn.execute(
+                    text(
+                        "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='observation'"
+                    )
+                )
+            }
 
     assert "ix_observation_key" in indexes()
     (rec,) = observations(sqlite_ctx, SeriesQuery("va_elec", period="1999-01~12"))

@@ -62,7 +62,10 @@ def test_unit_conversion() -> None:
         conversion_factor("furlong", "GW")
 
 
-@given(st.floats(min_value=1e-6, max_value=1e9), st.sampled_from(["元", "万元", "亿元", "万亿元"]),
-       st.sampled_from(["元", "万元", "亿元", "万亿元"]))
+@given(
+    st.floats(min_value=1e-6, max_value=1e9),
+    st.sampled_from(["元", "万元", "亿元", "万亿元"]),
+    st.sampled_from(["元", "万元", "亿元", "万亿元"]),
+)
 def test_conversion_round_trips(x: float, a: str, b: str) -> None:
     assert convert(convert(x, a, b), b, a) == pytest.approx(x)

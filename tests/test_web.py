@@ -21,8 +21,12 @@ def test_first_page_lists_the_five_targets_with_figures_and_sources(client: Test
     page = client.get("/")
     assert page.status_code == 200
     html = page.text
-    for title in ("计算机、通信和其他电子设备制造业增加值平均增速", "5G手机出货量占比",
-                  "太阳能电池产量", "75英寸及以上彩色电视机市场份额"):
+    for title in (
+        "计算机、通信和其他电子设备制造业增加值平均增速",
+        "5G手机出货量占比",
+        "太阳能电池产量",
+        "75英寸及以上彩色电视机市场份额",
+    ):
         assert title in html
     assert "654GW" in html  # solar cells 2024, published
     assert "20.3万亿元" in html  # broad-scope revenue: only 2022 is published …
@@ -56,7 +60,9 @@ def test_api_observations_and_error_body(client: TestClient) -> None:
     assert r.status_code == 404
     body = r.json()
     assert body["ok"] is False and body["status"] == 404
-    assert body["errors"][0]["code"] == "not_found" and "unknown indicator" in body["errors"][0]["msg"]
+    assert (
+        body["errors"][0]["code"] == "not_found" and "unknown indicator" in body["errors"][0]["msg"]
+    )
     r = client.get("/api/v1/observations", params={"indicator": "va_elec", "as_of": "soon"})
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["query", "as_of"]
 

@@ -31,7 +31,7 @@ from wenzeng.errors import WenzengError
 app = typer.Typer(
     name="wenzeng",
     help="稳增 WenZeng：稳增长行动方案的监测、预警与报告 / monitoring, early warning and "
-         "reporting for industry stable-growth action plans.",
+    "reporting for industry stable-growth action plans.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -68,9 +68,14 @@ state = State()
 
 @app.callback()
 def _root(
-    database_url: Annotated[str | None, typer.Option(
-        "--database-url", envvar="WENZENG_DATABASE_URL",
-        help="数据库地址 / store URL (default: SQLite in WENZENG_DATA_DIR)")] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="WENZENG_DATABASE_URL",
+            help="数据库地址 / store URL (default: SQLite in WENZENG_DATA_DIR)",
+        ),
+    ] = None,
     version: Annotated[bool, typer.Option("--version", help="显示版本 / show the version")] = False,
 ) -> None:
     if version:
@@ -96,8 +101,12 @@ def _emit_json(data: Any) -> None:
     out.print_json(json.dumps(data, ensure_ascii=False, default=str))
 
 
-def _emit_rows(rows: list[dict[str, Any]], fmt: Format, columns: list[tuple[str, str]],
-               title: str | None = None) -> None:
+def _emit_rows(
+    rows: list[dict[str, Any]],
+    fmt: Format,
+    columns: list[tuple[str, str]],
+    title: str | None = None,
+) -> None:
     if fmt is Format.json:
         _emit_json(rows)
         return
@@ -122,8 +131,14 @@ def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
     if not sys.stderr.isatty() and os.environ.get("WENZENG_PROGRESS") != "1":
         yield lambda _n: None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
 
@@ -131,8 +146,9 @@ def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
 # -- init / serve ------------------------------------------------------------------------------
 @app.command()
 def init(
-    demo: Annotated[bool, typer.Option(
-        "--demo", help="同时加入模拟演示数据 / also add simulated demo data")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="同时加入模拟演示数据 / also add simulated demo data")
+    ] = False,
 ) -> None:
     """初始化数据库：结构、内置计划与已发布数据 / create or upgrade the store and load the built-in plan and published figures."""
     from wenzeng.services.setup import initialise
@@ -141,17 +157,22 @@ def init(
         url = ctx.engine.url.render_as_string(hide_password=True)
         err.print(f"数据库 / store: {url}")
         with _progress("写入 / writing", None) as advance:
-            report = initialise(ctx, demo=demo, step=lambda s: err.print(f"· {s}"),
-                                progress=advance)
+            report = initialise(
+                ctx, demo=demo, step=lambda s: err.print(f"· {s}"), progress=advance
+            )
     for code, changed in report.plans:
         err.print(f"计划 / plan {code}: {'已加载 / loaded' if changed else '未变 / unchanged'}")
     b = report.builtin
-    err.print(f"已发布数据 / published figures: 新增 {b.rows} 行 / {b.rows} new rows, "
-              f"已有 {b.skipped} 行 / {b.skipped} already stored")
+    err.print(
+        f"已发布数据 / published figures: 新增 {b.rows} 行 / {b.rows} new rows, "
+        f"已有 {b.skipped} 行 / {b.skipped} already stored"
+    )
     if report.demo is not None:
         d = report.demo
-        err.print(f"模拟数据 / simulated data: 新增 {d.rows} 行 / {d.rows} new rows"
-                  + (f"（已存在 {d.skipped} 行 / {d.skipped} already stored）" if d.skipped else ""))
+        err.print(
+            f"模拟数据 / simulated data: 新增 {d.rows} 行 / {d.rows} new rows"
+            + (f"（已存在 {d.skipped} 行 / {d.skipped} already stored）" if d.skipped else "")
+        )
 
 
 @app.command()
@@ -174,14 +195,20 @@ def serve(
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV（UTF-8/GBK）或 Excel 文件 / CSV or Excel file")],
-    map_: Annotated[list[str] | None, typer.Option(
-        "--map", help="字段=列名，如 value=数值 / FIELD=COLUMN")] = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="字段=值，用于文件中没有的字段 / FIELD=VALUE for all rows")] = None,
-    vintage: Annotated[str | None, typer.Option(
-        help="数据可得日期（默认今天）/ date the figures became known (default today)")] = None,
-    force: Annotated[bool, typer.Option(
-        help="允许重复导入同一文件 / import a file again")] = False,
+    map_: Annotated[
+        list[str] | None, typer.Option("--map", help="字段=列名，如 value=数值 / FIELD=COLUMN")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="字段=值，用于文件中没有的字段 / FIELD=VALUE for all rows"),
+    ] = None,
+    vintage: Annotated[
+        str | None,
+        typer.Option(
+            help="数据可得日期（默认今天）/ date the figures became known (default today)"
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="允许重复导入同一文件 / import a file again")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """导入观测数据（全部成功或全部不写入）/ import observations, all rows or none."""
@@ -194,17 +221,30 @@ def import_(
     except ValueError as exc:
         raise _usage(str(exc)) from exc
     with _context() as ctx, _progress(f"导入 / importing {file.name}", None) as advance:
-        result = import_file(ctx, file, mapping, vintage=when, force=force, progress=advance,
-                             user=os.environ.get("USER"))
-    summary = {"ok": True, "batch": result.batch_id, "rows": result.rows,
-               "warnings": [w.as_dict() for w in result.warnings]}
+        result = import_file(
+            ctx,
+            file,
+            mapping,
+            vintage=when,
+            force=force,
+            progress=advance,
+            user=os.environ.get("USER"),
+        )
+    summary = {
+        "ok": True,
+        "batch": result.batch_id,
+        "rows": result.rows,
+        "warnings": [w.as_dict() for w in result.warnings],
+    }
     if fmt is Format.json:
         _emit_json(summary)
         return
     for w in result.warnings:
         err.print(f"[yellow]提示 / warning[/yellow] {w}")
-    out.print(f"已导入 {result.rows} 行（批次 {result.batch_id}）/ imported {result.rows} rows "
-              f"(batch {result.batch_id})")
+    out.print(
+        f"已导入 {result.rows} 行（批次 {result.batch_id}）/ imported {result.rows} rows "
+        f"(batch {result.batch_id})"
+    )
 
 
 def _usage(message: str) -> WenzengError:
@@ -221,12 +261,29 @@ def plan_list(fmt: FormatOpt = Format.table) -> None:
 
     with _context() as ctx:
         plans = stored_plans(ctx)
-    rows = [{"code": p.code, "title": p.title.zh, "document_number": p.document_number,
-             "period": f"{p.period.start}-{p.period.end}", "targets": len(p.targets),
-             "measures": len(p.measures)} for p in plans]
-    _emit_rows(rows, fmt, [("code", "代码 code"), ("title", "名称 title"),
-                           ("document_number", "文号 document"), ("period", "期限 period"),
-                           ("targets", "目标 targets"), ("measures", "举措 measures")])
+    rows = [
+        {
+            "code": p.code,
+            "title": p.title.zh,
+            "document_number": p.document_number,
+            "period": f"{p.period.start}-{p.period.end}",
+            "targets": len(p.targets),
+            "measures": len(p.measures),
+        }
+        for p in plans
+    ]
+    _emit_rows(
+        rows,
+        fmt,
+        [
+            ("code", "代码 code"),
+            ("title", "名称 title"),
+            ("document_number", "文号 document"),
+            ("period", "期限 period"),
+            ("targets", "目标 targets"),
+            ("measures", "举措 measures"),
+        ],
+    )
 
 
 @plan_app.command("show")
@@ -241,31 +298,45 @@ def plan_show(
         plan = get_plan(ctx, code)
         figures = target_figures(ctx, plan)
     if fmt is Format.json:
-        _emit_json({
-            "plan": plan.model_dump(mode="json", by_alias=True),
-            "targets": [f.as_dict() for f in figures],
-        })
+        _emit_json(
+            {
+                "plan": plan.model_dump(mode="json", by_alias=True),
+                "targets": [f.as_dict() for f in figures],
+            }
+        )
         return
     out.print(f"[bold]{plan.title.zh}[/bold]（{plan.document_number}）")
     out.print(plan.title.en)
-    out.print(f"期限 / period: {plan.period.start}–{plan.period.end}; "
-              f"目标 {len(plan.targets)} 项, 举措 {len(plan.measures)} 项, "
-              f"报送要求 {len(plan.obligations)} 项")
+    out.print(
+        f"期限 / period: {plan.period.start}–{plan.period.end}; "
+        f"目标 {len(plan.targets)} 项, 举措 {len(plan.measures)} 项, "
+        f"报送要求 {len(plan.obligations)} 项"
+    )
     rows = []
     for f in figures:
         t = f.target
         rec = f.shown
-        rows.append({
-            "target": t.title.zh,
-            "goal": f"{t.comparator.symbol}{t.value:g}{t.unit}"
-                    + (f" ±{t.tolerance:g}" if t.tolerance else ""),
-            "latest": (f"{rec.period_obj.label_zh} {_fmt_value(rec)}" if rec else "—"),
-            "status": f.status_zh,
-            "source": rec.source_title if rec else "",
-        })
-    _emit_rows(rows, Format.table, [("target", "目标 target"), ("goal", "目标值 goal"),
-                                    ("latest", "最新 latest"), ("status", "状态 status"),
-                                    ("source", "来源 source")])
+        rows.append(
+            {
+                "target": t.title.zh,
+                "goal": f"{t.comparator.symbol}{t.value:g}{t.unit}"
+                + (f" ±{t.tolerance:g}" if t.tolerance else ""),
+                "latest": (f"{rec.period_obj.label_zh} {_fmt_value(rec)}" if rec else "—"),
+                "status": f.status_zh,
+                "source": rec.source_title if rec else "",
+            }
+        )
+    _emit_rows(
+        rows,
+        Format.table,
+        [
+            ("target", "目标 target"),
+            ("goal", "目标值 goal"),
+            ("latest", "最新 latest"),
+            ("status", "状态 status"),
+            ("source", "来源 source"),
+        ],
+    )
 
 
 def _fmt_value(rec: Any) -> str:
@@ -301,9 +372,15 @@ def plan_check(
 
 # -- data --------------------------------------------------------------------------------------------
 OBS_COLUMNS = [
-    ("indicator", "指标 indicator"), ("entity", "主体 entity"), ("measure", "口径 measure"),
-    ("period_label_zh", "期间 period"), ("value", "数值 value"), ("unit", "单位 unit"),
-    ("vintage", "可得日期 vintage"), ("source_title", "来源 source"),
+    ("indicator", "指标 indicator"),
+    ("entity", "主体 entity"),
+    ("measure", "口径 measure"),
+    ("period_label_zh", "期间 period"),
+    ("value", "数值 value"),
+    ("unit", "单位 unit"),
+    ("vintage", "可得日期 vintage"),
+    ("source_title", "来源 source"),
+    ("flag", "标记 flag"),
 ]
 
 
@@ -312,16 +389,21 @@ def data_show(
     indicator: Annotated[str, typer.Argument(help="指标代码，如 va_elec / indicator code")],
     entity: Annotated[str, typer.Option(help="地区或主体（代码或名称）/ entity")] = "CN",
     measure: Annotated[str | None, typer.Option(help="level | yoy_pct | share_pct")] = None,
-    period_type: Annotated[str | None, typer.Option(
-        "--period-type", help="month | cum_month | quarter | year")] = None,
-    period: Annotated[str | None, typer.Option(
-        help="期间，如 2024-09、2024年1-9月 / one period")] = None,
+    period_type: Annotated[
+        str | None, typer.Option("--period-type", help="month | cum_month | quarter | year")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="期间，如 2024-09、2024年1-9月 / one period")
+    ] = None,
     start: Annotated[str | None, typer.Option("--from", help="起始期间 / first period")] = None,
     end: Annotated[str | None, typer.Option("--to", help="截止期间 / last period")] = None,
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="按某日已知的数据（YYYY-MM-DD）/ as known on a date")] = None,
-    vintages: Annotated[bool, typer.Option(
-        "--vintages", help="列出所有版本 / every vintage (revision history)")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="按某日已知的数据（YYYY-MM-DD）/ as known on a date"),
+    ] = None,
+    vintages: Annotated[
+        bool, typer.Option("--vintages", help="列出所有版本 / every vintage (revision history)")
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """查询观测值 / show observations, latest or as known on a date."""
@@ -331,9 +413,17 @@ def data_show(
         when = date.fromisoformat(as_of) if as_of else None
     except ValueError as exc:
         raise _usage(f"日期无效 / invalid date: {as_of!r} (expected YYYY-MM-DD)") from exc
-    query = SeriesQuery(indicator=indicator, entity=entity, measure=measure,
-                        period_type=period_type, period=period, start=start, end=end,
-                        as_of=when, all_vintages=vintages)
+    query = SeriesQuery(
+        indicator=indicator,
+        entity=entity,
+        measure=measure,
+        period_type=period_type,
+        period=period,
+        start=start,
+        end=end,
+        as_of=when,
+        all_vintages=vintages,
+    )
     with _context() as ctx:
         records = observations(ctx, query)
     rows = [r.as_dict() for r in records]
@@ -353,9 +443,19 @@ def data_series(
 
     with _context() as ctx, ctx.reading() as conn:
         rows = repo.list_series(conn, indicator)
-    _emit_rows(rows, fmt, [("indicator", "指标"), ("entity", "主体"), ("measure", "口径"),
-                           ("period_type", "期间类型"), ("observations", "条数"),
-                           ("first", "起"), ("last", "止")])
+    _emit_rows(
+        rows,
+        fmt,
+        [
+            ("indicator", "指标"),
+            ("entity", "主体"),
+            ("measure", "口径"),
+            ("period_type", "期间类型"),
+            ("observations", "条数"),
+            ("first", "起"),
+            ("last", "止"),
+        ],
+    )
 
 
 @app.command()
@@ -366,8 +466,11 @@ def status(fmt: FormatOpt = Format.table) -> None:
 
     with _context(require_schema=False) as ctx:
         current, head = schema_status(ctx.engine)
-        info: dict[str, Any] = {"database": ctx.engine.url.render_as_string(hide_password=True),
-                                "schema": current, "schema_head": head}
+        info: dict[str, Any] = {
+            "database": ctx.engine.url.render_as_string(hide_password=True),
+            "schema": current,
+            "schema_head": head,
+        }
         if current is not None:
             with ctx.reading() as conn:
                 info["plans"] = [p["code"] for p in repo.plan_documents(conn)]
@@ -388,10 +491,22 @@ def catalog_indicators(fmt: FormatOpt = Format.table) -> None:
     """指标目录 / the indicator catalogue."""
     from wenzeng.definitions.catalogue import builtin_catalogue
 
-    rows = [i.model_dump(mode="json") | {"name_zh": i.name.zh, "name_en": i.name.en}
-            for i in builtin_catalogue().indicators.values()]
-    _emit_rows(rows, fmt, [("code", "代码 code"), ("name_zh", "名称"), ("unit", "单位 unit"),
-                           ("frequency", "频率"), ("nature", "性质"), ("aggregation", "汇总")])
+    rows = [
+        i.model_dump(mode="json") | {"name_zh": i.name.zh, "name_en": i.name.en}
+        for i in builtin_catalogue().indicators.values()
+    ]
+    _emit_rows(
+        rows,
+        fmt,
+        [
+            ("code", "代码 code"),
+            ("name_zh", "名称"),
+            ("unit", "单位 unit"),
+            ("frequency", "频率"),
+            ("nature", "性质"),
+            ("aggregation", "汇总"),
+        ],
+    )
 
 
 @catalog_app.command("entities")
@@ -402,10 +517,22 @@ def catalog_entities(
     """主体目录：地区、协会 / entities: regions and associations."""
     from wenzeng.definitions.catalogue import builtin_catalogue
 
-    rows = [e.model_dump(mode="json") | {"name_zh": e.name.zh, "name_en": e.name.en}
-            for e in builtin_catalogue().entities.values() if kind is None or e.kind == kind]
-    _emit_rows(rows, fmt, [("code", "代码 code"), ("kind", "类型 kind"), ("name_zh", "名称"),
-                           ("name_en", "name"), ("parent", "上级 parent")])
+    rows = [
+        e.model_dump(mode="json") | {"name_zh": e.name.zh, "name_en": e.name.en}
+        for e in builtin_catalogue().entities.values()
+        if kind is None or e.kind == kind
+    ]
+    _emit_rows(
+        rows,
+        fmt,
+        [
+            ("code", "代码 code"),
+            ("kind", "类型 kind"),
+            ("name_zh", "名称"),
+            ("name_en", "name"),
+            ("parent", "上级 parent"),
+        ],
+    )
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -425,15 +552,16 @@ def run(argv: list[str] | None = None) -> int:
         err.print("已取消 / aborted")
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
+        # usage errors of the command-line parser (click's, vendored by typer) show themselves
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
         if os.environ.get("WENZENG_DEBUG"):
             raise
-        err.print(f"[red]内部错误 / internal error[/red]: {type(exc).__name__}: {exc}",
-                  highlight=False)
+        err.print(
+            f"[red]内部错误 / internal error[/red]: {type(exc).__name__}: {exc}", highlight=False
+        )
         err.print("设置 WENZENG_DEBUG=1 可查看详情 / set WENZENG_DEBUG=1 for details")
         return 1
     return 0

@@ -49,6 +49,6 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 SETTINGS: list[tuple[str, str, str]] = [
-    (f"WENZENG_{name.upper()}", repr(field.default), field.description or "")
+    (f"WENZENG_{name.upper()}", str(field.default), field.description or "")
     for name, field in Settings.model_fields.items()
 ]

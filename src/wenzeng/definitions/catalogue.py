@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +37,9 @@ class _SectorsDoc(BaseModel):
     sectors: list[Sector]
 
 
+T = TypeVar("T")
+
+
 def catalog_dir() -> Path:
     return Path(str(resources.files("wenzeng") / "catalog"))
 
@@ -58,8 +61,13 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         for e in self.entities.values():
-            for label in (e.code, e.name.zh, e.name.en, *e.aliases,
-                          *((e.short_name.zh, e.short_name.en) if e.short_name else ())):
+            for label in (
+                e.code,
+                e.name.zh,
+                e.name.en,
+                *e.aliases,
+                *((e.short_name.zh, e.short_name.en) if e.short_name else ()),
+            ):
                 self._labels.setdefault(_key(label), e.code)
 
     def indicator(self, code: str) -> Indicator:
@@ -94,18 +102,33 @@ class Catalogue:
             where = Location(file=file, key=f"targets.{i}")
             ind = self.indicators.get(t.indicator)
             if ind is None:
-                out.append(Issue(where, IssueCode.REFERENCE,
-                                 f"目标 {t.code} 引用了未知指标 {t.indicator!r}",
-                                 f"target {t.code} names unknown indicator {t.indicator!r}"))
+                out.append(
+                    Issue(
+                        where,
+                        IssueCode.REFERENCE,
+                        f"目标 {t.code} 引用了未知指标 {t.indicator!r}",
+                        f"target {t.code} names unknown indicator {t.indicator!r}",
+                    )
+                )
                 continue
             if t.measure not in ind.measures:
-                out.append(Issue(where, IssueCode.REFERENCE,
-                                 f"指标 {t.indicator} 不以 {t.measure.value} 发布",
-                                 f"indicator {t.indicator} is not published as {t.measure.value}"))
+                out.append(
+                    Issue(
+                        where,
+                        IssueCode.REFERENCE,
+                        f"指标 {t.indicator} 不以 {t.measure.value} 发布",
+                        f"indicator {t.indicator} is not published as {t.measure.value}",
+                    )
+                )
             if self.find_entity(t.entity) is None:
-                out.append(Issue(where, IssueCode.REFERENCE,
-                                 f"目标 {t.code} 引用了未知主体 {t.entity!r}",
-                                 f"target {t.code} names unknown entity {t.entity!r}"))
+                out.append(
+                    Issue(
+                        where,
+                        IssueCode.REFERENCE,
+                        f"目标 {t.code} 引用了未知主体 {t.entity!r}",
+                        f"target {t.code} names unknown entity {t.entity!r}",
+                    )
+                )
             if t.measure.value == "level" and ind.unit:
                 try:
                     conversion_factor(t.unit, ind.unit)
@@ -113,35 +136,43 @@ class Catalogue:
                     out.append(Issue(where, IssueCode.UNIT_MISMATCH, str(exc), str(exc)))
         for i, m in enumerate(plan.measures):
             out.extend(
-                Issue(Location(file=file, key=f"measures.{i}.indicators"), IssueCode.REFERENCE,
-                      f"举措 {m.code} 引用了未知指标 {code!r}",
-                      f"measure {m.code} names unknown indicator {code!r}")
-                for code in m.indicators if code not in self.indicators
+                Issue(
+                    Location(file=file, key=f"measures.{i}.indicators"),
+                    IssueCode.REFERENCE,
+                    f"举措 {m.code} 引用了未知指标 {code!r}",
+                    f"measure {m.code} names unknown indicator {code!r}",
+                )
+                for code in m.indicators
+                if code not in self.indicators
             )
         return out
 
 
-def _load_list(model: type[BaseModel], name: str) -> list[BaseModel]:
+D = TypeVar("D", bound=BaseModel)
+
+
+def _load_doc(model: type[D], name: str) -> D:
     path = catalog_dir() / name
     data, lines = load_yaml(path)
-    doc = validate_document(model, data, str(path), lines)
-    items: list[BaseModel] = getattr(doc, name.removesuffix(".yaml"))
+    return validate_document(model, data, str(path), lines)
+
+
+def _unique(items: list[T], file: str) -> dict[str, T]:
     codes = [getattr(i, "code") for i in items]  # noqa: B009
     dupes = sorted({c for c in codes if codes.count(c) > 1})
     if dupes:
-        raise ValidationFailed(f"{path}: 代码重复 / duplicate codes: {', '.join(dupes)}")
-    return items
+        raise ValidationFailed(f"{file}: 代码重复 / duplicate codes: {', '.join(dupes)}")
+    return dict(zip(codes, items, strict=True))
 
 
 @cache
 def builtin_catalogue() -> Catalogue:
-    indicators = [i for i in _load_list(_IndicatorsDoc, "indicators.yaml")]
-    entities = [e for e in _load_list(_EntitiesDoc, "entities.yaml")]
-    sectors = [s for s in _load_list(_SectorsDoc, "sectors.yaml")]
     return Catalogue(
-        indicators={i.code: i for i in indicators},  # type: ignore[attr-defined]
-        entities={e.code: e for e in entities},  # type: ignore[attr-defined]
-        sectors={s.code: s for s in sectors},  # type: ignore[attr-defined]
+        indicators=_unique(
+            _load_doc(_IndicatorsDoc, "indicators.yaml").indicators, "indicators.yaml"
+        ),
+        entities=_unique(_load_doc(_EntitiesDoc, "entities.yaml").entities, "entities.yaml"),
+        sectors=_unique(_load_doc(_SectorsDoc, "sectors.yaml").sectors, "sectors.yaml"),
     )
 
 
@@ -151,7 +182,8 @@ def read_plan(path: Path, text: str | None = None, catalogue: Catalogue | None =
     plan = validate_document(Plan, data, str(path), lines)
     problems = [
         replace(i, loc=replace(i.loc, line=line_for(tuple(i.loc.key.split(".")), lines)))
-        if i.loc.key else i
+        if i.loc.key
+        else i
         for i in (catalogue or builtin_catalogue()).check_plan(plan, str(path))
     ]
     if problems:

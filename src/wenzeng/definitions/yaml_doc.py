@@ -15,8 +15,9 @@ M = TypeVar("M", bound=BaseModel)
 LineMap = dict[tuple[Any, ...], int]
 
 
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: tuple[Any, ...],
-               lines: LineMap) -> Any:
+def _construct(
+    loader: yaml.SafeLoader, node: yaml.Node, path: tuple[Any, ...], lines: LineMap
+) -> Any:
     """Build plain Python data from a composed node, recording each key's line (1-based)."""
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -37,8 +38,10 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, LineMap]:
         source = text if text is not None else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         issue = Issue(
-            Location(file=name), IssueCode.UNREADABLE_FILE,
-            f"无法读取文件：{exc}", f"cannot read the file: {exc}",
+            Location(file=name),
+            IssueCode.UNREADABLE_FILE,
+            f"无法读取文件：{exc}",
+            f"cannot read the file: {exc}",
         )
         raise ValidationFailed(f"无法读取 / cannot read {name}", issues=[issue]) from exc
     loader = yaml.SafeLoader(source)
@@ -46,7 +49,9 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, LineMap]:
     try:
         node = loader.get_single_node()
         if node is None:
-            issue = Issue(Location(file=name), IssueCode.EMPTY_FILE, "文件为空", "the file is empty")
+            issue = Issue(
+                Location(file=name), IssueCode.EMPTY_FILE, "文件为空", "the file is empty"
+            )
             raise ValidationFailed(f"文件为空 / empty file: {name}", issues=[issue])
         return _construct(loader, node, (), lines), lines
     except yaml.YAMLError as exc:
@@ -54,8 +59,10 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, LineMap]:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         issue = Issue(
-            Location(file=name, line=line), IssueCode.YAML_SYNTAX,
-            f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}",
+            Location(file=name, line=line),
+            IssueCode.YAML_SYNTAX,
+            f"YAML 语法错误：{problem}",
+            f"YAML syntax error: {problem}",
         )
         raise ValidationFailed(
             f"YAML 语法错误 / YAML syntax error in {name}", issues=[issue]
@@ -72,8 +79,9 @@ def line_for(loc: tuple[Any, ...], lines: LineMap) -> int | None:
     return None
 
 
-def issues_from_validation(exc: ValidationError, file: str, lines: LineMap,
-                           prefix: tuple[Any, ...] = ()) -> list[Issue]:
+def issues_from_validation(
+    exc: ValidationError, file: str, lines: LineMap, prefix: tuple[Any, ...] = ()
+) -> list[Issue]:
     out = []
     for err in exc.errors():
         loc = (*prefix, *(p for p in err["loc"]))
@@ -92,8 +100,9 @@ def issues_from_validation(exc: ValidationError, file: str, lines: LineMap,
     return out
 
 
-def validate_document(model: type[M], data: Any, file: str, lines: LineMap,
-                      prefix: tuple[Any, ...] = ()) -> M:
+def validate_document(
+    model: type[M], data: Any, file: str, lines: LineMap, prefix: tuple[Any, ...] = ()
+) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -93,7 +93,9 @@ class Indicator(BaseModel):
     publisher: str | None = None
     scope: I18n | None = None
     sector: str | None = None
-    leading: bool = Field(default=False, description="a leading indicator (orders, export delivery)")
+    leading: bool = Field(
+        default=False, description="a leading indicator (orders, export delivery)"
+    )
     description: I18n | None = None
 
     @model_validator(mode="after")

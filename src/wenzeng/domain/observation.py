@@ -33,6 +33,9 @@ QUALIFIER_TEXT = {
 }
 
 
+SIMULATED_LABEL = "模拟数据 / simulated"
+
+
 @dataclass(frozen=True, slots=True)
 class ObservationRecord:
     indicator: str
@@ -67,4 +70,5 @@ class ObservationRecord:
         d["period_label_zh"] = self.period_obj.label_zh
         d["period_label_en"] = self.period_obj.label_en
         d["kind"] = self.key.kind.value
+        d["flag"] = SIMULATED_LABEL if self.simulated else ""
         return d

@@ -17,14 +17,14 @@ digits included.
 
 from __future__ import annotations
 
-from wenzeng.domain.text import BilingualError
-
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
+
+from wenzeng.domain.text import BilingualError
 
 
 class PeriodType(StrEnum):
@@ -108,7 +108,20 @@ class Period:
 
     @property
     def label_en(self) -> str:
-        months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        months = [
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ]
         if self.type is PeriodType.YEAR:
             return str(self.year)
         if self.type is PeriodType.QUARTER:

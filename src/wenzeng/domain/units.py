@@ -7,9 +7,9 @@ published value and unit are kept beside it for traceability.
 
 from __future__ import annotations
 
-from wenzeng.domain.text import BilingualError
-
 from dataclasses import dataclass
+
+from wenzeng.domain.text import BilingualError
 
 
 class UnitError(BilingualError):

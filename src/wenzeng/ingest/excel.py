@@ -19,7 +19,9 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
@@ -51,12 +53,16 @@ def _is_title_row(ws: Worksheet, row_index: int, width: int) -> bool:
 def _header_depth(ws: Worksheet, header_row: int) -> int:
     """How many rows the header takes: 2 when a merge in it spans columns or rows."""
     for rng in ws.merged_cells.ranges:
-        if rng.min_row == header_row + 1 and (rng.max_col > rng.min_col or rng.max_row > rng.min_row):
+        if rng.min_row == header_row + 1 and (
+            rng.max_col > rng.min_col or rng.max_row > rng.min_row
+        ):
             return 2
     return 1
 
 
-def read_sheet(data: bytes, sheet: str | None = None) -> tuple[str, list[str], list[list[str | None]], list[int]]:
+def read_sheet(
+    data: bytes, sheet: str | None = None
+) -> tuple[str, list[str], list[list[str | None]], list[int]]:
     """(sheet name, column names, rows of text, spreadsheet row numbers)."""
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     ws = wb[sheet] if sheet else wb.worksheets[0]

@@ -23,8 +23,18 @@ from wenzeng.ingest.readers import ROW, RawTable
 from wenzeng.ingest.values import ValueError_, parse_value
 
 FIELDS = (
-    "indicator", "entity", "period", "period_type", "measure", "value", "unit",
-    "vintage", "source_title", "source_url", "note", "qualifier",
+    "indicator",
+    "entity",
+    "period",
+    "period_type",
+    "measure",
+    "value",
+    "unit",
+    "vintage",
+    "source_title",
+    "source_url",
+    "note",
+    "qualifier",
 )
 REQUIRED = ("indicator", "entity", "period", "value")
 
@@ -45,10 +55,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 OUTPUT_SCHEMA = {
-    "indicator": pl.Utf8, "entity": pl.Utf8, "measure": pl.Utf8, "period_type": pl.Utf8,
-    "period": pl.Utf8, "vintage": pl.Date, "value": pl.Float64, "qualifier": pl.Utf8,
-    "published_value": pl.Utf8, "published_unit": pl.Utf8, "source_title": pl.Utf8,
-    "source_url": pl.Utf8, "note": pl.Utf8, ROW: pl.Int64,
+    "indicator": pl.Utf8,
+    "entity": pl.Utf8,
+    "measure": pl.Utf8,
+    "period_type": pl.Utf8,
+    "period": pl.Utf8,
+    "vintage": pl.Date,
+    "value": pl.Float64,
+    "qualifier": pl.Utf8,
+    "published_value": pl.Utf8,
+    "published_unit": pl.Utf8,
+    "source_title": pl.Utf8,
+    "source_url": pl.Utf8,
+    "note": pl.Utf8,
+    ROW: pl.Int64,
 }
 
 
@@ -62,6 +82,7 @@ class ColumnMapping:
     @classmethod
     def parse(cls, maps: list[str], sets: list[str]) -> ColumnMapping:
         """From CLI options: ``--map value=数值`` and ``--set source_title=…``."""
+
         def pairs(items: list[str], what: str) -> dict[str, str]:
             out = {}
             for item in items:
@@ -86,13 +107,15 @@ class ColumnMapping:
             if col in table.columns:
                 found[f] = col
             else:
-                issues.append(Issue(
-                    Location(file=table.file, sheet=table.sheet, column=col),
-                    IssueCode.MISSING_COLUMN,
-                    f"映射的列 {col!r}（字段 {f}）不存在；文件的列为：{', '.join(table.columns)}",
-                    f"mapped column {col!r} (field {f}) is not in the file; its columns are: "
-                    f"{', '.join(table.columns)}",
-                ))
+                issues.append(
+                    Issue(
+                        Location(file=table.file, sheet=table.sheet, column=col),
+                        IssueCode.MISSING_COLUMN,
+                        f"映射的列 {col!r}（字段 {f}）不存在；文件的列为：{', '.join(table.columns)}",
+                        f"mapped column {col!r} (field {f}) is not in the file; its columns are: "
+                        f"{', '.join(table.columns)}",
+                    )
+                )
         for f in FIELDS:
             if f in found or f in self.constants or f in self.columns:
                 continue
@@ -102,13 +125,16 @@ class ColumnMapping:
                     break
         for f in REQUIRED:
             if f not in found and f not in self.constants and f not in self.columns:
-                issues.append(Issue(
-                    Location(file=table.file, sheet=table.sheet), IssueCode.MISSING_COLUMN,
-                    f"缺少必填字段 {f}（可用 --map {f}=列名 或 --set {f}=值 指定）；"
-                    f"文件的列为：{', '.join(table.columns)}",
-                    f"required field {f} is missing (use --map {f}=COLUMN or --set {f}=VALUE); "
-                    f"the file's columns are: {', '.join(table.columns)}",
-                ))
+                issues.append(
+                    Issue(
+                        Location(file=table.file, sheet=table.sheet),
+                        IssueCode.MISSING_COLUMN,
+                        f"缺少必填字段 {f}（可用 --map {f}=列名 或 --set {f}=值 指定）；"
+                        f"文件的列为：{', '.join(table.columns)}",
+                        f"required field {f} is missing (use --map {f}=COLUMN or --set {f}=VALUE); "
+                        f"the file's columns are: {', '.join(table.columns)}",
+                    )
+                )
         return found, issues
 
 
@@ -123,8 +149,14 @@ class Validated:
 
 
 class _Checker:
-    def __init__(self, table: RawTable, columns: Mapping[str, str], constants: Mapping[str, str],
-                 catalogue: Catalogue, issues: IssueCollector) -> None:
+    def __init__(
+        self,
+        table: RawTable,
+        columns: Mapping[str, str],
+        constants: Mapping[str, str],
+        catalogue: Catalogue,
+        issues: IssueCollector,
+    ) -> None:
         self.table, self.columns, self.constants = table, columns, constants
         self.catalogue, self.issues = catalogue, issues
 
@@ -138,19 +170,37 @@ class _Checker:
             return pl.lit(self.constants[f], dtype=pl.Utf8)
         return pl.lit(None, dtype=pl.Utf8)
 
-    def report(self, frame: pl.DataFrame, mask: pl.Expr, f: str, code: IssueCode,
-               zh: Any, en: Any, severity: Severity = Severity.ERROR) -> None:
+    def report(
+        self,
+        frame: pl.DataFrame,
+        mask: pl.Expr,
+        f: str,
+        code: IssueCode,
+        zh: Any,
+        en: Any,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         """One issue per offending row; ``zh``/``en`` are callables of the cell value."""
         bad = frame.filter(mask).select(ROW, pl.col(f"_{f}"))
         for row, value in bad.iter_rows():
             if len(self.issues.issues) >= self.issues.limit:
                 self.issues.dropped += bad.height
                 return
-            self.issues.add(Issue(
-                Location(file=self.table.file, sheet=self.table.sheet, row=row,
-                         column=self.column_of(f)),
-                code, zh(value), en(value), severity, value,
-            ))
+            self.issues.add(
+                Issue(
+                    Location(
+                        file=self.table.file,
+                        sheet=self.table.sheet,
+                        row=row,
+                        column=self.column_of(f),
+                    ),
+                    code,
+                    zh(value),
+                    en(value),
+                    severity,
+                    value,
+                )
+            )
 
 
 def _lookup(values: pl.Series, fn: Any) -> dict[str, Any]:
@@ -163,8 +213,14 @@ def _lookup(values: pl.Series, fn: Any) -> dict[str, Any]:
     return out
 
 
-def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue, *,
-                   default_vintage: date, limit: int = 1000) -> Validated:
+def validate_table(
+    table: RawTable,
+    mapping: ColumnMapping,
+    catalogue: Catalogue,
+    *,
+    default_vintage: date,
+    limit: int = 1000,
+) -> Validated:
     issues = IssueCollector(limit=limit)
     columns, problems = mapping.resolve(table)
     issues.extend(problems)
@@ -174,27 +230,48 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
     # every field as text, blank cells as missing
     f = table.frame.select(pl.col(ROW), *[c.expr(name).alias(f"_{name}") for name in FIELDS])
     f = f.with_columns(
-        *[pl.when(pl.col(f"_{n}") != "").then(pl.col(f"_{n}")).alias(f"_{n}")
-          for n in FIELDS if n in columns]
+        *[
+            pl.when(pl.col(f"_{n}") != "").then(pl.col(f"_{n}")).alias(f"_{n}")
+            for n in FIELDS
+            if n in columns
+        ]
     )
 
     for name in ("indicator", "entity", "period"):
-        c.report(f, pl.col(f"_{name}").is_null(), name, IssueCode.REQUIRED,
-                 lambda v, n=name: f"{n} 为必填项", lambda v, n=name: f"{n} is required")
+        c.report(
+            f,
+            pl.col(f"_{name}").is_null(),
+            name,
+            IssueCode.REQUIRED,
+            lambda v, n=name: f"{n} 为必填项",
+            lambda v, n=name: f"{n} is required",
+        )
 
     # indicators
     known = catalogue.indicators
-    c.report(f, pl.col("_indicator").is_not_null() & ~pl.col("_indicator").is_in(list(known)),
-             "indicator", IssueCode.UNKNOWN_INDICATOR,
-             lambda v: f"未知指标 {v!r}", lambda v: f"unknown indicator {v!r}")
+    c.report(
+        f,
+        pl.col("_indicator").is_not_null() & ~pl.col("_indicator").is_in(list(known)),
+        "indicator",
+        IssueCode.UNKNOWN_INDICATOR,
+        lambda v: f"未知指标 {v!r}",
+        lambda v: f"unknown indicator {v!r}",
+    )
 
     # entities: codes, names or aliases
-    ent = {v: (e.code if (e := catalogue.find_entity(v)) else None)
-           for v in f["_entity"].drop_nulls().unique().to_list()}
+    ent = {
+        v: (e.code if (e := catalogue.find_entity(v)) else None)
+        for v in f["_entity"].drop_nulls().unique().to_list()
+    }
     f = f.with_columns(pl.col("_entity").replace_strict(ent, default=None).alias("entity"))
-    c.report(f, pl.col("_entity").is_not_null() & pl.col("entity").is_null(), "entity",
-             IssueCode.UNKNOWN_ENTITY, lambda v: f"未知地区或主体 {v!r}",
-             lambda v: f"unknown region or entity {v!r}")
+    c.report(
+        f,
+        pl.col("_entity").is_not_null() & pl.col("entity").is_null(),
+        "entity",
+        IssueCode.UNKNOWN_ENTITY,
+        lambda v: f"未知地区或主体 {v!r}",
+        lambda v: f"unknown region or entity {v!r}",
+    )
 
     # measure: given, or the indicator's only one
     meas = _lookup(f["_measure"], lambda v: Measure(v.strip().lower()).value)
@@ -205,24 +282,41 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
         .otherwise(pl.col("_indicator").replace_strict(single, default=None))
         .alias("measure")
     )
-    c.report(f, pl.col("_measure").is_not_null() & pl.col("measure").is_null(), "measure",
-             IssueCode.UNKNOWN_MEASURE,
-             lambda v: f"未知口径 {v!r}（应为 level、yoy_pct 或 share_pct）",
-             lambda v: f"unknown measure {v!r} (expected level, yoy_pct or share_pct)")
-    c.report(f, pl.col("_measure").is_null() & pl.col("measure").is_null()
-             & pl.col("_indicator").is_in(list(known)), "measure", IssueCode.REQUIRED,
-             lambda v: "该指标有多种口径，须填写 measure（level、yoy_pct 或 share_pct）",
-             lambda v: "this indicator has several measures: measure is required "
-                       "(level, yoy_pct or share_pct)")
+    c.report(
+        f,
+        pl.col("_measure").is_not_null() & pl.col("measure").is_null(),
+        "measure",
+        IssueCode.UNKNOWN_MEASURE,
+        lambda v: f"未知口径 {v!r}（应为 level、yoy_pct 或 share_pct）",
+        lambda v: f"unknown measure {v!r} (expected level, yoy_pct or share_pct)",
+    )
+    c.report(
+        f,
+        pl.col("_measure").is_null()
+        & pl.col("measure").is_null()
+        & pl.col("_indicator").is_in(list(known)),
+        "measure",
+        IssueCode.REQUIRED,
+        lambda v: "该指标有多种口径，须填写 measure（level、yoy_pct 或 share_pct）",
+        lambda v: (
+            "this indicator has several measures: measure is required (level, yoy_pct or share_pct)"
+        ),
+    )
     pairs_seen = f.select("_indicator", "measure").unique().drop_nulls()
     not_published = [
-        (ind, m) for ind, m in pairs_seen.iter_rows()
+        (ind, m)
+        for ind, m in pairs_seen.iter_rows()
         if ind in known and m not in {x.value for x in known[ind].measures}
     ]
     for ind, m in not_published:
-        c.report(f, (pl.col("_indicator") == ind) & (pl.col("measure") == m), "measure",
-                 IssueCode.MEASURE_NOT_PUBLISHED, lambda v, i=ind, mm=m: f"指标 {i} 没有口径 {mm!r}",
-                 lambda v, i=ind, mm=m: f"indicator {i} has no measure {mm!r}")
+        c.report(
+            f,
+            (pl.col("_indicator") == ind) & (pl.col("measure") == m),
+            "measure",
+            IssueCode.MEASURE_NOT_PUBLISHED,
+            lambda v, i=ind, mm=m: f"指标 {i} 没有口径 {mm!r}",
+            lambda v, i=ind, mm=m: f"indicator {i} has no measure {mm!r}",
+        )
 
     # periods
     pairs = f.select("_period", "_period_type").unique().drop_nulls("_period")
@@ -237,18 +331,27 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
             per_error[(text, ptype)] = exc
     parsed = pl.DataFrame(
         [(t, pt, v[0] if v else None, v[1] if v else None) for (t, pt), v in per.items()],
-        schema=[("_period", pl.Utf8), ("_period_type", pl.Utf8), ("period", pl.Utf8),
-                ("period_type", pl.Utf8)],
+        schema=[
+            ("_period", pl.Utf8),
+            ("_period_type", pl.Utf8),
+            ("period", pl.Utf8),
+            ("period_type", pl.Utf8),
+        ],
         orient="row",
     )
     f = f.join(parsed, on=["_period", "_period_type"], how="left", nulls_equal=True)
     bad_periods = f.filter(pl.col("_period").is_not_null() & pl.col("period").is_null())
     for row, value, ptype in bad_periods.select(ROW, "_period", "_period_type").iter_rows():
         err = per_error[(value, ptype)]
-        issues.add(Issue(
-            Location(file=table.file, sheet=table.sheet, row=row, column=c.column_of("period")),
-            IssueCode.BAD_PERIOD, err.zh, err.en, value=value,
-        ))
+        issues.add(
+            Issue(
+                Location(file=table.file, sheet=table.sheet, row=row, column=c.column_of("period")),
+                IssueCode.BAD_PERIOD,
+                err.zh,
+                err.en,
+                value=value,
+            )
+        )
 
     f = _check_values(f, c)
     f = _check_units(f, c)
@@ -274,8 +377,12 @@ def validate_table(table: RawTable, mapping: ColumnMapping, catalogue: Catalogue
 
 def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
     fast = pl.col("_value").str.replace_all(",", "").cast(pl.Float64, strict=False)
-    f = f.with_columns(fast.alias("value"), pl.lit("").alias("qualifier"),
-                       pl.lit(False).alias("_percent"), pl.col("_value").is_null().alias("_missing"))
+    f = f.with_columns(
+        fast.alias("value"),
+        pl.lit("").alias("qualifier"),
+        pl.lit(False).alias("_percent"),
+        pl.col("_value").is_null().alias("_missing"),
+    )
     slow = f.filter(pl.col("value").is_null() & pl.col("_value").is_not_null())
     if slow.height:
         fixes, bad, missing = [], [], []
@@ -291,30 +398,65 @@ def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
                 fixes.append((row, p.value, p.qualifier, p.percent))
         f = f.with_columns((pl.col("_missing") | pl.col(ROW).is_in(missing)).alias("_missing"))
         if fixes:
-            fx = pl.DataFrame(fixes, schema=[(ROW, pl.Int64), ("_v", pl.Float64), ("_q", pl.Utf8),
-                                             ("_p", pl.Boolean)], orient="row")
-            f = f.join(fx, on=ROW, how="left").with_columns(
-                pl.coalesce("value", "_v").alias("value"),
-                pl.coalesce("_q", "qualifier").alias("qualifier"),
-                pl.coalesce("_p", "_percent").alias("_percent"),
-            ).drop("_v", "_q", "_p")
-        c.report(f, pl.col(ROW).is_in(bad), "value", IssueCode.NOT_A_NUMBER,
-                 lambda v: f"不是数字：{v!r}", lambda v: f"not a number: {v!r}")
+            fx = pl.DataFrame(
+                fixes,
+                schema=[(ROW, pl.Int64), ("_v", pl.Float64), ("_q", pl.Utf8), ("_p", pl.Boolean)],
+                orient="row",
+            )
+            f = (
+                f.join(fx, on=ROW, how="left")
+                .with_columns(
+                    pl.coalesce("value", "_v").alias("value"),
+                    pl.coalesce("_q", "qualifier").alias("qualifier"),
+                    pl.coalesce("_p", "_percent").alias("_percent"),
+                )
+                .drop("_v", "_q", "_p")
+            )
+        c.report(
+            f,
+            pl.col(ROW).is_in(bad),
+            "value",
+            IssueCode.NOT_A_NUMBER,
+            lambda v: f"不是数字：{v!r}",
+            lambda v: f"not a number: {v!r}",
+        )
     if "qualifier" in c.columns:
-        f = f.with_columns(pl.coalesce(pl.col("_qualifier"), pl.col("qualifier")).alias("qualifier"))
-        c.report(f, pl.col("_qualifier").is_not_null() & ~pl.col("_qualifier").is_in(
-            ["", ">", "<", "~"]), "qualifier", IssueCode.OUT_OF_RANGE,
-            lambda v: f"限定符应为 >、< 或 ~：{v!r}", lambda v: f"qualifier must be >, < or ~: {v!r}")
-    c.report(f, pl.col("_missing") & pl.col("_indicator").is_not_null(), "value",
-             IssueCode.REQUIRED, lambda v: "数值为空（缺失值请整行删除）",
-             lambda v: "the value is empty (leave out rows without a value)",
-             severity=Severity.WARNING)
-    c.report(f, (pl.col("measure") == "share_pct") & ((pl.col("value") < 0) | (pl.col("value") > 100)),
-             "value", IssueCode.OUT_OF_RANGE, lambda v: f"占比应在 0–100 之间：{v}",
-             lambda v: f"a share must lie between 0 and 100: {v}")
-    c.report(f, (pl.col("measure") == "yoy_pct") & (pl.col("value") <= -100), "value",
-             IssueCode.OUT_OF_RANGE, lambda v: f"同比降幅不可能达到或超过100%：{v}",
-             lambda v: f"a year-on-year fall cannot reach 100%: {v}")
+        f = f.with_columns(
+            pl.coalesce(pl.col("_qualifier"), pl.col("qualifier")).alias("qualifier")
+        )
+        c.report(
+            f,
+            pl.col("_qualifier").is_not_null() & ~pl.col("_qualifier").is_in(["", ">", "<", "~"]),
+            "qualifier",
+            IssueCode.OUT_OF_RANGE,
+            lambda v: f"限定符应为 >、< 或 ~：{v!r}",
+            lambda v: f"qualifier must be >, < or ~: {v!r}",
+        )
+    c.report(
+        f,
+        pl.col("_missing") & pl.col("_indicator").is_not_null(),
+        "value",
+        IssueCode.REQUIRED,
+        lambda v: "数值为空（缺失值请整行删除）",
+        lambda v: "the value is empty (leave out rows without a value)",
+        severity=Severity.WARNING,
+    )
+    c.report(
+        f,
+        (pl.col("measure") == "share_pct") & ((pl.col("value") < 0) | (pl.col("value") > 100)),
+        "value",
+        IssueCode.OUT_OF_RANGE,
+        lambda v: f"占比应在 0–100 之间：{v}",
+        lambda v: f"a share must lie between 0 and 100: {v}",
+    )
+    c.report(
+        f,
+        (pl.col("measure") == "yoy_pct") & (pl.col("value") <= -100),
+        "value",
+        IssueCode.OUT_OF_RANGE,
+        lambda v: f"同比降幅不可能达到或超过100%：{v}",
+        lambda v: f"a year-on-year fall cannot reach 100%: {v}",
+    )
     return f
 
 
@@ -332,8 +474,10 @@ def _check_units(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
             ok = unit is None or get_unit_safe(unit) == "%"
             factors[key] = 1.0 if ok else None
             if not ok:
-                reasons[key] = (f"{measure} 的单位应为 %，而不是 {unit!r}",
-                                f"the unit of {measure} must be %, not {unit!r}")
+                reasons[key] = (
+                    f"{measure} 的单位应为 %，而不是 {unit!r}",
+                    f"the unit of {measure} must be %, not {unit!r}",
+                )
             continue
         target = canon[ind]
         if unit is None or target is None:
@@ -343,23 +487,39 @@ def _check_units(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
             factors[key] = conversion_factor(unit, target)
         except UnitError:
             factors[key] = None
-            reasons[key] = (f"单位 {unit!r} 无法换算为指标 {ind} 的单位 {target}",
-                            f"unit {unit!r} cannot be converted to {ind}'s unit {target}")
+            reasons[key] = (
+                f"单位 {unit!r} 无法换算为指标 {ind} 的单位 {target}",
+                f"unit {unit!r} cannot be converted to {ind}'s unit {target}",
+            )
     table = pl.DataFrame(
         [(*k, v) for k, v in factors.items()],
-        schema=[("_indicator", pl.Utf8), ("measure", pl.Utf8), ("_unit", pl.Utf8),
-                ("_factor", pl.Float64)], orient="row",
+        schema=[
+            ("_indicator", pl.Utf8),
+            ("measure", pl.Utf8),
+            ("_unit", pl.Utf8),
+            ("_factor", pl.Float64),
+        ],
+        orient="row",
     )
     f = f.join(table, on=["_indicator", "measure", "_unit"], how="left", nulls_equal=True)
     for key, (zh, en) in reasons.items():
         ind, measure, unit = key
-        mask = ((pl.col("_indicator") == ind) & (pl.col("measure") == measure)
-                & (pl.col("_unit").is_null() if unit is None else pl.col("_unit") == unit))
+        mask = (
+            (pl.col("_indicator") == ind)
+            & (pl.col("measure") == measure)
+            & (pl.col("_unit").is_null() if unit is None else pl.col("_unit") == unit)
+        )
         c.report(f, mask, "unit", IssueCode.UNIT_MISMATCH, lambda v, z=zh: z, lambda v, e=en: e)
-    c.report(f, pl.col("_percent") & (pl.col("measure") == "level")
-             & (pl.col("_unit").is_null() | (pl.col("_unit") != "%")), "value",
-             IssueCode.UNIT_MISMATCH, lambda v: f"水平值带有 % 号：{v!r}",
-             lambda v: f"a level written with a % sign: {v!r}")
+    c.report(
+        f,
+        pl.col("_percent")
+        & (pl.col("measure") == "level")
+        & (pl.col("_unit").is_null() | (pl.col("_unit") != "%")),
+        "value",
+        IssueCode.UNIT_MISMATCH,
+        lambda v: f"水平值带有 % 号：{v!r}",
+        lambda v: f"a level written with a % sign: {v!r}",
+    )
     return f.with_columns((pl.col("value") * pl.col("_factor")).alias("value"))
 
 
@@ -373,18 +533,32 @@ def get_unit_safe(unit: str) -> str | None:
 def _check_vintage(f: pl.DataFrame, c: _Checker, default: date) -> pl.DataFrame:
     dates = _lookup(f["_vintage"], lambda v: date.fromisoformat(v[:10].replace("/", "-")))
     f = f.with_columns(
-        pl.col("_vintage").replace_strict(dates, default=None, return_dtype=pl.Date)
+        pl.col("_vintage")
+        .replace_strict(dates, default=None, return_dtype=pl.Date)
         .fill_null(pl.when(pl.col("_vintage").is_null()).then(pl.lit(default)))
         .alias("vintage")
     )
-    c.report(f, pl.col("_vintage").is_not_null() & pl.col("vintage").is_null(), "vintage",
-             IssueCode.BAD_DATE, lambda v: f"日期无法识别（应为 YYYY-MM-DD）：{v!r}",
-             lambda v: f"unreadable date (expected YYYY-MM-DD): {v!r}")
+    c.report(
+        f,
+        pl.col("_vintage").is_not_null() & pl.col("vintage").is_null(),
+        "vintage",
+        IssueCode.BAD_DATE,
+        lambda v: f"日期无法识别（应为 YYYY-MM-DD）：{v!r}",
+        lambda v: f"unreadable date (expected YYYY-MM-DD): {v!r}",
+    )
     return f
 
 
-DUPLICATE_KEY = ["indicator", "entity", "measure", "period_type", "period", "vintage",
-                 "source_title", "source_url"]
+DUPLICATE_KEY = [
+    "indicator",
+    "entity",
+    "measure",
+    "period_type",
+    "period",
+    "vintage",
+    "source_title",
+    "source_url",
+]
 
 
 def _check_duplicates(out: pl.DataFrame, c: _Checker) -> bool:
@@ -393,19 +567,20 @@ def _check_duplicates(out: pl.DataFrame, c: _Checker) -> bool:
     candidates = candidates.filter(candidates.select(DUPLICATE_KEY).is_duplicated())
     if candidates.height == 0:
         return False
-    dup = (
-        candidates.group_by(DUPLICATE_KEY, maintain_order=True)
-        .agg(pl.col(ROW), pl.col("value").n_unique().alias("n"))
+    dup = candidates.group_by(DUPLICATE_KEY, maintain_order=True).agg(
+        pl.col(ROW), pl.col("value").n_unique().alias("n")
     )
     for rows, n, ind, period in dup.select(ROW, "n", "indicator", "period").iter_rows():
         first = rows[0]
         for row in rows[1:]:
-            c.issues.add(Issue(
-                Location(file=c.table.file, sheet=c.table.sheet, row=row),
-                IssueCode.DUPLICATE,
-                f"与第{first}行重复（{ind} {period}）" + ("，且数值不同" if n > 1 else ""),
-                f"duplicates row {first} ({ind} {period})"
-                + (" with a different value" if n > 1 else ""),
-                Severity.ERROR if n > 1 else Severity.WARNING,
-            ))
+            c.issues.add(
+                Issue(
+                    Location(file=c.table.file, sheet=c.table.sheet, row=row),
+                    IssueCode.DUPLICATE,
+                    f"与第{first}行重复（{ind} {period}）" + ("，且数值不同" if n > 1 else ""),
+                    f"duplicates row {first} ({ind} {period})"
+                    + (" with a different value" if n > 1 else ""),
+                    Severity.ERROR if n > 1 else Severity.WARNING,
+                )
+            )
     return True

@@ -41,8 +41,9 @@ def release_estimate(period: Period) -> date:
     return period.end + timedelta(days=LAG_DAYS[period.type])
 
 
-def estimate_vintage(period_code: str, period_type: str, source_title: str,
-                     note: str | None) -> date:
+def estimate_vintage(
+    period_code: str, period_type: str, source_title: str, note: str | None
+) -> date:
     period = parse_period(period_code, period_type)
     note = note or ""
     later = _LATER_RELEASE.search(note)

@@ -42,7 +42,9 @@ class Reader(Protocol):
 
 
 def _fail(file: str, code: IssueCode, zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed(f"{zh} / {en}: {file}", issues=[Issue(Location(file=file), code, zh, en)])
+    return ValidationFailed(
+        f"{zh} / {en}: {file}", issues=[Issue(Location(file=file), code, zh, en)]
+    )
 
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
@@ -56,7 +58,8 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise _fail(
-        file, IssueCode.ENCODING,
+        file,
+        IssueCode.ENCODING,
         "文件编码无法识别（应为 UTF-8 或 GBK/GB18030）",
         "unknown text encoding (expected UTF-8 or GBK/GB18030)",
     )
@@ -80,15 +83,25 @@ class CsvReader:
         # UTF-8 bytes go to the parser as they are; other encodings are re-encoded.
         raw = data.removeprefix(b"\xef\xbb\xbf") if encoding == "utf-8" else text.encode("utf-8")
         first_line = text[:4096].split("\n", 1)[0]
-        sep = "\t" if path.suffix.lower() == ".tsv" or first_line.count("\t") > first_line.count(",") else ","
+        sep = (
+            "\t"
+            if path.suffix.lower() == ".tsv" or first_line.count("\t") > first_line.count(",")
+            else ","
+        )
         try:
             frame = pl.read_csv(
-                io.BytesIO(raw), separator=sep, infer_schema=False,
+                io.BytesIO(raw),
+                separator=sep,
+                infer_schema=False,
                 truncate_ragged_lines=False,
             )
         except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-            raise _fail(file, IssueCode.UNREADABLE_FILE, f"CSV 无法解析：{exc}",
-                        f"the CSV cannot be parsed: {exc}") from exc
+            raise _fail(
+                file,
+                IssueCode.UNREADABLE_FILE,
+                f"CSV 无法解析：{exc}",
+                f"the CSV cannot be parsed: {exc}",
+            ) from exc
         frame = frame.rename({c: c.strip() for c in frame.columns})
         return RawTable(file, _number_rows(frame), encoding=encoding)
 
@@ -106,8 +119,12 @@ class ExcelReader:
         try:
             sheet, header, rows, numbers = read_sheet(data)
         except Exception as exc:  # openpyxl raises many kinds for broken files
-            raise _fail(file, IssueCode.UNREADABLE_FILE, f"Excel 文件无法读取：{exc}",
-                        f"the Excel file cannot be read: {exc}") from exc
+            raise _fail(
+                file,
+                IssueCode.UNREADABLE_FILE,
+                f"Excel 文件无法读取：{exc}",
+                f"the Excel file cannot be read: {exc}",
+            ) from exc
         if not header:
             raise _fail(file, IssueCode.EMPTY_FILE, "工作表为空", "the sheet is empty")
         frame = pl.DataFrame(rows, schema=[(h, pl.Utf8) for h in header], orient="row")
@@ -124,15 +141,26 @@ def read_table(path: Path, data: bytes | None = None) -> RawTable:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise _fail(file, IssueCode.UNREADABLE_FILE, f"无法读取文件：{exc.strerror}",
-                        f"cannot read the file: {exc.strerror}") from exc
+            raise _fail(
+                file,
+                IssueCode.UNREADABLE_FILE,
+                f"无法读取文件：{exc.strerror}",
+                f"cannot read the file: {exc.strerror}",
+            ) from exc
     if path.suffix.lower() == ".xls":
-        raise _fail(file, IssueCode.UNKNOWN_FORMAT,
-                    "不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV",
-                    "the old .xls format is not supported; save as .xlsx or CSV")
+        raise _fail(
+            file,
+            IssueCode.UNKNOWN_FORMAT,
+            "不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV",
+            "the old .xls format is not supported; save as .xlsx or CSV",
+        )
     for reader in READERS:
         if reader.handles(path, data[:8]):
             return reader.read(path, data)
     tried = "; ".join(r.name for r in READERS)
-    raise _fail(file, IssueCode.UNKNOWN_FORMAT, f"无法识别的文件格式（已尝试：{tried}）",
-                f"unknown file format (tried: {tried})")
+    raise _fail(
+        file,
+        IssueCode.UNKNOWN_FORMAT,
+        f"无法识别的文件格式（已尝试：{tried}）",
+        f"unknown file format (tried: {tried})",
+    )

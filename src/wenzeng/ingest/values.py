@@ -44,7 +44,7 @@ def parse_value(cell: str | None) -> ParsedValue:
     for words, q in _QUALIFIERS:
         for w in sorted(words, key=len, reverse=True):
             if s.startswith(w):
-                s, qualifier = s[len(w):].strip(), q
+                s, qualifier = s[len(w) :].strip(), q
                 break
             if w in ("以上",) and s.endswith(w):
                 s, qualifier = s[: -len(w)].strip(), q

@@ -59,9 +59,13 @@ class Context:
             with self.reading() as conn:
                 rows = repo.stored_entities(conn)
             extra = [
-                Entity(code=r["code"], kind=EntityKind(r["kind"]),
-                       name=I18n(zh=r["name_zh"], en=r["name_en"]), parent=r["region"],
-                       simulated=r["simulated"])
+                Entity(
+                    code=r["code"],
+                    kind=EntityKind(r["kind"]),
+                    name=I18n(zh=r["name_zh"], en=r["name_en"]),
+                    parent=r["region"],
+                    simulated=r["simulated"],
+                )
                 for r in rows
             ]
             self._catalogue = self.base_catalogue.with_entities(extra)

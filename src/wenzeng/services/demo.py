@@ -42,26 +42,48 @@ def load_demo(ctx: Context, progress: Callable[[int], None] | None = None) -> Lo
         data = build_demo(ctx.base_catalogue, SEED)
         _check_codes(conn, data)
         batch_id = repo.create_batch(
-            conn, BATCH_KIND,
+            conn,
+            BATCH_KIND,
             note=f"{SOURCE_TITLE}; seed {SEED}; {len(data.enterprises)} enterprises",
         )
-        repo.insert_entities(conn, [
-            {
-                "code": e.code, "kind": "enterprise", "name_zh": e.name_zh,
-                "name_en": e.name_en, "region": e.region, "sector": e.sector,
-                "chain_position": e.chain_position, "attributes": e.attributes,
-                "simulated": True,
-            }
-            for e in data.enterprises
-        ])
-        repo.insert_supply_links(conn, [
-            {"buyer": link.buyer, "supplier": link.supplier, "product": link.product,
-             "simulated": True}
-            for link in data.links
-        ])
-        n = store_frame(conn, data.frame.drop(ROW), batch_id=batch_id,
-                        source_kind=SOURCE_KIND, default_title=SOURCE_TITLE, simulated=True,
-                        progress=progress)
+        repo.insert_entities(
+            conn,
+            [
+                {
+                    "code": e.code,
+                    "kind": "enterprise",
+                    "name_zh": e.name_zh,
+                    "name_en": e.name_en,
+                    "region": e.region,
+                    "sector": e.sector,
+                    "chain_position": e.chain_position,
+                    "attributes": e.attributes,
+                    "simulated": True,
+                }
+                for e in data.enterprises
+            ],
+        )
+        repo.insert_supply_links(
+            conn,
+            [
+                {
+                    "buyer": link.buyer,
+                    "supplier": link.supplier,
+                    "product": link.product,
+                    "simulated": True,
+                }
+                for link in data.links
+            ],
+        )
+        n = store_frame(
+            conn,
+            data.frame.drop(ROW),
+            batch_id=batch_id,
+            source_kind=SOURCE_KIND,
+            default_title=SOURCE_TITLE,
+            simulated=True,
+            progress=progress,
+        )
     ctx.invalidate()
     return LoadResult(batch_id, n, [])
 

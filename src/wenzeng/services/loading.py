@@ -36,9 +36,16 @@ class LoadResult:
     skipped: int = 0
 
 
-def store_frame(conn: Connection, frame: pl.DataFrame, *, batch_id: int, source_kind: str,
-                default_title: str, simulated: bool = False,
-                progress: Progress | None = None) -> int:
+def store_frame(
+    conn: Connection,
+    frame: pl.DataFrame,
+    *,
+    batch_id: int,
+    source_kind: str,
+    default_title: str,
+    simulated: bool = False,
+    progress: Progress | None = None,
+) -> int:
     """Write validated rows (pipeline.OUTPUT_SCHEMA) to the store as part of ``batch_id``."""
     frame = frame.with_columns(pl.col("source_title").fill_null(default_title))
     pairs = {(t, u) for t, u in frame.select("source_title", "source_url").unique().iter_rows()}
@@ -59,9 +66,16 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def import_file(ctx: Context, path: Path, mapping: ColumnMapping, *, user: str | None = None,
-                vintage: date | None = None, force: bool = False,
-                progress: Progress | None = None) -> LoadResult:
+def import_file(
+    ctx: Context,
+    path: Path,
+    mapping: ColumnMapping,
+    *,
+    user: str | None = None,
+    vintage: date | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
     """Import a CSV or Excel file of observations, all rows or none."""
     try:
         data = path.read_bytes()
@@ -78,18 +92,24 @@ def import_file(ctx: Context, path: Path, mapping: ColumnMapping, *, user: str |
                     f"如需再次导入请加 --force / this file was already imported in batch "
                     f"{earlier['id']}; use --force to import it again"
                 )
-        checked = validate_table(table, mapping, ctx.catalogue,
-                                 default_vintage=vintage or date.today())
+        checked = validate_table(
+            table, mapping, ctx.catalogue, default_vintage=vintage or date.today()
+        )
         if not checked.ok:
             raise ValidationFailed(
                 f"导入失败，未写入任何数据 / import failed, nothing was written: {path} "
                 f"({len(checked.issues)} problem(s))",
                 issues=checked.issues.issues,
             )
-        batch_id = repo.create_batch(conn, "import", file=path.name, sha256=digest,
-                                     created_by=user)
-        n = store_frame(conn, checked.frame, batch_id=batch_id, source_kind="import",
-                        default_title=f"导入文件 / imported file {path.name}", progress=progress)
+        batch_id = repo.create_batch(conn, "import", file=path.name, sha256=digest, created_by=user)
+        n = store_frame(
+            conn,
+            checked.frame,
+            batch_id=batch_id,
+            source_kind="import",
+            default_title=f"导入文件 / imported file {path.name}",
+            progress=progress,
+        )
     return LoadResult(batch_id, n, [i for i in checked.issues if i.severity == "warning"])
 
 
@@ -97,12 +117,22 @@ def builtin_data_path() -> Path:
     return Path(str(resources.files("wenzeng") / "data" / "public" / "observations.csv"))
 
 
-BUILTIN_MAPPING = ColumnMapping(columns={
-    "indicator": "indicator", "entity": "region", "period": "period",
-    "period_type": "period_type", "value": "value", "unit": "unit", "measure": "measure",
-    "source_title": "source_title", "source_url": "source_url", "note": "note",
-    "vintage": "vintage", "qualifier": "qualifier",
-})
+BUILTIN_MAPPING = ColumnMapping(
+    columns={
+        "indicator": "indicator",
+        "entity": "region",
+        "period": "period",
+        "period_type": "period_type",
+        "value": "value",
+        "unit": "unit",
+        "measure": "measure",
+        "source_title": "source_title",
+        "source_url": "source_url",
+        "note": "note",
+        "vintage": "vintage",
+        "qualifier": "qualifier",
+    }
+)
 
 
 def read_builtin(ctx: Context, path: Path | None = None) -> pl.DataFrame:
@@ -110,18 +140,26 @@ def read_builtin(ctx: Context, path: Path | None = None) -> pl.DataFrame:
     path = path or builtin_data_path()
     table = read_table(path)
     frame = table.frame.with_columns(
-        pl.struct("period", "period_type", "source_title", "note").map_elements(
-            lambda r: estimate_vintage(r["period"], r["period_type"], r["source_title"],
-                                       r["note"]).isoformat(),
+        pl.struct("period", "period_type", "source_title", "note")
+        .map_elements(
+            lambda r: estimate_vintage(
+                r["period"], r["period_type"], r["source_title"], r["note"]
+            ).isoformat(),
             return_dtype=pl.Utf8,
-        ).alias("vintage"),
+        )
+        .alias("vintage"),
         pl.col("note").map_elements(qualifier_from_note, return_dtype=pl.Utf8).alias("qualifier"),
     )
-    checked = validate_table(RawTable(table.file, frame), BUILTIN_MAPPING, ctx.base_catalogue,
-                             default_vintage=date.today())
+    checked = validate_table(
+        RawTable(table.file, frame),
+        BUILTIN_MAPPING,
+        ctx.base_catalogue,
+        default_vintage=date.today(),
+    )
     if not checked.ok:
-        raise ValidationFailed(f"内置数据有误 / the built-in data set is invalid: {path}",
-                               issues=checked.issues.issues)
+        raise ValidationFailed(
+            f"内置数据有误 / the built-in data set is invalid: {path}", issues=checked.issues.issues
+        )
     return checked.frame
 
 
@@ -131,17 +169,35 @@ def load_builtin(ctx: Context, progress: Progress | None = None) -> LoadResult:
     with ctx.transaction() as conn:
         have = repo.existing_keys(conn, "builtin")
         keys = frame.select(
-            "indicator", "entity", "measure", "period_type", "period", "vintage",
-            pl.col("value").round(9), "source_title", "source_url",
+            "indicator",
+            "entity",
+            "measure",
+            "period_type",
+            "period",
+            "vintage",
+            pl.col("value").round(9),
+            "source_title",
+            "source_url",
         ).rows()
         new = frame.filter(pl.Series([k not in have for k in keys], dtype=pl.Boolean))
         if new.height == 0:
             return LoadResult(None, 0, [], skipped=frame.height)
         data = builtin_data_path().read_bytes()
-        batch_id = repo.create_batch(conn, "builtin", file=builtin_data_path().name,
-                                     sha256=file_digest(data), note="published figures")
-        n = store_frame(conn, new.drop(ROW), batch_id=batch_id, source_kind="published",
-                        default_title="(untitled)", progress=progress)
+        batch_id = repo.create_batch(
+            conn,
+            "builtin",
+            file=builtin_data_path().name,
+            sha256=file_digest(data),
+            note="published figures",
+        )
+        n = store_frame(
+            conn,
+            new.drop(ROW),
+            batch_id=batch_id,
+            source_kind="published",
+            default_title="(untitled)",
+            progress=progress,
+        )
     return LoadResult(batch_id, n, [], skipped=frame.height - n)
 
 
@@ -153,9 +209,15 @@ def load_plan_file(ctx: Context, path: Path, *, builtin: bool = False) -> tuple[
         text = None  # read_plan reports it with the file's name
     plan = read_plan(path, text, ctx.base_catalogue)
     with ctx.transaction() as conn:
-        changed = repo.save_plan(conn, code=plan.code, title_zh=plan.title.zh,
-                                 title_en=plan.title.en, document=text or "", file=path.name,
-                                 builtin=builtin)
+        changed = repo.save_plan(
+            conn,
+            code=plan.code,
+            title_zh=plan.title.zh,
+            title_en=plan.title.en,
+            document=text or "",
+            file=path.name,
+            builtin=builtin,
+        )
     return plan.code, changed
 
 

@@ -17,20 +17,25 @@ from wenzeng.store import repo
 def stored_plans(ctx: Context) -> list[Plan]:
     with ctx.reading() as conn:
         docs = repo.plan_documents(conn)
-    return [read_plan(Path(d["file"] or d["code"]), d["document"], ctx.base_catalogue)
-            for d in docs]
+    return [
+        read_plan(Path(d["file"] or d["code"]), d["document"], ctx.base_catalogue) for d in docs
+    ]
 
 
 def get_plan(ctx: Context, code: str | None = None) -> Plan:
     plans = stored_plans(ctx)
     if not plans:
-        raise NotFound("尚未加载任何计划，请运行 `wenzeng init` / no plan loaded: run `wenzeng init`")
+        raise NotFound(
+            "尚未加载任何计划，请运行 `wenzeng init` / no plan loaded: run `wenzeng init`"
+        )
     if code is None:
         return plans[0]
     for p in plans:
         if p.code == code:
             return p
-    raise NotFound(f"未找到计划 / no such plan: {code!r} (loaded: {', '.join(p.code for p in plans)})")
+    raise NotFound(
+        f"未找到计划 / no such plan: {code!r} (loaded: {', '.join(p.code for p in plans)})"
+    )
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,14 @@ class TargetFigure:
         if self.exact is not None:
             return "published for the target period"
         if self.partial is not None:
-            return (f"full-year figure not published; only {self.partial.period_obj.label_en} "
-                    "is available")
+            return (
+                f"full-year figure not published; only {self.partial.period_obj.label_en} "
+                "is available"
+            )
         if self.earlier is not None:
-            return (f"not published for the target period; latest is "
-                    f"{self.earlier.period_obj.label_en}")
+            return (
+                f"not published for the target period; latest is {self.earlier.period_obj.label_en}"
+            )
         return "no figure published"
 
     def as_dict(self) -> dict[str, Any]:
@@ -86,8 +94,11 @@ class TargetFigure:
             "value": t.value,
             "unit": t.unit,
             "tolerance": t.tolerance,
-            "period": (str(t.period.end) if t.period.start == t.period.end
-                       else f"{t.period.start}–{t.period.end}"),
+            "period": (
+                str(t.period.end)
+                if t.period.start == t.period.end
+                else f"{t.period.start}–{t.period.end}"
+            ),
             "status_zh": self.status_zh,
             "status_en": self.status_en,
             "exact": self.exact.as_dict() if self.exact else None,
@@ -102,8 +113,11 @@ def _rank(r: ObservationRecord) -> tuple[bool, object]:
 
 def target_figure(records: list[ObservationRecord], t: Target) -> TargetFigure:
     published = [r for r in records if not r.simulated and r.period_obj.year <= t.period.end]
-    exact = [r for r in published if r.period_type == t.period_type.value
-             and r.period_obj.year == t.period.end]
+    exact = [
+        r
+        for r in published
+        if r.period_type == t.period_type.value and r.period_obj.year == t.period.end
+    ]
     final_year = [r for r in published if r.period_obj.year == t.period.end]
     before = [r for r in published if r.period_obj.year < t.period.end]
     return TargetFigure(
@@ -119,8 +133,12 @@ def target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
     with ctx.reading() as conn:
         for t in plan.headline_targets:
             records = repo.query_observations(
-                conn, units=ctx.units, indicator=t.indicator, entities=[t.entity],
-                measure=t.measure.value, simulated=False,
+                conn,
+                units=ctx.units,
+                indicator=t.indicator,
+                entities=[t.entity],
+                measure=t.measure.value,
+                simulated=False,
             )
             out.append(target_figure(records, t))
     return out

@@ -59,10 +59,18 @@ def observations(ctx: Context, q: SeriesQuery) -> list[ObservationRecord]:
     end = parse_period(*_period_code(q.end, period_type)).end if q.end else None
     with ctx.reading() as conn:
         records = repo.query_observations(
-            conn, units=ctx.units, indicator=indicator.code, entities=[entity.code],
-            measure=q.measure, period_type=period_type, periods=periods,
-            as_of=q.as_of, all_vintages=q.all_vintages,
+            conn,
+            units=ctx.units,
+            indicator=indicator.code,
+            entities=[entity.code],
+            measure=q.measure,
+            period_type=period_type,
+            periods=periods,
+            as_of=q.as_of,
+            all_vintages=q.all_vintages,
         )
-    return [r for r in records
-            if (start is None or r.period_obj.end >= start)
-            and (end is None or r.period_obj.end <= end)]
+    return [
+        r
+        for r in records
+        if (start is None or r.period_obj.end >= start) and (end is None or r.period_obj.end <= end)
+    ]

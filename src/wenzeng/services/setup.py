@@ -19,8 +19,13 @@ class InitReport:
     demo: LoadResult | None
 
 
-def initialise(ctx: Context, *, demo: bool = False, step: Step | None = None,
-               progress: Callable[[int], None] | None = None) -> InitReport:
+def initialise(
+    ctx: Context,
+    *,
+    demo: bool = False,
+    step: Step | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> InitReport:
     """Create or upgrade the schema and load what ships with WenZeng; safe to run again."""
     say = step or (lambda _msg: None)
     say("数据库结构 / schema")

@@ -60,24 +60,56 @@ VINTAGE_LAG_DAYS = 30
 # published growth (2019 +4.5 %, 2020 +8.3 %, 2021 +14.7 %); 2017 and 2026 only serve as
 # bases and leads and are never written.
 NATIONAL_REVENUE = {
-    2017: 99_850.0, 2018: 108_840.0, 2019: 113_740.0, 2020: 123_180.0, 2021: 141_285.0,
-    2022: 154_000.0, 2023: 151_000.0, 2024: 161_900.0, 2025: 174_000.0, 2026: 186_000.0,
+    2017: 99_850.0,
+    2018: 108_840.0,
+    2019: 113_740.0,
+    2020: 123_180.0,
+    2021: 141_285.0,
+    2022: 154_000.0,
+    2023: 151_000.0,
+    2024: 161_900.0,
+    2025: 174_000.0,
+    2026: 186_000.0,
 }
 # Profit margin, % of revenue: published profit_elec ÷ revenue_elec where both exist
 # (2018–2019 from the published profit growth, +3.1 % in 2019 and +17.2 % in 2020).
 NATIONAL_MARGIN = {
-    2017: 5.0, 2018: 4.9, 2019: 4.85, 2020: 5.25, 2021: 5.86, 2022: 4.80, 2023: 4.25,
-    2024: 3.96, 2025: 4.32, 2026: 4.3,
+    2017: 5.0,
+    2018: 4.9,
+    2019: 4.85,
+    2020: 5.25,
+    2021: 5.86,
+    2022: 4.80,
+    2023: 4.25,
+    2024: 3.96,
+    2025: 4.32,
+    2026: 4.3,
 }
 # Export delivery value, share of revenue.
 NATIONAL_EXPORT_RATIO = {
-    2017: 0.51, 2018: 0.50, 2019: 0.48, 2020: 0.46, 2021: 0.45, 2022: 0.43, 2023: 0.41,
-    2024: 0.39, 2025: 0.38, 2026: 0.37,
+    2017: 0.51,
+    2018: 0.50,
+    2019: 0.48,
+    2020: 0.46,
+    2021: 0.45,
+    2022: 0.43,
+    2023: 0.41,
+    2024: 0.39,
+    2025: 0.38,
+    2026: 0.37,
 }
 # Average persons employed.
 NATIONAL_EMPLOYMENT = {
-    2017: 8_300_000, 2018: 8_500_000, 2019: 8_600_000, 2020: 8_700_000, 2021: 9_000_000,
-    2022: 9_100_000, 2023: 8_850_000, 2024: 8_900_000, 2025: 9_000_000, 2026: 9_100_000,
+    2017: 8_300_000,
+    2018: 8_500_000,
+    2019: 8_600_000,
+    2020: 8_700_000,
+    2021: 9_000_000,
+    2022: 9_100_000,
+    2023: 8_850_000,
+    2024: 8_900_000,
+    2025: 9_000_000,
+    2026: 9_100_000,
 }
 
 # Share of each month in a year's revenue (fitted to the published 2024 monthly figures).
@@ -89,29 +121,65 @@ EMPLOYMENT_SEASON = [0.990, 0.965, 0.990, 1.0, 1.0, 1.0, 1.0, 1.005, 1.010, 1.01
 # Shocks, (year, month) → multiplier: the early-2020 shutdown and the 2022-11 – 2023-Q1
 # downturn (published: va_elec −1.1 % in 2022-11, −2.6 % in 2023-01~02).
 REVENUE_SHOCK = {
-    (2020, 1): 0.90, (2020, 2): 0.62, (2020, 3): 0.94, (2020, 4): 0.99,
-    (2022, 11): 0.90, (2022, 12): 0.93, (2023, 1): 0.87, (2023, 2): 0.87, (2023, 3): 0.91,
-    (2023, 4): 0.94, (2023, 5): 0.96, (2023, 6): 0.97,
+    (2020, 1): 0.90,
+    (2020, 2): 0.62,
+    (2020, 3): 0.94,
+    (2020, 4): 0.99,
+    (2022, 11): 0.90,
+    (2022, 12): 0.93,
+    (2023, 1): 0.87,
+    (2023, 2): 0.87,
+    (2023, 3): 0.91,
+    (2023, 4): 0.94,
+    (2023, 5): 0.96,
+    (2023, 6): 0.97,
 }
 MARGIN_SHOCK = {
-    (2020, 1): 0.6, (2020, 2): 0.3, (2020, 3): 0.8,
-    (2022, 11): 0.8, (2022, 12): 0.8, (2023, 1): 0.45, (2023, 2): 0.45, (2023, 3): 0.75,
+    (2020, 1): 0.6,
+    (2020, 2): 0.3,
+    (2020, 3): 0.8,
+    (2022, 11): 0.8,
+    (2022, 12): 0.8,
+    (2023, 1): 0.45,
+    (2023, 2): 0.45,
+    (2023, 3): 0.75,
     (2023, 4): 0.85,
 }
 EXPORT_SHOCK = {
-    (2020, 2): 0.92, (2022, 11): 0.86, (2022, 12): 0.88, (2023, 1): 0.92, (2023, 2): 0.92,
-    (2023, 3): 0.93, (2023, 4): 0.96,
+    (2020, 2): 0.92,
+    (2022, 11): 0.86,
+    (2022, 12): 0.88,
+    (2023, 1): 0.92,
+    (2023, 2): 0.92,
+    (2023, 3): 0.93,
+    (2023, 4): 0.96,
 }
 EMPLOYMENT_SHOCK = {
-    (2020, 2): 0.88, (2020, 3): 0.96, (2022, 11): 0.985, (2022, 12): 0.985,
-    (2023, 1): 0.98, (2023, 2): 0.97, (2023, 3): 0.985,
+    (2020, 2): 0.88,
+    (2020, 3): 0.96,
+    (2022, 11): 0.985,
+    (2022, 12): 0.985,
+    (2023, 1): 0.98,
+    (2023, 2): 0.97,
+    (2023, 3): 0.985,
 }
 # Inventories pile up when demand falls.
 INVENTORY_CYCLE = {
-    (2020, 2): 1.20, (2020, 3): 1.12, (2020, 4): 1.05,
-    (2022, 9): 1.05, (2022, 10): 1.08, (2022, 11): 1.14, (2022, 12): 1.18, (2023, 1): 1.20,
-    (2023, 2): 1.20, (2023, 3): 1.17, (2023, 4): 1.14, (2023, 5): 1.10, (2023, 6): 1.07,
-    (2023, 7): 1.04, (2023, 8): 1.02,
+    (2020, 2): 1.20,
+    (2020, 3): 1.12,
+    (2020, 4): 1.05,
+    (2022, 9): 1.05,
+    (2022, 10): 1.08,
+    (2022, 11): 1.14,
+    (2022, 12): 1.18,
+    (2023, 1): 1.20,
+    (2023, 2): 1.20,
+    (2023, 3): 1.17,
+    (2023, 4): 1.14,
+    (2023, 5): 1.10,
+    (2023, 6): 1.07,
+    (2023, 7): 1.04,
+    (2023, 8): 1.02,
 }
 # Local shocks: Hubei in early 2020, Henan (the Zhengzhou phone plants) in 2022-11.
 LOCAL_SHOCK = {
@@ -168,8 +236,17 @@ SUB_REGIONS: dict[str, tuple[str, float, float]] = {
 # ── enterprises ───────────────────────────────────────────────────────────────────────
 # Sector mix of the key-enterprise lists, and multipliers where a province specialises.
 SECTOR_MIX = {
-    "C391": 0.08, "C392": 0.10, "C393": 0.03, "C394": 0.02, "C395": 0.07, "C396": 0.08,
-    "C397": 0.17, "C398": 0.25, "C399": 0.07, "C3841": 0.07, "C3825": 0.06,
+    "C391": 0.08,
+    "C392": 0.10,
+    "C393": 0.03,
+    "C394": 0.02,
+    "C395": 0.07,
+    "C396": 0.08,
+    "C397": 0.17,
+    "C398": 0.25,
+    "C399": 0.07,
+    "C3841": 0.07,
+    "C3825": 0.06,
 }
 SPECIALISATION: dict[str, dict[str, float]] = {
     "440000": {"C392": 2.0, "C395": 2.0, "C396": 1.5},
@@ -211,16 +288,48 @@ SECTOR_PROFILE: dict[str, tuple[float, float, float, float]] = {
 SECTOR_MARGIN_YEARS = {"C3825": {2024: -0.6, 2025: -0.4}, "C3841": {2024: 0.9, 2025: 0.9}}
 
 BRAND_CHARS_1 = [
-    ("澜", "Lan"), ("鼎", "Ding"), ("岑", "Cen"), ("朗", "Lang"), ("铭", "Ming"), ("启", "Qi"),
-    ("凌", "Ling"), ("岳", "Yue"), ("睿", "Rui"), ("弘", "Hong"), ("锦", "Jin"), ("晨", "Chen"),
-    ("霁", "Ji"), ("曜", "Yao"), ("沐", "Mu"), ("珏", "Jue"), ("瀚", "Han"), ("璟", "Jing"),
-    ("珂", "Ke"), ("砚", "Yan"),
+    ("澜", "Lan"),
+    ("鼎", "Ding"),
+    ("岑", "Cen"),
+    ("朗", "Lang"),
+    ("铭", "Ming"),
+    ("启", "Qi"),
+    ("凌", "Ling"),
+    ("岳", "Yue"),
+    ("睿", "Rui"),
+    ("弘", "Hong"),
+    ("锦", "Jin"),
+    ("晨", "Chen"),
+    ("霁", "Ji"),
+    ("曜", "Yao"),
+    ("沐", "Mu"),
+    ("珏", "Jue"),
+    ("瀚", "Han"),
+    ("璟", "Jing"),
+    ("珂", "Ke"),
+    ("砚", "Yan"),
 ]
 BRAND_CHARS_2 = [
-    ("芯", "xin"), ("讯", "xun"), ("辰", "chen"), ("微", "wei"), ("宇", "yu"), ("拓", "tuo"),
-    ("峰", "feng"), ("源", "yuan"), ("驰", "chi"), ("衡", "heng"), ("屹", "yi"), ("湃", "pai"),
-    ("骁", "xiao"), ("钧", "jun"), ("桥", "qiao"), ("岭", "ling"), ("舟", "zhou"), ("帆", "fan"),
-    ("棠", "tang"), ("禾", "he"),
+    ("芯", "xin"),
+    ("讯", "xun"),
+    ("辰", "chen"),
+    ("微", "wei"),
+    ("宇", "yu"),
+    ("拓", "tuo"),
+    ("峰", "feng"),
+    ("源", "yuan"),
+    ("驰", "chi"),
+    ("衡", "heng"),
+    ("屹", "yi"),
+    ("湃", "pai"),
+    ("骁", "xiao"),
+    ("钧", "jun"),
+    ("桥", "qiao"),
+    ("岭", "ling"),
+    ("舟", "zhou"),
+    ("帆", "fan"),
+    ("棠", "tang"),
+    ("禾", "he"),
 ]
 BUSINESS: dict[str, list[tuple[str, str]]] = {
     "C391": [("计算机", "Computer"), ("信息设备", "Information Equipment")],
@@ -229,8 +338,11 @@ BUSINESS: dict[str, list[tuple[str, str]]] = {
     "C394": [("雷达技术", "Radar Technology")],
     "C395": [("视听电子", "Audio-Visual Electronics"), ("显示终端", "Display Devices")],
     "C396": [("智能设备", "Smart Devices"), ("智能穿戴", "Wearables")],
-    "C397": [("半导体", "Semiconductor"), ("微电子", "Microelectronics"),
-             ("光电显示", "Optoelectronic Display")],
+    "C397": [
+        ("半导体", "Semiconductor"),
+        ("微电子", "Microelectronics"),
+        ("光电显示", "Optoelectronic Display"),
+    ],
     "C398:upstream": [("电子材料", "Electronic Materials")],
     "C398:midstream": [("电子元件", "Electronic Components"), ("电路板", "Circuit Board")],
     "C399": [("电子设备", "Electronic Equipment")],
@@ -238,11 +350,24 @@ BUSINESS: dict[str, list[tuple[str, str]]] = {
     "C3825": [("光伏科技", "Photovoltaic Technology")],
 }
 PRODUCTS: dict[str, list[str]] = {
-    "C397": ["存储芯片", "处理器芯片", "显示面板", "功率半导体器件", "图像传感器", "射频芯片",
-             "电源管理芯片"],
+    "C397": [
+        "存储芯片",
+        "处理器芯片",
+        "显示面板",
+        "功率半导体器件",
+        "图像传感器",
+        "射频芯片",
+        "电源管理芯片",
+    ],
     "C398:upstream": ["电子级覆铜板", "电子浆料", "湿电子化学品", "光刻胶", "电子级玻纤布"],
-    "C398:midstream": ["印制电路板", "片式多层陶瓷电容器", "连接器", "电声器件", "光学镜头模组",
-                       "电感器件"],
+    "C398:midstream": [
+        "印制电路板",
+        "片式多层陶瓷电容器",
+        "连接器",
+        "电声器件",
+        "光学镜头模组",
+        "电感器件",
+    ],
     "C3841": ["锂电池电芯", "电池模组"],
     "C3825": ["光伏组件"],
 }
@@ -316,7 +441,7 @@ def _trailing_annual(values: list[float]) -> list[float]:
     out = []
     for i in range(len(values)):
         lo = max(0, i - 11)
-        out.append(sum(values[lo: i + 1]) * 12 / (i + 1 - lo))
+        out.append(sum(values[lo : i + 1]) * 12 / (i + 1 - lo))
     return out
 
 
@@ -335,8 +460,10 @@ def national_revenue() -> list[float]:
     for y in range(START_YEAR, END_YEAR + 1):
         prev = NATIONAL_REVENUE.get(y - 1)
         g = NATIONAL_REVENUE[y] / prev - 1 if prev else 0.06
-        raw = [SEASON[m - 1] * (1 + g * (m - 6.5) / 12) * REVENUE_SHOCK.get((y, m), 1.0)
-               for m in range(1, 13)]
+        raw = [
+            SEASON[m - 1] * (1 + g * (m - 6.5) / 12) * REVENUE_SHOCK.get((y, m), 1.0)
+            for m in range(1, 13)
+        ]
         total = sum(raw)
         out.extend(NATIONAL_REVENUE[y] * r / total for r in raw)
     return out
@@ -377,8 +504,9 @@ class _Generator:
         # revenue per person: national revenue of the last twelve months ÷ the employment
         # anchor interpolated to the month, so the national total follows the anchors
         trailing = _trailing_annual(self.nat_revenue)
-        self.productivity = [trailing[i] / _employment_trend(y, m)
-                             for i, (y, m) in enumerate(MONTHS)]
+        self.productivity = [
+            trailing[i] / _employment_trend(y, m) for i, (y, m) in enumerate(MONTHS)
+        ]
 
     # -- regions ------------------------------------------------------------------------
     def regions(self) -> list[Entity]:
@@ -409,16 +537,18 @@ class _Generator:
                 for i, ym in enumerate(MONTHS)
             ]
             units[p.code] = _Unit(
-                p.code, revenue, margins[p.code] / margin_mean, export / export_mean,
-                labour_mean / labour, local=local,
+                p.code,
+                revenue,
+                margins[p.code] / margin_mean,
+                export / export_mean,
+                labour_mean / labour,
+                local=local,
             )
         return units
 
     def sub_region_unit(self, entity: Entity, provinces: dict[str, _Unit]) -> _Unit | None:
         rng = self.rng
-        parent_code, frac, drift = SUB_REGIONS.get(
-            entity.code, (entity.parent or "", 0.2, 0.0)
-        )
+        parent_code, frac, drift = SUB_REGIONS.get(entity.code, (entity.parent or "", 0.2, 0.0))
         parent = provinces.get(parent_code)
         if parent is None:
             return None
@@ -428,9 +558,12 @@ class _Generator:
             for i, ym in enumerate(MONTHS)
         ]
         return _Unit(
-            entity.code, revenue, parent.margin_factor * rng.uniform(0.9, 1.1),
-            parent.export_factor * rng.uniform(0.9, 1.15), parent.productivity
-            * rng.uniform(0.9, 1.1), local=parent.local,
+            entity.code,
+            revenue,
+            parent.margin_factor * rng.uniform(0.9, 1.1),
+            parent.export_factor * rng.uniform(0.9, 1.15),
+            parent.productivity * rng.uniform(0.9, 1.1),
+            local=parent.local,
         )
 
     # -- the derived indicators ------------------------------------------------------------
@@ -456,8 +589,14 @@ class _Generator:
 
         noise = _ar_noise(rng, 0.04 * k, 0.5)
         out["export"] = [
-            min(0.95, NATIONAL_EXPORT_RATIO[y] * unit.export_factor
-                * EXPORT_SHOCK.get((y, m), 1.0) * math.exp(noise[i])) * rev[i]
+            min(
+                0.95,
+                NATIONAL_EXPORT_RATIO[y]
+                * unit.export_factor
+                * EXPORT_SHOCK.get((y, m), 1.0)
+                * math.exp(noise[i]),
+            )
+            * rev[i]
             for i, (y, m) in enumerate(MONTHS)
         ]
 
@@ -465,10 +604,12 @@ class _Generator:
         out["output"] = [rev[i] * ratio * math.exp(noise[i]) for i in range(n)]
 
         ratio, noise = rng.uniform(1.0, 1.05), _ar_noise(rng, 0.05 * k, 0.4)
-        out["orders"] = [(0.4 * rev[i] + 0.6 * rev[min(i + 1, n - 1)]) * ratio * math.exp(noise[i])
-                         for i in range(n)]
+        out["orders"] = [
+            (0.4 * rev[i] + 0.6 * rev[min(i + 1, n - 1)]) * ratio * math.exp(noise[i])
+            for i in range(n)
+        ]
 
-        recent = [sum(rev[max(0, i - 2): i + 1]) / (i - max(0, i - 2) + 1) for i in range(n)]
+        recent = [sum(rev[max(0, i - 2) : i + 1]) / (i - max(0, i - 2) + 1) for i in range(n)]
         ratio, noise = rng.uniform(0.45, 0.75), _ar_noise(rng, 0.03 * k, 0.8)
         out["inventory"] = [
             recent[i] * ratio * INVENTORY_CYCLE.get(ym, 1.0) * math.exp(noise[i])
@@ -476,7 +617,10 @@ class _Generator:
         ]
         ratio, noise = rng.uniform(2.4, 3.2), _ar_noise(rng, 0.02 * k, 0.8)
         out["receivables"] = [
-            recent[i] * ratio * (1 + 0.03 * (y - START_YEAR)) * (0.92 if m == 12 else 1.0)
+            recent[i]
+            * ratio
+            * (1 + 0.03 * (y - START_YEAR))
+            * (0.92 if m == 12 else 1.0)
             * math.exp(noise[i])
             for i, (y, m) in enumerate(MONTHS)
         ]
@@ -486,9 +630,15 @@ class _Generator:
         annual = _trailing_annual(rev)
         for i, (y, m) in enumerate(MONTHS):
             shock = EMPLOYMENT_SHOCK.get((y, m), 1.0) * (
-                min(1.0, 0.5 + 0.5 * unit.local.get((y, m), 1.0)))
-            emp.append(annual[i] / (self.productivity[i] * unit.productivity)
-                       * EMPLOYMENT_SEASON[m - 1] * shock * math.exp(noise[i]))
+                min(1.0, 0.5 + 0.5 * unit.local.get((y, m), 1.0))
+            )
+            emp.append(
+                annual[i]
+                / (self.productivity[i] * unit.productivity)
+                * EMPLOYMENT_SEASON[m - 1]
+                * shock
+                * math.exp(noise[i])
+            )
         out["employment"] = emp
         return out
 
@@ -516,8 +666,10 @@ class _Generator:
                 specs.append((c, sector, position))
 
         # each province's enterprises share 30–40 % of its figures, Pareto-like
-        raw = [min(40.0, rng.paretovariate(1.2)) * (1.5 if pos == "downstream" else 1.0)
-               for _, _, pos in specs]
+        raw = [
+            min(40.0, rng.paretovariate(1.2)) * (1.5 if pos == "downstream" else 1.0)
+            for _, _, pos in specs
+        ]
         held = {c: rng.uniform(0.30, 0.40) for c in hosts}
         totals = {c: 0.0 for c in hosts}
         for (c, _, _), w in zip(specs, raw, strict=True):
@@ -530,8 +682,9 @@ class _Generator:
             mean_drift[c] += d * w / totals[c]
 
         out, units = [], []
-        for i, ((c, sector, position), w, d) in enumerate(zip(specs, raw, drifts, strict=True),
-                                                          start=1):
+        for i, ((c, sector, position), w, d) in enumerate(
+            zip(specs, raw, drifts, strict=True), start=1
+        ):
             code = f"E{i:04d}"
             key = f"{sector}:{position}" if sector == "C398" else sector
             biz_zh, biz_en = rng.choice(BUSINESS[key])
@@ -545,30 +698,49 @@ class _Generator:
                 parent.revenue[j] * share * math.exp(drift * _t(*ym) + noise[j])
                 for j, ym in enumerate(MONTHS)
             ]
-            units.append(_Unit(
-                code, revenue, margin * math.exp(rng.gauss(0.0, 0.3)),
-                parent.export_factor * export * math.exp(rng.gauss(0.0, 0.25)),
-                parent.productivity * productivity * math.exp(rng.gauss(0.0, 0.2)),
-                sector=sector, noise_scale=1.6, local=parent.local,
-            ))
-            out.append(DemoEnterprise(
-                code=code,
-                name_zh=f"{brand_zh}模拟{biz_zh}有限公司",
-                name_en=f"{brand_en} Demo {biz_en} Co., Ltd.",
-                region=c, sector=sector, chain_position=position,
-                attributes={
-                    "key_enterprise": True,
-                    "list": LIST_DOWNSTREAM if position == "downstream" else LIST_SUPPLY_CHAIN,
-                    "size": "medium",  # set from the revenue below
-                    "simulated": True,
-                },
-            ))
+            units.append(
+                _Unit(
+                    code,
+                    revenue,
+                    margin * math.exp(rng.gauss(0.0, 0.3)),
+                    parent.export_factor * export * math.exp(rng.gauss(0.0, 0.25)),
+                    parent.productivity * productivity * math.exp(rng.gauss(0.0, 0.2)),
+                    sector=sector,
+                    noise_scale=1.6,
+                    local=parent.local,
+                )
+            )
+            out.append(
+                DemoEnterprise(
+                    code=code,
+                    name_zh=f"{brand_zh}模拟{biz_zh}有限公司",
+                    name_en=f"{brand_en} Demo {biz_en} Co., Ltd.",
+                    region=c,
+                    sector=sector,
+                    chain_position=position,
+                    attributes={
+                        "key_enterprise": True,
+                        "list": LIST_DOWNSTREAM if position == "downstream" else LIST_SUPPLY_CHAIN,
+                        "size": "medium",  # set from the revenue below
+                        "simulated": True,
+                    },
+                )
+            )
         year = [INDEX[(2024, m)] for m in range(1, 13)]
         sized = []
         for e, u in zip(out, units, strict=True):
             size = "large" if sum(u.revenue[j] for j in year) >= LARGE_REVENUE else "medium"
-            sized.append(DemoEnterprise(e.code, e.name_zh, e.name_en, e.region, e.sector,
-                                        e.chain_position, {**e.attributes, "size": size}))
+            sized.append(
+                DemoEnterprise(
+                    e.code,
+                    e.name_zh,
+                    e.name_en,
+                    e.region,
+                    e.sector,
+                    e.chain_position,
+                    {**e.attributes, "size": size},
+                )
+            )
         return sized, units
 
     def links(self, enterprises: list[DemoEnterprise]) -> list[DemoLink]:
@@ -583,8 +755,12 @@ class _Generator:
         out: list[DemoLink] = []
         seen: set[tuple[str, str]] = set()
 
-        def pick(buyer: DemoEnterprise, pool: list[DemoEnterprise], k: int,
-                 allowed: Callable[[DemoEnterprise], bool]) -> None:
+        def pick(
+            buyer: DemoEnterprise,
+            pool: list[DemoEnterprise],
+            k: int,
+            allowed: Callable[[DemoEnterprise], bool],
+        ) -> None:
             pool = [s for s in pool if s.code != buyer.code and allowed(s)]
             if not pool:
                 return
@@ -635,15 +811,20 @@ def _allowed(indicators: dict[str, Indicator]) -> pl.DataFrame:
     }
     rows = [
         (code, kinds[k][0].value, kinds[k][1])
-        for code, ind in indicators.items() for k in ind.series_kinds
+        for code, ind in indicators.items()
+        for k in ind.series_kinds
         if k in kinds and kinds[k][0] in ind.measures
     ]
-    return pl.DataFrame(rows, schema=[("indicator", pl.Utf8), ("measure", pl.Utf8),
-                                      ("period_type", pl.Utf8)], orient="row")
+    return pl.DataFrame(
+        rows,
+        schema=[("indicator", pl.Utf8), ("measure", pl.Utf8), ("period_type", pl.Utf8)],
+        orient="row",
+    )
 
 
-def to_frame(paths: dict[str, dict[str, list[float]]],
-             indicators: dict[str, Indicator]) -> pl.DataFrame:
+def to_frame(
+    paths: dict[str, dict[str, list[float]]], indicators: dict[str, Indicator]
+) -> pl.DataFrame:
     """Observation rows (pipeline.OUTPUT_SCHEMA) from monthly paths: entity → role → values.
 
     Single months and January-to-month-n levels, and their YoY growth, for the
@@ -651,7 +832,7 @@ def to_frame(paths: dict[str, dict[str, list[float]]],
     """
     first = INDEX[(FIRST_YEAR - 1, 1)]
     last = INDEX[(LAST_YEAR, 12)]
-    span = MONTHS[first: last + 1]
+    span = MONTHS[first : last + 1]
     years = [y for y, _ in span]
     months = [m for _, m in span]
     role_of = {code: role for role, code in ROLES.items() if code in indicators}
@@ -664,32 +845,54 @@ def to_frame(paths: dict[str, dict[str, list[float]]],
             digits = 0 if indicators[code].unit == "人" else 4
             entity_col.extend([entity] * n)
             indicator_col.extend([code] * n)
-            values.extend(round(v, digits) for v in roles[role][first: last + 1])
+            values.extend(round(v, digits) for v in roles[role][first : last + 1])
     k = len(values) // n
-    base = pl.DataFrame({
-        "entity": entity_col, "indicator": indicator_col, "year": years * k,
-        "month": months * k, "value": values,
-    }, schema={"entity": pl.Utf8, "indicator": pl.Utf8, "year": pl.Int32, "month": pl.Int32,
-               "value": pl.Float64})
+    base = pl.DataFrame(
+        {
+            "entity": entity_col,
+            "indicator": indicator_col,
+            "year": years * k,
+            "month": months * k,
+            "value": values,
+        },
+        schema={
+            "entity": pl.Utf8,
+            "indicator": pl.Utf8,
+            "year": pl.Int32,
+            "month": pl.Int32,
+            "value": pl.Float64,
+        },
+    )
     averaged = [ROLES[r] for r in AVERAGED if r in ROLES]
     persons = pl.col("indicator").is_in([c for c in role_of if indicators[c].unit == "人"])
-    cum = base.sort("entity", "indicator", "year", "month").with_columns(
-        pl.col("value").cum_sum().over("entity", "indicator", "year").alias("cum")
-    ).with_columns(
-        pl.when(pl.col("indicator").is_in(averaged))
-        .then(pl.col("cum") / pl.col("month")).otherwise(pl.col("cum")).alias("value")
-    ).drop("cum")
-    levels = pl.concat([
-        base.with_columns(pl.lit("month").alias("period_type")),
-        cum.with_columns(pl.lit("cum_month").alias("period_type")),
-    ]).filter(pl.col("month") >= 2)
+    cum = (
+        base.sort("entity", "indicator", "year", "month")
+        .with_columns(pl.col("value").cum_sum().over("entity", "indicator", "year").alias("cum"))
+        .with_columns(
+            pl.when(pl.col("indicator").is_in(averaged))
+            .then(pl.col("cum") / pl.col("month"))
+            .otherwise(pl.col("cum"))
+            .alias("value")
+        )
+        .drop("cum")
+    )
+    levels = pl.concat(
+        [
+            base.with_columns(pl.lit("month").alias("period_type")),
+            cum.with_columns(pl.lit("cum_month").alias("period_type")),
+        ]
+    ).filter(pl.col("month") >= 2)
     # round each level to its unit's precision (cumulative sums of rounded months included)
     levels = levels.with_columns(
         pl.when(persons).then(pl.col("value").round(0)).otherwise(pl.col("value").round(4))
     )
     prior = levels.select(
-        "entity", "indicator", "period_type", "month",
-        (pl.col("year") + 1).alias("year"), pl.col("value").alias("prior"),
+        "entity",
+        "indicator",
+        "period_type",
+        "month",
+        (pl.col("year") + 1).alias("year"),
+        pl.col("value").alias("prior"),
     )
     yoy = (
         levels.join(prior, on=["entity", "indicator", "period_type", "year", "month"])
@@ -698,15 +901,21 @@ def to_frame(paths: dict[str, dict[str, list[float]]],
         .drop("prior")
         .with_columns(pl.lit(Measure.YOY_PCT.value).alias("measure"))
     )
-    rows = pl.concat([
-        levels.with_columns(pl.lit(Measure.LEVEL.value).alias("measure")),
-        yoy.select(levels.columns + ["measure"]),
-    ]).filter(pl.col("year") >= FIRST_YEAR)
-    rows = rows.join(_allowed({c: indicators[c] for c in role_of}),
-                     on=["indicator", "measure", "period_type"], how="semi")
+    rows = pl.concat(
+        [
+            levels.with_columns(pl.lit(Measure.LEVEL.value).alias("measure")),
+            yoy.select(levels.columns + ["measure"]),
+        ]
+    ).filter(pl.col("year") >= FIRST_YEAR)
+    rows = rows.join(
+        _allowed({c: indicators[c] for c in role_of}),
+        on=["indicator", "measure", "period_type"],
+        how="semi",
+    )
     units = pl.DataFrame(
         [(c, indicators[c].unit or "") for c in role_of],
-        schema=[("indicator", pl.Utf8), ("_unit", pl.Utf8)], orient="row",
+        schema=[("indicator", pl.Utf8), ("_unit", pl.Utf8)],
+        orient="row",
     )
     mm = pl.col("month").cast(pl.Utf8).str.zfill(2)
     rows = (
@@ -715,13 +924,18 @@ def to_frame(paths: dict[str, dict[str, list[float]]],
         .with_columns(
             pl.when(pl.col("period_type") == "month")
             .then(pl.format("{}-{}", pl.col("year"), mm))
-            .otherwise(pl.format("{}-01~{}", pl.col("year"), mm)).alias("period"),
-            (pl.date(pl.col("year"), pl.col("month"), 1).dt.month_end()
-             + pl.duration(days=VINTAGE_LAG_DAYS)).alias("vintage"),
+            .otherwise(pl.format("{}-01~{}", pl.col("year"), mm))
+            .alias("period"),
+            (
+                pl.date(pl.col("year"), pl.col("month"), 1).dt.month_end()
+                + pl.duration(days=VINTAGE_LAG_DAYS)
+            ).alias("vintage"),
             pl.lit("").alias("qualifier"),
             pl.col("value").cast(pl.Utf8).alias("published_value"),
-            pl.when(pl.col("measure") == Measure.LEVEL.value).then(pl.col("_unit"))
-            .otherwise(pl.lit("%")).alias("published_unit"),
+            pl.when(pl.col("measure") == Measure.LEVEL.value)
+            .then(pl.col("_unit"))
+            .otherwise(pl.lit("%"))
+            .alias("published_unit"),
             pl.lit(SOURCE_TITLE).alias("source_title"),
             pl.lit(None, dtype=pl.Utf8).alias("source_url"),
             pl.lit(None, dtype=pl.Utf8).alias("note"),

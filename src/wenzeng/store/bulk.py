@@ -20,8 +20,17 @@ from sqlalchemy import Connection, insert, select, tuple_
 from wenzeng.store.tables import series
 
 OBS_COLUMNS = [
-    "series_id", "period", "vintage", "value", "qualifier", "published_value",
-    "published_unit", "source_id", "batch_id", "simulated", "note",
+    "series_id",
+    "period",
+    "vintage",
+    "value",
+    "qualifier",
+    "published_value",
+    "published_unit",
+    "source_id",
+    "batch_id",
+    "simulated",
+    "note",
 ]
 KEY_COLUMNS = ["indicator", "entity", "measure", "period_type"]
 CHUNK = 50_000
@@ -120,7 +129,7 @@ def _executemany(conn: Connection, rows: pl.DataFrame, progress: Progress | None
             cursor.execute(f"DROP INDEX {KEY_INDEX}")
         for chunk in rows.select(bound).iter_slices(CHUNK):
             # zip over native lists builds the parameter tuples faster than DataFrame.rows()
-            cursor.executemany(sql, zip(*(s.to_list() for s in chunk.iter_columns()), strict=True))
+            cursor.executemany(sql, zip(*(s.to_list() for s in chunk.iter_columns()), strict=True))  # type: ignore[arg-type]
             if progress:
                 progress(chunk.height)
         if rebuild:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, case, func, insert, select, update
 
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.store.tables import batch, entity, meta, observation, plan, series, source, supply_link
@@ -17,15 +17,15 @@ def now() -> datetime:
 
 
 # -- sources and batches ------------------------------------------------------------------
-def source_ids(conn: Connection, kind: str, pairs: Iterable[tuple[str, str | None]]) -> dict[
-    tuple[str, str | None], int
-]:
+def source_ids(
+    conn: Connection, kind: str, pairs: Iterable[tuple[str, str | None]]
+) -> dict[tuple[str, str | None], int]:
     """Ids of sources (title, url) of one kind, creating those not yet stored."""
     wanted = set(pairs)
     found: dict[tuple[str, str | None], int] = {}
-    for row in conn.execute(select(source.c.id, source.c.title, source.c.url).where(
-        source.c.kind == kind
-    )):
+    for row in conn.execute(
+        select(source.c.id, source.c.title, source.c.url).where(source.c.kind == kind)
+    ):
         found[(row.title, row.url)] = row.id
     missing = [p for p in wanted if p not in found]
     if missing:
@@ -34,13 +34,28 @@ def source_ids(conn: Connection, kind: str, pairs: Iterable[tuple[str, str | Non
     return {p: found[p] for p in wanted}
 
 
-def create_batch(conn: Connection, kind: str, *, file: str | None = None,
-                 sha256: str | None = None, created_by: str | None = None,
-                 note: str | None = None) -> int:
-    result = conn.execute(insert(batch).values(
-        kind=kind, file=file, sha256=sha256, rows=0, created_at=now(),
-        created_by=created_by, note=note,
-    ).returning(batch.c.id))
+def create_batch(
+    conn: Connection,
+    kind: str,
+    *,
+    file: str | None = None,
+    sha256: str | None = None,
+    created_by: str | None = None,
+    note: str | None = None,
+) -> int:
+    result = conn.execute(
+        insert(batch)
+        .values(
+            kind=kind,
+            file=file,
+            sha256=sha256,
+            rows=0,
+            created_at=now(),
+            created_by=created_by,
+            note=note,
+        )
+        .returning(batch.c.id)
+    )
     return int(result.scalar_one())
 
 
@@ -62,7 +77,10 @@ def batches(conn: Connection) -> list[dict[str, Any]]:
 # -- observations ---------------------------------------------------------------------------
 def _record_columns() -> list[Any]:
     return [
-        series.c.indicator, series.c.entity, series.c.measure, series.c.period_type,
+        series.c.indicator,
+        series.c.entity,
+        series.c.measure,
+        series.c.period_type,
     ]
 
 
@@ -70,14 +88,27 @@ def _rows_to_records(rows: Iterable[Any], units: dict[str, str | None]) -> list[
     out = []
     for r in rows:
         vintage = r.vintage if isinstance(r.vintage, date) else date.fromisoformat(str(r.vintage))
-        out.append(ObservationRecord(
-            indicator=r.indicator, entity=r.entity, measure=r.measure,
-            period_type=r.period_type, period=r.period, vintage=vintage, value=r.value,
-            qualifier=r.qualifier, unit=units.get(r.indicator) if r.measure == "level" else "%",
-            published_value=r.published_value, published_unit=r.published_unit,
-            source_kind=r.source_kind, source_title=r.source_title, source_url=r.source_url,
-            note=r.note, simulated=bool(r.simulated), batch_id=r.batch_id,
-        ))
+        out.append(
+            ObservationRecord(
+                indicator=r.indicator,
+                entity=r.entity,
+                measure=r.measure,
+                period_type=r.period_type,
+                period=r.period,
+                vintage=vintage,
+                value=r.value,
+                qualifier=r.qualifier,
+                unit=units.get(r.indicator) if r.measure == "level" else "%",
+                published_value=r.published_value,
+                published_unit=r.published_unit,
+                source_kind=r.source_kind,
+                source_title=r.source_title,
+                source_url=r.source_url,
+                note=r.note,
+                simulated=bool(r.simulated),
+                batch_id=r.batch_id,
+            )
+        )
     return out
 
 
@@ -104,7 +135,7 @@ def query_observations(
     of the same vintage an exact figure wins over a bound, then the first
     stored.
     """
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if indicator is not None:
         conds.append(series.c.indicator == indicator)
     if entities:
@@ -113,7 +144,7 @@ def query_observations(
         conds.append(series.c.measure == measure)
     if period_type is not None:
         conds.append(series.c.period_type == period_type)
-    oconds = []
+    oconds: list[ColumnElement[bool]] = []
     if periods:
         oconds.append(observation.c.period.in_(list(periods)))
     if start is not None:
@@ -142,16 +173,30 @@ def query_observations(
     stmt = (
         select(
             *_record_columns(),
-            inner.c.period, inner.c.vintage, inner.c.value, inner.c.qualifier,
-            inner.c.published_value, inner.c.published_unit, inner.c.note,
-            inner.c.simulated, inner.c.batch_id,
-            source.c.kind.label("source_kind"), source.c.title.label("source_title"),
+            inner.c.period,
+            inner.c.vintage,
+            inner.c.value,
+            inner.c.qualifier,
+            inner.c.published_value,
+            inner.c.published_unit,
+            inner.c.note,
+            inner.c.simulated,
+            inner.c.batch_id,
+            source.c.kind.label("source_kind"),
+            source.c.title.label("source_title"),
             source.c.url.label("source_url"),
         )
         .join(series, series.c.id == inner.c.series_id)
         .join(source, source.c.id == inner.c.source_id)
-        .order_by(series.c.indicator, series.c.entity, series.c.measure, series.c.period_type,
-                  inner.c.period, inner.c.vintage, inner.c.id)
+        .order_by(
+            series.c.indicator,
+            series.c.entity,
+            series.c.measure,
+            series.c.period_type,
+            inner.c.period,
+            inner.c.vintage,
+            inner.c.id,
+        )
     )
     if not all_vintages:
         stmt = stmt.where(inner.c.rank == 1)
@@ -168,9 +213,17 @@ def count_observations(conn: Connection, *, simulated: bool | None = None) -> in
 def existing_keys(conn: Connection, batch_kind: str) -> set[tuple[Any, ...]]:
     """Natural keys of the observations loaded by batches of one kind (for idempotent loads)."""
     stmt = (
-        select(series.c.indicator, series.c.entity, series.c.measure, series.c.period_type,
-               observation.c.period, observation.c.vintage, observation.c.value,
-               source.c.title, source.c.url)
+        select(
+            series.c.indicator,
+            series.c.entity,
+            series.c.measure,
+            series.c.period_type,
+            observation.c.period,
+            observation.c.vintage,
+            observation.c.value,
+            source.c.title,
+            source.c.url,
+        )
         .join(series, series.c.id == observation.c.series_id)
         .join(source, source.c.id == observation.c.source_id)
         .join(batch, batch.c.id == observation.c.batch_id)
@@ -179,16 +232,30 @@ def existing_keys(conn: Connection, batch_kind: str) -> set[tuple[Any, ...]]:
     out = set()
     for r in conn.execute(stmt):
         vintage = r.vintage if isinstance(r.vintage, date) else date.fromisoformat(str(r.vintage))
-        out.add((r.indicator, r.entity, r.measure, r.period_type, r.period, vintage,
-                 round(r.value, 9), r.title, r.url))
+        out.add(
+            (
+                r.indicator,
+                r.entity,
+                r.measure,
+                r.period_type,
+                r.period,
+                vintage,
+                round(r.value, 9),
+                r.title,
+                r.url,
+            )
+        )
     return out
 
 
 def list_series(conn: Connection, indicator: str | None = None) -> list[dict[str, Any]]:
     stmt = (
-        select(series, func.count(observation.c.id).label("observations"),
-               func.min(observation.c.period).label("first"),
-               func.max(observation.c.period).label("last"))
+        select(
+            series,
+            func.count(observation.c.id).label("observations"),
+            func.min(observation.c.period).label("first"),
+            func.max(observation.c.period).label("last"),
+        )
         .join(observation, observation.c.series_id == series.c.id)
         .group_by(series.c.id)
         .order_by(series.c.indicator, series.c.entity, series.c.measure, series.c.period_type)
@@ -221,14 +288,28 @@ def supply_links(conn: Connection) -> list[dict[str, Any]]:
 
 
 # -- plans ------------------------------------------------------------------------------------
-def save_plan(conn: Connection, *, code: str, title_zh: str, title_en: str, document: str,
-              file: str | None, builtin: bool) -> bool:
+def save_plan(
+    conn: Connection,
+    *,
+    code: str,
+    title_zh: str,
+    title_en: str,
+    document: str,
+    file: str | None,
+    builtin: bool,
+) -> bool:
     """Store a plan document; returns False when the same document is already stored."""
     row = conn.execute(select(plan.c.document).where(plan.c.code == code)).first()
     if row is not None and row.document == document:
         return False
-    values = {"title_zh": title_zh, "title_en": title_en, "document": document, "file": file,
-              "builtin": builtin, "loaded_at": now()}
+    values = {
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "document": document,
+        "file": file,
+        "builtin": builtin,
+        "loaded_at": now(),
+    }
     if row is None:
         conn.execute(insert(plan).values(code=code, **values))
     else:

@@ -77,7 +77,9 @@ observation = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("series_id", Integer, ForeignKey("series.id"), nullable=False),
-    Column("period", String(12), nullable=False),  # canonical code: 2024, 2024-Q3, 2024-09, 2024-01~09
+    Column(
+        "period", String(12), nullable=False
+    ),  # canonical code: 2024, 2024-Q3, 2024-09, 2024-01~09
     Column("vintage", Date, nullable=False),  # when the value became known
     Column("value", Float, nullable=False),  # in the indicator's canonical unit
     # '' exact, '>' at least (超过/突破), '<' at most, '~' approximately (约)

@@ -33,8 +33,12 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
             ctx.close()
 
     app = FastAPI(
-        title="WenZeng 稳增", version=__version__, lifespan=lifespan,
-        openapi_url="/openapi.json", docs_url=None, redoc_url=None,
+        title="WenZeng 稳增",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -46,14 +50,24 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e["loc"]), "code": e["type"], "msg": e["msg"]} for e in exc.errors()]
-        return JSONResponse({"ok": False, "status": 422, "message": "请求参数有误 / invalid request",
-                             "errors": errors}, status_code=422)
+        return JSONResponse(
+            {
+                "ok": False,
+                "status": 422,
+                "message": "请求参数有误 / invalid request",
+                "errors": errors,
+            },
+            status_code=422,
+        )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(request: Request, ctx: CtxDep, lang: LangQuery = None,
-                 plan: str | None = None) -> Response:
+    def overview(
+        request: Request, ctx: CtxDep, lang: LangQuery = None, plan: str | None = None
+    ) -> Response:
         data = overview_context(ctx, plan)
-        return templates.TemplateResponse(request, "overview.html", {"d": data, "lang": lang or settings.lang})
+        return templates.TemplateResponse(
+            request, "overview.html", {"d": data, "lang": lang or settings.lang}
+        )
 
     @app.get("/index.json", summary="Overview: the plan's headline targets with latest figures")
     def overview_json(ctx: CtxDep, plan: str | None = None) -> dict[str, Any]:
@@ -61,16 +75,29 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
 
     @app.get("/api/v1/observations", summary="Observations of one indicator and entity")
     def api_observations(
-        ctx: CtxDep, indicator: str, entity: str = "CN", measure: str | None = None,
-        period_type: str | None = None, period: str | None = None,
-        as_of: date | None = None, vintages: bool = False,
+        ctx: CtxDep,
+        indicator: str,
+        entity: str = "CN",
+        measure: str | None = None,
+        period_type: str | None = None,
+        period: str | None = None,
+        as_of: date | None = None,
+        vintages: bool = False,
     ) -> dict[str, Any]:
         from wenzeng.services.series import SeriesQuery, observations
 
-        rows = observations(ctx, SeriesQuery(
-            indicator=indicator, entity=entity, measure=measure, period_type=period_type,
-            period=period, as_of=as_of, all_vintages=vintages,
-        ))
+        rows = observations(
+            ctx,
+            SeriesQuery(
+                indicator=indicator,
+                entity=entity,
+                measure=measure,
+                period_type=period_type,
+                period=period,
+                as_of=as_of,
+                all_vintages=vintages,
+            ),
+        )
         return {"ok": True, "count": len(rows), "observations": [r.as_dict() for r in rows]}
 
     @app.get("/healthz", include_in_schema=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from wenzeng.domain.observation import QUALIFIER_TEXT, ObservationRecord
@@ -14,14 +15,16 @@ def display_value(rec: ObservationRecord, unit: str | None) -> dict[str, Any]:
     """A figure in the unit the reader expects (the target's), with its qualifier."""
     value, shown_unit = rec.value, rec.unit
     if unit and rec.unit and rec.measure == "level":
-        try:
+        with contextlib.suppress(UnitError):
             value, shown_unit = convert(rec.value, rec.unit, unit), unit
-        except UnitError:
-            pass
     q_zh, q_en = QUALIFIER_TEXT.get(rec.qualifier, ("", ""))
     text = f"{value:,.4g}" if abs(value) >= 1000 else f"{value:.4g}"
-    return {"value": value, "unit": shown_unit, "text_zh": f"{q_zh}{text}{shown_unit or ''}",
-            "text_en": f"{q_en + ' ' if q_en else ''}{text}{shown_unit or ''}"}
+    return {
+        "value": value,
+        "unit": shown_unit,
+        "text_zh": f"{q_zh}{text}{shown_unit or ''}",
+        "text_en": f"{q_en + ' ' if q_en else ''}{text}{shown_unit or ''}",
+    }
 
 
 def overview_context(ctx: Context, plan_code: str | None) -> dict[str, Any]:
@@ -31,17 +34,21 @@ def overview_context(ctx: Context, plan_code: str | None) -> dict[str, Any]:
         t = fig.target
         rec = fig.shown
         card = fig.as_dict()
-        card["goal_text"] = (f"{t.comparator.symbol}{t.value:g}{t.unit}"
-                             + (f"（±{t.tolerance:g}）" if t.tolerance else ""))
+        card["goal_text"] = f"{t.comparator.symbol}{t.value:g}{t.unit}" + (
+            f"（±{t.tolerance:g}）" if t.tolerance else ""
+        )
         card["display"] = display_value(rec, t.unit) if rec else None
         card["has_exact"] = fig.exact is not None
         card["scope_note"] = t.scope_note.model_dump() if t.scope_note else None
         cards.append(card)
     return {
-        "plan": {"code": plan.code, "title": plan.title.model_dump(),
-                 "document_number": plan.document_number,
-                 "period": [plan.period.start, plan.period.end],
-                 "issued": plan.issued.isoformat()},
+        "plan": {
+            "code": plan.code,
+            "title": plan.title.model_dump(),
+            "document_number": plan.document_number,
+            "period": [plan.period.start, plan.period.end],
+            "issued": plan.issued.isoformat(),
+        },
         "plans": [{"code": p.code, "title": p.title.model_dump()} for p in stored_plans(ctx)],
         "targets": cards,
     }
