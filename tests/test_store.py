@@ -107,12 +107,11 @@ def test_bad_query_arguments_are_refused(ctx: Context) -> None:
         observations(ctx, SeriesQuery("va_elec", period="soon"))
 
 
-def test_a_large_load_rebuilds_the_key_index(
-    sqlite_ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_large_load_sets_aside_and_restores_index_and_keys(
+    ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sqlalchemy import text
-
     import wenzeng.store.bulk as bulk
+    from sqlalchemy import inspect
 
     monkeypatch.setattr(bulk, "REBUILD_INDEX_ABOVE", 10)
     lines = ["indicator,region,period,period_type,measure,value"]
@@ -127,30 +126,37 @@ def test_a_large_load_rebuilds_the_key_index(
         for m in range(2, 13)
     ]
     path = write(tmp_path, "large.csv", "\n".join(lines) + "\n")
-    assert import_file(sqlite_ctx, path, ColumnMapping()).rows == 600 + 1100
 
-    def indexes() -> set[str]:
-        with sqlite_ctx.reading() as conn:
-            return {
-                r[0]
-                for r in conn.execute(
-                    text(
-                        "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='observation'"
-                    )
-                )
-            }
+    def schema() -> tuple[set[str | None], int]:
+        with ctx.reading() as conn:
+            insp = inspect(conn)
+            return (
+                {ix["name"] for ix in insp.get_indexes("observation")},
+                len(insp.get_foreign_keys("observation")),
+            )
 
-    assert "ix_observation_key" in indexes()
-    (rec,) = observations(sqlite_ctx, SeriesQuery("va_elec", period="1999-01~12"))
+    before = schema()
+    assert "ix_observation_key" in before[0] and before[1] == 3
+    assert import_file(ctx, path, ColumnMapping()).rows == 600 + 1100  # > the 1231 stored
+    assert schema() == before
+    (rec,) = observations(ctx, SeriesQuery("va_elec", period="1999-01~12"))
     assert rec.value == 12.5
-    # a failing large load rolls back the index drop too
-    real = bulk._executemany
+
+    # a load that fails after writing rolls back the set-aside too
+    real = bulk._copy_postgres if ctx.engine.dialect.name == "postgresql" else bulk._executemany
 
     def boom(conn, rows, progress):  # type: ignore[no-untyped-def]
         real(conn, rows, progress)
         raise RuntimeError("power cut")
 
+    monkeypatch.setattr(bulk, "_copy_postgres", boom)
     monkeypatch.setattr(bulk, "_executemany", boom)
+    lines2 = [ln.replace("va_elec", "va_cce") for ln in lines]
+    path2 = write(tmp_path, "large2.csv", "\n".join(lines2) + "\n")
+    with ctx.reading() as conn:
+        count = repo.count_observations(conn)
     with pytest.raises(RuntimeError):
-        import_file(sqlite_ctx, path, ColumnMapping(), force=True)
-    assert "ix_observation_key" in indexes()
+        import_file(ctx, path2, ColumnMapping())
+    assert schema() == before
+    with ctx.reading() as conn:
+        assert repo.count_observations(conn) == count

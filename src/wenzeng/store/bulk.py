@@ -12,12 +12,14 @@ takes the rows through the driver's ``executemany``; PostgreSQL through
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import polars as pl
 from sqlalchemy import Connection, insert, select, tuple_
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
-from wenzeng.store.tables import series
+from wenzeng.store.tables import observation, series
 
 OBS_COLUMNS = [
     "series_id",
@@ -85,11 +87,37 @@ def write_observations(
         .select(OBS_COLUMNS)
         .sort(["series_id", "period", "vintage"])
     )
-    if conn.dialect.name == "postgresql":
-        _copy_postgres(conn, rows, progress)
-    else:
-        _executemany(conn, rows, progress)
+    with _set_aside_for(conn, rows.height):
+        if conn.dialect.name == "postgresql":
+            _copy_postgres(conn, rows, progress)
+        else:
+            _executemany(conn, rows, progress)
     return rows.height
+
+
+@contextmanager
+def _set_aside_for(conn: Connection, n: int) -> Iterator[None]:
+    """For a load that outweighs the table, build the key index (and, on PostgreSQL,
+    check the foreign keys) once after the rows are in instead of row by row.
+
+    Filling an index in key order or checking a reference per row costs several
+    times more than building the index or checking every reference in one
+    statement.  It all happens inside the caller's transaction, so a failed
+    load restores the index and constraints with everything else.
+    """
+    existing = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM observation").scalar_one()
+    if n < REBUILD_INDEX_ABOVE or n <= existing:
+        yield
+        return
+    key_index = next(ix for ix in observation.indexes if ix.name == KEY_INDEX)
+    fks = list(observation.foreign_key_constraints) if conn.dialect.name == "postgresql" else []
+    for fk in fks:
+        conn.execute(DropConstraint(fk))
+    conn.execute(DropIndex(key_index))
+    yield
+    conn.execute(CreateIndex(key_index))
+    for fk in fks:
+        conn.execute(AddConstraint(fk))  # checks every row's reference in one pass
 
 
 def _literal(value: object) -> str | None:
@@ -120,20 +148,12 @@ def _executemany(conn: Connection, rows: pl.DataFrame, progress: Progress | None
         f"VALUES ({', '.join(['?'] * len(bound) + list(constants.values()))})"
     )
     cursor = conn.connection.cursor()
-    # Filling a large load into the key index row by row costs more than building the
-    # index afresh once the rows are in; that pays when the load outweighs the table.
-    existing = cursor.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
-    rebuild = rows.height >= REBUILD_INDEX_ABOVE and rows.height > existing
     try:
-        if rebuild:
-            cursor.execute(f"DROP INDEX {KEY_INDEX}")
         for chunk in rows.select(bound).iter_slices(CHUNK):
             # zip over native lists builds the parameter tuples faster than DataFrame.rows()
             cursor.executemany(sql, zip(*(s.to_list() for s in chunk.iter_columns()), strict=True))  # type: ignore[arg-type]
             if progress:
                 progress(chunk.height)
-        if rebuild:
-            cursor.execute(f"CREATE INDEX {KEY_INDEX} ON observation (series_id, period, vintage)")
     finally:
         cursor.close()
 
