@@ -110,8 +110,9 @@ def test_bad_query_arguments_are_refused(ctx: Context) -> None:
 def test_a_large_load_sets_aside_and_restores_index_and_keys(
     ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wenzeng.store.bulk as bulk
     from sqlalchemy import inspect
+
+    import wenzeng.store.bulk as bulk
 
     monkeypatch.setattr(bulk, "REBUILD_INDEX_ABOVE", 10)
     lines = ["indicator,region,period,period_type,measure,value"]
