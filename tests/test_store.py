@@ -137,7 +137,7 @@ def test_a_large_load_sets_aside_and_restores_index_and_keys(
             )
 
     before = schema()
-    assert "ix_observation_key" in before[0] and before[1] == 3
+    assert "ix_observation_key" in before[0] and before[1] == 4
     assert import_file(ctx, path, ColumnMapping()).rows == 600 + 1100  # > the 1231 stored
     assert schema() == before
     (rec,) = observations(ctx, SeriesQuery("va_elec", period="1999-01~12"))

@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wenzeng.domain.units import UnitError, conversion_factor, convert
-from wenzeng.ingest.values import ParsedValue, ValueError_, parse_value
+from wenzeng.domain.values import ParsedValue, ValueError_, parse_value
 
 
 @pytest.mark.parametrize(

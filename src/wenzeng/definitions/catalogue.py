@@ -12,9 +12,12 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from wenzeng.definitions.yaml_doc import line_for, load_yaml, validate_document
-from wenzeng.domain.catalog import Entity, EntityKind, Indicator, Sector
+from wenzeng.domain.catalog import Entity, EntityKind, Indicator, Measure, Sector
+from wenzeng.domain.forms import Form
+from wenzeng.domain.forms import FormField as FormFieldT
 from wenzeng.domain.issues import Issue, IssueCode, Location
 from wenzeng.domain.plan import Plan
+from wenzeng.domain.text import I18n
 from wenzeng.domain.units import UnitError, conversion_factor
 from wenzeng.errors import NotFound, ValidationFailed
 
@@ -191,3 +194,78 @@ def read_plan(path: Path, text: str | None = None, catalogue: Catalogue | None =
             f"计划文件引用有误 / plan file has bad references: {path}", issues=problems
         )
     return plan
+
+
+def builtin_form_files() -> list[Path]:
+    return sorted((catalog_dir() / "forms").glob("*.yaml"))
+
+
+def read_form(path: Path, text: str | None = None, catalogue: Catalogue | None = None) -> Form:
+    """Validate a form file: its schema and rules, then its references to the catalogue."""
+    data, lines = load_yaml(path, text)
+    form = validate_document(Form, data, str(path), lines)
+    cat = catalogue or builtin_catalogue()
+    problems = []
+    for i, f in enumerate(form.fields):
+        if not f.indicator:
+            continue
+        where = Location(file=str(path), key=f"fields.{i}", line=line_for(("fields", i), lines))
+        ind = cat.indicators.get(f.indicator)
+        if ind is None:
+            problems.append(
+                Issue(
+                    where,
+                    IssueCode.REFERENCE,
+                    f"字段 {f.code} 引用了未知指标 {f.indicator!r}",
+                    f"field {f.code} names unknown indicator {f.indicator!r}",
+                )
+            )
+            continue
+        if f.measure not in ind.measures:
+            problems.append(
+                Issue(
+                    where,
+                    IssueCode.REFERENCE,
+                    f"指标 {f.indicator} 没有口径 {f.measure}",
+                    f"indicator {f.indicator} has no measure {f.measure}",
+                )
+            )
+        if f.measure is Measure.LEVEL and ind.unit and f.unit:
+            try:
+                conversion_factor(f.unit, ind.unit)
+            except UnitError as exc:
+                problems.append(Issue(where, IssueCode.UNIT_MISMATCH, exc.zh, exc.en))
+        elif f.measure is not Measure.LEVEL and f.unit not in (None, "%"):
+            problems.append(
+                Issue(
+                    where,
+                    IssueCode.UNIT_MISMATCH,
+                    f"字段 {f.code} 的单位应为 %",
+                    f"field {f.code} must be in %",
+                )
+            )
+    if problems:
+        raise ValidationFailed(
+            f"报表文件引用有误 / form file has bad references: {path}", issues=problems
+        )
+    return form
+
+
+def expand_fields(form: Form, plan: Plan | None) -> list[FormFieldT]:
+    """The form's fields, with per-measure fields repeated for each measure of the plan."""
+    if form.per_measure is None:
+        return list(form.fields)
+    if plan is None or plan.code != form.per_measure.plan:
+        raise NotFound(
+            f"报表 {form.code} 需要计划 {form.per_measure.plan} / form {form.code} needs plan "
+            f"{form.per_measure.plan}"
+        )
+    out = list(form.fields)
+    for m in plan.measures:
+        for f in form.per_measure.fields:
+            code = f"m{m.code.replace('.', '_').lower()}__{f.code}"
+            label = I18n(
+                zh=f"{m.code} {m.title.zh}：{f.label.zh}", en=f"{m.code} {m.title.en}: {f.label.en}"
+            )
+            out.append(f.model_copy(update={"code": code, "label": label}))
+    return out

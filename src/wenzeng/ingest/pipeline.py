@@ -19,8 +19,8 @@ from wenzeng.domain.catalog import Measure
 from wenzeng.domain.issues import Issue, IssueCode, IssueCollector, Location, Severity
 from wenzeng.domain.periods import PeriodError, parse_period
 from wenzeng.domain.units import UnitError, conversion_factor, get_unit
+from wenzeng.domain.values import ValueError_, parse_value
 from wenzeng.ingest.readers import ROW, RawTable
-from wenzeng.ingest.values import ValueError_, parse_value
 
 FIELDS = (
     "indicator",

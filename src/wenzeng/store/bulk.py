@@ -33,6 +33,7 @@ OBS_COLUMNS = [
     "batch_id",
     "simulated",
     "note",
+    "submission_id",
 ]
 KEY_COLUMNS = ["indicator", "entity", "measure", "period_type"]
 CHUNK = 50_000
@@ -76,6 +77,8 @@ def write_observations(
     if frame.height == 0:
         return 0
     ids = resolve_series(conn, frame)
+    if "submission_id" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("submission_id"))
     rows = (
         frame.join(ids, on=KEY_COLUMNS, how="left")
         .with_columns(

@@ -90,6 +90,9 @@ observation = Table(
     Column("batch_id", Integer, ForeignKey("batch.id"), nullable=False),
     Column("simulated", Boolean, nullable=False, default=False),
     Column("note", Text),
+    Column(
+        "submission_id", Integer, ForeignKey("submission.id")
+    ),  # accepted submission it came from
     Index("ix_observation_key", "series_id", "period", "vintage"),
 )
 
@@ -138,4 +141,112 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text),
+)
+
+# -- collection (联网直报) ------------------------------------------------------------------------
+
+form_def = Table(
+    "form_def",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("title_zh", Text, nullable=False),
+    Column("title_en", Text, nullable=False),
+    Column("document", Text, nullable=False),  # the form file's text
+    Column("file", Text),
+    Column("builtin", Boolean, nullable=False, default=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+# One reporter's form for one period. ``version`` guards against lost updates: every change
+# must name the version it was made on.
+submission = Table(
+    "submission",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form", String(64), nullable=False),
+    Column("reporter", String(40), nullable=False),  # entity code
+    Column("period", String(12), nullable=False),
+    Column("status", String(16), nullable=False),  # draft | submitted | accepted | returned
+    Column("revision", Integer, nullable=False, default=1),  # 1 + revisions after acceptance
+    Column("version", Integer, nullable=False, default=1),
+    Column("values", JSON, nullable=False),
+    Column("explanations", JSON, nullable=False),
+    Column("problems", JSON, nullable=False),
+    Column("return_reason", Text),
+    Column("channel", String(16), nullable=False),  # web | upload | api
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("reviewed_by", String(64)),
+    Column("reviewed_at", DateTime(timezone=True)),
+    UniqueConstraint("form", "reporter", "period"),
+    Index("ix_submission_form_period", "form", "period"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("object_id", String(64), nullable=False),
+    Column("details", JSON, nullable=False),  # e.g. {"old": {...}, "new": {...}}
+    Index("ix_audit_log_object", "object_type", "object_id"),
+)
+
+user = Table(
+    "user_account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column(
+        "role", String(16), nullable=False
+    ),  # admin analyst province association enterprise public
+    Column("entity", String(40)),  # the region, association or enterprise a reporter speaks for
+    Column("email", Text),
+    Column("password_hash", Text),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("user_account.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the token
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+login_attempt = Table(
+    "login_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Index("ix_login_attempt_username_at", "username", "at"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),  # reminder | returned | …
+    Column("recipient", Text, nullable=False),  # an e-mail address
+    Column("user_id", Integer, ForeignKey("user_account.id")),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("dedupe_key", String(128), unique=True),  # one reminder per reporter, form and period
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
 )
