@@ -34,6 +34,31 @@ class Settings(BaseSettings):
         default="zh", pattern="^(zh|en)$", description="Default language of pages: zh or en."
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    secret_key: str | None = Field(
+        default=None,
+        description=(
+            "Key that signs web sessions. Default: a random key kept in data_dir/secret_key "
+            "(created on first start)."
+        ),
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for reminders; unset = reminders stay in the outbox."
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
+    smtp_sender: str = Field(
+        default="wenzeng@localhost", description="From address of reminder e-mails."
+    )
+    smtp_user: str | None = Field(
+        default=None, description="SMTP login name, if the server needs one."
+    )
+    smtp_password: str | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS with the SMTP server.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins allowed per user within login_window_minutes."
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="Window for counting failed logins (throttling)."
+    )
 
     @property
     def effective_database_url(self) -> str:

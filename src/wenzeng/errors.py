@@ -30,6 +30,18 @@ class WenzengError(Exception):
         return {"ok": False, "status": self.status, "message": self.message, "errors": errors}
 
 
+class Unauthorized(WenzengError):
+    status = 401
+    exit_code = 7
+    code = "unauthorized"
+
+
+class TooManyRequests(WenzengError):
+    status = 429
+    exit_code = 8
+    code = "too_many_requests"
+
+
 class NotFound(WenzengError):
     status = 404
     exit_code = 4

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from wenzeng.domain.expressions import Env, History
@@ -25,7 +26,7 @@ class Problem:
     severity: Severity
     msg_zh: str
     msg_en: str
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = dc_field(default_factory=dict)
     explanation: str | None = None
 
     @property

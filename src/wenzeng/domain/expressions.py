@@ -132,7 +132,9 @@ def _bad(node: ast.AST, text: str, what: str) -> ExpressionError:
 
 
 def _compile(node: ast.AST, text: str, fields: set[str] | None, names: set[str]) -> Node:  # noqa: C901 - one branch per node kind
-    rec = lambda n: _compile(n, text, fields, names)  # noqa: E731
+    def rec(n: ast.AST) -> Node:
+        return _compile(n, text, fields, names)
+
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise _bad(node, text, f"常量 {node.value!r} / the constant {node.value!r}")

@@ -39,6 +39,9 @@ class IssueCode(StrEnum):
     MEASURE_NOT_PUBLISHED = "measure_not_published"
     DUPLICATE = "duplicate"
     OUT_OF_RANGE = "out_of_range"
+    # form rules
+    RULE_FAILED = "rule_failed"
+    NEEDS_EXPLANATION = "needs_explanation"
     # schema files
     SCHEMA = "schema"
     YAML_SYNTAX = "yaml_syntax"

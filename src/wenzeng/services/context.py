@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -23,6 +24,7 @@ class Context:
     engine: Engine
     base_catalogue: Catalogue = field(default_factory=builtin_catalogue)
     _catalogue: Catalogue | None = field(default=None, repr=False)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # forms, plans
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -64,6 +66,7 @@ class Context:
                     kind=EntityKind(r["kind"]),
                     name=I18n(zh=r["name_zh"], en=r["name_en"]),
                     parent=r["region"],
+                    sectors=[r["sector"]] if r["sector"] else [],
                     simulated=r["simulated"],
                 )
                 for r in rows
@@ -73,6 +76,7 @@ class Context:
 
     def invalidate(self) -> None:
         self._catalogue = None
+        self.cache.clear()
 
     @property
     def units(self) -> dict[str, str | None]:

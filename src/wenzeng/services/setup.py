@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from wenzeng.services.context import Context
+from wenzeng.services.forms import load_builtin_forms
 from wenzeng.services.loading import LoadResult, load_builtin, load_builtin_plans
 from wenzeng.store.db import upgrade
 
@@ -15,6 +16,7 @@ Step = Callable[[str], None]
 @dataclass(frozen=True)
 class InitReport:
     plans: list[tuple[str, bool]]
+    forms: list[tuple[str, bool]]
     builtin: LoadResult
     demo: LoadResult | None
 
@@ -32,6 +34,8 @@ def initialise(
     upgrade(ctx.engine)
     say("计划 / plans")
     plans = load_builtin_plans(ctx)
+    say("报表 / forms")
+    forms = load_builtin_forms(ctx)
     say("已发布数据 / published figures")
     builtin = load_builtin(ctx, progress)
     demo_result = None
@@ -41,4 +45,4 @@ def initialise(
         say("模拟演示数据 / simulated demo data")
         demo_result = load_demo(ctx, progress)
     ctx.invalidate()
-    return InitReport(plans, builtin, demo_result)
+    return InitReport(plans, forms, builtin, demo_result)

@@ -9,7 +9,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, case, func, insert, select, update
 
 from wenzeng.domain.observation import ObservationRecord
-from wenzeng.store.tables import batch, entity, meta, observation, plan, series, source, supply_link
+from wenzeng.store.tables import (
+    audit_log,
+    batch,
+    entity,
+    meta,
+    observation,
+    plan,
+    series,
+    source,
+    supply_link,
+)
 
 
 def now() -> datetime:
@@ -331,3 +341,41 @@ def set_meta(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(meta).values(key=key, value=value))
     else:
         conn.execute(update(meta).where(meta.c.key == key).values(value=value))
+
+
+# -- audit log ----------------------------------------------------------------------------------
+def audit(
+    conn: Connection,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    details: dict[str, Any],
+) -> None:
+    """Record who did what to which object, with the old and new values where there are any."""
+    conn.execute(
+        insert(audit_log).values(
+            at=now(),
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            details=details,
+        )
+    )
+
+
+def audit_entries(
+    conn: Connection,
+    *,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    stmt = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    if object_type is not None:
+        stmt = stmt.where(audit_log.c.object_type == object_type)
+    if object_id is not None:
+        stmt = stmt.where(audit_log.c.object_id == str(object_id))
+    return [dict(r._mapping) for r in conn.execute(stmt)]

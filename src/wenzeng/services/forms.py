@@ -1,0 +1,85 @@
+"""Report forms in the store: loading, looking up, expanding per-measure fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+
+from wenzeng.definitions.catalogue import builtin_form_files, expand_fields, read_form
+from wenzeng.domain.forms import Form, FormField
+from wenzeng.errors import NotFound
+from wenzeng.services.context import Context
+from wenzeng.services.plans import stored_plans
+from wenzeng.store.repo import now
+from wenzeng.store.tables import form_def
+
+
+@dataclass(frozen=True)
+class LoadedForm:
+    form: Form
+    fields: list[FormField]  # with per-measure fields expanded
+
+    @property
+    def code(self) -> str:
+        return self.form.code
+
+    def field(self, code: str) -> FormField:
+        for f in self.fields:
+            if f.code == code:
+                return f
+        raise KeyError(code)
+
+
+def load_form_file(ctx: Context, path: Path, *, builtin: bool = False) -> tuple[str, bool]:
+    """Validate and store a form; returns (code, whether anything changed)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    form = read_form(path, text, ctx.base_catalogue)
+    with ctx.transaction() as conn:
+        row = conn.execute(select(form_def.c.document).where(form_def.c.code == form.code)).first()
+        if row is not None and row.document == text:
+            return form.code, False
+        values = {
+            "title_zh": form.title.zh,
+            "title_en": form.title.en,
+            "document": text or "",
+            "file": path.name,
+            "builtin": builtin,
+            "loaded_at": now(),
+        }
+        if row is None:
+            conn.execute(insert(form_def).values(code=form.code, **values))
+        else:
+            conn.execute(update(form_def).where(form_def.c.code == form.code).values(**values))
+    ctx.cache.pop("forms", None)
+    return form.code, True
+
+
+def load_builtin_forms(ctx: Context) -> list[tuple[str, bool]]:
+    return [load_form_file(ctx, p, builtin=True) for p in builtin_form_files()]
+
+
+def all_forms(ctx: Context) -> dict[str, LoadedForm]:
+    cached = ctx.cache.get("forms")
+    if cached is None:
+        with ctx.reading() as conn:
+            rows = conn.execute(select(form_def).order_by(form_def.c.code)).all()
+        plans = {p.code: p for p in stored_plans(ctx)}
+        cached = {}
+        for r in rows:
+            form = read_form(Path(r.file or r.code), r.document, ctx.base_catalogue)
+            plan = plans.get(form.per_measure.plan) if form.per_measure else None
+            cached[form.code] = LoadedForm(form, expand_fields(form, plan))
+        ctx.cache["forms"] = cached
+    return cached
+
+
+def get_form(ctx: Context, code: str) -> LoadedForm:
+    forms = all_forms(ctx)
+    if code not in forms:
+        raise NotFound(f"未知报表 / unknown form: {code!r} (known: {', '.join(forms)})")
+    return forms[code]

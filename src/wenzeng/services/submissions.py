@@ -1,0 +1,603 @@
+"""Submissions: fill in, check, submit, review, revise — each step one transaction.
+
+Every change names the ``version`` it was made on; a change made on an older
+version is refused (someone else changed the submission in between), so
+nothing is lost when two people edit at once.  Every step goes to the audit
+log with the old and new values.  Only accepted values become observations,
+each with the acceptance date as its vintage and a link to the submission; a
+revision after acceptance adds new vintages and never erases the old ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from wenzeng.auth import policy
+from wenzeng.auth.principal import Principal
+from wenzeng.domain.catalog import EntityKind
+from wenzeng.domain.checking import CheckResult, Problem, check_values
+from wenzeng.domain.expressions import History
+from wenzeng.domain.forms import FormField, Severity
+from wenzeng.domain.issues import Issue, IssueCode, Location
+from wenzeng.domain.issues import Severity as IssueSeverity
+from wenzeng.domain.periods import Period, PeriodError, PeriodType, parse_period
+from wenzeng.domain.plan import ReporterKind
+from wenzeng.domain.submissions import Action, IllegalTransition, Status, next_status
+from wenzeng.domain.units import convert
+from wenzeng.errors import Conflict, NotFound, ValidationFailed
+from wenzeng.services.context import Context
+from wenzeng.services.forms import LoadedForm, get_form
+from wenzeng.services.loading import store_frame
+from wenzeng.services.outbox import queue_for_entity
+from wenzeng.store import repo
+from wenzeng.store.tables import submission
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    form: str
+    reporter: str
+    period: str
+    status: Status
+    revision: int
+    version: int
+    values: dict[str, Any]
+    explanations: dict[str, str]
+    problems: list[dict[str, Any]]
+    return_reason: str | None
+    channel: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["status"] = self.status.value
+        d["status_zh"] = self.status.label_zh
+        for k in ("created_at", "updated_at", "submitted_at", "reviewed_at"):
+            d[k] = d[k].isoformat() if d[k] else None
+        return d
+
+
+def _row(r: Any) -> Submission:
+    m = dict(r._mapping)
+    m["status"] = Status(m["status"])
+    return Submission(**m)
+
+
+def form_period(form: LoadedForm, text: str) -> Period:
+    try:
+        p = parse_period(text, form.form.period_type.value)
+    except PeriodError as exc:
+        raise ValidationFailed(str(exc)) from exc
+    return p
+
+
+def field_period(form: LoadedForm, f: FormField, period: Period) -> Period:
+    """The period a field's figure covers: this month alone, or January to this month."""
+    ptype = form.form.field_period_type(f)
+    if ptype is period.type:
+        return period
+    return Period(period.year, ptype, period.index)
+
+
+# -- history for the rules ---------------------------------------------------------------------
+def history_for(
+    ctx: Context, conn: Connection, form: LoadedForm, reporter: str, period: Period
+) -> History:
+    """prev / last_year / prev_cum / national / others, read from the store."""
+    memo: dict[tuple[str, str], float | None] = {}
+    cat = ctx.catalogue
+
+    def target(fn: str, f: FormField) -> tuple[Period | None, list[str]]:
+        p = field_period(form, f, period)
+        if fn == "prev":
+            return p.previous(), [reporter]
+        if fn == "last_year":
+            return p.shift_years(-1), [reporter]
+        if fn == "prev_cum":
+            if p.type is not PeriodType.CUM_MONTH:
+                return None, []
+            return p.previous(), [reporter]
+        if fn == "national":
+            return p, ["CN"]
+        if fn == "others":
+            # plan cities and 兵团 lie inside provinces: summing them too would count twice
+            kinds = (
+                (EntityKind.PROVINCE,)
+                if form.form.reporter is ReporterKind.PROVINCE
+                else policy.REPORTER_KINDS[form.form.reporter]
+            )
+            return p, [e.code for e in cat.entities_of(*kinds) if e.code != reporter]
+        raise KeyError(fn)
+
+    def lookup(fn: str, code: str) -> float | None:
+        key = (fn, code)
+        if key not in memo:
+            f = form.field(code)
+            p, entities = target(fn, f)
+            memo[key] = _stored_value(ctx, conn, form, f, p, entities) if p and entities else None
+        return memo[key]
+
+    return lookup
+
+
+def _stored_value(
+    ctx: Context, conn: Connection, form: LoadedForm, f: FormField, p: Period, entities: list[str]
+) -> float | None:
+    """The latest value (summed over ``entities``) of a field for a period, in the field's unit."""
+    if f.indicator and f.measure:
+        records = repo.query_observations(
+            conn,
+            units=ctx.units,
+            indicator=f.indicator,
+            entities=entities,
+            measure=f.measure.value,
+            period_type=p.type.value,
+            periods=[p.code],
+        )
+        if not records:
+            return None
+        unit = ctx.units.get(f.indicator)
+        total = sum(r.value for r in records)
+        if f.measure.value == "level" and unit and f.unit:
+            return convert(total, unit, f.unit)
+        return total
+    # a field with no indicator: the reporters' accepted submissions
+    form_p = Period(p.year, form.form.period_type, p.index)
+    rows = conn.execute(
+        select(submission.c["values"]).where(
+            submission.c.form == form.code,
+            submission.c.period == form_p.code,
+            submission.c.reporter.in_(entities),
+            submission.c.status == Status.ACCEPTED.value,
+        )
+    ).all()
+    found = [r[0].get(f.code) for r in rows if r[0].get(f.code) is not None]
+    return float(sum(found)) if found else None
+
+
+# -- reading -----------------------------------------------------------------------------------
+def _load(conn: Connection, sid: int) -> Submission:
+    r = conn.execute(select(submission).where(submission.c.id == sid)).first()
+    if r is None:
+        raise NotFound(f"没有编号为 {sid} 的报送 / no submission {sid}")
+    return _row(r)
+
+
+def get_submission(ctx: Context, p: Principal, sid: int) -> Submission:
+    policy.require_login(p)
+    with ctx.reading() as conn:
+        sub = _load(conn, sid)
+    if not policy.entity_in_scope(p, sub.reporter, ctx.catalogue):
+        # someone else's submission does not exist as far as this user can tell
+        raise NotFound(f"没有编号为 {sid} 的报送 / no submission {sid}")
+    return sub
+
+
+def list_submissions(
+    ctx: Context,
+    p: Principal,
+    *,
+    form: str | None = None,
+    period: str | None = None,
+    status: str | None = None,
+    reporter: str | None = None,
+    limit: int = 1000,
+) -> list[Submission]:
+    policy.require_login(p)
+    conds = []
+    if form:
+        conds.append(submission.c.form == form)
+    if period:
+        conds.append(submission.c.period == period)
+    if status:
+        conds.append(submission.c.status == status)
+    if reporter:
+        conds.append(submission.c.reporter == reporter)
+    cat = ctx.catalogue
+    if not p.role.is_staff:
+        scope = [e.code for e in cat.entities.values() if policy.entity_in_scope(p, e.code, cat)]
+        conds.append(submission.c.reporter.in_(scope))
+    stmt = select(submission).where(and_(*conds)).order_by(submission.c.id.desc()).limit(limit)
+    with ctx.reading() as conn:
+        return [_row(r) for r in conn.execute(stmt)]
+
+
+# -- checking ----------------------------------------------------------------------------------
+def check(
+    ctx: Context,
+    conn: Connection,
+    form: LoadedForm,
+    reporter: str,
+    period: Period,
+    values: Mapping[str, Any],
+    explanations: Mapping[str, str],
+) -> CheckResult:
+    return check_values(
+        form.form,
+        values,
+        history=history_for(ctx, conn, form, reporter, period),
+        explanations=explanations,
+        fields=form.fields,
+    )
+
+
+def preview(
+    ctx: Context,
+    p: Principal,
+    form_code: str,
+    reporter: str,
+    period_text: str,
+    values: Mapping[str, Any],
+    explanations: Mapping[str, str] | None = None,
+) -> CheckResult:
+    """Check values without saving them (live validation in the entry form)."""
+    form = get_form(ctx, form_code)
+    policy.require_reporter_for(p, reporter, form.form.reporter, ctx.catalogue)
+    period = form_period(form, period_text)
+    with ctx.reading() as conn:
+        return check(ctx, conn, form, reporter, period, values, explanations or {})
+
+
+def _problems_json(result: CheckResult) -> list[dict[str, Any]]:
+    return [pr.as_dict() for pr in result.problems]
+
+
+def _transition(sub: Submission, action: Action) -> Status:
+    try:
+        return next_status(sub.status, action)
+    except IllegalTransition as exc:
+        raise Conflict(str(exc)) from exc
+
+
+def _update(conn: Connection, sub: Submission, version: int, **values: Any) -> Submission:
+    """Write a change made on ``version``; refuse it if someone changed the submission since."""
+    if version != sub.version:
+        raise Conflict(
+            f"报送 {sub.id} 已被他人修改（当前版本 {sub.version}，您基于版本 {version}），请刷新后重试 / "
+            f"submission {sub.id} was changed by someone else (now version {sub.version}, "
+            f"yours {version}); reload and try again"
+        )
+    result = conn.execute(
+        update(submission)
+        .where(submission.c.id == sub.id, submission.c.version == version)
+        .values(version=version + 1, updated_at=repo.now(), **values)
+    )
+    if result.rowcount != 1:
+        raise Conflict(
+            f"报送 {sub.id} 刚被他人修改，请刷新后重试 / submission {sub.id} was just changed by "
+            "someone else; reload and try again"
+        )
+    return _load(conn, sub.id)
+
+
+def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    keys = sorted(set(old) | set(new))
+    return {k: {"old": old.get(k), "new": new.get(k)} for k in keys if old.get(k) != new.get(k)}
+
+
+# -- writing -----------------------------------------------------------------------------------
+def save(
+    ctx: Context,
+    p: Principal,
+    *,
+    form_code: str,
+    reporter: str,
+    period: str,
+    values: Mapping[str, Any],
+    explanations: Mapping[str, str] | None = None,
+    version: int | None = None,
+    channel: str = "api",
+) -> Submission:
+    """Create the draft for (form, reporter, period), or change it (naming its version)."""
+    form = get_form(ctx, form_code)
+    policy.require_reporter_for(p, reporter, form.form.reporter, ctx.catalogue)
+    per = form_period(form, period)
+    explanations = dict(explanations or {})
+    with ctx.transaction() as conn:
+        existing = conn.execute(
+            select(submission).where(
+                submission.c.form == form.code,
+                submission.c.reporter == reporter,
+                submission.c.period == per.code,
+            )
+        ).first()
+        result = check(ctx, conn, form, reporter, per, values, explanations)
+        raw = {k: v for k, v in values.items() if v is not None and v != ""}
+        if existing is None:
+            if version not in (None, 0):
+                raise Conflict(
+                    f"报送不存在，无法按版本 {version} 修改 / there is no submission "
+                    f"to change at version {version}"
+                )
+            stamp = repo.now()
+            try:
+                with conn.begin_nested():
+                    sid = conn.execute(
+                        insert(submission)
+                        .values(
+                            form=form.code,
+                            reporter=reporter,
+                            period=per.code,
+                            status=Status.DRAFT.value,
+                            revision=1,
+                            version=1,
+                            values=result.values,
+                            explanations=explanations,
+                            problems=_problems_json(result),
+                            channel=channel,
+                            created_by=p.username,
+                            created_at=stamp,
+                            updated_at=stamp,
+                        )
+                        .returning(submission.c.id)
+                    ).scalar_one()
+            except IntegrityError as exc:
+                raise Conflict(
+                    "该报表本期已由他人同时创建，请刷新后修改 / this form was created for the period "
+                    "by someone else at the same moment; reload and edit it"
+                ) from exc
+            repo.audit(
+                conn,
+                actor=p.username,
+                action="create",
+                object_type="submission",
+                object_id=sid,
+                details={"new": result.values, "raw": _jsonable(raw), "channel": channel},
+            )
+            return _load(conn, sid)
+        sub = _row(existing)
+        if version is None:
+            raise Conflict(
+                f"报送 {sub.id} 已存在（版本 {sub.version}），修改时须注明版本 / submission "
+                f"{sub.id} exists (version {sub.version}); name the version you are changing"
+            )
+        _transition(sub, Action.EDIT)
+        new = _update(
+            conn,
+            sub,
+            version,
+            status=Status.DRAFT.value,
+            values=result.values,
+            explanations=explanations,
+            problems=_problems_json(result),
+            channel=channel,
+        )
+        repo.audit(
+            conn,
+            actor=p.username,
+            action="update",
+            object_type="submission",
+            object_id=sub.id,
+            details={"changes": _diff(sub.values, result.values), "channel": channel},
+        )
+        return new
+
+
+def _jsonable(d: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v if isinstance(v, int | float | str | bool) else str(v)) for k, v in d.items()}
+
+
+def submit(
+    ctx: Context,
+    p: Principal,
+    sid: int,
+    *,
+    version: int,
+    explanations: Mapping[str, str] | None = None,
+) -> Submission:
+    """Send a draft for review: no errors may remain and every warning needs an explanation."""
+    with ctx.transaction() as conn:
+        sub = _load(conn, sid)
+        form = get_form(ctx, sub.form)
+        policy.require_reporter_for(p, sub.reporter, form.form.reporter, ctx.catalogue)
+        target = _transition(sub, Action.SUBMIT)
+        notes = {**sub.explanations, **(explanations or {})}
+        notes = {k: v.strip() for k, v in notes.items() if v and v.strip()}
+        result = check(ctx, conn, form, sub.reporter, parse_period(sub.period), sub.values, notes)
+        if not result.can_submit:
+            blocking = result.errors + result.unexplained
+            raise ValidationFailed(
+                f"报送 {sid} 未通过审核：{len(result.errors)} 个错误须改正，"
+                f"{len(result.unexplained)} 个提示须说明 / submission {sid} cannot be submitted: "
+                f"{len(result.errors)} error(s) to correct, {len(result.unexplained)} warning(s) "
+                "to explain",
+                issues=[_issue(pr) for pr in blocking],
+            )
+        new = _update(
+            conn,
+            sub,
+            version,
+            status=target.value,
+            explanations=notes,
+            problems=_problems_json(result),
+            submitted_at=repo.now(),
+            return_reason=None,
+        )
+        repo.audit(
+            conn,
+            actor=p.username,
+            action="submit",
+            object_type="submission",
+            object_id=sid,
+            details={"explanations": notes, "warnings": [pr.rule for pr in result.problems]},
+        )
+        return new
+
+
+def _issue(pr: Problem) -> Issue:
+    """A rule problem in the shape of the one error body (loc names field and rule)."""
+    error = pr.severity is Severity.ERROR
+    return Issue(
+        Location(column=pr.field, key=pr.rule),
+        IssueCode.RULE_FAILED if error else IssueCode.NEEDS_EXPLANATION,
+        pr.msg_zh,
+        pr.msg_en,
+        IssueSeverity.ERROR if error else IssueSeverity.WARNING,
+        pr.values or None,
+    )
+
+
+def accept(
+    ctx: Context, p: Principal, sid: int, *, version: int, vintage: date | None = None
+) -> Submission:
+    """Accept a submitted report: its values become observations with a new vintage."""
+    policy.require_staff(p)
+    with ctx.transaction() as conn:
+        sub = _load(conn, sid)
+        target = _transition(sub, Action.ACCEPT)
+        form = get_form(ctx, sub.form)
+        new = _update(
+            conn, sub, version, status=target.value, reviewed_by=p.username, reviewed_at=repo.now()
+        )
+        rows = _observations(ctx, form, sub, vintage or date.today())
+        if rows.height:
+            batch_id = repo.create_batch(
+                conn, "submission", file=f"submission {sid}", created_by=p.username
+            )
+            store_frame(conn, rows, batch_id=batch_id, source_kind="submission", default_title="")
+        repo.audit(
+            conn,
+            actor=p.username,
+            action="accept",
+            object_type="submission",
+            object_id=sid,
+            details={"observations": rows.height, "revision": sub.revision},
+        )
+        return new
+
+
+def _observations(ctx: Context, form: LoadedForm, sub: Submission, vintage: date) -> pl.DataFrame:
+    per = parse_period(sub.period)
+    title = (
+        f"{form.form.title.zh}：{sub.reporter} {per.label_zh}（报送 #{sub.id}，第{sub.revision}版）"
+    )
+    out = []
+    for f in form.fields:
+        value = sub.values.get(f.code)
+        if value is None or not f.indicator or f.measure is None:
+            continue
+        unit = ctx.units.get(f.indicator)
+        stored = float(value)
+        if f.measure.value == "level" and unit and f.unit:
+            stored = convert(stored, f.unit, unit)
+        fp = field_period(form, f, per)
+        out.append(
+            {
+                "indicator": f.indicator,
+                "entity": sub.reporter,
+                "measure": f.measure.value,
+                "period_type": fp.type.value,
+                "period": fp.code,
+                "vintage": vintage,
+                "value": stored,
+                "qualifier": "",
+                "published_value": f"{value:g}",
+                "published_unit": f.unit,
+                "source_title": title,
+                "source_url": None,
+                "note": sub.explanations.get(f.code),
+                "submission_id": sub.id,
+            }
+        )
+    schema = {
+        "indicator": pl.Utf8,
+        "entity": pl.Utf8,
+        "measure": pl.Utf8,
+        "period_type": pl.Utf8,
+        "period": pl.Utf8,
+        "vintage": pl.Date,
+        "value": pl.Float64,
+        "qualifier": pl.Utf8,
+        "published_value": pl.Utf8,
+        "published_unit": pl.Utf8,
+        "source_title": pl.Utf8,
+        "source_url": pl.Utf8,
+        "note": pl.Utf8,
+        "submission_id": pl.Int64,
+    }
+    return pl.DataFrame(out, schema=schema)
+
+
+def return_(ctx: Context, p: Principal, sid: int, *, version: int, reason: str) -> Submission:
+    """Send a submitted report back to its reporter, saying why."""
+    policy.require_staff(p)
+    if not reason or not reason.strip():
+        raise ValidationFailed("退回须说明原因 / a return needs a reason")
+    with ctx.transaction() as conn:
+        sub = _load(conn, sid)
+        target = _transition(sub, Action.RETURN)
+        new = _update(
+            conn,
+            sub,
+            version,
+            status=target.value,
+            return_reason=reason.strip(),
+            reviewed_by=p.username,
+            reviewed_at=repo.now(),
+        )
+        repo.audit(
+            conn,
+            actor=p.username,
+            action="return",
+            object_type="submission",
+            object_id=sid,
+            details={"reason": reason.strip()},
+        )
+        queue_for_entity(
+            conn,
+            entity=sub.reporter,
+            kind="returned",
+            dedupe_key=None,
+            subject=f"报表被退回：{sub.form} {sub.period} / report returned",
+            body=f"您单位报送的 {sub.form}（{sub.period}）已被退回，原因：{reason.strip()}\n"
+            f"Your report {sub.form} for {sub.period} was returned: {reason.strip()}",
+        )
+        return new
+
+
+def revise(ctx: Context, p: Principal, sid: int, *, version: int) -> Submission:
+    """Reopen an accepted report for correction; its accepted values stay in the store."""
+    with ctx.transaction() as conn:
+        sub = _load(conn, sid)
+        form = get_form(ctx, sub.form)
+        policy.require_reporter_for(p, sub.reporter, form.form.reporter, ctx.catalogue)
+        target = _transition(sub, Action.REVISE)
+        new = _update(
+            conn,
+            sub,
+            version,
+            status=target.value,
+            revision=sub.revision + 1,
+            submitted_at=None,
+            reviewed_by=None,
+            reviewed_at=None,
+        )
+        repo.audit(
+            conn,
+            actor=p.username,
+            action="revise",
+            object_type="submission",
+            object_id=sid,
+            details={"revision": sub.revision + 1},
+        )
+        return new
+
+
+def audit_trail(ctx: Context, p: Principal, sid: int) -> list[dict[str, Any]]:
+    get_submission(ctx, p, sid)  # the same scope as the submission itself
+    with ctx.reading() as conn:
+        rows = repo.audit_entries(conn, object_type="submission", object_id=sid)
+    return [{**r, "at": r["at"].isoformat()} for r in reversed(rows)]
