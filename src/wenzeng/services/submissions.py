@@ -305,85 +305,119 @@ def save(
     form = get_form(ctx, form_code)
     policy.require_reporter_for(p, reporter, form.form.reporter, ctx.catalogue)
     per = form_period(form, period)
-    explanations = dict(explanations or {})
     with ctx.transaction() as conn:
-        existing = conn.execute(
-            select(submission).where(
-                submission.c.form == form.code,
-                submission.c.reporter == reporter,
-                submission.c.period == per.code,
-            )
-        ).first()
-        result = check(ctx, conn, form, reporter, per, values, explanations)
-        raw = {k: v for k, v in values.items() if v is not None and v != ""}
-        if existing is None:
-            if version not in (None, 0):
-                raise Conflict(
-                    f"报送不存在，无法按版本 {version} 修改 / there is no submission "
-                    f"to change at version {version}"
-                )
-            stamp = repo.now()
-            try:
-                with conn.begin_nested():
-                    sid = conn.execute(
-                        insert(submission)
-                        .values(
-                            form=form.code,
-                            reporter=reporter,
-                            period=per.code,
-                            status=Status.DRAFT.value,
-                            revision=1,
-                            version=1,
-                            values=result.values,
-                            explanations=explanations,
-                            problems=_problems_json(result),
-                            channel=channel,
-                            created_by=p.username,
-                            created_at=stamp,
-                            updated_at=stamp,
-                        )
-                        .returning(submission.c.id)
-                    ).scalar_one()
-            except IntegrityError as exc:
-                raise Conflict(
-                    "该报表本期已由他人同时创建，请刷新后修改 / this form was created for the period "
-                    "by someone else at the same moment; reload and edit it"
-                ) from exc
-            repo.audit(
-                conn,
-                actor=p.username,
-                action="create",
-                object_type="submission",
-                object_id=sid,
-                details={"new": result.values, "raw": _jsonable(raw), "channel": channel},
-            )
-            return _load(conn, sid)
-        sub = _row(existing)
-        if version is None:
-            raise Conflict(
-                f"报送 {sub.id} 已存在（版本 {sub.version}），修改时须注明版本 / submission "
-                f"{sub.id} exists (version {sub.version}); name the version you are changing"
-            )
-        _transition(sub, Action.EDIT)
-        new = _update(
+        return save_in(
             conn,
-            sub,
-            version,
-            status=Status.DRAFT.value,
-            values=result.values,
-            explanations=explanations,
-            problems=_problems_json(result),
+            ctx,
+            p,
+            form,
+            reporter,
+            per,
+            values,
+            explanations or {},
+            version=version,
             channel=channel,
         )
+
+
+def current(conn: Connection, form: LoadedForm, reporter: str, per: Period) -> Submission | None:
+    row = conn.execute(
+        select(submission).where(
+            submission.c.form == form.code,
+            submission.c.reporter == reporter,
+            submission.c.period == per.code,
+        )
+    ).first()
+    return _row(row) if row is not None else None
+
+
+def save_in(
+    conn: Connection,
+    ctx: Context,
+    p: Principal,
+    form: LoadedForm,
+    reporter: str,
+    per: Period,
+    values: Mapping[str, Any],
+    explanations: Mapping[str, str],
+    *,
+    version: int | None,
+    channel: str,
+    result: CheckResult | None = None,
+) -> Submission:
+    """``save`` inside the caller's transaction (the caller has checked the permission)."""
+    existing = current(conn, form, reporter, per)
+    explanations = dict(explanations)
+    if result is None:
+        result = check(ctx, conn, form, reporter, per, values, explanations)
+    if existing is None:
+        if version not in (None, 0):
+            raise Conflict(
+                f"报送不存在，无法按版本 {version} 修改 / there is no submission "
+                f"to change at version {version}"
+            )
+        stamp = repo.now()
+        try:
+            with conn.begin_nested():
+                sid = conn.execute(
+                    insert(submission)
+                    .values(
+                        form=form.code,
+                        reporter=reporter,
+                        period=per.code,
+                        status=Status.DRAFT.value,
+                        revision=1,
+                        version=1,
+                        values=result.values,
+                        explanations=explanations,
+                        problems=_problems_json(result),
+                        channel=channel,
+                        created_by=p.username,
+                        created_at=stamp,
+                        updated_at=stamp,
+                    )
+                    .returning(submission.c.id)
+                ).scalar_one()
+        except IntegrityError as exc:
+            raise Conflict(
+                "该报表本期已由他人同时创建，请刷新后修改 / this form was created for the period "
+                "by someone else at the same moment; reload and edit it"
+            ) from exc
+        raw = {k: v for k, v in values.items() if v is not None and v != ""}
         repo.audit(
             conn,
             actor=p.username,
-            action="update",
+            action="create",
             object_type="submission",
-            object_id=sub.id,
-            details={"changes": _diff(sub.values, result.values), "channel": channel},
+            object_id=sid,
+            details={"new": result.values, "raw": _jsonable(raw), "channel": channel},
         )
-        return new
+        return _load(conn, sid)
+    if version is None:
+        raise Conflict(
+            f"报送 {existing.id} 已存在（版本 {existing.version}），修改时须注明版本 / submission "
+            f"{existing.id} exists (version {existing.version}); name the version you are changing"
+        )
+    _transition(existing, Action.EDIT)
+    new = _update(
+        conn,
+        existing,
+        version,
+        status=Status.DRAFT.value,
+        values=result.values,
+        explanations=explanations,
+        problems=_problems_json(result),
+        channel=channel,
+    )
+    repo.audit(
+        conn,
+        actor=p.username,
+        action="update",
+        object_type="submission",
+        object_id=existing.id,
+        details={"changes": _diff(existing.values, result.values), "channel": channel},
+    )
+    return new
 
 
 def _jsonable(d: Mapping[str, Any]) -> dict[str, Any]:
