@@ -23,10 +23,23 @@ ACME = Principal("acme", Role.ENTERPRISE, user_id=2, entity="E9001")
 @pytest.fixture
 def cx(ctx: Context) -> Context:
     with ctx.transaction() as conn:
-        repo.insert_entities(conn, [
-            {"code": c, "kind": "enterprise", "name_zh": n, "name_en": n, "region": "510000",
-             "sector": "C392", "chain_position": "downstream", "attributes": {},
-             "simulated": False} for c, n in (("E9001", "甲公司"), ("E9002", "乙公司"))])
+        repo.insert_entities(
+            conn,
+            [
+                {
+                    "code": c,
+                    "kind": "enterprise",
+                    "name_zh": n,
+                    "name_en": n,
+                    "region": "510000",
+                    "sector": "C392",
+                    "chain_position": "downstream",
+                    "attributes": {},
+                    "simulated": False,
+                }
+                for c, n in (("E9001", "甲公司"), ("E9002", "乙公司"))
+            ],
+        )
     ctx.invalidate()
     return ctx
 
@@ -79,8 +92,9 @@ def test_upload_and_submit(cx: Context) -> None:
 
 def test_columns_that_fit_no_field(cx: Context, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
-    path.write_text("报送单位代码,报告期,营业收入（当月）（GW）,颜色\nE9001,2025-10,1,红\n",
-                    encoding="utf-8")
+    path.write_text(
+        "报送单位代码,报告期,营业收入（当月）（GW）,颜色\nE9001,2025-10,1,红\n", encoding="utf-8"
+    )
     with pytest.raises(ValidationFailed, match="do not fit form") as info:
         upload(cx, ACME, "monthly_enterprise", path)
     msgs = [i.msg for i in info.value.issues]
@@ -99,10 +113,20 @@ def test_templates_round_trip(cx: Context, tmp_path: Path) -> None:
     # a filled-in template imports
     ws.cell(3, 1, "E9001")
     ws.cell(3, 2, "2025年10月")
-    values = {"output_value_month": 12000, "output_value_cum": 100000, "revenue_month": 11000,
-              "revenue_cum": 95000, "revenue_yoy": 5.0, "profit_cum": 6000, "export_month": 3000,
-              "export_cum": 30000, "orders_new": 12500, "inventory_finished": 8000,
-              "receivables": 20000, "employment": 1500}
+    values = {
+        "output_value_month": 12000,
+        "output_value_cum": 100000,
+        "revenue_month": 11000,
+        "revenue_cum": 95000,
+        "revenue_yoy": 5.0,
+        "profit_cum": 6000,
+        "export_month": 3000,
+        "export_cum": 30000,
+        "orders_new": 12500,
+        "inventory_finished": 8000,
+        "receivables": 20000,
+        "employment": 1500,
+    }
     for col, f in enumerate(form.fields, start=3):
         ws.cell(3, col, values[f.code])
     path = tmp_path / "filled.xlsx"

@@ -42,7 +42,10 @@ def test_seed_plan_is_complete() -> None:
     assert any("第四批智能光伏试点示范名单" in d.zh for m in plan.measures for d in m.deliverables)
     annual = next(o for o in plan.obligations if o.code == "annual_progress")
     assert annual.due is not None and (annual.due.month, annual.due.day) == (11, 30)
-    assert {"province", "plan_city", "xpcc", "association"} <= {r.value for r in annual.reporters}
+    assert {r.value for r in annual.reporters} == {"province", "plan_city", "xpcc"}
+    by_associations = next(o for o in plan.obligations if o.code == "annual_progress_association")
+    assert [r.value for r in by_associations.reporters] == ["association"]
+    assert by_associations.form == "annual_progress_association"
 
 
 def test_every_measure_text_is_the_plans_own_words() -> None:

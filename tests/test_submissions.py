@@ -23,10 +23,17 @@ GUANGDONG = Principal("gd", Role.PROVINCE, user_id=5, entity="440000")
 
 def good(**changes: object) -> dict[str, object]:
     values: dict[str, object] = {
-        "output_value_month": 12000, "output_value_cum": 100000,
-        "revenue_month": 11000, "revenue_cum": 95000, "revenue_yoy": 5.0,
-        "profit_cum": 6000, "export_month": 3000, "export_cum": 30000,
-        "orders_new": 12500, "inventory_finished": 8000, "receivables": 20000,
+        "output_value_month": 12000,
+        "output_value_cum": 100000,
+        "revenue_month": 11000,
+        "revenue_cum": 95000,
+        "revenue_yoy": 5.0,
+        "profit_cum": 6000,
+        "export_month": 3000,
+        "export_cum": 30000,
+        "orders_new": 12500,
+        "inventory_finished": 8000,
+        "receivables": 20000,
         "employment": 1500,
     }
     values.update(changes)
@@ -36,22 +43,42 @@ def good(**changes: object) -> dict[str, object]:
 @pytest.fixture
 def cx(ctx: Context) -> Context:
     with ctx.transaction() as conn:
-        repo.insert_entities(conn, [
-            {"code": "E9001", "kind": "enterprise", "name_zh": "甲公司", "name_en": "Acme",
-             "region": "510000", "sector": "C392", "chain_position": "downstream",
-             "attributes": {}, "simulated": False},
-            {"code": "E9002", "kind": "enterprise", "name_zh": "乙公司", "name_en": "Beta",
-             "region": "440000", "sector": "C397", "chain_position": "upstream",
-             "attributes": {}, "simulated": False},
-        ])
+        repo.insert_entities(
+            conn,
+            [
+                {
+                    "code": "E9001",
+                    "kind": "enterprise",
+                    "name_zh": "甲公司",
+                    "name_en": "Acme",
+                    "region": "510000",
+                    "sector": "C392",
+                    "chain_position": "downstream",
+                    "attributes": {},
+                    "simulated": False,
+                },
+                {
+                    "code": "E9002",
+                    "kind": "enterprise",
+                    "name_zh": "乙公司",
+                    "name_en": "Beta",
+                    "region": "440000",
+                    "sector": "C397",
+                    "chain_position": "upstream",
+                    "attributes": {},
+                    "simulated": False,
+                },
+            ],
+        )
     ctx.invalidate()
     return ctx
 
 
 def accepted(cx: Context, period: str, values: dict[str, object]) -> subs.Submission:
     s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period=period, values=values)
-    s = subs.submit(cx, ACME, s.id, version=s.version,
-                    explanations={p["rule"]: "属实" for p in s.problems})
+    s = subs.submit(
+        cx, ACME, s.id, version=s.version, explanations={p["rule"]: "属实" for p in s.problems}
+    )
     return subs.accept(cx, ANALYST, s.id, version=s.version, vintage=date(2025, 11, 5))
 
 
@@ -63,35 +90,69 @@ def test_full_lifecycle_writes_observations_with_vintages(cx: Context) -> None:
     assert s.status is subs.Status.SUBMITTED
     s = subs.return_(cx, ANALYST, s.id, version=s.version, reason="利润偏高，请核实")
     assert s.status is subs.Status.RETURNED and s.return_reason == "利润偏高，请核实"
-    s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                  values=good(profit_cum=5000), version=s.version)
+    s = subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period="2025-10",
+        values=good(profit_cum=5000),
+        version=s.version,
+    )
     s = subs.submit(cx, ACME, s.id, version=s.version)
     s = subs.accept(cx, ANALYST, s.id, version=s.version, vintage=date(2025, 11, 12))
     assert s.status is subs.Status.ACCEPTED
-    (rev,) = observations(cx, SeriesQuery("revenue_elec", entity="E9001", measure="level",
-                                          period="2025-01~10"))
+    (rev,) = observations(
+        cx, SeriesQuery("revenue_elec", entity="E9001", measure="level", period="2025-01~10")
+    )
     assert rev.value == pytest.approx(9.5)  # 95,000 万元 → 9.5 亿元
     assert rev.source_kind == "submission" and rev.vintage == date(2025, 11, 12)
     assert f"#{s.id}" in rev.source_title
     # a correction after acceptance adds a vintage and keeps the old one
     s = subs.revise(cx, ACME, s.id, version=s.version)
     assert (s.status, s.revision) == (subs.Status.DRAFT, 2)
-    s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                  values=good(revenue_cum=96000), version=s.version)
+    s = subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period="2025-10",
+        values=good(revenue_cum=96000),
+        version=s.version,
+    )
     s = subs.submit(cx, ACME, s.id, version=s.version)
     subs.accept(cx, ANALYST, s.id, version=s.version, vintage=date(2025, 12, 1))
-    history = observations(cx, SeriesQuery("revenue_elec", entity="E9001", measure="level",
-                                           period="2025-01~10", all_vintages=True))
+    history = observations(
+        cx,
+        SeriesQuery(
+            "revenue_elec", entity="E9001", measure="level", period="2025-01~10", all_vintages=True
+        ),
+    )
     assert [h.value for h in history] == pytest.approx([9.5, 9.6])
-    (then,) = observations(cx, SeriesQuery("revenue_elec", entity="E9001", measure="level",
-                                           period="2025-01~10", as_of=date(2025, 11, 30)))
+    (then,) = observations(
+        cx,
+        SeriesQuery(
+            "revenue_elec",
+            entity="E9001",
+            measure="level",
+            period="2025-01~10",
+            as_of=date(2025, 11, 30),
+        ),
+    )
     assert then.value == pytest.approx(9.5)
 
 
 def test_every_step_is_in_the_audit_log(cx: Context) -> None:
     s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10", values=good())
-    s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                  values=good(revenue_month=11500), version=s.version)
+    s = subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period="2025-10",
+        values=good(revenue_month=11500),
+        version=s.version,
+    )
     s = subs.submit(cx, ACME, s.id, version=s.version)
     s = subs.accept(cx, ANALYST, s.id, version=s.version)
     trail = subs.audit_trail(cx, ACME, s.id)
@@ -118,8 +179,9 @@ def test_every_step_is_in_the_audit_log(cx: Context) -> None:
         (["submit", "return"], "accept", "cannot accept a submission that is returned"),
     ],
 )
-def test_illegal_transitions_are_refused(cx: Context, steps: list[str], action: str,
-                                         message: str) -> None:
+def test_illegal_transitions_are_refused(
+    cx: Context, steps: list[str], action: str, message: str
+) -> None:
     s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10", values=good())
     for step in steps:
         s = _do(cx, step, s)
@@ -139,8 +201,15 @@ def _do(cx: Context, action: str, s: subs.Submission) -> subs.Submission:
         return subs.return_(cx, ANALYST, s.id, version=s.version, reason="请核实")
     if action == "revise":
         return subs.revise(cx, ACME, s.id, version=s.version)
-    return subs.save(cx, ACME, form_code=FORM, reporter="E9001", period=s.period,
-                     values=good(), version=s.version)
+    return subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period=s.period,
+        values=good(),
+        version=s.version,
+    )
 
 
 def test_legal_transitions_from_returned(cx: Context) -> None:
@@ -152,12 +221,20 @@ def test_legal_transitions_from_returned(cx: Context) -> None:
 
 
 def test_blocking_errors_stop_submission(cx: Context) -> None:
-    s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                  values=good(revenue_cum=5000, export_cum=200000, employment=None))
+    s = subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period="2025-10",
+        values=good(revenue_cum=5000, export_cum=200000, employment=None),
+    )
     rules = {p["rule"]: p for p in s.problems}
     assert rules["revenue_cum_ge_month"]["severity"] == "error"
-    assert rules["revenue_cum_ge_month"]["values"] == {"revenue_cum": 5000.0,
-                                                       "revenue_month": 11000.0}
+    assert rules["revenue_cum_ge_month"]["values"] == {
+        "revenue_cum": 5000.0,
+        "revenue_month": 11000.0,
+    }
     assert rules["export_le_output_value"]["field"] == "export_cum"
     assert rules["required"]["field"] == "employment"
     with pytest.raises(ValidationFailed, match="3 error\\(s\\) to correct") as info:
@@ -167,24 +244,50 @@ def test_blocking_errors_stop_submission(cx: Context) -> None:
 
 
 def test_warnings_need_an_explanation(cx: Context) -> None:
-    accepted(cx, "2025-09", good(revenue_month=10000, revenue_cum=84000, output_value_cum=88000,
-                                 export_cum=27000, inventory_finished=5000))
-    s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                  values=good(revenue_month=16000, revenue_cum=100000))
+    accepted(
+        cx,
+        "2025-09",
+        good(
+            revenue_month=10000,
+            revenue_cum=84000,
+            output_value_cum=88000,
+            export_cum=27000,
+            inventory_finished=5000,
+        ),
+    )
+    s = subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period="2025-10",
+        values=good(revenue_month=16000, revenue_cum=100000),
+    )
     warnings = {p["rule"] for p in s.problems if p["severity"] == "warning"}
     assert {"revenue_month_vs_prev", "inventory_jump"} <= warnings
     with pytest.raises(ValidationFailed, match="warning\\(s\\) to explain"):
         subs.submit(cx, ACME, s.id, version=s.version)
-    s = subs.submit(cx, ACME, s.id, version=s.version,
-                    explanations={w: "新品上市，订单集中交付" for w in warnings})
+    s = subs.submit(
+        cx,
+        ACME,
+        s.id,
+        version=s.version,
+        explanations={w: "新品上市，订单集中交付" for w in warnings},
+    )
     assert s.status is subs.Status.SUBMITTED
     assert s.explanations["inventory_jump"] == "新品上市，订单集中交付"
 
 
 def test_cumulative_may_not_fall_below_last_month(cx: Context) -> None:
     accepted(cx, "2025-09", good(revenue_cum=90000))
-    s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                  values=good(revenue_cum=89000, revenue_month=10000))
+    s = subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period="2025-10",
+        values=good(revenue_cum=89000, revenue_month=10000),
+    )
     (p,) = [p for p in s.problems if p["rule"] == "revenue_cum_ge_prev_cum"]
     assert p["severity"] == "error"
     assert p["values"] == {"revenue_cum": 89000.0, "prev_cum(revenue_cum)": 90000.0}
@@ -197,9 +300,20 @@ def test_rules_without_history_do_not_fire(cx: Context) -> None:
 
 
 def test_bad_values_name_field_and_value(cx: Context) -> None:
-    s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                  values=good(revenue_month="一万", employment="1500.5", receivables="12%",
-                              orders_new="1.2 亿元", profit_cum="-３，０００"))
+    s = subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period="2025-10",
+        values=good(
+            revenue_month="一万",
+            employment="1500.5",
+            receivables="12%",
+            orders_new="1.2 亿元",
+            profit_cum="-３，０００",
+        ),
+    )
     by_field = {p["field"]: p for p in s.problems}
     assert by_field["revenue_month"]["rule"] == "type"
     assert "not a number: '一万'" in by_field["revenue_month"]["msg_en"]
@@ -211,11 +325,25 @@ def test_bad_values_name_field_and_value(cx: Context) -> None:
 
 def test_two_people_editing_at_once_one_wins_the_other_is_told(cx: Context) -> None:
     s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10", values=good())
-    first = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                      values=good(revenue_month=11111), version=s.version)
+    first = subs.save(
+        cx,
+        ACME,
+        form_code=FORM,
+        reporter="E9001",
+        period="2025-10",
+        values=good(revenue_month=11111),
+        version=s.version,
+    )
     with pytest.raises(Conflict, match="changed by someone else"):
-        subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                  values=good(revenue_month=22222), version=s.version)
+        subs.save(
+            cx,
+            ACME,
+            form_code=FORM,
+            reporter="E9001",
+            period="2025-10",
+            values=good(revenue_month=22222),
+            version=s.version,
+        )
     now = subs.get_submission(cx, ACME, s.id)
     assert now.values["revenue_month"] == 11111 and now.version == first.version
     trail = subs.audit_trail(cx, ACME, s.id)
@@ -238,8 +366,7 @@ def test_scoping_of_submissions(cx: Context) -> None:
     with pytest.raises(Forbidden, match="department staff only"):
         subs.accept(cx, ACME, s.id, version=s.version)
     with pytest.raises(Forbidden, match="not filled in by"):
-        subs.save(cx, SICHUAN, form_code=FORM, reporter="510000", period="2025-10",
-                  values=good())
+        subs.save(cx, SICHUAN, form_code=FORM, reporter="510000", period="2025-10", values=good())
 
 
 def test_period_must_suit_the_form(cx: Context) -> None:

@@ -569,3 +569,9 @@ def run(argv: list[str] | None = None) -> int:
 
 def main() -> None:
     sys.exit(run())
+
+
+# The user commands live in their own module; registered last so that it can use the helpers above.
+from wenzeng.cli_users import user_app  # noqa: E402
+
+app.add_typer(user_app, name="user")

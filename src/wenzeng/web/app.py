@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +10,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
 
 from wenzeng import __version__
 from wenzeng.config import Settings
 from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context
+from wenzeng.web.api import router as api_router
 from wenzeng.web.deps import CtxDep, LangQuery
+from wenzeng.web.security import session_secret
 from wenzeng.web.views import overview_context
 
 HERE = Path(__file__).parent
@@ -40,6 +42,14 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie="wenzeng_session",
+        same_site="lax",
+        max_age=8 * 3600,
+    )
+    app.include_router(api_router)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -72,33 +82,6 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     @app.get("/index.json", summary="Overview: the plan's headline targets with latest figures")
     def overview_json(ctx: CtxDep, plan: str | None = None) -> dict[str, Any]:
         return {"ok": True, **overview_context(ctx, plan)}
-
-    @app.get("/api/v1/observations", summary="Observations of one indicator and entity")
-    def api_observations(
-        ctx: CtxDep,
-        indicator: str,
-        entity: str = "CN",
-        measure: str | None = None,
-        period_type: str | None = None,
-        period: str | None = None,
-        as_of: date | None = None,
-        vintages: bool = False,
-    ) -> dict[str, Any]:
-        from wenzeng.services.series import SeriesQuery, observations
-
-        rows = observations(
-            ctx,
-            SeriesQuery(
-                indicator=indicator,
-                entity=entity,
-                measure=measure,
-                period_type=period_type,
-                period=period,
-                as_of=as_of,
-                all_vintages=vintages,
-            ),
-        )
-        return {"ok": True, "count": len(rows), "observations": [r.as_dict() for r in rows]}
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

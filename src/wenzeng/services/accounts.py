@@ -1,0 +1,475 @@
+"""Accounts: users, passwords, logins (with throttling) and API tokens.
+
+Every use case runs in one transaction and records its changes in the
+audit log.  Secrets never leave this module except the plain API token,
+returned once by :func:`create_token`; the audit log holds neither password
+hashes nor tokens.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from wenzeng.auth.passwords import (
+    check_password_policy,
+    dummy_hash,
+    hash_password,
+    hash_token,
+    new_token,
+    password_needs_rehash,
+    verify_password,
+)
+from wenzeng.auth.principal import Principal, Role
+from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
+from wenzeng.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
+from wenzeng.services.context import Context
+from wenzeng.store import repo
+from wenzeng.store.tables import api_token, login_attempt, user
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_LAST_USED_EVERY = timedelta(minutes=1)
+
+# The entity kinds each reporter role may speak for.
+ENTITY_KINDS: dict[Role, tuple[EntityKind, ...]] = {
+    Role.PROVINCE: REPORTING_REGION_KINDS,
+    Role.ASSOCIATION: (EntityKind.ASSOCIATION,),
+    Role.ENTERPRISE: (EntityKind.ENTERPRISE,),
+}
+
+WRONG_LOGIN = "用户名或密码错误 / wrong username or password"
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def _utc(when: datetime | None) -> datetime:
+    """``when`` in UTC (naive values are taken as UTC, as SQLite gives them back)."""
+    if when is None:
+        return repo.now()
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _require_admin(actor: Principal) -> None:
+    if actor.role != Role.ADMIN:
+        raise Forbidden("只有管理员可以管理用户 / only administrators may manage users")
+
+
+def _require_admin_or_self(actor: Principal, user_id: int) -> None:
+    if actor.role != Role.ADMIN and not (actor.authenticated and actor.user_id == user_id):
+        raise Forbidden(
+            "只有管理员或用户本人可以执行此操作 / only an administrator or the user themself "
+            "may do this"
+        )
+
+
+def _user_row(conn: Connection, username: str) -> Mapping[Any, Any]:
+    row = conn.execute(select(user).where(user.c.username == username)).first()
+    if row is None:
+        raise NotFound(f"未知用户 / unknown user: {username!r}")
+    return row._mapping
+
+
+def _public(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A user row as shown to callers: everything but the password hash."""
+    out = {k: v for k, v in row.items() if k != "password_hash"}
+    out["active"] = bool(out["active"])
+    out["has_password"] = row["password_hash"] is not None
+    return out
+
+
+def _audit_view(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """What the audit log keeps of a user (JSON-safe, no secrets)."""
+    return {
+        "username": row["username"],
+        "display_name": row["display_name"],
+        "role": row["role"],
+        "entity": row["entity"],
+        "email": row["email"],
+        "active": bool(row["active"]),
+        "has_password": row["password_hash"] is not None,
+    }
+
+
+def _check_username(username: str) -> None:
+    if not USERNAME_RE.match(username):
+        raise ValidationFailed(
+            f"用户名无效：{username!r}，应为 2–64 个小写字母、数字或 _ . -，以字母或数字开头 / "
+            f"invalid username {username!r}: 2–64 lower-case letters, digits, _ . or -, "
+            "starting with a letter or digit"
+        )
+
+
+def _check_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise ValidationFailed(
+            f"未知角色：{role!r}，可选 {names} / unknown role {role!r}; one of {names}"
+        ) from None
+
+
+def _check_entity(ctx: Context, role: Role, entity: str | None) -> str | None:
+    """The code of the entity a user of ``role`` speaks for (None for staff and the public)."""
+    if entity is not None and not entity.strip():
+        entity = None
+    kinds = ENTITY_KINDS.get(role)
+    if kinds is None:
+        if entity is not None:
+            raise ValidationFailed(
+                f"角色 {role.value} 不代表任何主体，不能指定主体 {entity!r} / "
+                f"role {role.value} speaks for no entity: remove {entity!r}"
+            )
+        return None
+    wanted = ", ".join(k.value for k in kinds)
+    if entity is None:
+        raise ValidationFailed(
+            f"角色 {role.value} 需要指定主体（{wanted}） / "
+            f"role {role.value} needs an entity ({wanted})"
+        )
+    found = ctx.catalogue.find_entity(entity)
+    if found is None:  # an enterprise stored since the catalogue was read
+        ctx.invalidate()
+        found = ctx.catalogue.find_entity(entity)
+    if found is None:
+        raise ValidationFailed(f"未知主体 / unknown entity: {entity!r}")
+    if found.kind not in kinds:
+        raise ValidationFailed(
+            f"主体 {found.code}（{found.name.zh}）的类型是 {found.kind.value}，"
+            f"角色 {role.value} 需要 {wanted} / entity {found.code} ({found.name.en}) is a "
+            f"{found.kind.value}; role {role.value} needs {wanted}"
+        )
+    return found.code
+
+
+def _check_email(email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    email = email.strip()
+    if not EMAIL_RE.match(email):
+        raise ValidationFailed(f"电子邮箱地址无效 / invalid e-mail address: {email!r}")
+    return email
+
+
+def principal_from_row(ctx: Context, row: Mapping[Any, Any]) -> Principal:
+    """The principal of a stored user; an association user gets its association's sectors."""
+    role = Role(row["role"])
+    sectors: frozenset[str] = frozenset()
+    if role is Role.ASSOCIATION and row["entity"]:
+        found = ctx.catalogue.find_entity(row["entity"])
+        if found is not None:
+            sectors = frozenset(found.sectors)
+    return Principal(
+        username=row["username"],
+        role=role,
+        user_id=row["id"],
+        entity=row["entity"],
+        display_name=row["display_name"] or row["username"],
+        email=row["email"],
+        sectors=sectors,
+    )
+
+
+# -- users ------------------------------------------------------------------------------------------
+def add_user(
+    ctx: Context,
+    actor: Principal,
+    *,
+    username: str,
+    role: Role | str,
+    entity: str | None = None,
+    display_name: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+) -> dict[str, Any]:
+    """Create a user (administrators only). Without a password the user can use tokens only."""
+    _require_admin(actor)
+    _check_username(username)
+    the_role = _check_role(role)
+    code = _check_entity(ctx, the_role, entity)
+    mail = _check_email(email)
+    if password is not None:
+        check_password_policy(password, username)
+    values = {
+        "username": username,
+        "display_name": (display_name or "").strip() or username,
+        "role": the_role.value,
+        "entity": code,
+        "email": mail,
+        "password_hash": hash_password(password) if password is not None else None,
+        "active": True,
+        "created_at": repo.now(),
+    }
+    with ctx.transaction() as conn:
+        if conn.execute(select(user.c.id).where(user.c.username == username)).first():
+            raise Conflict(f"用户名已存在 / the username is taken: {username!r}")
+        user_id = conn.execute(insert(user).values(**values).returning(user.c.id)).scalar_one()
+        row = _user_row(conn, username)
+        repo.audit(
+            conn,
+            actor=actor.username,
+            action="add",
+            object_type="user",
+            object_id=user_id,
+            details={"new": _audit_view(row)},
+        )
+    return _public(row)
+
+
+def list_users(ctx: Context) -> list[dict[str, Any]]:
+    with ctx.reading() as conn:
+        rows = conn.execute(select(user).order_by(user.c.username))
+        return [_public(r._mapping) for r in rows]
+
+
+def get_user(ctx: Context, username: str) -> dict[str, Any]:
+    with ctx.reading() as conn:
+        return _public(_user_row(conn, username))
+
+
+def set_password(ctx: Context, actor: Principal, username: str, password: str) -> None:
+    """Set a user's password (administrators, or the user themself)."""
+    check_password_policy(password, username)
+    hashed = hash_password(password)
+    with ctx.transaction() as conn:
+        row = _user_row(conn, username)
+        _require_admin_or_self(actor, row["id"])
+        conn.execute(update(user).where(user.c.id == row["id"]).values(password_hash=hashed))
+        repo.audit(
+            conn,
+            actor=actor.username,
+            action="passwd",
+            object_type="user",
+            object_id=row["id"],
+            details={"username": username, "had_password": row["password_hash"] is not None},
+        )
+
+
+def set_active(ctx: Context, actor: Principal, username: str, active: bool) -> None:
+    """Enable or disable a user (administrators only); a disabled user's tokens stop working."""
+    _require_admin(actor)
+    with ctx.transaction() as conn:
+        row = _user_row(conn, username)
+        if not active and actor.authenticated and actor.user_id == row["id"]:
+            raise Conflict("不能停用自己的账户 / you cannot disable your own account")
+        if bool(row["active"]) == active:
+            return
+        conn.execute(update(user).where(user.c.id == row["id"]).values(active=active))
+        repo.audit(
+            conn,
+            actor=actor.username,
+            action="enable" if active else "disable",
+            object_type="user",
+            object_id=row["id"],
+            details={
+                "username": username,
+                "old": {"active": bool(row["active"])},
+                "new": {"active": active},
+            },
+        )
+
+
+# -- logins -----------------------------------------------------------------------------------------
+def _recent_failures(
+    conn: Connection, username: str, since: datetime, until: datetime
+) -> list[datetime]:
+    """Times of the failed logins in (since, until] after the last successful one."""
+    last_ok = conn.execute(
+        select(func.max(login_attempt.c.at)).where(
+            login_attempt.c.username == username,
+            login_attempt.c.ok.is_(True),
+            login_attempt.c.at > since,
+            login_attempt.c.at <= until,
+        )
+    ).scalar_one_or_none()
+    start = max(since, _utc(last_ok)) if last_ok is not None else since
+    rows = conn.execute(
+        select(login_attempt.c.at)
+        .where(
+            login_attempt.c.username == username,
+            login_attempt.c.ok.is_(False),
+            login_attempt.c.at > start,
+            login_attempt.c.at <= until,
+        )
+        .order_by(login_attempt.c.at)
+    )
+    return [_utc(r.at) for r in rows]
+
+
+def authenticate(
+    ctx: Context, username: str, password: str, *, when: datetime | None = None
+) -> Principal:
+    """The principal for a username and password, or Unauthorized / TooManyRequests.
+
+    After ``login_max_failures`` failed logins within ``login_window_minutes``
+    (counted since the last successful login) the password is not checked at
+    all until the oldest of them leaves the window; refused attempts are not
+    recorded, so they do not extend the lock.
+    """
+    at = _utc(when)
+    name = username.strip().lower()[:64]
+    window = timedelta(minutes=ctx.settings.login_window_minutes)
+    limit = ctx.settings.login_max_failures
+    principal: Principal | None = None
+    wait: int | None = None
+    with ctx.transaction() as conn:
+        failures = _recent_failures(conn, name, at - window, at)
+        if len(failures) >= limit:
+            unlock = failures[len(failures) - limit] + window
+            wait = max(1, math.ceil((unlock - at).total_seconds() / 60))
+        else:
+            row = conn.execute(select(user).where(user.c.username == name)).first()
+            m = row._mapping if row is not None else None
+            stored = m["password_hash"] if m is not None else None
+            ok = verify_password(stored or dummy_hash(), password) and stored is not None
+            ok = ok and m is not None and bool(m["active"])
+            if ok and m is not None:
+                principal = principal_from_row(ctx, m)  # reads the catalogue: before writing
+            conn.execute(insert(login_attempt).values(username=name, at=at, ok=ok))
+            if ok and m is not None and stored is not None:
+                if password_needs_rehash(stored):
+                    conn.execute(
+                        update(user)
+                        .where(user.c.id == m["id"])
+                        .values(password_hash=hash_password(password))
+                    )
+                repo.audit(
+                    conn,
+                    actor=name,
+                    action="login",
+                    object_type="user",
+                    object_id=m["id"],
+                    details={"via": "password"},
+                )
+    # raised outside the transaction so that the failed attempt stays recorded
+    if wait is not None:
+        raise TooManyRequests(
+            f"登录失败次数过多，请 {wait} 分钟后再试 / "
+            f"too many failed logins; try again in {wait} minutes"
+        )
+    if principal is None:
+        raise Unauthorized(WRONG_LOGIN)
+    return principal
+
+
+def principal_for_user(ctx: Context, user_id: int) -> Principal | None:
+    """The principal of a web session's user; None when the user is missing or disabled."""
+    with ctx.reading() as conn:
+        row = conn.execute(select(user).where(user.c.id == user_id)).first()
+        if row is None or not row.active:
+            return None
+        return principal_from_row(ctx, row._mapping)
+
+
+# -- API tokens -------------------------------------------------------------------------------------
+def create_token(ctx: Context, actor: Principal, username: str, name: str) -> str:
+    """A new API token for a user (administrators, or the user themself); shown only now."""
+    label = name.strip()
+    if not label or len(label) > 100:
+        raise ValidationFailed(
+            "令牌名称不能为空且不超过 100 个字符 / a token needs a name of 1–100 characters"
+        )
+    plain, digest = new_token()
+    with ctx.transaction() as conn:
+        row = _user_row(conn, username)
+        _require_admin_or_self(actor, row["id"])
+        token_id = conn.execute(
+            insert(api_token)
+            .values(
+                user_id=row["id"],
+                name=label,
+                token_hash=digest,
+                created_at=repo.now(),
+                revoked=False,
+            )
+            .returning(api_token.c.id)
+        ).scalar_one()
+        repo.audit(
+            conn,
+            actor=actor.username,
+            action="token_create",
+            object_type="token",
+            object_id=token_id,
+            details={"username": username, "name": label},
+        )
+    return plain
+
+
+def revoke_token(ctx: Context, actor: Principal, token_id: int) -> None:
+    """Revoke a token (administrators, or its owner). Revoking a revoked token does nothing."""
+    with ctx.transaction() as conn:
+        row = conn.execute(
+            select(api_token.c.name, api_token.c.revoked, api_token.c.user_id, user.c.username)
+            .join(user, user.c.id == api_token.c.user_id)
+            .where(api_token.c.id == token_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"未知令牌 / unknown token: {token_id}")
+        _require_admin_or_self(actor, row.user_id)
+        if row.revoked:
+            return
+        conn.execute(update(api_token).where(api_token.c.id == token_id).values(revoked=True))
+        repo.audit(
+            conn,
+            actor=actor.username,
+            action="token_revoke",
+            object_type="token",
+            object_id=token_id,
+            details={"username": row.username, "name": row.name},
+        )
+
+
+def list_tokens(ctx: Context, username: str) -> list[dict[str, Any]]:
+    """A user's tokens, without their hashes."""
+    with ctx.reading() as conn:
+        owner = _user_row(conn, username)
+        rows = conn.execute(
+            select(
+                api_token.c.id,
+                api_token.c.name,
+                api_token.c.created_at,
+                api_token.c.last_used_at,
+                api_token.c.revoked,
+            )
+            .where(api_token.c.user_id == owner["id"])
+            .order_by(api_token.c.id)
+        )
+        return [dict(r._mapping) | {"revoked": bool(r.revoked)} for r in rows]
+
+
+def principal_for_token(ctx: Context, plain: str) -> Principal | None:
+    """The principal of an API token; None when it is unknown, revoked or its user disabled.
+
+    ``last_used_at`` is written at most once a minute per token, not on every request.
+    """
+    if not plain:
+        return None
+    digest = hash_token(plain)
+    at = repo.now()
+    with ctx.transaction() as conn:
+        row = conn.execute(
+            select(user, api_token.c.id.label("token_id"), api_token.c.last_used_at)
+            .join(api_token, api_token.c.user_id == user.c.id)
+            .where(api_token.c.token_hash == digest, api_token.c.revoked.is_(False))
+        ).first()
+        if row is None or not row.active:
+            return None
+        principal = principal_from_row(ctx, row._mapping)
+        last = row.last_used_at
+        if last is None or at - _utc(last) >= TOKEN_LAST_USED_EVERY:
+            conn.execute(
+                update(api_token).where(api_token.c.id == row.token_id).values(last_used_at=at)
+            )
+    return principal
