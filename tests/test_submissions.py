@@ -372,3 +372,31 @@ def test_scoping_of_submissions(cx: Context) -> None:
 def test_period_must_suit_the_form(cx: Context) -> None:
     with pytest.raises(ValidationFailed, match="is a year, not a month"):
         subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025", values=good())
+
+
+def test_concurrent_revisions_one_wins_nothing_lost(cx: Context) -> None:
+    """Several people change the same version at the same moment, in threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    s = subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10", values=good())
+
+    def attempt(i: int) -> tuple[int, str]:
+        try:
+            subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
+                      values=good(revenue_month=20000 + i), version=s.version)
+            return i, "ok"
+        except Conflict:
+            return i, "conflict"
+        except Exception as exc:  # noqa: BLE001 - SQLite may report a busy database
+            return i, f"error: {exc}"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(attempt, range(6)))
+    winners = [i for i, o in outcomes if o == "ok"]
+    assert len(winners) == 1, outcomes
+    assert all(o in ("ok", "conflict") for _, o in outcomes), outcomes
+    final = subs.get_submission(cx, ACME, s.id)
+    assert final.values["revenue_month"] == 20000 + winners[0]
+    assert final.version == s.version + 1
+    trail = subs.audit_trail(cx, ACME, s.id)
+    assert [t["action"] for t in trail] == ["create", "update"]

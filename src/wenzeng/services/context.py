@@ -15,7 +15,7 @@ from wenzeng.domain.catalog import Entity, EntityKind
 from wenzeng.domain.text import I18n
 from wenzeng.errors import ConfigurationError
 from wenzeng.store import repo
-from wenzeng.store.db import make_engine, schema_status
+from wenzeng.store.db import WRITE_OPTION, make_engine, schema_status
 
 
 @dataclass
@@ -33,8 +33,10 @@ class Context:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One unit of work: committed when the block ends, rolled back on any error."""
-        with self.engine.begin() as conn:
-            yield conn
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -18,6 +18,7 @@ from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context
 from wenzeng.web.api import router as api_router
 from wenzeng.web.deps import CtxDep, LangQuery
+from wenzeng.web.pages import router as pages_router
 from wenzeng.web.security import session_secret
 from wenzeng.web.views import overview_context
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         max_age=8 * 3600,
     )
     app.include_router(api_router)
+    app.include_router(pages_router)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
