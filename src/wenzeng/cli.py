@@ -485,6 +485,150 @@ def status(fmt: FormatOpt = Format.table) -> None:
             out.print(f"{k}: {info[k]}")
 
 
+# -- collection ------------------------------------------------------------------------------------
+forms_app = typer.Typer(help="报表与报送 / report forms and submissions", no_args_is_help=True)
+app.add_typer(forms_app, name="forms")
+
+
+@forms_app.command("list")
+def forms_list(fmt: FormatOpt = Format.table) -> None:
+    """已加载的报表 / the loaded report forms."""
+    from wenzeng.services.forms import all_forms
+
+    with _context() as ctx:
+        forms = all_forms(ctx)
+    rows = [
+        {
+            "code": f.code,
+            "title": f.form.title.zh,
+            "reporter": f.form.reporter.value,
+            "frequency": f.form.frequency,
+            "fields": len(f.fields),
+            "rules": len(f.form.rules),
+        }
+        for f in forms.values()
+    ]
+    _emit_rows(
+        rows,
+        fmt,
+        [
+            ("code", "代码 code"),
+            ("title", "名称 title"),
+            ("reporter", "填报 reporter"),
+            ("frequency", "频率"),
+            ("fields", "字段 fields"),
+            ("rules", "规则 rules"),
+        ],
+    )
+
+
+@forms_app.command("load")
+def forms_load(file: Annotated[Path, typer.Argument(help="报表文件（YAML）/ form file")]) -> None:
+    """校验并加载一个报表文件 / validate and load a form file."""
+    from wenzeng.services.forms import load_form_file
+
+    with _context() as ctx:
+        code, changed = load_form_file(ctx, file)
+    out.print(f"报表 / form {code}: {'已加载 / loaded' if changed else '未变 / unchanged'}")
+
+
+@forms_app.command("template")
+def forms_template(
+    code: Annotated[str, typer.Argument(help="报表代码 / form code")],
+    out_file: Annotated[Path, typer.Option("--out", help="输出文件 .csv 或 .xlsx / output file")],
+) -> None:
+    """下载填报模板 / write a form's template to fill in (CSV or Excel)."""
+    from wenzeng.services.form_files import template_csv, template_xlsx
+    from wenzeng.services.forms import get_form
+
+    with _context() as ctx:
+        form = get_form(ctx, code)
+    data = template_xlsx(form) if out_file.suffix.lower() == ".xlsx" else template_csv(form)
+    out_file.write_bytes(data)
+    out.print(f"已写入 / written: {out_file}")
+
+
+@app.command()
+def tracker(
+    form: Annotated[str, typer.Argument(help="报表代码 / form code")],
+    period: Annotated[str, typer.Argument(help="报告期，如 2025-10 / period")],
+    remind: Annotated[
+        bool, typer.Option(help="给逾期单位排队发送催报 / queue reminders to late reporters")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """报送进度：谁已报、谁逾期 / who has reported, who is late."""
+    from wenzeng.auth.principal import SYSTEM
+    from wenzeng.services.tracker import queue_reminders
+    from wenzeng.services.tracker import tracker as build
+
+    with _context() as ctx:
+        t = build(ctx, SYSTEM, form, period)
+        queued = queue_reminders(ctx, SYSTEM, form, period) if remind else None
+    if fmt is Format.json:
+        _emit_json({**t.as_dict(), "queued": queued})
+        return
+    err.print(f"{form} {t.period}: 截止 / due {t.due}; {t.counts}")
+    _emit_rows(
+        [r.as_dict() for r in t.rows],
+        fmt,
+        [
+            ("reporter", "单位 reporter"),
+            ("name_zh", "名称"),
+            ("status", "状态 status"),
+            ("late", "逾期 late"),
+            ("submission_id", "报送 id"),
+        ],
+    )
+    if queued is not None:
+        err.print(f"已排队催报 / reminders queued: {queued}")
+
+
+outbox_app = typer.Typer(help="待发邮件 / the outbox", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.command("list")
+def outbox_list(fmt: FormatOpt = Format.table) -> None:
+    """未发送的邮件 / messages waiting to be sent."""
+    from wenzeng.services.outbox import pending
+
+    with _context() as ctx:
+        rows = pending(ctx)
+    _emit_rows(
+        rows,
+        fmt,
+        [
+            ("id", "id"),
+            ("kind", "类型 kind"),
+            ("recipient", "收件人 to"),
+            ("subject", "主题 subject"),
+            ("attempts", "尝试 attempts"),
+            ("last_error", "错误 error"),
+        ],
+    )
+
+
+@outbox_app.command("send")
+def outbox_send() -> None:
+    """通过 SMTP 发送待发邮件 / send waiting messages through the SMTP server."""
+    from wenzeng.services.outbox import send_pending
+
+    with _context() as ctx:
+        if not ctx.settings.smtp_host:
+            err.print(
+                "未设置 WENZENG_SMTP_HOST，邮件留在待发箱中 / WENZENG_SMTP_HOST is not "
+                "set; messages stay in the outbox"
+            )
+        report = send_pending(ctx)
+    out.print(
+        f"已发送 {report.sent}，失败 {report.failed}，待发 {report.pending} / sent "
+        f"{report.sent}, failed {report.failed}, waiting {report.pending}"
+    )
+    if report.failed:
+        raise typer.Exit(1)
+
+
 # -- catalogues --------------------------------------------------------------------------------------
 @catalog_app.command("indicators")
 def catalog_indicators(fmt: FormatOpt = Format.table) -> None:
