@@ -33,9 +33,16 @@ USERS = {
     "citizen": ("public", None),
 }
 VALUES = {
-    "output_value_month": 12000, "output_value_cum": 100000, "revenue_month": 11000,
-    "revenue_cum": 95000, "profit_cum": 6000, "export_month": 3000, "export_cum": 30000,
-    "inventory_finished": 8000, "receivables": 20000, "employment": 1500,
+    "output_value_month": 12000,
+    "output_value_cum": 100000,
+    "revenue_month": 11000,
+    "revenue_cum": 95000,
+    "profit_cum": 6000,
+    "export_month": 3000,
+    "export_cum": 30000,
+    "inventory_finished": 8000,
+    "receivables": 20000,
+    "employment": 1500,
 }
 
 
@@ -54,14 +61,33 @@ class World:
 @pytest.fixture
 def world(ctx: Context) -> Iterator[World]:
     with ctx.transaction() as conn:
-        repo.insert_entities(conn, [
-            {"code": "E9001", "kind": "enterprise", "name_zh": "甲公司", "name_en": "Acme",
-             "region": "510000", "sector": "C392", "chain_position": "downstream",
-             "attributes": {}, "simulated": False},
-            {"code": "E9002", "kind": "enterprise", "name_zh": "乙公司", "name_en": "Beta",
-             "region": "440000", "sector": "C397", "chain_position": "upstream",
-             "attributes": {}, "simulated": False},
-        ])
+        repo.insert_entities(
+            conn,
+            [
+                {
+                    "code": "E9001",
+                    "kind": "enterprise",
+                    "name_zh": "甲公司",
+                    "name_en": "Acme",
+                    "region": "510000",
+                    "sector": "C392",
+                    "chain_position": "downstream",
+                    "attributes": {},
+                    "simulated": False,
+                },
+                {
+                    "code": "E9002",
+                    "kind": "enterprise",
+                    "name_zh": "乙公司",
+                    "name_en": "Beta",
+                    "region": "440000",
+                    "sector": "C397",
+                    "chain_position": "upstream",
+                    "attributes": {},
+                    "simulated": False,
+                },
+            ],
+        )
     ctx.invalidate()
     tokens = {}
     for name, (role, entity) in USERS.items():
@@ -70,12 +96,24 @@ def world(ctx: Context) -> Iterator[World]:
     reporter = accounts.principal_for_token(ctx, tokens["e9001"])
     analyst = accounts.principal_for_token(ctx, tokens["analyst"])
     assert reporter is not None and analyst is not None
-    done = subs.save(ctx, reporter, form_code="monthly_enterprise", reporter="E9001",
-                     period="2025-09", values=VALUES)
+    done = subs.save(
+        ctx,
+        reporter,
+        form_code="monthly_enterprise",
+        reporter="E9001",
+        period="2025-09",
+        values=VALUES,
+    )
     done = subs.submit(ctx, reporter, done.id, version=done.version)
     done = subs.accept(ctx, analyst, done.id, version=done.version, vintage=date(2025, 10, 9))
-    s = subs.save(ctx, reporter, form_code="monthly_enterprise", reporter="E9001",
-                  period="2025-10", values=VALUES)
+    s = subs.save(
+        ctx,
+        reporter,
+        form_code="monthly_enterprise",
+        reporter="E9001",
+        period="2025-10",
+        values=VALUES,
+    )
     notes = {pr["rule"]: "属实" for pr in s.problems}
     s = subs.submit(ctx, reporter, s.id, version=s.version, explanations=notes)
     with TestClient(create_app(ctx.settings, ctx)) as client:
@@ -100,8 +138,9 @@ def test_reading_a_submission(world: World) -> None:
 
 def test_listing_submissions_is_scoped(world: World) -> None:
     for who in USERS:
-        r = world.client.get("/api/v1/submissions",
-                             headers={"Authorization": f"Bearer {world.tokens[who]}"})
+        r = world.client.get(
+            "/api/v1/submissions", headers={"Authorization": f"Bearer {world.tokens[who]}"}
+        )
         assert r.status_code == 200
         reporters = {s["reporter"] for s in r.json()["submissions"]}
         assert reporters == ({"E9001"} if who in SEE_E9001 else set()), who
@@ -114,21 +153,24 @@ def test_creating_for_own_or_someone_elses_organisation(world: World) -> None:
         for reporter in ("E9001", "E9002"):
             own = USERS.get(who or "", (None, None))[1] == reporter
             want = 401 if who is None else 201 if own else 403
-            got = world.call(who, "POST", "/api/v1/submissions",
-                             json={**body, "reporter": reporter})
+            got = world.call(
+                who, "POST", "/api/v1/submissions", json={**body, "reporter": reporter}
+            )
             assert got == want, (who, reporter)
 
 
 def test_changing_submitting_and_revising(world: World) -> None:
     draft_body = {"version": 99, "values": VALUES}
     for who in WHO:
-        want_edit = 401 if who is None else 409 if who == "e9001" else \
-            403 if who in SEE_E9001 else 404
+        want_edit = (
+            401 if who is None else 409 if who == "e9001" else 403 if who in SEE_E9001 else 404
+        )
         # e9001 may edit, but the submission is submitted (and the version is stale): 409
         got = world.call(who, "PUT", f"/api/v1/submissions/{world.sid}", json=draft_body)
         assert got == want_edit, (who, "edit")
-        got = world.call(who, "POST", f"/api/v1/submissions/{world.accepted_sid}/revise",
-                         json={"version": 99})
+        got = world.call(
+            who, "POST", f"/api/v1/submissions/{world.accepted_sid}/revise", json={"version": 99}
+        )
         assert got == want_edit, (who, "revise")
 
 
@@ -136,8 +178,10 @@ def test_reviewing_is_for_department_staff(world: World) -> None:
     for who in WHO:
         want = 401 if who is None else 409 if who in ("admin", "analyst") else 403
         # staff may review, but version 99 is stale: 409 proves the permission passed
-        for action, body in (("accept", {"version": 99}),
-                             ("return", {"version": 99, "reason": "请核实"})):
+        for action, body in (
+            ("accept", {"version": 99}),
+            ("return", {"version": 99, "reason": "请核实"}),
+        ):
             got = world.call(who, "POST", f"/api/v1/submissions/{world.sid}/{action}", json=body)
             assert got == want, (who, action)
 
@@ -159,12 +203,18 @@ def test_forms_and_templates_need_a_login(world: World) -> None:
 def test_unpublished_figures_follow_the_scope_published_ones_are_public(world: World) -> None:
     for who in WHO:
         headers = {"Authorization": f"Bearer {world.tokens[who]}"} if who else {}
-        r = world.client.get("/api/v1/observations", headers=headers,
-                             params={"indicator": "revenue_elec", "entity": "E9001"})
+        r = world.client.get(
+            "/api/v1/observations",
+            headers=headers,
+            params={"indicator": "revenue_elec", "entity": "E9001"},
+        )
         assert r.status_code == 200
         assert (r.json()["count"] > 0) == (who in SEE_E9001), who
-        r = world.client.get("/api/v1/observations", headers=headers,
-                             params={"indicator": "va_elec", "period": "2024-01~09"})
+        r = world.client.get(
+            "/api/v1/observations",
+            headers=headers,
+            params={"indicator": "va_elec", "period": "2024-01~09"},
+        )
         assert r.json()["count"] == 1, who  # published: everyone
 
 

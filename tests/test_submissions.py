@@ -382,8 +382,15 @@ def test_concurrent_revisions_one_wins_nothing_lost(cx: Context) -> None:
 
     def attempt(i: int) -> tuple[int, str]:
         try:
-            subs.save(cx, ACME, form_code=FORM, reporter="E9001", period="2025-10",
-                      values=good(revenue_month=20000 + i), version=s.version)
+            subs.save(
+                cx,
+                ACME,
+                form_code=FORM,
+                reporter="E9001",
+                period="2025-10",
+                values=good(revenue_month=20000 + i),
+                version=s.version,
+            )
             return i, "ok"
         except Conflict:
             return i, "conflict"

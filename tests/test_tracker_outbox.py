@@ -49,15 +49,33 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 @pytest.fixture
 def cx(ctx: Context) -> Context:
     with ctx.transaction() as conn:
-        repo.insert_entities(conn, [
-            {"code": c, "kind": "enterprise", "name_zh": n, "name_en": n, "region": "510000",
-             "sector": "C392", "chain_position": "downstream", "attributes": {},
-             "simulated": False} for c, n in (("E9001", "甲公司"), ("E9002", "乙公司"),
-                                              ("E9003", "丙公司"))])
+        repo.insert_entities(
+            conn,
+            [
+                {
+                    "code": c,
+                    "kind": "enterprise",
+                    "name_zh": n,
+                    "name_en": n,
+                    "region": "510000",
+                    "sector": "C392",
+                    "chain_position": "downstream",
+                    "attributes": {},
+                    "simulated": False,
+                }
+                for c, n in (("E9001", "甲公司"), ("E9002", "乙公司"), ("E9003", "丙公司"))
+            ],
+        )
     ctx.invalidate()
     for name, entity in (("e1", "E9001"), ("e2", "E9002"), ("e3", "E9003")):
-        accounts.add_user(ctx, SYSTEM, username=name, role="enterprise", entity=entity,
-                          email=f"{name}@example.org")
+        accounts.add_user(
+            ctx,
+            SYSTEM,
+            username=name,
+            role="enterprise",
+            entity=entity,
+            email=f"{name}@example.org",
+        )
     return ctx
 
 
@@ -71,14 +89,25 @@ def test_tracker_shows_who_is_late(cx: Context) -> None:
     e1 = accounts.principal_for_user(cx, accounts.get_user(cx, "e1")["id"])
     e2 = accounts.principal_for_user(cx, accounts.get_user(cx, "e2")["id"])
     assert e1 and e2
-    values = {"output_value_month": 1, "output_value_cum": 9, "revenue_month": 1,
-              "revenue_cum": 9, "profit_cum": 1, "export_month": 0, "export_cum": 0,
-              "inventory_finished": 1, "receivables": 1, "employment": 10}
-    s1 = subs.save(cx, e1, form_code="monthly_enterprise", reporter="E9001", period="2025-10",
-                   values=values)
+    values = {
+        "output_value_month": 1,
+        "output_value_cum": 9,
+        "revenue_month": 1,
+        "revenue_cum": 9,
+        "profit_cum": 1,
+        "export_month": 0,
+        "export_cum": 0,
+        "inventory_finished": 1,
+        "receivables": 1,
+        "employment": 10,
+    }
+    s1 = subs.save(
+        cx, e1, form_code="monthly_enterprise", reporter="E9001", period="2025-10", values=values
+    )
     subs.submit(cx, e1, s1.id, version=s1.version)
-    s2 = subs.save(cx, e2, form_code="monthly_enterprise", reporter="E9002", period="2025-10",
-                   values=values)
+    s2 = subs.save(
+        cx, e2, form_code="monthly_enterprise", reporter="E9002", period="2025-10", values=values
+    )
     s2 = subs.submit(cx, e2, s2.id, version=s2.version)
     subs.return_(cx, ANALYST, s2.id, version=s2.version, reason="数据有误")
     before = tracker(cx, ANALYST, "monthly_enterprise", "2025-10", today=date(2025, 11, 10))
@@ -102,7 +131,10 @@ def test_reminders_are_queued_once_and_sent_by_smtp(cx: Context, smtp: tuple[Inb
     assert queue_reminders(cx, ANALYST, "monthly_enterprise", "2025-10", today=late) == 0
     waiting = outbox.pending(cx)
     assert sorted(m["recipient"] for m in waiting) == [
-        "e1@example.org", "e2@example.org", "e3@example.org"]
+        "e1@example.org",
+        "e2@example.org",
+        "e3@example.org",
+    ]
     assert "催报" in waiting[0]["subject"] and "2025-11-10" in waiting[0]["body"]
     # without an SMTP server nothing leaves the outbox
     assert outbox.send_pending(cx).sent == 0 and len(outbox.pending(cx)) == 3
@@ -111,7 +143,10 @@ def test_reminders_are_queued_once_and_sent_by_smtp(cx: Context, smtp: tuple[Inb
     assert (report.sent, report.failed, report.pending) == (3, 0, 0)
     assert outbox.pending(cx) == []
     assert sorted(m["To"] for m in inbox.messages) == [  # type: ignore[index]
-        "e1@example.org", "e2@example.org", "e3@example.org"]
+        "e1@example.org",
+        "e2@example.org",
+        "e3@example.org",
+    ]
 
 
 def test_unreachable_smtp_keeps_messages_with_the_error(cx: Context) -> None:

@@ -37,9 +37,11 @@ def test_first_page_lists_the_five_targets_with_figures_and_sources(client: Test
 
 
 def test_english_switch(client: TestClient) -> None:
+    assert "主要目标" in client.get("/?lang=fr").text  # unknown: Chinese, the default
     html = client.get("/?lang=en").text
     assert "Headline targets" in html and "solar" in html.lower()
-    assert client.get("/?lang=fr").status_code == 422
+    assert "Headline targets" in client.get("/").text  # the choice is remembered
+    assert "主要目标" in client.get("/?lang=zh").text
 
 
 def test_json_twin_carries_the_same_figures(client: TestClient) -> None:

@@ -4,12 +4,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from wenzeng import __version__
@@ -17,12 +17,19 @@ from wenzeng.config import Settings
 from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context
 from wenzeng.web.api import router as api_router
-from wenzeng.web.deps import CtxDep, LangQuery
 from wenzeng.web.pages import router as pages_router
 from wenzeng.web.security import session_secret
-from wenzeng.web.views import overview_context
+from wenzeng.web.templating import render
 
 HERE = Path(__file__).parent
+
+
+def wants_html(request: Request) -> bool:
+    """Pages answer errors with a page; the API and the data twins with the error body."""
+    path = request.url.path
+    if path.startswith("/api/") or path.endswith((".json", ".csv", ".xlsx")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
 
 
 def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
@@ -52,12 +59,15 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     )
     app.include_router(api_router)
     app.include_router(pages_router)
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(WenzengError)
-    async def _wenzeng_error(_request: Request, exc: WenzengError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+    async def _wenzeng_error(request: Request, exc: WenzengError) -> Response:
+        if not wants_html(request):
+            return JSONResponse(exc.body(), status_code=exc.status)
+        if exc.status == 401:
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        return render(request, "error.html", status_code=exc.status, error=exc)
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -71,19 +81,6 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
             },
             status_code=422,
         )
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(
-        request: Request, ctx: CtxDep, lang: LangQuery = None, plan: str | None = None
-    ) -> Response:
-        data = overview_context(ctx, plan)
-        return templates.TemplateResponse(
-            request, "overview.html", {"d": data, "lang": lang or settings.lang}
-        )
-
-    @app.get("/index.json", summary="Overview: the plan's headline targets with latest figures")
-    def overview_json(ctx: CtxDep, plan: str | None = None) -> dict[str, Any]:
-        return {"ok": True, **overview_context(ctx, plan)}
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
