@@ -70,6 +70,13 @@ class CheckResult:
         return not self.errors and not self.unexplained
 
 
+def format_number(value: Any) -> str:
+    """12000.0 → '12000', 0.125 → '0.125'; other values as they are."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.6g}"
+    return str(value)
+
+
 _TRAILING_UNIT = re.compile(r"^(?P<num>.*?\d)\s*(?P<unit>[A-Za-z\u4e00-\u9fff]+)$")
 
 
@@ -239,7 +246,7 @@ def check_values(
         if outcome is None or outcome:
             continue  # holds, or not applicable (a value it needs is missing)
         used = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in env.used.items()}
-        shown = "，".join(f"{k}={v}" for k, v in used.items())
+        shown = "，".join(f"{k}={format_number(v)}" for k, v in used.items())
         problems.append(
             Problem(
                 form.rule_field(rule),
