@@ -285,3 +285,15 @@ def test_generation_is_deterministic(loaded: Loaded) -> None:
     assert a.links == b.links
     assert a.frame.equals(b.frame)
     assert a.frame.height == loaded.first.rows
+
+
+def test_demo_accounts_for_every_role_once(loaded: Loaded) -> None:
+    from wenzeng.services import accounts
+    from wenzeng.services.setup import DEMO_PASSWORD, demo_accounts
+
+    made = demo_accounts(loaded.ctx)
+    assert made == ["admin", "analyst", "guangdong", "sichuan", "ceia", "e0001"]
+    assert demo_accounts(loaded.ctx) == []  # a store with accounts gets no more
+    p = accounts.authenticate(loaded.ctx, "e0001", DEMO_PASSWORD)
+    assert (p.role.value, p.entity) == ("enterprise", "E0001")
+    assert accounts.authenticate(loaded.ctx, "ceia", DEMO_PASSWORD).sectors == frozenset({"C39"})

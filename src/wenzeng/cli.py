@@ -167,6 +167,11 @@ def init(
         f"已发布数据 / published figures: 新增 {b.rows} 行 / {b.rows} new rows, "
         f"已有 {b.skipped} 行 / {b.skipped} already stored"
     )
+    if report.demo_users:
+        err.print(
+            f"演示账号 / demo accounts: {', '.join(report.demo_users)}; "
+            f"密码 / password: wenzeng-demo （仅供演示 / for trying out only）"
+        )
     if report.demo is not None:
         d = report.demo
         err.print(
