@@ -223,3 +223,27 @@ def test_bad_and_revoked_tokens(world: World) -> None:
     assert r.status_code == 401 and r.json()["errors"][0]["code"] == "unauthorized"
     r = world.client.get("/api/v1/me", headers={"Authorization": f"Bearer {world.tokens['e9001']}"})
     assert r.json()["entity"] == "E9001"
+
+
+def test_every_error_has_the_one_shape(world: World) -> None:
+    """401, 403, 404, 409, 422 (rules and request) all answer with the same body."""
+    tok = {w: {"Authorization": f"Bearer {t}"} for w, t in world.tokens.items()}
+    c = world.client
+    cases = [
+        (c.get("/api/v1/submissions"), 401),
+        (c.post(f"/api/v1/submissions/{world.sid}/accept", json={"version": 1},
+                headers=tok["e9001"]), 403),
+        (c.get(f"/api/v1/submissions/{world.sid}", headers=tok["e9002"]), 404),
+        (c.post(f"/api/v1/submissions/{world.sid}/accept", json={"version": 99},
+                headers=tok["admin"]), 409),
+        (c.post("/api/v1/submissions", headers=tok["e9001"],
+                json={"form": "monthly_enterprise", "reporter": "E9001", "period": "2025年13月",
+                      "values": {}}), 422),
+        (c.post("/api/v1/submissions", headers=tok["e9001"], json={"form": 5}), 422),
+    ]
+    for response, status in cases:
+        body = response.json()
+        assert response.status_code == status, body
+        assert body["ok"] is False and body["status"] == status
+        assert isinstance(body["message"], str) and body["message"]
+        assert body["errors"] and all({"loc", "code", "msg"} <= set(e) for e in body["errors"])
