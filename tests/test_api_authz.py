@@ -231,14 +231,34 @@ def test_every_error_has_the_one_shape(world: World) -> None:
     c = world.client
     cases = [
         (c.get("/api/v1/submissions"), 401),
-        (c.post(f"/api/v1/submissions/{world.sid}/accept", json={"version": 1},
-                headers=tok["e9001"]), 403),
+        (
+            c.post(
+                f"/api/v1/submissions/{world.sid}/accept", json={"version": 1}, headers=tok["e9001"]
+            ),
+            403,
+        ),
         (c.get(f"/api/v1/submissions/{world.sid}", headers=tok["e9002"]), 404),
-        (c.post(f"/api/v1/submissions/{world.sid}/accept", json={"version": 99},
-                headers=tok["admin"]), 409),
-        (c.post("/api/v1/submissions", headers=tok["e9001"],
-                json={"form": "monthly_enterprise", "reporter": "E9001", "period": "2025年13月",
-                      "values": {}}), 422),
+        (
+            c.post(
+                f"/api/v1/submissions/{world.sid}/accept",
+                json={"version": 99},
+                headers=tok["admin"],
+            ),
+            409,
+        ),
+        (
+            c.post(
+                "/api/v1/submissions",
+                headers=tok["e9001"],
+                json={
+                    "form": "monthly_enterprise",
+                    "reporter": "E9001",
+                    "period": "2025年13月",
+                    "values": {},
+                },
+            ),
+            422,
+        ),
         (c.post("/api/v1/submissions", headers=tok["e9001"], json={"form": 5}), 422),
     ]
     for response, status in cases:
