@@ -268,7 +268,7 @@ async def rush(
     submitted: dict[str, tuple[int, int]] = {}
     gate = asyncio.Semaphore(concurrency)
     enterprises = [c for c in tokens if c != "analyst"]
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    limits = client_limits(concurrency)
 
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as client:
 
@@ -306,6 +306,42 @@ async def rush(
     return phase, submitted
 
 
+def client_limits(concurrency: int) -> Any:
+    """One connection per concurrent client, dropped after 2 s idle: before uvicorn's 5-s
+    keep-alive timeout closes it, which would fail the request sent on it (ReadError)."""
+    import httpx
+
+    return httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
+    )
+
+
+def warm_up(base: str, tokens: dict[str, str]) -> None:
+    """Two untimed requests, so that the rush meets a server that has been running for a while.
+
+    The first requests of a fresh server fill its caches (the catalogue with the stored
+    enterprises, the parsed forms and plans); 50 of them arriving at once would each fill
+    them (see docs/benchmarks.md).  ``--cold`` skips this.
+    """
+    import httpx
+
+    code = next(c for c in tokens if c != "analyst")
+    body = {"form": FORM, "reporter": code, "period": PERIOD, "values": values_for(code)}
+    for token, method, url, payload in (
+        (tokens["analyst"], "GET", "/api/v1/forms", None),
+        (tokens[code], "POST", "/api/v1/submissions/check", body),
+    ):
+        r = httpx.request(
+            method,
+            base + url,
+            json=payload,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=REQUEST_TIMEOUT,
+        )
+        if r.status_code != 200:
+            raise SystemExit(f"warm-up {method} {url}: HTTP {r.status_code}: {r.text[:500]}")
+
+
 class _Bound:
     """A client that adds fixed headers to each POST (the enterprise's token)."""
 
@@ -323,7 +359,7 @@ async def accept_all(
 
     phase = Phase()
     gate = asyncio.Semaphore(concurrency)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    limits = client_limits(concurrency)
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(
         base_url=base, timeout=REQUEST_TIMEOUT, limits=limits, headers=headers
@@ -486,6 +522,8 @@ def measure_store(label: str, make_url: Any, args: argparse.Namespace, tmp: Path
         server = Server(url, data_dir)
         try:
             server.wait_ready()
+            if not args.cold:
+                warm_up(server.base, tokens)
             say(f"{label}: server up on {server.base}; the rush ({conc} at a time)")
             rushed, submitted = asyncio.run(rush(server.base, tokens, conc))
             say(f"{label}: acceptance of {len(submitted):,}")
@@ -544,6 +582,11 @@ def main() -> None:
     p.add_argument("--concurrency", type=int, default=50)
     p.add_argument("--postgres", default=os.environ.get("WENZENG_TEST_POSTGRES_URL"))
     p.add_argument("--sqlite-only", action="store_true")
+    p.add_argument(
+        "--cold",
+        action="store_true",
+        help="start the rush on a fresh server, without the two warm-up requests",
+    )
     args = p.parse_args()
     if not 1 <= args.enterprises <= 99_999:
         p.error("--enterprises must be between 1 and 99,999")

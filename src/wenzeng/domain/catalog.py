@@ -93,6 +93,16 @@ class Indicator(BaseModel):
     publisher: str | None = None
     scope: I18n | None = None
     sector: str | None = None
+    same_as: list[str] = Field(
+        default_factory=list,
+        description="indicators that measure the same thing from another publisher; used, and "
+        "said, when this one is not published",
+    )
+    lower_bound_from: list[str] = Field(
+        default_factory=list,
+        description="shares of disjoint parts of this share (e.g. single TV size classes): their "
+        "sum is a lower bound when this one is not published",
+    )
     leading: bool = Field(
         default=False, description="a leading indicator (orders, export delivery)"
     )

@@ -250,3 +250,57 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
 )
+
+# -- analysis -----------------------------------------------------------------------------------
+
+analysis_run = Table(
+    "analysis_run",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("as_of", Date, nullable=False),  # the data as known on this date
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("summary", JSON, nullable=False),
+)
+
+assessment = Table(
+    "assessment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("analysis_run.id"), nullable=False),
+    Column("plan", String(64), nullable=False),
+    Column("target", String(64), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("figure", Float),
+    Column("payload", JSON, nullable=False),
+    Index("ix_assessment_plan_target", "plan", "target", "as_of"),
+)
+
+# A problem found by the early-warning rules.  ``key`` (rule × indicator × entity) identifies
+# the problem across runs, so that a problem still present is updated, not raised anew.
+warning = Table(
+    "warning",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("klass", String(16), nullable=False),  # emerging | trending | latent
+    Column("indicator", String(48), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("period", String(12), nullable=False),  # the latest data period it concerns
+    Column("severity", String(8), nullable=False),  # high | medium | low
+    Column("status", String(16), nullable=False),  # new | acknowledged | closed
+    Column("first_seen", Date, nullable=False),
+    Column("last_seen", Date, nullable=False),
+    Column("times_seen", Integer, nullable=False, default=1),
+    Column("evidence", JSON, nullable=False),
+    Column("explanation_zh", Text, nullable=False),
+    Column("explanation_en", Text, nullable=False),
+    Column("simulated", Boolean, nullable=False, default=False),
+    Column("note", Text),
+    Column("updated_by", String(64)),
+    Column("updated_at", DateTime(timezone=True)),
+    Index("ix_warning_key_status", "key", "status"),
+    Index("ix_warning_status", "status"),
+)

@@ -1,0 +1,497 @@
+"""Transforms between the forms in which Chinese statistics publish a figure.
+
+Everything here is pure and vectorised: polars expressions evaluated group-wise
+(``over``) or through joins, never a Python loop over rows.  No IO.
+
+A *series frame* is a :class:`polars.DataFrame` with
+
+* key columns — any list of string column names, passed as ``keys``
+  (indicator, entity, sector, ...);
+* ``year``  — ``Int32``;
+* ``month`` — ``Int8``, 1–12;
+* ``value`` — ``Float64``;
+* optionally ``span`` — ``String``, the months a single-month value covers:
+  ``"03"`` for March alone, ``"01-02"`` for the combined January–February
+  figure that NBS and MIIT publish instead of January (see
+  :mod:`wenzeng.domain.periods`).
+
+Inputs are cast to these dtypes; a frame with a missing column, a month outside
+1–12, a null year or month, or two rows for the same ``(keys, year, month)``
+raises :class:`ValueError`.  Outputs are sorted by ``(keys, year, month)``.
+
+Notation: ``x[y, m]`` is the single-month level of month ``m`` of year ``y``;
+``C[y, m] = x[y, 1] + … + x[y, m]`` the cumulative (January to ``m``) level.
+A missing number is never interpolated: whatever depends on it is null.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import polars as pl
+
+from wenzeng.domain.catalog import Aggregation
+
+__all__ = [
+    "COMBINED_SPAN",
+    "aggregate",
+    "annual_from_cumulative",
+    "average_annual_growth",
+    "cum_to_month",
+    "growth_required",
+    "levels_from_yoy",
+    "month_to_cum",
+    "share",
+    "yoy_from_annual",
+    "yoy_from_levels",
+]
+
+YEAR = "year"
+MONTH = "month"
+VALUE = "value"
+SPAN = "span"
+WEIGHT = "weight"
+N = "n"
+
+COMBINED_SPAN = "01-02"
+"""The ``span`` of a month-2 value that stands for January and February together."""
+
+_RESERVED = frozenset({YEAR, MONTH, VALUE, SPAN, WEIGHT, N})
+_TMP = "__wz_"  # prefix of internal columns
+_BASE = f"{_TMP}base"
+_PREV = f"{_TMP}prev"
+_OK = f"{_TMP}ok"
+_NUM = f"{_TMP}num"
+_DEN = f"{_TMP}den"
+
+
+# -- validation -----------------------------------------------------------------------
+
+
+def _check_keys(keys: Sequence[str]) -> list[str]:
+    if isinstance(keys, str):
+        raise ValueError(f"keys must be a list of column names, not the string {keys!r}")
+    out = list(keys)
+    bad = [k for k in out if k in _RESERVED or k.startswith(_TMP)]
+    if bad:
+        raise ValueError(f"reserved column names cannot be keys: {bad}")
+    if len(set(out)) != len(out):
+        raise ValueError(f"duplicate keys: {out}")
+    return out
+
+
+def _series(
+    df: pl.DataFrame,
+    keys: Sequence[str],
+    *,
+    name: str = "df",
+    with_span: bool = True,
+    with_month: bool = True,
+) -> pl.DataFrame:
+    """Select and type-check a series frame (an annual frame when ``with_month`` is false)."""
+    keys = _check_keys(keys)
+    period = [YEAR, MONTH] if with_month else [YEAR]
+    missing = [c for c in [*keys, *period, VALUE] if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {missing}; it has {df.columns}")
+    exprs: list[pl.Expr] = [pl.col(k) for k in keys]
+    exprs.append(pl.col(YEAR).cast(pl.Int32))
+    if with_month:
+        exprs.append(pl.col(MONTH).cast(pl.Int8))
+    exprs.append(pl.col(VALUE).cast(pl.Float64))
+    if with_span and with_month and SPAN in df.columns:
+        exprs.append(pl.col(SPAN).cast(pl.String))
+    out = df.select(exprs)
+    if out.height == 0:
+        return out
+    bad_period = pl.col(YEAR).is_null()
+    if with_month:
+        bad_period = bad_period | pl.col(MONTH).is_null() | ~pl.col(MONTH).is_between(1, 12)
+    if bool(out.select(bad_period.any()).item()):
+        raise ValueError(f"{name} has a null year or month, or a month outside 1-12")
+    if bool(out.select([*keys, *period]).is_duplicated().any()):
+        raise ValueError(f"{name} has more than one row for the same {[*keys, *period]}")
+    return out
+
+
+def _entity_keys(df: pl.DataFrame) -> list[str]:
+    """Key columns of a frame whose keys are not given: every non-reserved column."""
+    return [c for c in df.columns if c not in _RESERVED]
+
+
+def _month_code() -> pl.Expr:
+    return pl.col(MONTH).cast(pl.String).str.zfill(2)
+
+
+def _sorted(df: pl.DataFrame, keys: Sequence[str], with_month: bool = True) -> pl.DataFrame:
+    by = [*keys, YEAR, MONTH] if with_month else [*keys, YEAR]
+    return df.sort(by, nulls_last=True)
+
+
+# -- cumulative <-> single month --------------------------------------------------------
+
+
+def cum_to_month(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Single-month levels from cumulative (January-to-month) levels.
+
+    ``x[y, m] = C[y, m] − C[y, m−1]`` within the same year, with
+
+    * ``x[y, 1] = C[y, 1]``;
+    * ``x[y, 2] = C[y, 2]`` with ``span = "01-02"`` when ``C[y, 1]`` is absent or
+      null — the combined January–February release;
+    * ``x[y, m] = null`` for ``m ≥ 3`` when ``C[y, m−1]`` is absent or null (a gap
+      in publication; never interpolated).
+
+    Returns ``keys, year, month, value, span`` with one row per input row;
+    ``span`` is the two-digit month (``"03"``) except for a combined row.
+    An input ``span`` column is ignored.
+    """
+    keys = _check_keys(keys)
+    cum = _series(df, keys, with_span=False)
+    prev = cum.select(
+        *keys,
+        YEAR,
+        (pl.col(MONTH) + 1).cast(pl.Int8).alias(MONTH),
+        pl.col(VALUE).alias(_PREV),
+    )
+    joined = cum.join(prev, on=[*keys, YEAR, MONTH], how="left", nulls_equal=True)
+    month, value, before = pl.col(MONTH), pl.col(VALUE), pl.col(_PREV)
+    combined = (month == 2) & before.is_null()
+    out = joined.select(
+        *keys,
+        YEAR,
+        MONTH,
+        pl.when((month == 1) | combined)
+        .then(value)
+        .otherwise(value - before)  # null when C[y, m-1] is null
+        .alias(VALUE),
+        pl.when(combined).then(pl.lit(COMBINED_SPAN)).otherwise(_month_code()).alias(SPAN),
+    )
+    return _sorted(out, keys)
+
+
+def month_to_cum(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Cumulative (January-to-month) levels from single-month levels.
+
+    ``C[y, m] = x[y, 1] + … + x[y, m]`` — a running sum within the year — where a
+    month-2 row with ``span = "01-02"`` stands for ``x[y, 1] + x[y, 2]``.
+    ``C[y, m]`` is null unless every month 1…m is covered by a non-null value:
+    from the first missing or null month on, the cumulative is unknown.
+
+    Without a ``span`` column (or with a null span) a month-2 value is February
+    alone; set ``span = "01-02"`` (as :func:`cum_to_month` does) for the
+    combined releases.  A null January row beside a combined February is
+    ignored (its own output is null); a non-null January beside a combined
+    February would count January twice and raises :class:`ValueError`, as does
+    a span that does not match its month.
+
+    Returns ``keys, year, month, value`` with one row per input row.
+    """
+    keys = _check_keys(keys)
+    s = _series(df, keys)
+    group = [*keys, YEAR]
+    month, value = pl.col(MONTH), pl.col(VALUE)
+    if SPAN in s.columns:
+        span = pl.col(SPAN)
+        bad_span = span.is_not_null() & (span != _month_code())
+        bad_span = bad_span & ~((month == 2) & (span == COMBINED_SPAN))
+        if bool(s.select(bad_span.any()).item()):
+            raise ValueError(f"span must be the two-digit month or {COMBINED_SPAN!r} at month 2")
+        combined = ((month == 2) & (span == COMBINED_SPAN)).fill_null(False)
+    else:
+        combined = pl.lit(False)
+    s = s.with_columns(combined.any().over(group).alias(_OK))
+    has_combined = pl.col(_OK)
+    if bool(s.select((has_combined & (month == 1) & value.is_not_null()).any()).item()):
+        raise ValueError(
+            f"a January value and a combined {COMBINED_SPAN!r} value in the same year "
+            "would count January twice"
+        )
+    skipped = has_combined & (month == 1)  # a null January under a combined release
+    covered = pl.when(skipped).then(0).when(combined).then(2).otherwise(1)
+    nulls = (value.is_null() & ~skipped).cast(pl.Int32)
+    complete = (
+        (covered.cum_sum().over(group, order_by=MONTH) == month.cast(pl.Int32))
+        & (nulls.cum_sum().over(group, order_by=MONTH) == 0)
+        & ~skipped
+    )
+    running = value.fill_null(0.0).cum_sum().over(group, order_by=MONTH)
+    out = s.select(*keys, YEAR, MONTH, pl.when(complete).then(running).alias(VALUE))
+    return _sorted(out, keys)
+
+
+# -- year-on-year growth --------------------------------------------------------------
+
+
+def _yoy(s: pl.DataFrame, keys: list[str], period: list[str]) -> pl.DataFrame:
+    on = [*keys, *period] + ([SPAN] if SPAN in s.columns else [])
+    base = s.select(
+        *[(pl.col(YEAR) + 1).cast(pl.Int32).alias(YEAR) if c == YEAR else pl.col(c) for c in on],
+        pl.col(VALUE).alias(_BASE),
+    )
+    joined = s.join(base, on=on, how="left", nulls_equal=True)
+    b = pl.col(_BASE)
+    growth = pl.when(b > 0).then((pl.col(VALUE) - b) / b * 100.0)
+    return joined.select(*[*keys, *period], growth.alias(VALUE), *on[len(keys) + len(period) :])
+
+
+def yoy_from_levels(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Year-on-year growth, %, of monthly (single-month or cumulative) levels.
+
+    ``g[y, m] = (x[y, m] / x[y−1, m] − 1) · 100``, matched on ``(keys, year−1,
+    month)`` and evaluated as ``(x[y, m] − x[y−1, m]) / x[y−1, m] · 100`` (exact
+    difference for close levels, and the form :func:`levels_from_yoy` undoes); null where the base ``x[y−1, m]`` is missing, null or ``≤ 0`` (or
+    ``x[y, m]`` is null).  When the frame has a ``span`` column it is matched
+    too, so a combined January–February value is compared only with a combined
+    base, never with February alone.
+
+    Returns ``keys, year, month, value`` (``+ span`` when given), one row per input row.
+    """
+    keys = _check_keys(keys)
+    s = _series(df, keys)
+    return _sorted(_yoy(s, keys, [YEAR, MONTH]), keys)
+
+
+def yoy_from_annual(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Year-on-year growth, %, of annual levels (frame: ``keys, year, value``).
+
+    ``g[y] = (x[y] / x[y−1] − 1) · 100``, evaluated as ``(x[y] − x[y−1]) / x[y−1] · 100``;
+    null where ``x[y−1]`` is missing, null or ``≤ 0``.
+    """
+    keys = _check_keys(keys)
+    s = _series(df, keys, with_month=False)
+    return _sorted(_yoy(s, keys, [YEAR]), keys, with_month=False)
+
+
+def levels_from_yoy(levels: pl.DataFrame, yoy: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Levels of year ``y`` from the levels of ``y−1`` and the growth of ``y``.
+
+    ``x[y, m] = x[y−1, m] · (1 + g[y, m] / 100)``, evaluated as
+    ``x[y−1, m] + x[y−1, m] · g[y, m] / 100``; one step (not chained over
+    several years); null where either factor is missing.  The inverse of
+    :func:`yoy_from_levels`: wherever that growth is not null this returns the
+    original level up to rounding of about one ulp of ``max(x[y−1, m], x[y, m])``
+    (a percentage near −100 cannot carry a level far below its base more
+    precisely than that).
+
+    ``span`` is matched when both frames have it and otherwise carried over
+    from whichever has it.  Returns ``keys, year, month, value`` (``+ span``),
+    one row per row of ``yoy``.
+    """
+    keys = _check_keys(keys)
+    lv = _series(levels, keys, name="levels")
+    g = _series(yoy, keys, name="yoy")
+    on = [*keys, YEAR, MONTH] + ([SPAN] if SPAN in lv.columns and SPAN in g.columns else [])
+    base = lv.with_columns((pl.col(YEAR) + 1).cast(pl.Int32)).rename({VALUE: _BASE})
+    joined = g.join(base, on=on, how="left", nulls_equal=True)
+    level = pl.col(_BASE) + pl.col(_BASE) * pl.col(VALUE) / 100.0
+    extra = [SPAN] if SPAN in joined.columns else []
+    out = joined.select(*keys, YEAR, MONTH, level.alias(VALUE), *extra)
+    return _sorted(out, keys)
+
+
+# -- shares and growth arithmetic -----------------------------------------------------
+
+
+def share(numerator: pl.DataFrame, denominator: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Share, %: ``100 · num / den``, matched on ``(keys, year, month)``.
+
+    Null when the denominator is missing, null or ``≤ 0``.  ``span`` is matched
+    when both frames have it.  Returns ``keys, year, month, value`` (``+ span``),
+    one row per row of ``numerator``.
+    """
+    keys = _check_keys(keys)
+    num = _series(numerator, keys, name="numerator")
+    den = _series(denominator, keys, name="denominator").rename({VALUE: _DEN})
+    on = [*keys, YEAR, MONTH] + ([SPAN] if SPAN in num.columns and SPAN in den.columns else [])
+    joined = num.join(den, on=on, how="left", nulls_equal=True)
+    d = pl.col(_DEN)
+    value = pl.when(d > 0).then(100.0 * pl.col(VALUE) / d)
+    extra = [SPAN] if SPAN in joined.columns else []
+    return _sorted(joined.select(*keys, YEAR, MONTH, value.alias(VALUE), *extra), keys)
+
+
+def _check_rate(value: float, what: str) -> None:
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be finite, got {value!r}")
+
+
+def average_annual_growth(rates_pct: Sequence[float]) -> float:
+    """Compound (geometric) mean of growth rates, %.
+
+    ``ḡ = ((Π (1 + g_i/100))^(1/n) − 1) · 100`` — the constant rate that, applied
+    n times, gives the same overall growth.  Not the arithmetic mean: +10 % and
+    −10 % average to −0.50 %, not 0.  Computed as ``expm1(Σ log1p(g_i/100) / n)``
+    and clamped to ``[min g_i, max g_i]`` (where it lies exactly), so equal
+    rates return that rate.
+
+    Raises :class:`ValueError` on an empty sequence, a non-finite rate or a rate ``≤ −100``.
+    """
+    rates = [float(g) for g in rates_pct]
+    if not rates:
+        raise ValueError("average_annual_growth needs at least one rate")
+    for g in rates:
+        _check_rate(g, "a growth rate")
+        if g <= -100.0:
+            raise ValueError(f"a growth rate must be above -100 %, got {g}")
+    mean = math.expm1(math.fsum(math.log1p(g / 100.0) for g in rates) / len(rates)) * 100.0
+    return min(max(mean, min(rates)), max(rates))
+
+
+def growth_required(current_level: float, target_level: float, periods: float) -> float:
+    """Compound growth per period, %, that takes ``current_level`` to ``target_level``.
+
+    ``g = ((target / current)^(1/periods) − 1) · 100``, so that
+    ``current · (1 + g/100)^periods = target``.  Negative when the target is
+    below the current level; −100 for a target of 0.
+
+    Raises :class:`ValueError` unless ``current_level > 0``, ``target_level ≥ 0``
+    and ``periods > 0`` (fractional periods are allowed), all finite.
+    """
+    for v, what in ((current_level, "current_level"), (target_level, "target_level")):
+        _check_rate(v, what)
+    _check_rate(periods, "periods")
+    if current_level <= 0:
+        raise ValueError(f"current_level must be positive, got {current_level}")
+    if target_level < 0:
+        raise ValueError(f"target_level must not be negative, got {target_level}")
+    if periods <= 0:
+        raise ValueError(f"periods must be positive, got {periods}")
+    if target_level == 0:
+        return -100.0
+    return math.expm1(math.log(target_level / current_level) / periods) * 100.0
+
+
+# -- aggregation across entities ------------------------------------------------------
+
+
+def _group_output(
+    joined: pl.DataFrame,
+    group: list[str],
+    value: pl.Expr,
+    n: pl.Expr,
+) -> pl.DataFrame:
+    out = joined.group_by(group).agg(value.alias(VALUE), n.cast(pl.Int32).alias(N))
+    cols = [*group[:-1], VALUE, N, SPAN] if group[-1] == SPAN else [*group, VALUE, N]
+    return out.select(cols).sort(group, nulls_last=True)
+
+
+def aggregate(
+    df: pl.DataFrame,
+    keys_to_keep: Sequence[str],
+    rule: Aggregation | str,
+    *,
+    weights: pl.DataFrame | None = None,
+    numerator: pl.DataFrame | None = None,
+    denominator: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Combine the values of several entities by the indicator's :class:`Aggregation`.
+
+    The key columns of a frame are all its columns except ``year, month, value,
+    span, weight, n``; those not in ``keys_to_keep`` are aggregated over.  Each
+    group is ``(keys_to_keep, year, month)``, plus ``span`` when the input has
+    one (a combined January–February value never mixes with February alone).
+    ``n`` counts the entities that contributed, so callers can judge
+    completeness.
+
+    * ``sum``: ``value = Σ x_i`` over the non-null ``x_i``; null when ``n = 0``.
+    * ``weighted_mean``: ``value = Σ w_i·x_i / Σ w_i`` over rows where both
+      ``x_i`` and ``w_i`` are non-null and ``w_i ≥ 0`` (negative weights do not
+      contribute); null when ``Σ w_i = 0``.  ``weights`` holds ``weight`` and is
+      joined on the columns it shares with ``df``'s keys, ``year`` and
+      ``month`` (so it may omit ``month`` or ``year`` for fixed weights); drop or
+      rename an ``indicator`` column that names the weight indicator first.
+    * ``ratio_of_sums``: ``value = 100 · Σ num_i / Σ den_i`` over entities where
+      both are non-null, from ``numerator`` and ``denominator`` (same key
+      columns, joined on them, ``year``, ``month``); null when ``Σ den_i ≤ 0``.
+      ``df`` is not read for this rule.
+    * ``none``: raises :class:`ValueError`.
+
+    Returns ``keys_to_keep, year, month, value, n`` (``+ span``).
+    """
+    rule = Aggregation(rule)
+    keep = _check_keys(keys_to_keep)
+    if rule is Aggregation.NONE:
+        raise ValueError("this indicator is not aggregable (aggregation: none)")
+    if rule is Aggregation.RATIO_OF_SUMS:
+        return _ratio_of_sums(keep, numerator, denominator)
+    entity_keys = _entity_keys(df)
+    _require_subset(keep, entity_keys, "df")
+    s = _series(df, entity_keys)
+    group = [*keep, YEAR, MONTH] + ([SPAN] if SPAN in s.columns else [])
+    x = pl.col(VALUE)
+    if rule is Aggregation.SUM:
+        n = x.count()
+        return _group_output(s, group, pl.when(n > 0).then(x.sum()), n)
+    # weighted mean
+    if weights is None:
+        raise ValueError("aggregation weighted_mean needs a weights frame")
+    if WEIGHT not in weights.columns:
+        raise ValueError(f"weights lacks the column 'weight'; it has {weights.columns}")
+    on = [c for c in [*entity_keys, YEAR, MONTH] if c in weights.columns]
+    if not on:
+        raise ValueError("weights shares no key, year or month column with df")
+    casts = {YEAR: pl.Int32, MONTH: pl.Int8}
+    w = weights.select(
+        *[pl.col(c).cast(casts[c]) if c in casts else pl.col(c) for c in on],
+        pl.col(WEIGHT).cast(pl.Float64),
+    )
+    if bool(w.select(on).is_duplicated().any()):
+        raise ValueError(f"weights has more than one row for the same {on}")
+    joined = s.join(w, on=on, how="left", nulls_equal=True)
+    wt = pl.col(WEIGHT)
+    joined = joined.with_columns((x.is_not_null() & wt.is_not_null() & (wt >= 0)).alias(_OK))
+    ok = pl.col(_OK)
+    sw = wt.filter(ok).sum()
+    value = pl.when(sw > 0).then((x * wt).filter(ok).sum() / sw)
+    return _group_output(joined, group, value, ok.sum())
+
+
+def _require_subset(keep: list[str], entity_keys: list[str], name: str) -> None:
+    missing = [k for k in keep if k not in entity_keys]
+    if missing:
+        raise ValueError(f"keys_to_keep {missing} are not key columns of {name}")
+
+
+def _ratio_of_sums(
+    keep: list[str], numerator: pl.DataFrame | None, denominator: pl.DataFrame | None
+) -> pl.DataFrame:
+    if numerator is None or denominator is None:
+        raise ValueError("aggregation ratio_of_sums needs numerator and denominator frames")
+    entity_keys = _entity_keys(numerator)
+    if set(_entity_keys(denominator)) != set(entity_keys):
+        raise ValueError(
+            f"numerator and denominator have different key columns: {entity_keys} "
+            f"vs {_entity_keys(denominator)}"
+        )
+    _require_subset(keep, entity_keys, "numerator")
+    num = _series(numerator, entity_keys, name="numerator")
+    den = _series(denominator, entity_keys, name="denominator").rename({VALUE: _DEN})
+    with_span = SPAN in num.columns and SPAN in den.columns
+    on = [*entity_keys, YEAR, MONTH] + ([SPAN] if with_span else [])
+    num = num.select(*on, VALUE)
+    den = den.select(*on, _DEN)
+    joined = num.join(den, on=on, how="inner", nulls_equal=True)
+    ok = pl.col(VALUE).is_not_null() & pl.col(_DEN).is_not_null()
+    joined = joined.with_columns(ok.alias(_OK))
+    ok = pl.col(_OK)
+    sd = pl.col(_DEN).filter(ok).sum()
+    value = pl.when(sd > 0).then(100.0 * pl.col(VALUE).filter(ok).sum() / sd)
+    group = [*keep, YEAR, MONTH] + ([SPAN] if with_span else [])
+    return _group_output(joined, group, value, ok.sum())
+
+
+# -- annual ---------------------------------------------------------------------------
+
+
+def annual_from_cumulative(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """The year's value from cumulative levels: ``X[y] = C[y, 12]``.
+
+    Only years with a month-12 row appear (its value may be null); no year is
+    completed from a partial cumulative.  Returns ``keys, year, value``.
+    """
+    keys = _check_keys(keys)
+    s = _series(df, keys, with_span=False)
+    out = s.filter(pl.col(MONTH) == 12).select(*keys, YEAR, VALUE)
+    return _sorted(out, keys, with_month=False)

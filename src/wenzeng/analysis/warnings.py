@@ -1,0 +1,646 @@
+"""The early-warning engine: rules (data) × panels of series → findings with evidence.
+
+A *panel* holds one kind of series (indicator × measure × period type) for a
+set of entities as a matrix: one row per entity, one column per month up to
+the analysis date.  Each rule's detector screens the whole matrix at once
+(:mod:`wenzeng.analysis.detectors`); only the change-point detector works
+series by series.  A series whose latest value is not in the latest column
+is not judged (its news is old), and a series too short to judge is counted
+as such, never guessed about.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from wenzeng.analysis import detectors as det
+from wenzeng.analysis.tracking import Assessment
+from wenzeng.analysis.tracking import Status as TargetStatus
+from wenzeng.domain.periods import Period, PeriodType
+from wenzeng.domain.warning_rules import (
+    Detector,
+    Klass,
+    SeriesSpec,
+    SignalIndicator,
+    WarningConfig,
+    WarningRule,
+)
+
+FloatMatrix = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Panel:
+    spec: SeriesSpec
+    entities: list[str]
+    months: list[int]  # month numbers (year·12 + month − 1), ascending, the last is "now"
+    values: FloatMatrix  # (entities, months), NaN where nothing is known
+    simulated: npt.NDArray[np.bool_]  # (entities,) any simulated value in the row
+
+    @property
+    def period_type(self) -> PeriodType:
+        return PeriodType(self.spec.period_type)
+
+    def period_code(self, column: int) -> str:
+        y, m = divmod(self.months[column], 12)
+        return Period(y, self.period_type, m + 1).code
+
+    def period_label(self, column: int, lang: str = "zh") -> str:
+        y, m = divmod(self.months[column], 12)
+        p = Period(y, self.period_type, m + 1)
+        return p.label_en if lang == "en" else p.label_zh
+
+    def row(self, entity: str) -> FloatMatrix | None:
+        if entity not in self.entities:
+            return None
+        found: FloatMatrix = self.values[self.entities.index(entity)]
+        return found
+
+
+def month_number(p: Period) -> int:
+    return p.year * 12 + p.index - 1
+
+
+def build_panel(spec: SeriesSpec, frame: pl.DataFrame, now: int, length: int) -> Panel:
+    """A panel from rows (entity, period, value, simulated) of monthly periods up to ``now``."""
+    months = list(range(now - length + 1, now + 1))
+    if frame.height == 0:
+        return Panel(spec, [], months, np.empty((0, length)), np.empty(0, dtype=bool))
+    mnum = {
+        code: month_number(Period.month(int(code[:4]), int(code[-2:])))
+        for code in frame["period"].unique().to_list()
+    }
+    f = frame.with_columns(
+        pl.col("period").replace_strict(mnum, return_dtype=pl.Int64).alias("m")
+    ).filter(pl.col("m").is_between(months[0], now))
+    entities = sorted(f["entity"].unique().to_list())
+    index = {e: i for i, e in enumerate(entities)}
+    values = np.full((len(entities), length), np.nan)
+    rows = np.array([index[e] for e in f["entity"].to_list()], dtype=np.int64)
+    cols = f["m"].to_numpy() - months[0]
+    values[rows, cols] = f["value"].to_numpy()
+    sim = np.zeros(len(entities), dtype=bool)
+    flagged = f.filter(pl.col("simulated"))["entity"].unique().to_list()
+    for e in flagged:
+        sim[index[e]] = True
+    return Panel(spec, entities, months, values, sim)
+
+
+@dataclass
+class Finding:
+    rule: str
+    klass: Klass
+    indicator: str
+    entity: str
+    period: str
+    severity: str  # high | medium | low
+    strength: float
+    evidence: dict[str, Any]
+    explanation_zh: str
+    explanation_en: str
+    simulated: bool = False
+
+    @property
+    def key(self) -> str:
+        measure = self.evidence.get("measure", "")
+        ptype = self.evidence.get("period_type", "")
+        return f"{self.rule}|{self.indicator}|{measure}|{ptype}|{self.entity}"
+
+
+@dataclass
+class Names:
+    """How indicators and entities are called in explanations."""
+
+    indicator: Callable[[str, str], str]
+    entity: Callable[[str, str], str]
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(template: str, values: Mapping[str, Any]) -> str:
+    shown = {k: (f"{v:.1f}" if isinstance(v, float) else v) for k, v in values.items()}
+    return string.Formatter().vformat(template, (), _Blank(shown))
+
+
+def severity_of(rule: WarningRule, strength: float, *, lower_is_worse: bool = False) -> str:
+    """high / medium / low from the rule's cut-offs on the detector's strength."""
+    high = rule.severity.get("high")
+    medium = rule.severity.get("medium")
+    if lower_is_worse:
+        if high is not None and strength <= high:
+            return "high"
+        if medium is not None and strength <= medium:
+            return "medium"
+        return "low"
+    if high is not None and strength >= high:
+        return "high"
+    if medium is not None and strength >= medium:
+        return "medium"
+    return "low"
+
+
+@dataclass
+class RunStats:
+    judged: int = 0
+    insufficient: int = 0
+    findings: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+
+def _finding(
+    rule: WarningRule,
+    panel: Panel,
+    row: int,
+    names: Names,
+    strength: float,
+    values: dict[str, Any],
+    *,
+    severity: str | None = None,
+) -> Finding:
+    entity = panel.entities[row]
+    spec = panel.spec
+    period = panel.period_code(len(panel.months) - 1)
+    evidence = {
+        "indicator": spec.indicator,
+        "measure": spec.measure,
+        "period_type": spec.period_type,
+        "entity": entity,
+        "period": period,
+        **values,
+    }
+    zh = {
+        **values,
+        "entity": names.entity(entity, "zh"),
+        "indicator": names.indicator(spec.indicator, "zh"),
+        "period": panel.period_label(len(panel.months) - 1, "zh"),
+    }
+    en = {
+        **values,
+        "entity": names.entity(entity, "en"),
+        "indicator": names.indicator(spec.indicator, "en"),
+        "period": panel.period_label(len(panel.months) - 1, "en"),
+    }
+    return Finding(
+        rule.code,
+        rule.klass,
+        spec.indicator,
+        entity,
+        period,
+        severity or severity_of(rule, strength),
+        round(float(strength), 3),
+        evidence,
+        _fill(rule.explanation.zh, zh),
+        _fill(rule.explanation.en, en),
+        bool(panel.simulated[row]),
+    )
+
+
+def _current(panel: Panel) -> npt.NDArray[np.bool_]:
+    """Rows whose latest value is in the latest column."""
+    return ~np.isnan(panel.values[:, -1]) if panel.values.size else np.zeros(0, dtype=bool)
+
+
+# -- detectors over panels --------------------------------------------------------------------
+def robust_break(
+    rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
+) -> list[Finding]:
+    window = int(rule.params.get("window", 24))
+    res = det.robust_deviation_panel(
+        panel.values[:, -window - 1 : -1],
+        panel.values[:, -1],
+        min_points=int(rule.params.get("min_points", 8)),
+        threshold=float(rule.params.get("threshold", 3.5)),
+    )
+    stats.insufficient += int(np.sum(res.status != det.OK))
+    stats.judged += int(np.sum(res.status == det.OK))
+    out = []
+    for i in np.flatnonzero(res.fired & (res.z < 0)):
+        out.append(
+            _finding(
+                rule,
+                panel,
+                int(i),
+                names,
+                abs(float(res.z[i])),
+                {
+                    "value": float(panel.values[i, -1]),
+                    "median": float(res.median[i]),
+                    "z": round(float(res.z[i]), 1),
+                    "n": int(res.n_points[i]),
+                },
+            )
+        )
+    return out
+
+
+def sudden_drop(
+    rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
+) -> list[Finding]:
+    if panel.values.shape[1] < 2:
+        return []
+    prev, now = panel.values[:, -2], panel.values[:, -1]
+    ok = ~np.isnan(prev) & ~np.isnan(now)
+    stats.judged += int(ok.sum())
+    stats.insufficient += int((~ok & _current(panel)).sum())
+    drop = np.where(ok, prev - now, np.nan)
+    points = float(rule.params.get("points", 10))
+    out = []
+    for i in np.flatnonzero(ok & (drop >= points)):
+        out.append(
+            _finding(
+                rule,
+                panel,
+                int(i),
+                names,
+                float(drop[i]),
+                {"value": float(now[i]), "previous": float(prev[i]), "drop": float(drop[i])},
+            )
+        )
+    return out
+
+
+def signal_cold(
+    rule: WarningRule,
+    panel: Panel,
+    names: Names,
+    stats: RunStats,
+    *,
+    signals: Mapping[str, SignalIndicator],
+    **_: Any,
+) -> list[Finding]:
+    sig = signals.get(panel.spec.indicator)
+    if sig is None or sig.thresholds is None:
+        return []
+    scores = det.signal_scores(panel.values[:, -1], np.array(sig.thresholds))
+    stats.judged += int((scores > 0).sum())
+    limit = int(rule.params.get("max_score", 2))
+    out = []
+    for i in np.flatnonzero((scores > 0) & (scores <= limit)):
+        light = det.LIGHTS[int(scores[i])]
+        out.append(
+            _finding(
+                rule,
+                panel,
+                int(i),
+                names,
+                float(scores[i]),
+                {
+                    "value": float(panel.values[i, -1]),
+                    "score": int(scores[i]),
+                    "light": light.zh,
+                    "light_en": light.en,
+                    "thresholds": "/".join(f"{t:g}" for t in sig.thresholds),
+                },
+                severity=severity_of(rule, float(scores[i]), lower_is_worse=True),
+            )
+        )
+    return out
+
+
+def consecutive_declines(
+    rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
+) -> list[Finding]:
+    n = int(rule.params.get("n", 3))
+    res = det.consecutive_declines_panel(panel.values, n)
+    stats.judged += int(np.sum(res.status == det.OK))
+    stats.insufficient += int(np.sum((res.status != det.OK) & _current(panel)))
+    least = float(rule.params.get("min_total_drop", 0.0))
+    out = []
+    for i in np.flatnonzero(res.fired):
+        count = int(res.count[i])
+        start = float(panel.values[i, -1 - count])
+        now = float(panel.values[i, -1])
+        if start - now < least:
+            continue
+        out.append(
+            _finding(
+                rule,
+                panel,
+                int(i),
+                names,
+                start - now,
+                {"value": now, "start": start, "runs": count, "drop": start - now},
+            )
+        )
+    return out
+
+
+def change_point(
+    rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
+) -> list[Finding]:
+    out = []
+    recent = int(rule.params.get("recent", 6))
+    shift = float(rule.params.get("min_shift", 3.0))
+    for i in np.flatnonzero(_current(panel)):
+        res = det.change_point(
+            panel.values[i], min_size=int(rule.params.get("min_size", 3)), k=recent
+        )
+        if res.status != det.OK:
+            stats.insufficient += 1
+            continue
+        stats.judged += 1
+        if not (res.recent and res.mean_before is not None and res.mean_after is not None):
+            continue
+        fall = res.mean_before - res.mean_after
+        if fall < shift or res.break_index is None:
+            continue
+        out.append(
+            _finding(
+                rule,
+                panel,
+                int(i),
+                names,
+                fall,
+                {
+                    "value": float(panel.values[i, -1]),
+                    "before": res.mean_before,
+                    "after": res.mean_after,
+                    "break_period": panel.period_label(res.break_index),
+                    "break_period_code": panel.period_code(res.break_index),
+                },
+            )
+        )
+    return out
+
+
+def rising_stock(
+    rule: WarningRule,
+    panel: Panel,
+    names: Names,
+    stats: RunStats,
+    *,
+    panels: Mapping[SeriesSpec, Panel],
+    **_: Any,
+) -> list[Finding]:
+    against = SeriesSpec(
+        indicator=str(rule.params.get("against", "revenue_elec")),
+        measure=panel.spec.measure,
+        period_type=panel.spec.period_type,
+        entities=panel.spec.entities,
+    )
+    base = panels.get(against)
+    if base is None:
+        return []
+    periods = int(rule.params.get("periods", 3))
+    gap = float(rule.params.get("gap", 10))
+    out = []
+    for i, e in enumerate(panel.entities):
+        other = base.row(e)
+        if other is None or np.isnan(panel.values[i, -1]):
+            continue
+        excess = panel.values[i, -periods:] - other[-periods:]
+        if np.isnan(excess).any():
+            stats.insufficient += 1
+            continue
+        stats.judged += 1
+        if bool(np.all(excess > gap)):
+            out.append(
+                _finding(
+                    rule,
+                    panel,
+                    i,
+                    names,
+                    float(excess[-1]),
+                    {
+                        "value": float(panel.values[i, -1]),
+                        "excess": float(excess[-1]),
+                        "gap": gap,
+                        "periods": periods,
+                    },
+                )
+            )
+    return out
+
+
+def concentration(
+    rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
+) -> list[Finding]:
+    if panel.values.shape[1] < 13 or not panel.entities:
+        return []
+    top = int(rule.params.get("top", 3))
+    res = det.growth_contributions(panel.values[:, -1], panel.values[:, -13], k=top)
+    if res.status != det.OK or res.top_k_share_of_total is None:
+        stats.insufficient += 1
+        return []
+    stats.judged += 1
+    share = float(res.top_k_share_of_total)
+    if share < float(rule.params.get("share", 75)):
+        return []
+    leaders = [panel.entities[j] for j in res.top_k_indices]
+    row = 0
+    f = _finding(
+        rule,
+        panel,
+        row,
+        names,
+        share,
+        {
+            "share": share,
+            "top": top,
+            "growth": float(res.total_growth_pct),
+            "leaders": "、".join(names.entity(e, "zh") for e in leaders),
+            "leaders_codes": leaders,
+        },
+    )
+    f.entity = "regions"
+    f.evidence["entity"] = "regions"
+    f.explanation_en = _fill(
+        rule.explanation.en,
+        {
+            **f.evidence,
+            "leaders": ", ".join(names.entity(e, "en") for e in leaders),
+            "period": panel.period_label(len(panel.months) - 1, "en"),
+        },
+    )
+    f.simulated = bool(panel.simulated.any())
+    return [f]
+
+
+def divergence(
+    rule: WarningRule,
+    panel: Panel,
+    names: Names,
+    stats: RunStats,
+    *,
+    nation: Mapping[SeriesSpec, Panel],
+    **_: Any,
+) -> list[Finding]:
+    spec = SeriesSpec(
+        indicator=panel.spec.indicator,
+        measure=panel.spec.measure,
+        period_type=panel.spec.period_type,
+        entities="nation",
+    )
+    nat = nation.get(spec)
+    if nat is None or not nat.entities:
+        return []
+    nat_row = nat.values[0]
+    gap = float(rule.params.get("gap", 8))
+    periods = int(rule.params.get("periods", 3))
+    res = det.divergence_panel(panel.values, nat_row, gap=gap, periods=periods)
+    stats.judged += int(np.sum(res.status == det.OK))
+    stats.insufficient += int(np.sum((res.status != det.OK) & _current(panel)))
+    out = []
+    for i in np.flatnonzero(res.fired):
+        shortfall = float(nat_row[-1] - panel.values[i, -1])
+        out.append(
+            _finding(
+                rule,
+                panel,
+                int(i),
+                names,
+                shortfall,
+                {
+                    "value": float(panel.values[i, -1]),
+                    "nation": float(nat_row[-1]),
+                    "gap": gap,
+                    "periods": periods,
+                    "shortfall": shortfall,
+                },
+            )
+        )
+    return out
+
+
+DETECTORS: dict[Detector, Callable[..., list[Finding]]] = {
+    Detector.ROBUST_BREAK: robust_break,
+    Detector.SUDDEN_DROP: sudden_drop,
+    Detector.SIGNAL_COLD: signal_cold,
+    Detector.CONSECUTIVE_DECLINES: consecutive_declines,
+    Detector.CHANGE_POINT: change_point,
+    Detector.RISING_STOCK: rising_stock,
+    Detector.CONCENTRATION: concentration,
+    Detector.DIVERGENCE: divergence,
+}
+
+
+def target_findings(rule: WarningRule, assessments: Iterable[Assessment]) -> list[Finding]:
+    out = []
+    for a in assessments:
+        if a.status not in (TargetStatus.AT_RISK, TargetStatus.UNLIKELY):
+            continue
+        p = a.projection.probability if a.projection else 0.0
+        t = a.target
+        evidence = {
+            "target": t.code,
+            "status": a.status.value,
+            "figure": a.figure,
+            "probability": p,
+            "indicator": t.indicator,
+            "measure": t.measure.value,
+            "period_type": t.period_type.value,
+            "entity": t.entity,
+        }
+        values = {"target": t.title.zh, "rule": a.rule_zh, "rule_en": a.rule_en}
+        out.append(
+            Finding(
+                rule.code,
+                rule.klass,
+                t.indicator,
+                t.entity,
+                str(t.period.end),
+                severity_of(rule, p, lower_is_worse=True),
+                round(p, 3),
+                evidence,
+                _fill(rule.explanation.zh, values),
+                _fill(rule.explanation.en, {**values, "target": t.title.en}),
+            )
+        )
+    return out
+
+
+def composite(config: WarningConfig, nation: Mapping[SeriesSpec, Panel]) -> dict[str, Any]:
+    """The signal lights of the national components, the composite and diffusion indexes."""
+    lights: list[dict[str, Any]] = []
+    scores: list[int] = []
+    changes: list[float] = []
+    for sig in config.signals:
+        spec = SeriesSpec(
+            indicator=sig.indicator,
+            measure=sig.measure,
+            period_type=sig.period_type,
+            entities="nation",
+        )
+        panel = nation.get(spec)
+        if panel is None or not panel.entities or np.isnan(panel.values[0, -1]):
+            lights.append({"indicator": sig.indicator, "status": "no_data"})
+            continue
+        row = panel.values[0]
+        if sig.thresholds is None:
+            th = det.thresholds_from_history(row[:-1])
+            if th.thresholds is None:
+                lights.append(
+                    {"indicator": sig.indicator, "status": "insufficient_data", "reason": th.reason}
+                )
+                continue
+            thresholds = th.thresholds
+        else:
+            thresholds = sig.thresholds
+        score = det.signal_score(float(row[-1]), thresholds)
+        light = det.LIGHTS[score]
+        scores.append(score)
+        six = row[-7] if len(row) >= 7 else np.nan
+        changes.append(float(row[-1] - six) if not np.isnan(six) else np.nan)
+        lights.append(
+            {
+                "indicator": sig.indicator,
+                "value": float(row[-1]),
+                "score": score,
+                "light": light.code,
+                "light_zh": light.zh,
+                "light_en": light.en,
+                "colour": light.colour,
+                "period": panel.period_code(len(row) - 1),
+            }
+        )
+    out: dict[str, Any] = {"lights": lights}
+    if scores:
+        comp = det.composite_index(scores)
+        out["composite"] = {
+            "index": comp.index,
+            "sum": comp.total,
+            "n": comp.n,
+            "light": comp.light.code if comp.light else None,
+            "light_zh": comp.light.zh if comp.light else None,
+        }
+    known = np.array([c for c in changes if not np.isnan(c)])
+    out["diffusion"] = det.diffusion_index(known) if known.size else None
+    return out
+
+
+def run_rules(
+    config: WarningConfig,
+    panels: Mapping[SeriesSpec, Panel],
+    names: Names,
+    assessments: Iterable[Assessment] = (),
+) -> tuple[list[Finding], RunStats]:
+    stats = RunStats()
+    signals = {s.indicator: s for s in config.signals}
+    nation = {k: v for k, v in panels.items() if k.entities == "nation"}
+    findings: list[Finding] = []
+    for rule in config.rules:
+        if rule.detector is Detector.TARGET_RISK:
+            found = target_findings(rule, assessments)
+        else:
+            found = []
+            for spec in rule.series:
+                panel = panels.get(spec)
+                if panel is None or not panel.entities:
+                    continue
+                found += DETECTORS[rule.detector](
+                    rule, panel, names, stats, signals=signals, panels=panels, nation=nation
+                )
+        stats.by_rule[rule.code] = len(found)
+        findings += found
+    stats.findings = len(findings)
+    return findings, stats

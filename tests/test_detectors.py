@@ -1,0 +1,548 @@
+"""Tests for wenzeng.analysis.detectors: each detector triggered, not triggered, and
+given too little data; properties where natural."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wenzeng.analysis.detectors import (
+    LIGHTS,
+    change_point,
+    composite_index,
+    concentration,
+    consecutive_declines,
+    consecutive_declines_panel,
+    diffusion_index,
+    diffusion_index_panel,
+    divergence,
+    divergence_panel,
+    growth_contributions,
+    hampel,
+    hampel_flags,
+    klr_threshold,
+    modified_z,
+    modified_z_expr,
+    nsr,
+    robust_deviation,
+    robust_deviation_panel,
+    signal_score,
+    signal_scores,
+    three_ds,
+    thresholds_from_history,
+    thresholds_from_history_panel,
+)
+
+NAN = math.nan
+WORKED = [5.1, 4.8, 5.3, 4.9, 5.0, 12.0]  # METHODS.md §5 worked example
+
+
+# --- 1. modified z-score ----------------------------------------------------
+
+
+def test_modified_z_worked_example() -> None:
+    z = modified_z(WORKED)
+    assert z[-1] == pytest.approx(23.4, abs=0.05)
+    assert np.all(np.abs(z[:-1]) < 3.5)
+
+
+def test_robust_deviation_worked_example_with_latest_in_sample() -> None:
+    r = robust_deviation(WORKED[:-1], 12.0, min_points=5, include_latest=True)
+    assert r.status == "ok"
+    assert r.median == pytest.approx(5.05)
+    assert r.mad == pytest.approx(0.20)
+    assert r.z == pytest.approx(23.4, abs=0.05)
+    assert r.fired
+
+
+def test_robust_deviation_does_not_fire_on_ordinary_value() -> None:
+    history = [5.1, 4.8, 5.3, 4.9, 5.0, 5.2, 4.7, 5.1, 5.0]
+    r = robust_deviation(history, 5.25)
+    assert r.status == "ok"
+    assert not r.fired
+    assert abs(r.z) < 3.5
+
+
+def test_robust_deviation_fires_against_history_only() -> None:
+    history = [5.1, 4.8, 5.3, 4.9, 5.0, 5.2, 4.7, 5.1, 5.0]
+    r = robust_deviation(history, 12.0)
+    assert r.status == "ok" and r.fired and r.z > 3.5
+
+
+def test_robust_deviation_short_or_missing_is_insufficient() -> None:
+    short = robust_deviation(WORKED[:-1], 12.0)  # 5 < min_points 8
+    assert short.status == "insufficient_data"
+    assert not short.fired
+    assert "5" in short.reason and "8" in short.reason
+    gappy = robust_deviation([5.0, NAN, 5.1, NAN, 4.9, NAN, 5.2, 5.0, NAN], 12.0)
+    assert gappy.status == "insufficient_data" and gappy.n_points == 5
+    missing = robust_deviation([5.0] * 10, NAN)
+    assert missing.status == "insufficient_data" and "missing" in missing.reason
+    assert robust_deviation([], 1.0).status == "insufficient_data"
+
+
+def test_robust_deviation_gappy_but_enough() -> None:
+    history = [5.1, NAN, 4.8, 5.3, NAN, 4.9, 5.0, 5.2, 4.7, 5.1]
+    r = robust_deviation(history, 12.0)
+    assert r.status == "ok" and r.n_points == 8 and r.fired
+
+
+def test_modified_z_mad_zero_fallback_uses_meanad() -> None:
+    x = [5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 9.0]
+    meanad = 4.0 / 7.0
+    assert modified_z(x)[-1] == pytest.approx(4.0 / (1.253314 * meanad))
+    r = robust_deviation(x[:-1] + [5.0, 5.0, 9.0], 9.0, include_latest=True)
+    assert r.scale_method == "meanad"
+
+
+def test_modified_z_constant_series() -> None:
+    assert np.array_equal(modified_z([3.0, 3.0, 3.0]), np.zeros(3))
+    r = robust_deviation([2.0] * 9, 2.5)
+    assert r.status == "ok" and r.fired and math.isinf(r.z)
+    assert "equal" in r.reason
+    assert not robust_deviation([2.0] * 9, 2.0).fired
+
+
+def test_modified_z_nan_aware_and_panel() -> None:
+    x = np.array([5.1, NAN, 4.8, 5.3, 4.9, NAN, 5.0, 12.0])
+    z = modified_z(x)
+    assert np.isnan(z[[1, 5]]).all()
+    assert np.allclose(z[~np.isnan(x)], modified_z(x[~np.isnan(x)]))
+    panel = np.array([WORKED, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]])
+    zp = modified_z(panel)
+    assert np.allclose(zp[0], modified_z(WORKED))
+    assert np.allclose(zp[1], modified_z(panel[1]))
+    assert np.isnan(modified_z([NAN, NAN])).all()
+
+
+def test_robust_deviation_panel_is_rowwise() -> None:
+    rng = np.random.default_rng(3)
+    hist = rng.normal(0, 1, (50, 24))
+    hist[::7, ::3] = NAN
+    hist[5, :20] = NAN  # too little history
+    latest = rng.normal(0, 1, 50)
+    latest[[2, 9]] = 10.0
+    latest[11] = NAN
+    p = robust_deviation_panel(hist, latest)
+    for i in (0, 2, 5, 9, 11, 14):
+        one = robust_deviation(hist[i], float(latest[i]))
+        assert p.status[i] == one.status
+        assert bool(p.fired[i]) == one.fired
+        assert np.isclose(p.z[i], one.z, equal_nan=True)
+    assert p.fired[2] and p.fired[9]
+    assert p.status[5] == "insufficient_data" and p.status[11] == "insufficient_data"
+
+
+def test_modified_z_polars_expression_matches_numpy() -> None:
+    df = pl.DataFrame(
+        {
+            "series": ["a"] * 6 + ["b"] * 5,
+            "value": [*WORKED, 1.0, 1.0, 1.0, None, 3.0],
+        }
+    )
+    out = df.with_columns(mz=modified_z_expr("value").over("series"))
+    a = out.filter(pl.col("series") == "a")["mz"].to_numpy()
+    assert np.allclose(a, modified_z(WORKED))
+    b = out.filter(pl.col("series") == "b")["mz"].to_list()
+    expected = modified_z([1.0, 1.0, 1.0, NAN, 3.0])
+    assert b[3] is None
+    assert np.allclose([b[i] for i in (0, 1, 2, 4)], expected[[0, 1, 2, 4]])
+
+
+finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    x=st.lists(st.integers(-1000, 1000), min_size=3, max_size=30),
+    shift=st.integers(-10_000, 10_000),
+    scale=st.floats(min_value=0.01, max_value=100.0),
+)
+def test_modified_z_invariant_to_shift_and_scale(x: list[int], shift: int, scale: float) -> None:
+    a = np.array(x, dtype=float)
+    z = modified_z(a)
+    z2 = modified_z(a * scale + shift)
+    assert np.allclose(z, z2, rtol=1e-7, atol=1e-7, equal_nan=True)
+    assert np.allclose(np.abs(z), np.abs(modified_z(-a)), rtol=1e-9, atol=1e-9)
+
+
+# --- 2. Hampel ----------------------------------------------------------------
+
+
+def test_hampel_flags_spike_only() -> None:
+    x = np.array([1.0, 1.2, 0.9, 1.1, 9.0, 1.0, 1.05, 0.95, 1.1, 1.0])
+    flags = hampel_flags(x)
+    assert flags.dtype == bool
+    assert flags.tolist() == [i == 4 for i in range(10)]
+
+
+def test_hampel_no_flag_on_smooth_series() -> None:
+    x = np.sin(np.linspace(0, 3, 30)) + np.linspace(0, 1, 30)
+    assert not hampel_flags(x).any()
+
+
+def test_hampel_nan_aware_and_short() -> None:
+    x = np.array([1.0, NAN, 0.9, 1.1, 9.0, NAN, 1.05, 0.95, 1.1, 1.0])
+    r = hampel(x)
+    assert r.status == "ok"
+    assert r.flags[4] and r.flags.sum() == 1
+    assert not r.evaluable[1] and not r.flags[1]
+    short = hampel([1.0, 50.0])
+    assert short.status == "insufficient_data" and not short.flags.any()
+    assert hampel([]).status == "insufficient_data"
+
+
+def test_hampel_panel_matches_rows() -> None:
+    rng = np.random.default_rng(0)
+    panel = rng.normal(0, 1, (20, 15))
+    panel[3, 7] = 25.0
+    panel[8, ::4] = NAN
+    flags = hampel_flags(panel)
+    assert flags.shape == panel.shape
+    for i in range(20):
+        assert np.array_equal(flags[i], hampel_flags(panel[i]))
+    assert flags[3, 7]
+
+
+def test_hampel_rejects_bad_window() -> None:
+    with pytest.raises(ValueError):
+        hampel_flags([1.0, 2.0, 3.0], window=4)
+
+
+# --- 3. consecutive declines ------------------------------------------------
+
+
+def test_three_declines_fire_two_do_not() -> None:
+    three = consecutive_declines([5.0, 6.0, 5.5, 5.0, 4.0])
+    assert three.status == "ok" and three.count == 3 and three.fired
+    two = consecutive_declines([5.0, 6.0, 7.0, 5.0, 4.0])
+    assert two.status == "ok" and two.count == 2 and not two.fired
+
+
+def test_flat_step_ends_run_and_last_rise_is_zero() -> None:
+    assert consecutive_declines([9.0, 8.0, 8.0, 7.0, 6.0]).count == 2
+    rise = consecutive_declines([5.0, 6.0])  # short, but a definite "no"
+    assert rise.status == "ok" and rise.count == 0 and not rise.fired
+
+
+def test_declines_nan_breaks_run() -> None:
+    r = consecutive_declines([9.0, 8.0, NAN, 7.0, 6.0])
+    assert r.count == 1 and r.interrupted_by_nan and not r.fired
+    assert r.status == "insufficient_data" and "missing" in r.reason
+    enough = consecutive_declines([9.0, NAN, 8.0, 7.0, 6.0, 5.0])
+    assert enough.status == "ok" and enough.fired and enough.interrupted_by_nan
+    last = consecutive_declines([9.0, 8.0, 7.0, 6.0, NAN])
+    assert last.status == "insufficient_data" and last.count == 0
+
+
+def test_declines_short_series_insufficient() -> None:
+    r = consecutive_declines([5.0, 4.0, 3.0])
+    assert r.status == "insufficient_data" and r.count == 2 and "start" in r.reason
+    assert consecutive_declines([5.0]).status == "insufficient_data"
+    assert consecutive_declines([]).status == "insufficient_data"
+
+
+def test_declines_panel() -> None:
+    x = np.array(
+        [
+            [5.0, 6.0, 5.5, 5.0, 4.0],
+            [5.0, 6.0, 7.0, 5.0, 4.0],
+            [9.0, 8.0, NAN, 7.0, 6.0],
+            [4.0, 3.0, 2.0, 1.0, 0.0],
+        ]
+    )
+    p = consecutive_declines_panel(x)
+    assert p.count.tolist() == [3, 2, 1, 4]
+    assert p.fired.tolist() == [True, False, False, True]
+    assert p.status.tolist() == ["ok", "ok", "insufficient_data", "ok"]
+    assert p.interrupted_by_nan.tolist() == [False, False, True, False]
+
+
+# --- 4. PELT change point -----------------------------------------------------
+
+
+def test_change_point_finds_level_shift() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(0.0, 1.0, 36)
+    x[24:] += 3.0
+    r = change_point(x)
+    assert r.status == "ok"
+    assert r.break_index is not None and abs(r.break_index - 24) <= 1
+    assert r.mean_before is not None and r.mean_after is not None
+    assert r.mean_after - r.mean_before > 2.0
+    assert not r.recent  # 12 points back, outside the last 6
+    assert change_point(x, k=12).recent
+
+
+def test_change_point_recent_shift_with_gaps_uses_original_index() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(0.0, 1.0, 36)
+    x[30:] += 3.0
+    x[[5, 11, 17]] = NAN
+    r = change_point(x)
+    assert r.break_index is not None and abs(r.break_index - 30) <= 1
+    assert r.recent
+
+
+def test_change_point_no_break_on_white_noise() -> None:
+    x = np.random.default_rng(42).normal(0.0, 1.0, 48)
+    r = change_point(x)
+    assert r.status == "ok" and r.break_index is None and r.breaks == ()
+    assert not r.recent
+    assert r.penalty == pytest.approx(2 * math.log(48))
+
+
+def test_change_point_short_and_constant() -> None:
+    r = change_point([1.0, 2.0, 3.0, NAN, 4.0, 5.0, 6.0])  # 6 values < 2*3+1
+    assert r.status == "insufficient_data" and r.n_points == 6
+    assert change_point([]).status == "insufficient_data"
+    c = change_point([2.0] * 10)
+    assert c.status == "ok" and c.break_index is None
+
+
+# --- 5. signal scores and thresholds -----------------------------------------
+
+T4 = (1.0, 2.0, 3.0, 4.0)
+
+
+def test_signal_score_bands_and_equality_goes_up() -> None:
+    assert [signal_score(v, T4) for v in (0.5, 1.5, 2.5, 3.5, 4.5)] == [1, 2, 3, 4, 5]
+    assert [signal_score(v, T4) for v in T4] == [2, 3, 4, 5]
+    assert LIGHTS[1].code == "blue" and LIGHTS[1].zh == "过冷"
+    assert LIGHTS[2].code == "light_blue" and LIGHTS[3].zh == "正常"
+    assert LIGHTS[5].code == "red" and LIGHTS[5].zh == "过热"
+    assert all(light.colour.startswith("#") for light in LIGHTS.values())
+
+
+def test_signal_score_rejects_bad_input() -> None:
+    with pytest.raises(ValueError):
+        signal_score(1.0, (4.0, 3.0, 2.0, 1.0))
+    with pytest.raises(ValueError):
+        signal_score(NAN, T4)
+
+
+def test_signal_scores_vectorised() -> None:
+    vals = np.array([0.5, 2.0, NAN, 9.0])
+    assert signal_scores(vals, T4).tolist() == [1, 3, 0, 5]
+    per = np.array([T4, T4, T4, (10.0, 20.0, 30.0, 40.0)])
+    assert signal_scores(vals, per).tolist() == [1, 3, 0, 1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    a=finite,
+    b=finite,
+    t=st.lists(finite, min_size=4, max_size=4).map(sorted),
+)
+def test_signal_score_is_monotone(a: float, b: float, t: list[float]) -> None:
+    lo, hi = min(a, b), max(a, b)
+    th = (t[0], t[1], t[2], t[3])
+    s_lo, s_hi = signal_score(lo, th), signal_score(hi, th)
+    assert 1 <= s_lo <= s_hi <= 5
+
+
+def test_thresholds_from_history() -> None:
+    x = np.arange(1.0, 101.0)
+    r = thresholds_from_history(x)
+    assert r.status == "ok" and r.thresholds is not None
+    assert r.thresholds == pytest.approx((10.9, 25.75, 75.25, 90.1))
+    assert signal_score(50.0, r.thresholds) == 3
+    assert signal_score(100.0, r.thresholds) == 5
+
+
+def test_thresholds_insufficient_when_short_or_gappy() -> None:
+    assert thresholds_from_history(np.arange(11.0)).status == "insufficient_data"
+    gappy = np.arange(20.0)
+    gappy[::2] = NAN
+    r = thresholds_from_history(gappy)
+    assert r.status == "insufficient_data" and r.thresholds is None and r.n_points == 10
+    p = thresholds_from_history_panel(
+        np.vstack([np.arange(24.0), gappy[: 24 - 4].tolist() + [NAN] * 4])
+    )
+    assert p.status.tolist() == ["ok", "insufficient_data"]
+    assert np.isnan(p.thresholds[1]).all()
+
+
+# --- 6. composite index ---------------------------------------------------------
+
+
+def test_composite_bands_for_nine_indicators() -> None:
+    r = composite_index([3] * 9)
+    assert r.status == "ok" and r.total == 27 and r.index == pytest.approx(100.0)
+    assert r.light is not None and r.light.code == "green"
+    assert r.bands == ((9, 16), (17, 22), (23, 31), (32, 37), (38, 45))
+    assert r.cutoffs == (17, 23, 32, 38)
+    expected = {9: 1, 16: 1, 17: 2, 22: 2, 23: 3, 31: 3, 32: 4, 37: 4, 38: 5, 45: 5}
+    for total, band in expected.items():
+        scores = [1] * 9
+        extra = total - 9
+        for i in range(9):
+            add = min(4, extra)
+            scores[i] += add
+            extra -= add
+        assert composite_index(scores).score == band, total
+
+
+def test_composite_scales_with_n_and_skips_missing() -> None:
+    r = composite_index([3] * 18)
+    assert r.cutoffs == (33, 45, 63, 75)
+    hot = composite_index([5, 5, 5, 5, 0, 0])
+    assert hot.n == 4 and hot.n_missing == 2 and hot.light == LIGHTS[5]
+    assert hot.index == pytest.approx(100 * 20 / 12)
+
+
+def test_composite_insufficient_and_invalid() -> None:
+    assert composite_index([]).status == "insufficient_data"
+    assert composite_index([0, 0]).status == "insufficient_data"
+    with pytest.raises(ValueError):
+        composite_index([6, 3])
+
+
+# --- 7. diffusion and 3Ds -------------------------------------------------------
+
+
+def test_diffusion_index_half_weight_and_nan() -> None:
+    assert diffusion_index(np.array([1.0, 2.0, -1.0, 0.0])) == pytest.approx(62.5)
+    assert diffusion_index(np.array([1.0, NAN, -1.0])) == pytest.approx(50.0)
+    assert math.isnan(diffusion_index(np.array([NAN, NAN])))
+    assert diffusion_index(np.array([0.05, -0.05, 1.0]), tol=0.1) == pytest.approx(200 / 3)
+    rows = diffusion_index_panel(np.array([[1.0, 1.0], [-1.0, 0.0], [NAN, NAN]]))
+    assert rows[:2].tolist() == [100.0, 25.0] and math.isnan(rows[2])
+
+
+def test_three_ds() -> None:
+    assert three_ds(30.0, -5.0).fired
+    assert not three_ds(60.0, -5.0).fired
+    assert not three_ds(30.0, -3.0).fired
+    assert not three_ds(50.0, -4.2).fired  # both thresholds strict
+    missing = three_ds(NAN, -5.0)
+    assert missing.status == "insufficient_data" and not missing.fired
+
+
+# --- 8. concentration -------------------------------------------------------------
+
+
+def test_concentration() -> None:
+    equal = concentration(np.ones(10))
+    assert equal.hhi == pytest.approx(1000.0) and equal.top_k_share == pytest.approx(30.0)
+    mono = concentration(np.array([100.0, 0.0, 0.0, NAN]))
+    assert mono.hhi == pytest.approx(10000.0) and mono.n == 3
+    assert concentration(np.array([NAN])).status == "insufficient_data"
+    assert concentration(np.zeros(3)).status == "insufficient_data"
+    with pytest.raises(ValueError):
+        concentration(np.array([1.0, -1.0]))
+
+
+def test_growth_carried_by_few() -> None:
+    before = np.full(10, 100.0)
+    now = before.copy()
+    now[[0, 1]] += [30.0, 10.0]  # two components carry all growth
+    r = growth_contributions(now, before, k=2)
+    assert r.status == "ok" and r.growth_positive
+    assert r.total_growth_pct == pytest.approx(4.0)
+    assert np.nansum(r.contributions_pp) == pytest.approx(r.total_growth_pct)
+    assert r.top_k_indices == (0, 1)
+    assert r.top_k_share_of_total == pytest.approx(100.0)
+
+
+def test_growth_broad_based() -> None:
+    before = np.full(10, 100.0)
+    r = growth_contributions(before * 1.05, before, k=3)
+    assert r.top_k_share_of_total == pytest.approx(30.0)
+
+
+def test_growth_not_positive_and_gaps() -> None:
+    before = np.array([100.0, 100.0, 100.0, NAN])
+    now = np.array([110.0, 80.0, 100.0, 50.0])
+    r = growth_contributions(now, before)
+    assert r.status == "ok" and not r.growth_positive
+    assert r.top_k_share_of_total is None and "<= 0" in r.reason
+    assert r.top_k_share_of_gains == pytest.approx(100.0)
+    assert r.n_excluded == 1 and math.isnan(r.contributions_pp[3])
+    assert growth_contributions([NAN], [1.0]).status == "insufficient_data"
+    assert growth_contributions([1.0], [0.0]).status == "insufficient_data"
+
+
+# --- 9. divergence ----------------------------------------------------------------
+
+
+def test_divergence() -> None:
+    nation = np.array([6.0, 8.0, 8.0, 7.0])
+    assert divergence(np.array([5.0, 2.0, 1.0, 0.0]), nation).fired
+    no = divergence(np.array([5.0, 7.0, 1.0, 0.0]), nation)
+    assert no.status == "ok" and not no.fired and no.run == 2
+    gappy = divergence(np.array([5.0, NAN, 1.0, 0.0]), nation)
+    assert gappy.status == "insufficient_data" and not gappy.fired
+    ruled_out = divergence(np.array([5.0, NAN, 6.0, 0.0]), nation)
+    assert ruled_out.status == "ok" and not ruled_out.fired
+    assert divergence([1.0], [9.0]).status == "insufficient_data"
+    p = divergence_panel(np.array([[5.0, 2.0, 1.0, 0.0], [5.0, 7.0, 1.0, 0.0]]), nation)
+    assert p.fired.tolist() == [True, False]
+
+
+# --- 10. KLR ------------------------------------------------------------------------
+
+
+def test_nsr_illustrative_counts() -> None:
+    assert nsr(12, 30, 12, 300) == pytest.approx(0.18, abs=0.005)
+    assert math.isinf(nsr(0, 5, 3, 10))
+    assert math.isnan(nsr(0, 0, 3, 10)) and math.isnan(nsr(0, 1, 0, 1))
+
+
+def test_klr_reproduces_illustrative_counts() -> None:
+    # horizon 1: the outcome at t is crisis[t + 1]. 42 signalling periods (x = -1),
+    # 12 of them before a crisis; 312 quiet periods (x = +1), 12 before a crisis.
+    ahead = [1.0] * 12 + [0.0] * 30 + [1.0] * 12 + [0.0] * 300
+    crisis = np.array([0.0, *ahead])
+    x = np.array([-1.0] * 42 + [1.0] * 313)
+    r = klr_threshold(x, crisis, horizon=1, percentiles=[50], exclude_crisis_periods=False)
+    assert r.status == "ok" and r.counts == (12, 30, 12, 300)
+    assert r.hit_rate == pytest.approx(0.50)
+    assert r.false_alarm_rate == pytest.approx(0.091, abs=0.001)
+    assert r.nsr == pytest.approx(0.18, abs=0.005)
+
+
+def _klr_data(seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.0, 120)
+    crisis = np.zeros(120)
+    crisis[[40, 41, 42, 90, 91]] = 1.0
+    x[34:40] -= 3.0
+    x[84:90] -= 3.0
+    return x, crisis
+
+
+def test_klr_threshold_finds_informative_indicator() -> None:
+    x, crisis = _klr_data()
+    r = klr_threshold(x, crisis, horizon=6)
+    assert r.status == "ok" and r.threshold is not None
+    a, b, c, d = r.counts
+    assert r.nsr == pytest.approx(nsr(a, b, c, d))
+    assert r.nsr < 0.2 and r.hit_rate >= 0.5
+    assert r.false_alarm_rate == pytest.approx(b / (b + d))
+    assert r.nsr == pytest.approx(np.nanmin(r.candidate_nsr))
+    noise = klr_threshold(np.random.default_rng(1).normal(0, 1, 120), crisis, horizon=6)
+    assert noise.nsr > r.nsr
+
+
+def test_klr_direction_above() -> None:
+    x, crisis = _klr_data()
+    r = klr_threshold(-x, crisis, horizon=6, direction="above")
+    assert r.status == "ok" and r.nsr < 0.2 and r.percentile is not None
+    assert r.percentile >= 50
+
+
+def test_klr_insufficient() -> None:
+    x, crisis = _klr_data()
+    none = klr_threshold(x, np.zeros_like(crisis), horizon=6)
+    assert none.status == "insufficient_data" and "no crisis" in none.reason
+    short = klr_threshold(x[:8], crisis[:8], horizon=6)
+    assert short.status == "insufficient_data"
+    gappy = x.copy()
+    gappy[:110] = NAN
+    assert klr_threshold(gappy, crisis, horizon=6).status == "insufficient_data"
