@@ -379,3 +379,51 @@ def audit_entries(
     if object_id is not None:
         stmt = stmt.where(audit_log.c.object_id == str(object_id))
     return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def panel_rows(
+    conn: Connection,
+    *,
+    indicator: str,
+    measure: str,
+    period_type: str,
+    entities: Sequence[str] | None,
+    as_of: date | None,
+    simulated: bool | None = None,
+) -> list[tuple[str, str, float, bool]]:
+    """(entity, period, value, simulated) of one kind of series, latest vintage as of a date."""
+    conds: list[ColumnElement[bool]] = [
+        series.c.indicator == indicator,
+        series.c.measure == measure,
+        series.c.period_type == period_type,
+    ]
+    if entities is not None:
+        conds.append(series.c.entity.in_(list(entities)))
+    if as_of is not None:
+        conds.append(observation.c.vintage <= as_of)
+    if simulated is not None:
+        conds.append(observation.c.simulated == simulated)
+    rank = func.row_number().over(
+        partition_by=(observation.c.series_id, observation.c.period),
+        order_by=(
+            observation.c.vintage.desc(),
+            case((observation.c.qualifier == "", 0), else_=1),
+            observation.c.id,
+        ),
+    )
+    inner = (
+        select(
+            series.c.entity,
+            observation.c.period,
+            observation.c.value,
+            observation.c.simulated,
+            rank.label("rank"),
+        )
+        .join(series, series.c.id == observation.c.series_id)
+        .where(and_(*conds))
+        .subquery()
+    )
+    stmt = select(inner.c.entity, inner.c.period, inner.c.value, inner.c.simulated).where(
+        inner.c.rank == 1
+    )
+    return [(r[0], r[1], float(r[2]), bool(r[3])) for r in conn.execute(stmt)]

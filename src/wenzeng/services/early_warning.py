@@ -1,0 +1,343 @@
+"""The quarterly (or on-demand) analysis: targets, signal lights, warnings — as of any date.
+
+``run_analysis`` reads the store as it stood on the analysis date, assesses
+every plan's targets, screens the panels with the warning rules, and keeps
+the results: one run, its assessments, and the warnings, where a problem
+already open (same rule, indicator and entity) is updated rather than raised
+again, so that users are not told the same thing as new every month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, and_, insert, select, update
+
+from wenzeng.analysis.tracking import Assessment
+from wenzeng.analysis.warnings import Finding, Names, Panel, RunStats, build_panel, composite
+from wenzeng.analysis.warnings import run_rules as run_warning_rules
+from wenzeng.auth import policy
+from wenzeng.auth.principal import Principal
+from wenzeng.definitions.catalogue import catalog_dir
+from wenzeng.definitions.yaml_doc import load_model
+from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
+from wenzeng.domain.periods import parse_period
+from wenzeng.domain.warning_rules import Detector, SeriesSpec, WarningConfig
+from wenzeng.errors import NotFound, ValidationFailed
+from wenzeng.services.context import Context
+from wenzeng.services.plans import stored_plans
+from wenzeng.services.tracking import assess_plan, save_assessments
+from wenzeng.store import repo
+from wenzeng.store.tables import analysis_run, warning
+
+PANEL_MONTHS = 36
+OPEN = ("new", "acknowledged")
+Step = Callable[[str], None]
+
+
+@cache
+def warning_config() -> WarningConfig:
+    return load_model(WarningConfig, catalog_dir() / "warnings.yaml")
+
+
+def needed_specs(config: WarningConfig) -> set[SeriesSpec]:
+    specs: set[SeriesSpec] = set()
+    for rule in config.rules:
+        for s in rule.series:
+            specs.add(s)
+            if rule.detector is Detector.DIVERGENCE:
+                specs.add(s.model_copy(update={"entities": "nation"}))
+            if rule.detector is Detector.RISING_STOCK:
+                against = str(rule.params.get("against", "revenue_elec"))
+                specs.add(s.model_copy(update={"indicator": against}))
+    for sig in config.signals:
+        specs.add(
+            SeriesSpec(
+                indicator=sig.indicator,
+                measure=sig.measure,
+                period_type=sig.period_type,
+                entities="nation",
+            )
+        )
+    return specs
+
+
+def _entities(ctx: Context, which: str) -> list[str] | None:
+    cat = ctx.catalogue
+    if which == "nation":
+        return ["CN"]
+    if which == "regions":
+        return [e.code for e in cat.entities_of(*REPORTING_REGION_KINDS)]
+    if which == "enterprises":
+        return [e.code for e in cat.entities_of(EntityKind.ENTERPRISE)]
+    return None
+
+
+def load_panels(
+    ctx: Context,
+    conn: Connection,
+    specs: Iterable[SeriesSpec],
+    as_of: date | None,
+    *,
+    published_only: bool = False,
+    length: int = PANEL_MONTHS,
+) -> dict[SeriesSpec, Panel]:
+    """One panel per kind of series; its last column is the newest month known on ``as_of``."""
+    out = {}
+    for spec in specs:
+        if spec.period_type not in ("month", "cum_month"):
+            continue
+        rows = repo.panel_rows(
+            conn,
+            indicator=spec.indicator,
+            measure=spec.measure,
+            period_type=spec.period_type,
+            entities=_entities(ctx, spec.entities),
+            as_of=as_of,
+            simulated=False if published_only else None,
+        )
+        frame = pl.DataFrame(
+            rows,
+            schema=[
+                ("entity", pl.Utf8),
+                ("period", pl.Utf8),
+                ("value", pl.Float64),
+                ("simulated", pl.Boolean),
+            ],
+            orient="row",
+        )
+        if frame.height == 0:
+            continue
+        newest = max(frame["period"].unique().to_list(), key=lambda code: parse_period(code).end)
+        p = parse_period(newest)
+        out[spec] = build_panel(spec, frame, p.year * 12 + p.index - 1, length)
+    return out
+
+
+def names_for(ctx: Context) -> Names:
+    cat = ctx.catalogue
+
+    def indicator(code: str, lang: str) -> str:
+        ind = cat.indicators.get(code)
+        return ind.name.get(lang) if ind else code
+
+    def entity(code: str, lang: str) -> str:
+        e = cat.find_entity(code)
+        return e.name.get(lang) if e else code
+
+    return Names(indicator, entity)
+
+
+@dataclass
+class AnalysisResult:
+    as_of: date
+    run_id: int | None
+    assessments: dict[str, list[Assessment]]
+    findings: list[Finding]
+    stats: RunStats
+    signals: dict[str, Any]
+    new: int = 0
+    updated: int = 0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "run": self.run_id,
+            "targets": {
+                plan: {a.target.code: a.status.value for a in items}
+                for plan, items in self.assessments.items()
+            },
+            "findings": len(self.findings),
+            "new": self.new,
+            "updated": self.updated,
+            "judged": self.stats.judged,
+            "insufficient": self.stats.insufficient,
+            "by_rule": self.stats.by_rule,
+            "signals": self.signals,
+        }
+
+
+def analyse(
+    ctx: Context, as_of: date, *, published_only: bool = False, step: Step | None = None
+) -> AnalysisResult:
+    """The analysis in memory (nothing stored)."""
+    say = step or (lambda _m: None)
+    config = warning_config()
+    say("目标跟踪 / target tracking")
+    assessments = {plan.code: assess_plan(ctx, plan, as_of) for plan in stored_plans(ctx)}
+    say("读取数据 / reading panels")
+    with ctx.reading() as conn:
+        panels = load_panels(ctx, conn, needed_specs(config), as_of, published_only=published_only)
+    say("预警规则 / warning rules")
+    every = [a for items in assessments.values() for a in items]
+    findings, stats = run_warning_rules(config, panels, names_for(ctx), every)
+    signals = composite(config, {k: v for k, v in panels.items() if k.entities == "nation"})
+    return AnalysisResult(as_of, None, assessments, findings, stats, signals)
+
+
+def run_analysis(
+    ctx: Context, as_of: date | None = None, *, step: Step | None = None
+) -> AnalysisResult:
+    """Analyse as of a date and keep the results (run, assessments, warnings)."""
+    when = as_of or date.today()
+    result = analyse(ctx, when, step=step)
+    say = step or (lambda _m: None)
+    say("保存结果 / saving")
+    with ctx.transaction() as conn:
+        run_id = int(
+            conn.execute(
+                insert(analysis_run)
+                .values(
+                    as_of=when,
+                    started_at=repo.now(),
+                    finished_at=repo.now(),
+                    summary={},
+                )
+                .returning(analysis_run.c.id)
+            ).scalar_one()
+        )
+        plans = {p.code: p for p in stored_plans(ctx)}
+        for code, items in result.assessments.items():
+            save_assessments(conn, run_id, plans[code], when, items)
+        result.new, result.updated = record_findings(conn, result.findings, when)
+        result.run_id = run_id
+        conn.execute(
+            update(analysis_run).where(analysis_run.c.id == run_id).values(summary=result.summary())
+        )
+    return result
+
+
+def record_findings(conn: Connection, findings: list[Finding], as_of: date) -> tuple[int, int]:
+    """Store findings: an open warning with the same key is updated, else a new one is raised."""
+    new = updated = 0
+    for f in findings:
+        row = conn.execute(
+            select(warning.c.id, warning.c.times_seen, warning.c.period).where(
+                warning.c.key == f.key, warning.c.status.in_(OPEN)
+            )
+        ).first()
+        values = {
+            "period": f.period,
+            "severity": f.severity,
+            "evidence": f.evidence,
+            "explanation_zh": f.explanation_zh,
+            "explanation_en": f.explanation_en,
+            "last_seen": as_of,
+            "simulated": f.simulated,
+        }
+        if row is not None:
+            if row.period != f.period:  # seen again in newer data
+                values["times_seen"] = row.times_seen + 1
+            conn.execute(update(warning).where(warning.c.id == row.id).values(**values))
+            updated += 1
+            continue
+        conn.execute(
+            insert(warning).values(
+                key=f.key,
+                rule=f.rule,
+                klass=f.klass.value,
+                indicator=f.indicator,
+                entity=f.entity,
+                status="new",
+                first_seen=as_of,
+                times_seen=1,
+                **values,
+            )
+        )
+        new += 1
+    return new, updated
+
+
+# -- reading and handling warnings -------------------------------------------------------------
+def _visible(p: Principal, entity: str, ctx: Context) -> bool:
+    if entity in ("CN", "regions"):
+        return p.authenticated
+    return policy.entity_in_scope(p, entity, ctx.catalogue)
+
+
+def list_warnings(
+    ctx: Context,
+    p: Principal,
+    *,
+    klass: str | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+    entity: str | None = None,
+    indicator: str | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    policy.require_login(p)
+    conds = []
+    for col, value in (
+        ("klass", klass),
+        ("severity", severity),
+        ("status", status),
+        ("entity", entity),
+        ("indicator", indicator),
+    ):
+        if value:
+            conds.append(warning.c[col] == value)
+    stmt = (
+        select(warning)
+        .where(and_(*conds))
+        .order_by(warning.c.last_seen.desc(), warning.c.id.desc())
+    )
+    with ctx.reading() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    visible = [r for r in rows if _visible(p, r["entity"], ctx)][:limit]
+    return [_jsonable(r) for r in visible]
+
+
+def _jsonable(r: dict[str, Any]) -> dict[str, Any]:
+    for k in ("first_seen", "last_seen", "updated_at"):
+        if r.get(k) is not None:
+            r[k] = r[k].isoformat()
+    return r
+
+
+def get_warning(ctx: Context, p: Principal, wid: int) -> dict[str, Any]:
+    policy.require_login(p)
+    with ctx.reading() as conn:
+        row = conn.execute(select(warning).where(warning.c.id == wid)).first()
+    if row is None or not _visible(p, row.entity, ctx):
+        raise NotFound(f"没有编号为 {wid} 的预警 / no warning {wid}")
+    return _jsonable(dict(row._mapping))
+
+
+def set_warning_status(
+    ctx: Context, p: Principal, wid: int, status: str, note: str | None = None
+) -> dict[str, Any]:
+    """Acknowledge (new → acknowledged) or close with a note (department staff)."""
+    policy.require_staff(p)
+    if status not in ("acknowledged", "closed"):
+        raise ValidationFailed(f"未知状态 / unknown status: {status!r} (acknowledged or closed)")
+    if status == "closed" and not (note and note.strip()):
+        raise ValidationFailed("关闭预警须写明说明 / closing a warning needs a note")
+    with ctx.transaction() as conn:
+        row = conn.execute(select(warning).where(warning.c.id == wid)).first()
+        if row is None:
+            raise NotFound(f"没有编号为 {wid} 的预警 / no warning {wid}")
+        if row.status == "closed":
+            raise ValidationFailed(f"预警 {wid} 已关闭 / warning {wid} is already closed")
+        conn.execute(
+            update(warning)
+            .where(warning.c.id == wid)
+            .values(
+                status=status, note=(note or row.note), updated_by=p.username, updated_at=repo.now()
+            )
+        )
+        repo.audit(
+            conn,
+            actor=p.username,
+            action=status,
+            object_type="warning",
+            object_id=wid,
+            details={"old": row.status, "new": status, "note": note},
+        )
+    return get_warning(ctx, p, wid)
