@@ -341,3 +341,14 @@ def set_warning_status(
             details={"old": row.status, "new": status, "note": note},
         )
     return get_warning(ctx, p, wid)
+
+
+def latest_run(ctx: Context) -> dict[str, Any] | None:
+    """The summary of the most recent stored analysis run."""
+    with ctx.reading() as conn:
+        row = conn.execute(
+            select(analysis_run).order_by(analysis_run.c.as_of.desc(), analysis_run.c.id.desc())
+        ).first()
+    if row is None:
+        return None
+    return {"id": row.id, "as_of": row.as_of.isoformat(), "summary": row.summary}

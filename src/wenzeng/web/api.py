@@ -13,12 +13,22 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from wenzeng.auth import policy
+from wenzeng.errors import NotFound
 from wenzeng.services import submissions as subs
 from wenzeng.services import tracker as tracking
+from wenzeng.services.early_warning import (
+    get_warning,
+    latest_run,
+    list_warnings,
+    run_analysis,
+    set_warning_status,
+)
 from wenzeng.services.form_files import template_csv, template_xlsx, upload
 from wenzeng.services.forms import all_forms, get_form
+from wenzeng.services.plans import get_plan
 from wenzeng.services.series import SeriesQuery
 from wenzeng.services.series import observations as query_observations
+from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.security import PrincipalDep, UserDep
 
@@ -270,3 +280,83 @@ def observations(
     cat = ctx.catalogue
     visible = [r for r in rows if policy.may_see_record(p, r.entity, r.source_kind, cat)]
     return {"ok": True, "count": len(visible), "observations": [r.as_dict() for r in visible]}
+
+
+# -- analysis: targets, signals, warnings --------------------------------------------------------
+class AnalysisIn(_In):
+    as_of: date | None = None
+
+
+class WarningStatusIn(_In):
+    note: str | None = None
+
+
+@router.post("/analysis", summary="Run the analysis as of a date and keep it (staff)")
+def analysis_run(ctx: CtxDep, p: UserDep, body: AnalysisIn) -> dict[str, Any]:
+    policy.require_staff(p)
+    return {"ok": True, **run_analysis(ctx, body.as_of).summary()}
+
+
+@router.get("/targets", summary="Target tracking: each target's status, figure, evidence")
+def targets(
+    ctx: CtxDep, p: PrincipalDep, plan: str | None = None, as_of: date | None = None
+) -> dict[str, Any]:
+    """Computed on request from the store as of ``as_of`` (default today); published data only."""
+    chosen = get_plan(ctx, plan)
+    items = assess_plan(ctx, chosen, as_of)
+    return {
+        "ok": True,
+        "plan": chosen.code,
+        "as_of": (as_of or date.today()).isoformat(),
+        "targets": [a.as_dict() for a in items],
+    }
+
+
+@router.get("/targets/{code}", summary="One target's assessment")
+def target_detail(
+    ctx: CtxDep, p: PrincipalDep, code: str, plan: str | None = None, as_of: date | None = None
+) -> dict[str, Any]:
+    chosen = get_plan(ctx, plan)
+    for a in assess_plan(ctx, chosen, as_of):
+        if a.target.code == code:
+            return {"ok": True, "target": a.as_dict()}
+    raise NotFound(
+        f"计划 {chosen.code} 没有目标 {code!r} / plan {chosen.code} has no target {code!r}"
+    )
+
+
+@router.get("/signals", summary="Signal lights, composite and diffusion indexes (latest run)")
+def signals(ctx: CtxDep, p: PrincipalDep) -> dict[str, Any]:
+    latest = latest_run(ctx)
+    return {"ok": True, "run": latest}
+
+
+@router.get("/warnings", summary="Warnings the caller may see")
+def warnings_list(
+    ctx: CtxDep,
+    p: UserDep,
+    klass: str | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+    entity: str | None = None,
+    indicator: str | None = None,
+) -> dict[str, Any]:
+    rows = list_warnings(
+        ctx, p, klass=klass, severity=severity, status=status, entity=entity, indicator=indicator
+    )
+    return {"ok": True, "count": len(rows), "warnings": rows}
+
+
+@router.get("/warnings/{wid}", summary="One warning with its evidence")
+def warnings_get(ctx: CtxDep, p: UserDep, wid: int) -> dict[str, Any]:
+    return {"ok": True, "warning": get_warning(ctx, p, wid)}
+
+
+@router.post("/warnings/{wid}/acknowledge", summary="Acknowledge a warning (staff)")
+def warnings_ack(ctx: CtxDep, p: UserDep, wid: int, body: WarningStatusIn) -> dict[str, Any]:
+    return {"ok": True, "warning": set_warning_status(ctx, p, wid, "acknowledged", body.note)}
+
+
+@router.post("/warnings/{wid}/close", summary="Close a warning with a note (staff)")
+def warnings_close(ctx: CtxDep, p: UserDep, wid: int, body: WarningStatusIn) -> dict[str, Any]:
+    return {"ok": True, "warning": set_warning_status(ctx, p, wid, "closed", body.note)}
