@@ -30,7 +30,9 @@ def test_first_page_lists_the_five_targets_with_figures_and_sources(client: Test
         assert title in html
     assert "654GW" in html  # solar cells 2024, published
     assert "20.3万亿元" in html  # broad-scope revenue: only 2022 is published …
-    assert "目标期数据未发布" in html  # … and the page says so
+    assert "目标口径数据未发布" in html and "无数据" in html  # … and the page says so
+    assert html.count('class="badge achieved"') == 4
+    assert "至少</small>35.3" in html  # the TV share is a lower bound from its parts
     assert "工信部联电子〔2023〕132号" in html
     assert "http" not in html.split("<body>")[1].split("来源")[0]  # no outside asset before data
     assert '<link rel="stylesheet" href="/static/wenzeng.css">' in html

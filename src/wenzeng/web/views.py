@@ -9,6 +9,7 @@ from wenzeng.domain.observation import QUALIFIER_TEXT, ObservationRecord
 from wenzeng.domain.units import UnitError, convert
 from wenzeng.services.context import Context
 from wenzeng.services.plans import get_plan, stored_plans, target_figures
+from wenzeng.services.tracking import assess_plan
 
 
 def display_value(rec: ObservationRecord, unit: str | None) -> dict[str, Any]:
@@ -29,6 +30,7 @@ def display_value(rec: ObservationRecord, unit: str | None) -> dict[str, Any]:
 
 def overview_context(ctx: Context, plan_code: str | None) -> dict[str, Any]:
     plan = get_plan(ctx, plan_code)
+    assessed = {a.target.code: a for a in assess_plan(ctx, plan)}
     cards = []
     for fig in target_figures(ctx, plan):
         t = fig.target
@@ -40,6 +42,19 @@ def overview_context(ctx: Context, plan_code: str | None) -> dict[str, Any]:
         card["display"] = display_value(rec, t.unit) if rec else None
         card["has_exact"] = fig.exact is not None
         card["scope_note"] = t.scope_note.model_dump() if t.scope_note else None
+        a = assessed[t.code]
+        card["assessment"] = {
+            "status": a.status.value,
+            "status_zh": a.status.zh,
+            "status_en": a.status.en,
+            "figure": a.figure,
+            "figure_kind": a.figure_kind.value,
+            "figure_note_zh": a.figure_note_zh,
+            "figure_note_en": a.figure_note_en,
+            "rule_zh": a.rule_zh,
+            "rule_en": a.rule_en,
+            "probability": a.projection.probability if a.projection else None,
+        }
         cards.append(card)
     return {
         "plan": {
