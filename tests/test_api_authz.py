@@ -13,11 +13,11 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
+from factories import ACME, BETA, ENTERPRISE_VALUES, add_enterprises
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.services import accounts
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
-from wenzeng.store import repo
 from wenzeng.web.app import create_app
 
 USERS = {
@@ -32,18 +32,7 @@ USERS = {
     "e9002": ("enterprise", "E9002"),
     "citizen": ("public", None),
 }
-VALUES = {
-    "output_value_month": 12000,
-    "output_value_cum": 100000,
-    "revenue_month": 11000,
-    "revenue_cum": 95000,
-    "profit_cum": 6000,
-    "export_month": 3000,
-    "export_cum": 30000,
-    "inventory_finished": 8000,
-    "receivables": 20000,
-    "employment": 1500,
-}
+VALUES = ENTERPRISE_VALUES
 
 
 @dataclass
@@ -60,35 +49,7 @@ class World:
 
 @pytest.fixture
 def world(ctx: Context) -> Iterator[World]:
-    with ctx.transaction() as conn:
-        repo.insert_entities(
-            conn,
-            [
-                {
-                    "code": "E9001",
-                    "kind": "enterprise",
-                    "name_zh": "甲公司",
-                    "name_en": "Acme",
-                    "region": "510000",
-                    "sector": "C392",
-                    "chain_position": "downstream",
-                    "attributes": {},
-                    "simulated": False,
-                },
-                {
-                    "code": "E9002",
-                    "kind": "enterprise",
-                    "name_zh": "乙公司",
-                    "name_en": "Beta",
-                    "region": "440000",
-                    "sector": "C397",
-                    "chain_position": "upstream",
-                    "attributes": {},
-                    "simulated": False,
-                },
-            ],
-        )
-    ctx.invalidate()
+    add_enterprises(ctx, ACME, BETA)
     tokens = {}
     for name, (role, entity) in USERS.items():
         accounts.add_user(ctx, SYSTEM, username=name, role=role, entity=entity)

@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from factories import ENTERPRISE_VALUES, add_enterprises
 from wenzeng.auth.principal import Principal, Role
 from wenzeng.errors import ValidationFailed
 from wenzeng.services import submissions as subs
@@ -22,25 +23,9 @@ ACME = Principal("acme", Role.ENTERPRISE, user_id=2, entity="E9001")
 
 @pytest.fixture
 def cx(ctx: Context) -> Context:
-    with ctx.transaction() as conn:
-        repo.insert_entities(
-            conn,
-            [
-                {
-                    "code": c,
-                    "kind": "enterprise",
-                    "name_zh": n,
-                    "name_en": n,
-                    "region": "510000",
-                    "sector": "C392",
-                    "chain_position": "downstream",
-                    "attributes": {},
-                    "simulated": False,
-                }
-                for c, n in (("E9001", "甲公司"), ("E9002", "乙公司"))
-            ],
-        )
-    ctx.invalidate()
+    add_enterprises(
+        ctx, ("E9001", "甲公司", "510000", "C392"), ("E9002", "乙公司", "510000", "C392")
+    )
     return ctx
 
 
@@ -113,20 +98,7 @@ def test_templates_round_trip(cx: Context, tmp_path: Path) -> None:
     # a filled-in template imports
     ws.cell(3, 1, "E9001")
     ws.cell(3, 2, "2025年10月")
-    values = {
-        "output_value_month": 12000,
-        "output_value_cum": 100000,
-        "revenue_month": 11000,
-        "revenue_cum": 95000,
-        "revenue_yoy": 5.0,
-        "profit_cum": 6000,
-        "export_month": 3000,
-        "export_cum": 30000,
-        "orders_new": 12500,
-        "inventory_finished": 8000,
-        "receivables": 20000,
-        "employment": 1500,
-    }
+    values = ENTERPRISE_VALUES
     for col, f in enumerate(form.fields, start=3):
         ws.cell(3, col, values[f.code])
     path = tmp_path / "filled.xlsx"

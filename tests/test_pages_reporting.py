@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from factories import ACME, add_enterprises
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.store import repo
 from wenzeng.web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -22,24 +22,7 @@ HERE = Path(__file__).parent / "specimens" / "forms"
 @pytest.fixture
 def site(sqlite_ctx: Context) -> Iterator[TestClient]:
     ctx = sqlite_ctx
-    with ctx.transaction() as conn:
-        repo.insert_entities(
-            conn,
-            [
-                {
-                    "code": "E9001",
-                    "kind": "enterprise",
-                    "name_zh": "甲公司",
-                    "name_en": "Acme",
-                    "region": "510000",
-                    "sector": "C392",
-                    "chain_position": "downstream",
-                    "attributes": {},
-                    "simulated": False,
-                }
-            ],
-        )
-    ctx.invalidate()
+    add_enterprises(ctx, ACME)
     accounts.add_user(
         ctx,
         SYSTEM,

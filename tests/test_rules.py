@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factories import ENTERPRISE_VALUES
 from wenzeng.definitions.catalogue import (
     builtin_form_files,
     builtin_plan_files,
@@ -36,20 +37,7 @@ def rules_hit(
     return {p.rule: p.severity.value for p in result.problems}
 
 
-ENTERPRISE = {
-    "output_value_month": 12000,
-    "output_value_cum": 100000,
-    "revenue_month": 11000,
-    "revenue_cum": 95000,
-    "revenue_yoy": 5.0,
-    "profit_cum": 6000,
-    "export_month": 3000,
-    "export_cum": 30000,
-    "orders_new": 12500,
-    "inventory_finished": 8000,
-    "receivables": 20000,
-    "employment": 1500,
-}
+ENTERPRISE = ENTERPRISE_VALUES
 ASSOCIATION = {
     "revenue_cum": 1000,
     "revenue_yoy": 5,

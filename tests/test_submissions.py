@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 
+from factories import ACME as ACME_E
+from factories import BETA as BETA_E
+from factories import add_enterprises, enterprise_values
 from wenzeng.auth.principal import Principal, Role
 from wenzeng.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.services.series import SeriesQuery, observations
-from wenzeng.store import repo
 
 FORM = "monthly_enterprise"
 ANALYST = Principal("ana", Role.ANALYST, user_id=1)
@@ -21,56 +23,12 @@ SICHUAN = Principal("sc", Role.PROVINCE, user_id=4, entity="510000")
 GUANGDONG = Principal("gd", Role.PROVINCE, user_id=5, entity="440000")
 
 
-def good(**changes: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "output_value_month": 12000,
-        "output_value_cum": 100000,
-        "revenue_month": 11000,
-        "revenue_cum": 95000,
-        "revenue_yoy": 5.0,
-        "profit_cum": 6000,
-        "export_month": 3000,
-        "export_cum": 30000,
-        "orders_new": 12500,
-        "inventory_finished": 8000,
-        "receivables": 20000,
-        "employment": 1500,
-    }
-    values.update(changes)
-    return {k: v for k, v in values.items() if v is not None}
+good = enterprise_values
 
 
 @pytest.fixture
 def cx(ctx: Context) -> Context:
-    with ctx.transaction() as conn:
-        repo.insert_entities(
-            conn,
-            [
-                {
-                    "code": "E9001",
-                    "kind": "enterprise",
-                    "name_zh": "甲公司",
-                    "name_en": "Acme",
-                    "region": "510000",
-                    "sector": "C392",
-                    "chain_position": "downstream",
-                    "attributes": {},
-                    "simulated": False,
-                },
-                {
-                    "code": "E9002",
-                    "kind": "enterprise",
-                    "name_zh": "乙公司",
-                    "name_en": "Beta",
-                    "region": "440000",
-                    "sector": "C397",
-                    "chain_position": "upstream",
-                    "attributes": {},
-                    "simulated": False,
-                },
-            ],
-        )
-    ctx.invalidate()
+    add_enterprises(ctx, ACME_E, BETA_E)
     return ctx
 
 

@@ -10,6 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
+from factories import add_enterprises
 from wenzeng.auth.principal import SYSTEM, Principal, Role
 from wenzeng.domain.periods import Period
 from wenzeng.domain.plan import Due
@@ -18,7 +19,6 @@ from wenzeng.services import accounts, outbox
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.services.tracker import due_date, queue_reminders, tracker
-from wenzeng.store import repo
 
 ANALYST = Principal("ana", Role.ANALYST, user_id=1)
 
@@ -48,25 +48,12 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def cx(ctx: Context) -> Context:
-    with ctx.transaction() as conn:
-        repo.insert_entities(
-            conn,
-            [
-                {
-                    "code": c,
-                    "kind": "enterprise",
-                    "name_zh": n,
-                    "name_en": n,
-                    "region": "510000",
-                    "sector": "C392",
-                    "chain_position": "downstream",
-                    "attributes": {},
-                    "simulated": False,
-                }
-                for c, n in (("E9001", "甲公司"), ("E9002", "乙公司"), ("E9003", "丙公司"))
-            ],
-        )
-    ctx.invalidate()
+    add_enterprises(
+        ctx,
+        ("E9001", "甲公司", "510000", "C392"),
+        ("E9002", "乙公司", "510000", "C392"),
+        ("E9003", "丙公司", "510000", "C392"),
+    )
     for name, entity in (("e1", "E9001"), ("e2", "E9002"), ("e3", "E9003")):
         accounts.add_user(
             ctx,

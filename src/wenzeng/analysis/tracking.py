@@ -164,15 +164,7 @@ class Assessment:
     def as_dict(self) -> dict[str, Any]:
         t = self.target
         return {
-            "target": t.code,
-            "title_zh": t.title.zh,
-            "title_en": t.title.en,
-            "text_zh": t.text_zh,
-            "indicator": t.indicator,
-            "comparator": t.comparator.value,
-            "value": t.value,
-            "unit": t.unit,
-            "tolerance": t.tolerance,
+            **t.summary(),
             "period": [t.period.start, t.period.end],
             "as_of": self.as_of.isoformat(),
             "status": self.status.value,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -87,6 +87,20 @@ class Target(_Model):
     headline: bool = True
     strictness: Strictness = Strictness.EXPECTED
     scope_note: I18n | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """What a reader needs to know of the target beside any figure about it."""
+        return {
+            "target": self.code,
+            "title_zh": self.title.zh,
+            "title_en": self.title.en,
+            "text_zh": self.text_zh,
+            "indicator": self.indicator,
+            "comparator": self.comparator.value,
+            "value": self.value,
+            "unit": self.unit,
+            "tolerance": self.tolerance,
+        }
 
     @model_validator(mode="after")
     def _tolerance(self) -> Target:

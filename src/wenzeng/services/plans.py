@@ -85,15 +85,7 @@ class TargetFigure:
     def as_dict(self) -> dict[str, Any]:
         t = self.target
         return {
-            "target": t.code,
-            "title_zh": t.title.zh,
-            "title_en": t.title.en,
-            "text_zh": t.text_zh,
-            "indicator": t.indicator,
-            "comparator": t.comparator.value,
-            "value": t.value,
-            "unit": t.unit,
-            "tolerance": t.tolerance,
+            **t.summary(),
             "period": (
                 str(t.period.end)
                 if t.period.start == t.period.end

@@ -32,6 +32,8 @@ from wenzeng.domain.plan import ReporterKind
 from wenzeng.domain.submissions import Action, IllegalTransition, Status, next_status
 from wenzeng.domain.units import convert
 from wenzeng.errors import Conflict, NotFound, ValidationFailed
+from wenzeng.ingest.pipeline import OUTPUT_SCHEMA
+from wenzeng.ingest.readers import ROW
 from wenzeng.services.context import Context
 from wenzeng.services.forms import LoadedForm, get_form
 from wenzeng.services.loading import store_frame
@@ -546,22 +548,7 @@ def _observations(ctx: Context, form: LoadedForm, sub: Submission, vintage: date
                 "submission_id": sub.id,
             }
         )
-    schema = {
-        "indicator": pl.Utf8,
-        "entity": pl.Utf8,
-        "measure": pl.Utf8,
-        "period_type": pl.Utf8,
-        "period": pl.Utf8,
-        "vintage": pl.Date,
-        "value": pl.Float64,
-        "qualifier": pl.Utf8,
-        "published_value": pl.Utf8,
-        "published_unit": pl.Utf8,
-        "source_title": pl.Utf8,
-        "source_url": pl.Utf8,
-        "note": pl.Utf8,
-        "submission_id": pl.Int64,
-    }
+    schema = {**{k: v for k, v in OUTPUT_SCHEMA.items() if k != ROW}, "submission_id": pl.Int64}
     return pl.DataFrame(out, schema=schema)
 
 
