@@ -2,13 +2,14 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -81,6 +82,14 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
             },
             status_code=422,
         )
+
+    plotly_js = Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+
+    @app.get("/assets/plotly.min.js", include_in_schema=False)
+    def plotly_asset() -> FileResponse:
+        """The chart library, from the installed plotly package: no CDN, works offline."""
+        return FileResponse(plotly_js, media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

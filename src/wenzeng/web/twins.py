@@ -1,0 +1,75 @@
+"""Every page has data twins: the same view context as HTML, JSON, and CSV or Excel for tables.
+
+A page's view builds one context (a dict); ``respond`` renders it as the
+format the URL asks for: ``/warnings`` (HTML), ``/warnings.json``,
+``/warnings.csv``, ``/warnings.xlsx``.  The table of a page is the list of
+row dicts under ``context["table"]``, with its columns in
+``context["columns"]`` as (key, header) pairs.
+"""
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from wenzeng.errors import NotFound
+from wenzeng.web.templating import render
+
+FORMATS = ("html", "json", "csv", "xlsx")
+
+
+def split_format(name: str) -> tuple[str, str]:
+    """'warnings.csv' → ('warnings', 'csv'); 'warnings' → ('warnings', 'html')."""
+    for fmt in FORMATS[1:]:
+        if name.endswith(f".{fmt}"):
+            return name[: -len(fmt) - 1], fmt
+    return name, "html"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | dict):
+        return str(value)
+    return value
+
+
+def respond(request: Request, template: str, context: dict[str, Any], fmt: str,
+            filename: str) -> Response:
+    if fmt == "html":
+        return render(request, template, **context)
+    if fmt == "json":
+        data = {k: v for k, v in context.items() if not k.startswith("_")}
+        return JSONResponse({"ok": True, **jsonable_encoder(data)})
+    if "table" not in context:
+        raise NotFound(f"此页面没有表格，无法导出 {fmt} / this page has no table to export as {fmt}")
+    columns: list[tuple[str, str]] = context["columns"]
+    rows: list[dict[str, Any]] = context["table"]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow([header for _, header in columns])
+        for r in rows:
+            w.writerow([_cell(r.get(k)) for k, _ in columns])
+        return Response(buf.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+    wb = Workbook()
+    ws = wb.active
+    ws.title = filename[:31]
+    ws.append([header for _, header in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([_cell(r.get(k)) for k, _ in columns])
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(
+        out.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
