@@ -24,7 +24,7 @@ with the project's own functions and no database:
 Each measurement runs in a fresh subprocess, so that its peak memory (max RSS) is its own.  The
 baseline is the same analysis written the straightforward pandas way: groupby ``cumsum`` /
 ``shift(12)`` / ``sum`` for the transforms, ``groupby(...).apply(a Python function per series)``
-with numpy, scipy and ruptures for the detectors.  It runs on a sample of the enterprises and is
+with numpy and ruptures for the detectors.  It runs on a sample of the enterprises and is
 extrapolated: the part whose work grows with the number of enterprises linearly, the part on the
 aggregates (whose number of series does not grow) as measured.  WenZeng runs on the same sample
 too, and the findings of the two are compared rule by rule.
@@ -955,7 +955,8 @@ def main() -> None:
     print(
         f"synthetic panel: {n:,} enterprises × {k} indicators × {m} months = "
         f"{n * k * m:,} values ({N_REGIONS} regions, {N_SECTORS} sectors); "
-        f"{os.cpu_count()} CPUs, polars threads {full['threads']}"
+        f"{os.cpu_count()} CPUs, polars threads {full['threads']}, load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     print(
         f"generation (not timed below): {full['generation_s']:.2f} s; "
@@ -964,8 +965,9 @@ def main() -> None:
     wz_total = _print_stages(
         f"WenZeng, full panel ({full['enterprises']:,} enterprises), seconds:", full["stages"]
     )
+    findings = sum(v for k, v in full["counts"].items() if not k.startswith("history_cold"))
     print(
-        f"  {full['panels']:,} panels, {full['series']:,} series judged by the rules; "
+        f"  {full['panels']:,} panels, {full['series']:,} series, {findings:,} findings; "
         f"composite index {full['composite']:.1f}, diffusion {full['diffusion']:.1f}; "
         f"targets {dict(full['targets'])}"
     )

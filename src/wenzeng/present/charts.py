@@ -25,11 +25,22 @@ def layout(title: str = "", y_title: str = "", *, height: int = 320) -> dict[str
     }
 
 
-def line(name: str, x: Sequence[str], y: Sequence[float | None], *, colour: int = 0,
-         dash: str = "solid", mode: str = "lines+markers", text: Sequence[str] | None = None
-         ) -> dict[str, Any]:
+def line(
+    name: str,
+    x: Sequence[str],
+    y: Sequence[float | None],
+    *,
+    colour: int = 0,
+    dash: str = "solid",
+    mode: str = "lines+markers",
+    text: Sequence[str] | None = None,
+) -> dict[str, Any]:
     trace: dict[str, Any] = {
-        "type": "scatter", "mode": mode, "name": name, "x": list(x), "y": list(y),
+        "type": "scatter",
+        "mode": mode,
+        "name": name,
+        "x": list(x),
+        "y": list(y),
         "line": {"color": COLOURS[colour % len(COLOURS)], "dash": dash, "width": 2},
         "connectgaps": False,
     }
@@ -41,23 +52,42 @@ def line(name: str, x: Sequence[str], y: Sequence[float | None], *, colour: int 
 
 def hline(y: float, name: str, *, colour: str = "#b42318") -> dict[str, Any]:
     """A horizontal reference line (a target) as a shape, with a legend-less label."""
-    return {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y,
-            "line": {"color": colour, "dash": "dash", "width": 1.5}, "name": name}
-
-
-def interval(name: str, x: str, mean: float, lower: float, upper: float, *,
-             colour: int = 3) -> dict[str, Any]:
-    """A projected point with its interval as an error bar."""
     return {
-        "type": "scatter", "mode": "markers", "name": name, "x": [x], "y": [mean],
-        "marker": {"color": COLOURS[colour % len(COLOURS)], "size": 10, "symbol": "diamond"},
-        "error_y": {"type": "data", "symmetric": False, "array": [upper - mean],
-                    "arrayminus": [mean - lower], "color": COLOURS[colour % len(COLOURS)]},
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "y0": y,
+        "y1": y,
+        "line": {"color": colour, "dash": "dash", "width": 1.5},
+        "name": name,
     }
 
 
-def figure(traces: list[dict[str, Any]], lay: dict[str, Any],
-           shapes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def interval(
+    name: str, x: str, mean: float, lower: float, upper: float, *, colour: int = 3
+) -> dict[str, Any]:
+    """A projected point with its interval as an error bar."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": [x],
+        "y": [mean],
+        "marker": {"color": COLOURS[colour % len(COLOURS)], "size": 10, "symbol": "diamond"},
+        "error_y": {
+            "type": "data",
+            "symmetric": False,
+            "array": [upper - mean],
+            "arrayminus": [mean - lower],
+            "color": COLOURS[colour % len(COLOURS)],
+        },
+    }
+
+
+def figure(
+    traces: list[dict[str, Any]], lay: dict[str, Any], shapes: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     if shapes:
         lay = {**lay, "shapes": shapes}
     return {"data": traces, "layout": lay}

@@ -88,8 +88,11 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     @app.get("/assets/plotly.min.js", include_in_schema=False)
     def plotly_asset() -> FileResponse:
         """The chart library, from the installed plotly package: no CDN, works offline."""
-        return FileResponse(plotly_js, media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=86400"})
+        return FileResponse(
+            plotly_js,
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -32,12 +32,12 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, ctx: CtxDep, p: PrincipalDep, plan: str | None = None) -> Response:
-    return render(request, "overview.html", d=overview_context(ctx, plan))
+    return render(request, "overview.html", d=overview_context(ctx, plan, p), charts=True)
 
 
 @router.get("/index.json")
 def overview_json(ctx: CtxDep, p: PrincipalDep, plan: str | None = None) -> dict[str, Any]:
-    return {"ok": True, **overview_context(ctx, plan)}
+    return {"ok": True, **overview_context(ctx, plan, p)}
 
 
 # -- login ---------------------------------------------------------------------------------------

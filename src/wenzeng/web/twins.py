@@ -40,15 +40,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def respond(request: Request, template: str, context: dict[str, Any], fmt: str,
-            filename: str) -> Response:
+def respond(
+    request: Request, template: str, context: dict[str, Any], fmt: str, filename: str
+) -> Response:
     if fmt == "html":
         return render(request, template, **context)
     if fmt == "json":
         data = {k: v for k, v in context.items() if not k.startswith("_")}
         return JSONResponse({"ok": True, **jsonable_encoder(data)})
     if "table" not in context:
-        raise NotFound(f"此页面没有表格，无法导出 {fmt} / this page has no table to export as {fmt}")
+        raise NotFound(
+            f"此页面没有表格，无法导出 {fmt} / this page has no table to export as {fmt}"
+        )
     columns: list[tuple[str, str]] = context["columns"]
     rows: list[dict[str, Any]] = context["table"]
     if fmt == "csv":
@@ -57,8 +60,11 @@ def respond(request: Request, template: str, context: dict[str, Any], fmt: str,
         w.writerow([header for _, header in columns])
         for r in rows:
             w.writerow([_cell(r.get(k)) for k, _ in columns])
-        return Response(buf.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+        return Response(
+            buf.getvalue().encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        )
     wb = Workbook()
     ws = wb.active
     ws.title = filename[:31]
@@ -72,4 +78,5 @@ def respond(request: Request, template: str, context: dict[str, Any], fmt: str,
     return Response(
         out.getvalue(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+    )

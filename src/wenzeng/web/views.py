@@ -5,11 +5,16 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.domain.observation import QUALIFIER_TEXT, ObservationRecord
+from wenzeng.domain.plan import Target
 from wenzeng.domain.units import UnitError, convert
+from wenzeng.present import charts
 from wenzeng.services.context import Context
+from wenzeng.services.early_warning import list_warnings
 from wenzeng.services.plans import get_plan, stored_plans, target_figures
 from wenzeng.services.tracking import assess_plan
+from wenzeng.store import repo
 
 
 def display_value(rec: ObservationRecord, unit: str | None) -> dict[str, Any]:
@@ -28,7 +33,49 @@ def display_value(rec: ObservationRecord, unit: str | None) -> dict[str, Any]:
     }
 
 
-def overview_context(ctx: Context, plan_code: str | None) -> dict[str, Any]:
+def sparkline(ctx: Context, t: Target) -> dict[str, Any] | None:
+    """A small chart of the target's series: annual and year-to-date values, the goal dashed."""
+    ind = ctx.base_catalogue.indicators.get(t.indicator)
+    codes = [t.indicator, *(ind.same_as if ind else [])]
+    with ctx.reading() as conn:
+        records = [
+            r
+            for code in codes
+            for r in repo.query_observations(
+                conn,
+                units=ctx.units,
+                indicator=code,
+                entities=[t.entity],
+                measure=t.measure.value,
+                simulated=False,
+            )
+            if r.period_type in ("year", "cum_month")
+        ]
+    if len(records) < 2:
+        return None
+    records.sort(key=lambda r: r.period_obj.end)
+    x = [r.period_obj.end.isoformat() for r in records]
+    y = [display_value(r, t.unit)["value"] for r in records]
+    labels = [r.period_obj.label_zh for r in records]
+    lay = charts.layout(height=110)
+    lay.update(
+        {
+            "margin": {"l": 30, "r": 6, "t": 4, "b": 20},
+            "showlegend": False,
+            "yaxis": {"tickfont": {"size": 9}},
+            "xaxis": {"type": "date", "tickfont": {"size": 9}},
+        }
+    )
+    return charts.figure(
+        [charts.line(t.title.zh, x, y, text=labels, mode="markers+lines")],
+        lay,
+        [charts.hline(t.value, "goal")],
+    )
+
+
+def overview_context(
+    ctx: Context, plan_code: str | None, p: Principal = ANONYMOUS
+) -> dict[str, Any]:
     plan = get_plan(ctx, plan_code)
     assessed = {a.target.code: a for a in assess_plan(ctx, plan)}
     cards = []
@@ -55,6 +102,7 @@ def overview_context(ctx: Context, plan_code: str | None) -> dict[str, Any]:
             "rule_en": a.rule_en,
             "probability": a.projection.probability if a.projection else None,
         }
+        card["sparkline"] = sparkline(ctx, t)
         cards.append(card)
     return {
         "plan": {
@@ -66,4 +114,5 @@ def overview_context(ctx: Context, plan_code: str | None) -> dict[str, Any]:
         },
         "plans": [{"code": p.code, "title": p.title.model_dump()} for p in stored_plans(ctx)],
         "targets": cards,
+        "warnings": list_warnings(ctx, p, status="new", limit=8) if p.authenticated else [],
     }
