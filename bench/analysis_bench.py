@@ -114,15 +114,19 @@ def peak_rss_mb() -> float:
 
 
 class Timer:
+    """Wall time per stage, and the process's CPU time (all threads) beside it."""
+
     def __init__(self) -> None:
         self.stages: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         say(f"{name} …")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         yield
         self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t0
+        self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - c0
 
 
 # -- the synthetic panel -----------------------------------------------------------------------------
@@ -473,6 +477,7 @@ def run_wenzeng(df: pl.DataFrame, n_months: int) -> dict[str, Any]:
         comp = composite(config, nation)
     return {
         "stages": timer.stages,
+        "cpu": timer.cpu,
         "counts": dict(counts),
         "judged": judged,
         "insufficient": insufficient,
@@ -806,6 +811,7 @@ def run_baseline(df: pl.DataFrame, n_months: int) -> dict[str, Any]:
         comp, diff = _pd_composite(frames["nation"], config.signals)
     return {
         "stages": timer.stages,
+        "cpu": timer.cpu,
         "counts": {k: v for k, v in counts.items() if v or k.startswith("history")},
         "composite": comp,
         "diffusion": diff,
@@ -908,12 +914,13 @@ def measure(args: argparse.Namespace, mode: str, subset: float) -> dict[str, Any
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _print_stages(title: str, stages: dict[str, float]) -> float:
-    print(title)
+def _print_stages(title: str, run: dict[str, Any]) -> float:
+    stages, cpu = run["stages"], run["cpu"]
+    print(f"{title}{'wall s':>{62 - len(title)}} {'cpu s':>8}")
     for name, s in stages.items():
-        print(f"  {name:<44} {s:>8.2f}")
+        print(f"  {name:<44} {s:>8.2f} {cpu[name]:>8.2f}")
     total = sum(stages.values())
-    print(f"  {'total':<44} {total:>8.2f}")
+    print(f"  {'total':<44} {total:>8.2f} {sum(cpu.values()):>8.2f}")
     return total
 
 
@@ -962,9 +969,7 @@ def main() -> None:
         f"generation (not timed below): {full['generation_s']:.2f} s; "
         f"RSS after generation {full['rss_after_generation_mb']:,.0f} MB"
     )
-    wz_total = _print_stages(
-        f"WenZeng, full panel ({full['enterprises']:,} enterprises), seconds:", full["stages"]
-    )
+    wz_total = _print_stages(f"WenZeng, full panel ({full['enterprises']:,} enterprises):", full)
     findings = sum(v for k, v in full["counts"].items() if not k.startswith("history_cold"))
     print(
         f"  {full['panels']:,} panels, {full['series']:,} series, {findings:,} findings; "
@@ -978,7 +983,7 @@ def main() -> None:
     )
     scale = full["enterprises"] / base["enterprises"]
     b_total = _print_stages(
-        f"pandas baseline, sample of {base['enterprises']:,} enterprises, seconds:", base["stages"]
+        f"pandas baseline, sample of {base['enterprises']:,} enterprises:", base
     )
     part_a = sum(s for name, s in base["stages"].items() if name.startswith("A:"))
     part_b = b_total - part_a

@@ -4,6 +4,7 @@ given too little data; properties where natural."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import polars as pl
@@ -11,9 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wenzeng.analysis import detectors
 from wenzeng.analysis.detectors import (
     LIGHTS,
     change_point,
+    change_point_panel,
     composite_index,
     concentration,
     consecutive_declines,
@@ -305,6 +308,77 @@ def test_change_point_short_and_constant() -> None:
     assert c.status == "ok" and c.break_index is None
 
 
+def _random_series(rng: np.random.Generator, length: int) -> np.ndarray:
+    """Level shifts, noise, ties, constants, gaps and short series, placed in a row."""
+    n = int(rng.integers(0, length + 1))
+    kind = int(rng.integers(0, 6))
+    x = rng.normal(0.0, 1.0, n)
+    if kind == 1:
+        x = np.round(x * 2) / 2  # many ties
+    elif kind == 2 and n:
+        x[rng.integers(0, n) :] += rng.uniform(-6.0, 6.0)
+    elif kind == 3 and n:
+        for _ in range(3):
+            x[rng.integers(0, n) :] += rng.uniform(-5.0, 5.0)
+    elif kind == 4:
+        x = np.full(n, 3.0)
+    elif kind == 5:
+        x = rng.integers(0, 3, n).astype(float)
+    x = x * rng.uniform(0.1, 100.0) + rng.uniform(-50.0, 50.0)
+    x[rng.random(n) < rng.choice([0.0, 0.05, 0.3])] = NAN
+    row = np.full(length, NAN)
+    row[length - n :] = x
+    return np.roll(row, -int(rng.integers(0, length - n + 1)))
+
+
+def _same_result(a: object, b: object) -> bool:
+    for name in ("status", "reason", "break_index", "breaks", "mean_before", "mean_after"):
+        if getattr(a, name) != getattr(b, name):
+            return False
+    for name in ("recent", "n_points", "sigma", "penalty"):
+        u, v = getattr(a, name), getattr(b, name)
+        if u != v and not (isinstance(u, float) and math.isnan(u) and math.isnan(v)):
+            return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("seed", "length", "min_size", "penalty", "k"),
+    [(0, 60, 3, None, 6), (1, 36, 3, None, 12), (2, 24, 2, 4.0, 3), (3, 48, 4, None, 6)],
+)
+def test_change_point_panel_equals_change_point_row_by_row(
+    seed: int, length: int, min_size: int, penalty: float | None, k: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    x = np.stack([_random_series(rng, length) for _ in range(200)])
+    p = change_point_panel(x, min_size=min_size, penalty=penalty, k=k)
+    assert p.status.shape == p.break_index.shape == (200,) and p.breaks.shape == x.shape
+    for i in range(200):
+        one = change_point(x[i], min_size=min_size, penalty=penalty, k=k)
+        got = p.result(i)
+        assert _same_result(got, one), (i, x[i].tolist(), one, got)
+        assert p.breaks[i].sum() == len(one.breaks)
+        if one.break_index is None:
+            assert p.break_index[i] == -1 and np.isnan(p.mean_before[i])
+    statuses = set(p.status.tolist())
+    assert statuses == {"ok", "insufficient_data"}  # both kinds were exercised
+    assert (p.break_index >= 0).sum() > 20
+
+
+def test_change_point_panel_chunks_and_edge_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(5)
+    x = np.stack([_random_series(rng, 30) for _ in range(40)])
+    whole = change_point_panel(x)
+    monkeypatch.setattr(detectors, "_COST_BUDGET", 8 * 31**2 * 3)  # chunks of 3 rows
+    chunked = change_point_panel(x)
+    for i in range(40):
+        assert _same_result(whole.result(i), chunked.result(i))
+    empty = change_point_panel(np.empty((0, 12)))
+    assert empty.status.shape == (0,) and empty.breaks.shape == (0, 12)
+    one = change_point_panel([1.0, 1.0, 1.0, 1.0, 9.0, 9.0, 9.0, 9.0])
+    assert one.result(0) == change_point([1.0, 1.0, 1.0, 1.0, 9.0, 9.0, 9.0, 9.0])
+
+
 # --- 5. signal scores and thresholds -----------------------------------------
 
 T4 = (1.0, 2.0, 3.0, 4.0)
@@ -366,6 +440,24 @@ def test_thresholds_insufficient_when_short_or_gappy() -> None:
     )
     assert p.status.tolist() == ["ok", "insufficient_data"]
     assert np.isnan(p.thresholds[1]).all()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_thresholds_panel_equals_nanpercentile_on_gappy_panels(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        rows, width = int(rng.integers(1, 50)), int(rng.integers(1, 70))
+        x = rng.normal(0.0, 1.0, (rows, width)) * rng.uniform(0.01, 1e4)
+        if rng.random() < 0.3:
+            x = np.round(x)  # ties
+        x[rng.random((rows, width)) < rng.choice([0.0, 0.1, 0.5, 0.95])] = NAN
+        pct = (10.0, 25.0, 75.0, 90.0) if rng.random() < 0.5 else (0.0, 33.3, 66.7, 100.0)
+        p = thresholds_from_history_panel(x, pct, min_points=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
+            ref = np.nanpercentile(x, pct, axis=1).T
+        np.testing.assert_allclose(p.thresholds, ref, rtol=0, atol=1e-12, equal_nan=True)
+        assert p.n_points.tolist() == np.sum(~np.isnan(x), axis=1).tolist()
 
 
 # --- 6. composite index ---------------------------------------------------------

@@ -55,7 +55,7 @@ def test_period_type_disambiguates_a_plain_month() -> None:
     ("text", "message"),
     [
         ("", "period is empty"),
-        ("2024-13", "index out of range"),
+        ("2024-13", "the month must be 1–12, not 13"),
         ("2024年3-9月", "must start in January"),
         ("2024年下半年", "not a cumulative"),
         ("九月", "unreadable period"),

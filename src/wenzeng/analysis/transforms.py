@@ -64,6 +64,8 @@ _PREV = f"{_TMP}prev"
 _OK = f"{_TMP}ok"
 _NUM = f"{_TMP}num"
 _DEN = f"{_TMP}den"
+_KEY = f"{_TMP}key"
+_GROUP = f"{_TMP}group"
 
 
 # -- validation -----------------------------------------------------------------------
@@ -88,8 +90,13 @@ def _series(
     name: str = "df",
     with_span: bool = True,
     with_month: bool = True,
+    check: bool = True,
 ) -> pl.DataFrame:
-    """Select and type-check a series frame (an annual frame when ``with_month`` is false)."""
+    """Select and type-check a series frame (an annual frame when ``with_month`` is false).
+
+    With ``check`` false the frame is not searched for duplicate rows (the caller knows it
+    has none, or :func:`_in_order` will find them more cheaply).
+    """
     keys = _check_keys(keys)
     period = [YEAR, MONTH] if with_month else [YEAR]
     missing = [c for c in [*keys, *period, VALUE] if c not in df.columns]
@@ -110,9 +117,81 @@ def _series(
         bad_period = bad_period | pl.col(MONTH).is_null() | ~pl.col(MONTH).is_between(1, 12)
     if bool(out.select(bad_period.any()).item()):
         raise ValueError(f"{name} has a null year or month, or a month outside 1-12")
-    if bool(out.select([*keys, *period]).is_duplicated().any()):
-        raise ValueError(f"{name} has more than one row for the same {[*keys, *period]}")
+    if check and _has_duplicates(out, [*keys, *period]):
+        raise _duplicate_error(name, [*keys, *period])
     return out
+
+
+def _duplicate_error(name: str, by: list[str]) -> ValueError:
+    return ValueError(f"{name} has more than one row for the same {by}")
+
+
+def _has_duplicates(df: pl.DataFrame, by: list[str]) -> bool:
+    """Whether two rows agree on every column of ``by`` (nulls equal).
+
+    A frame strictly in order has none; otherwise the rows' hashes are sorted and
+    compared with their neighbours, and only a repeated hash (a duplicate, or very rarely
+    a collision) is confirmed by the exact, slower ``is_duplicated``.
+    """
+    if df.height < 2 or (_strictly_in_order(df.head(256), by) and _strictly_in_order(df, by)):
+        return False
+    hashes = df.select(pl.struct(by).hash().sort().alias(_TMP))[_TMP]
+    if not bool((hashes.slice(1) == hashes.slice(0, hashes.len() - 1)).any()):
+        return False
+    return bool(df.select(by).is_duplicated().any())
+
+
+def _comparable(dtype: pl.DataType) -> bool:
+    """Dtypes whose ``>`` agrees with ``sort`` (floats are left out for NaN and −0.0)."""
+    return dtype == pl.String or dtype == pl.Boolean or dtype.is_integer() or dtype.is_temporal()
+
+
+def _strictly_in_order(df: pl.DataFrame, by: list[str]) -> bool:
+    """Whether each row comes strictly after the one before it in ``df.sort(by,
+    nulls_last=True)`` order: the frame is sorted and has no two rows alike on ``by``.
+
+    False (not known) when a column's dtype does not compare as it sorts.
+    """
+    if df.height < 2:
+        return True
+    if not by or not all(_comparable(df.schema[c]) for c in by):
+        return False
+    after: pl.Expr | None = None
+    for c in reversed(by):
+        x, prev = pl.col(c), pl.col(c).shift(1)
+        later = (x > prev).fill_null(False) | (x.is_null() & prev.is_not_null())
+        after = later if after is None else later | (x.eq_missing(prev) & after)
+    assert after is not None
+    return bool(df.select(after.slice(1).all()).item())
+
+
+def _in_order(
+    s: pl.DataFrame, keys: list[str], *, name: str, with_month: bool = True, check: bool = True
+) -> pl.DataFrame:
+    """A series frame (from :func:`_series` with ``check=False``) sorted by
+    ``(keys, year, month)``, nulls last: as it is when it already is, else sorted.
+
+    Raises on duplicate rows when ``check``: a frame strictly in order has none, and in a
+    sorted frame duplicates are neighbours, so this costs far less than a hash check.
+    """
+    by = [*keys, YEAR, MONTH] if with_month else [*keys, YEAR]
+    if _strictly_in_order(s, by):
+        return s
+    s = s.sort(by, nulls_last=True)
+    if check and s.height > 1:
+        same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in by])
+        if bool(s.select(same.slice(1).any()).item()):
+            raise _duplicate_error(name, by)
+    return s
+
+
+def _with_key(s: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Add ``_KEY``, an integer id of the keys, to a frame sorted by its keys, so that
+    windows and self-joins work on one integer column instead of the key columns."""
+    if not keys:
+        return s.with_columns(pl.lit(0, dtype=pl.UInt32).alias(_KEY))
+    changed = pl.any_horizontal([~pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys])
+    return s.with_columns(changed.cum_sum().alias(_KEY))
 
 
 def _entity_keys(df: pl.DataFrame) -> list[str]:
@@ -124,15 +203,10 @@ def _month_code() -> pl.Expr:
     return pl.col(MONTH).cast(pl.String).str.zfill(2)
 
 
-def _sorted(df: pl.DataFrame, keys: Sequence[str], with_month: bool = True) -> pl.DataFrame:
-    by = [*keys, YEAR, MONTH] if with_month else [*keys, YEAR]
-    return df.sort(by, nulls_last=True)
-
-
 # -- cumulative <-> single month --------------------------------------------------------
 
 
-def cum_to_month(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+def cum_to_month(df: pl.DataFrame, keys: Sequence[str], *, check: bool = True) -> pl.DataFrame:
     """Single-month levels from cumulative (January-to-month) levels.
 
     ``x[y, m] = C[y, m] − C[y, m−1]`` within the same year, with
@@ -145,17 +219,19 @@ def cum_to_month(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
 
     Returns ``keys, year, month, value, span`` with one row per input row;
     ``span`` is the two-digit month (``"03"``) except for a combined row.
-    An input ``span`` column is ignored.
+    An input ``span`` column is ignored.  ``check=False`` skips the search for
+    duplicate rows, for a frame known to have none.
     """
     keys = _check_keys(keys)
-    cum = _series(df, keys, with_span=False)
+    cum = _series(df, keys, with_span=False, check=False)
+    cum = _with_key(_in_order(cum, keys, name="df", check=check), keys)
     prev = cum.select(
-        *keys,
+        _KEY,
         YEAR,
         (pl.col(MONTH) + 1).cast(pl.Int8).alias(MONTH),
         pl.col(VALUE).alias(_PREV),
     )
-    joined = cum.join(prev, on=[*keys, YEAR, MONTH], how="left", nulls_equal=True)
+    joined = cum.join(prev, on=[_KEY, YEAR, MONTH], how="left", maintain_order="left")
     month, value, before = pl.col(MONTH), pl.col(VALUE), pl.col(_PREV)
     combined = (month == 2) & before.is_null()
     out = joined.select(
@@ -168,10 +244,10 @@ def cum_to_month(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
         .alias(VALUE),
         pl.when(combined).then(pl.lit(COMBINED_SPAN)).otherwise(_month_code()).alias(SPAN),
     )
-    return _sorted(out, keys)
+    return out
 
 
-def month_to_cum(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+def month_to_cum(df: pl.DataFrame, keys: Sequence[str], *, check: bool = True) -> pl.DataFrame:
     """Cumulative (January-to-month) levels from single-month levels.
 
     ``C[y, m] = x[y, 1] + … + x[y, m]`` — a running sum within the year — where a
@@ -187,10 +263,15 @@ def month_to_cum(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     a span that does not match its month.
 
     Returns ``keys, year, month, value`` with one row per input row.
+    ``check=False`` skips the search for duplicate rows, for a frame known to have none.
     """
     keys = _check_keys(keys)
-    s = _series(df, keys)
-    group = [*keys, YEAR]
+    s = _series(df, keys, check=False)
+    s = _with_key(_in_order(s, keys, name="df", check=check), keys)
+    # in (keys, year, month) order: each (keys, year) is one run of rows, months ascending,
+    # so the windows run over one integer id and need no ordering of their own
+    s = s.with_columns(pl.struct(_KEY, YEAR).rle_id().alias(_GROUP))
+    group = _GROUP
     month, value = pl.col(MONTH), pl.col(VALUE)
     if SPAN in s.columns:
         span = pl.col(SPAN)
@@ -199,44 +280,45 @@ def month_to_cum(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
         if bool(s.select(bad_span.any()).item()):
             raise ValueError(f"span must be the two-digit month or {COMBINED_SPAN!r} at month 2")
         combined = ((month == 2) & (span == COMBINED_SPAN)).fill_null(False)
-    else:
+        s = s.with_columns(combined.any().over(group).alias(_OK))
+        if bool(s.select((pl.col(_OK) & (month == 1) & value.is_not_null()).any()).item()):
+            raise ValueError(
+                f"a January value and a combined {COMBINED_SPAN!r} value in the same year "
+                "would count January twice"
+            )
+    else:  # no combined releases
         combined = pl.lit(False)
-    s = s.with_columns(combined.any().over(group).alias(_OK))
+        s = s.with_columns(pl.lit(False).alias(_OK))
     has_combined = pl.col(_OK)
-    if bool(s.select((has_combined & (month == 1) & value.is_not_null()).any()).item()):
-        raise ValueError(
-            f"a January value and a combined {COMBINED_SPAN!r} value in the same year "
-            "would count January twice"
-        )
     skipped = has_combined & (month == 1)  # a null January under a combined release
     covered = pl.when(skipped).then(0).when(combined).then(2).otherwise(1)
     nulls = (value.is_null() & ~skipped).cast(pl.Int32)
-    complete = (
-        (covered.cum_sum().over(group, order_by=MONTH) == month.cast(pl.Int32))
-        & (nulls.cum_sum().over(group, order_by=MONTH) == 0)
-        & ~skipped
-    )
-    running = value.fill_null(0.0).cum_sum().over(group, order_by=MONTH)
-    out = s.select(*keys, YEAR, MONTH, pl.when(complete).then(running).alias(VALUE))
-    return _sorted(out, keys)
+    # months covered so far == month and no null so far, in one running count: a null
+    # adds 32, more than any month number, so the count equals the month only without one
+    tally = (covered + 32 * nulls).cum_sum().over(group)
+    complete = (tally == month.cast(pl.Int32)) & ~skipped
+    running = value.fill_null(0.0).cum_sum().over(group)
+    return s.select(*keys, YEAR, MONTH, pl.when(complete).then(running).alias(VALUE))
 
 
 # -- year-on-year growth --------------------------------------------------------------
 
 
 def _yoy(s: pl.DataFrame, keys: list[str], period: list[str]) -> pl.DataFrame:
-    on = [*keys, *period] + ([SPAN] if SPAN in s.columns else [])
+    """YoY of a frame in (keys, period) order with ``_KEY``; the result keeps that order."""
+    extra = [SPAN] if SPAN in s.columns else []
+    on = [_KEY, *period, *extra]
     base = s.select(
         *[(pl.col(YEAR) + 1).cast(pl.Int32).alias(YEAR) if c == YEAR else pl.col(c) for c in on],
         pl.col(VALUE).alias(_BASE),
     )
-    joined = s.join(base, on=on, how="left", nulls_equal=True)
+    joined = s.join(base, on=on, how="left", nulls_equal=True, maintain_order="left")
     b = pl.col(_BASE)
     growth = pl.when(b > 0).then((pl.col(VALUE) - b) / b * 100.0)
-    return joined.select(*[*keys, *period], growth.alias(VALUE), *on[len(keys) + len(period) :])
+    return joined.select(*keys, *period, growth.alias(VALUE), *extra)
 
 
-def yoy_from_levels(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+def yoy_from_levels(df: pl.DataFrame, keys: Sequence[str], *, check: bool = True) -> pl.DataFrame:
     """Year-on-year growth, %, of monthly (single-month or cumulative) levels.
 
     ``g[y, m] = (x[y, m] / x[y−1, m] − 1) · 100``, matched on ``(keys, year−1,
@@ -247,24 +329,29 @@ def yoy_from_levels(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     base, never with February alone.
 
     Returns ``keys, year, month, value`` (``+ span`` when given), one row per input row.
+    ``check=False`` skips the search for duplicate rows, for a frame known to have none.
     """
     keys = _check_keys(keys)
-    s = _series(df, keys)
-    return _sorted(_yoy(s, keys, [YEAR, MONTH]), keys)
+    s = _series(df, keys, check=False)
+    s = _with_key(_in_order(s, keys, name="df", check=check), keys)
+    return _yoy(s, keys, [YEAR, MONTH])
 
 
-def yoy_from_annual(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+def yoy_from_annual(df: pl.DataFrame, keys: Sequence[str], *, check: bool = True) -> pl.DataFrame:
     """Year-on-year growth, %, of annual levels (frame: ``keys, year, value``).
 
     ``g[y] = (x[y] / x[y−1] − 1) · 100``, evaluated as ``(x[y] − x[y−1]) / x[y−1] · 100``;
     null where ``x[y−1]`` is missing, null or ``≤ 0``.
     """
     keys = _check_keys(keys)
-    s = _series(df, keys, with_month=False)
-    return _sorted(_yoy(s, keys, [YEAR]), keys, with_month=False)
+    s = _series(df, keys, with_month=False, check=False)
+    s = _with_key(_in_order(s, keys, name="df", with_month=False, check=check), keys)
+    return _yoy(s, keys, [YEAR])
 
 
-def levels_from_yoy(levels: pl.DataFrame, yoy: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+def levels_from_yoy(
+    levels: pl.DataFrame, yoy: pl.DataFrame, keys: Sequence[str], *, check: bool = True
+) -> pl.DataFrame:
     """Levels of year ``y`` from the levels of ``y−1`` and the growth of ``y``.
 
     ``x[y, m] = x[y−1, m] · (1 + g[y, m] / 100)``, evaluated as
@@ -277,39 +364,43 @@ def levels_from_yoy(levels: pl.DataFrame, yoy: pl.DataFrame, keys: Sequence[str]
 
     ``span`` is matched when both frames have it and otherwise carried over
     from whichever has it.  Returns ``keys, year, month, value`` (``+ span``),
-    one row per row of ``yoy``.
+    one row per row of ``yoy``.  ``check=False`` skips the search for duplicate
+    rows, for frames known to have none.
     """
     keys = _check_keys(keys)
-    lv = _series(levels, keys, name="levels")
-    g = _series(yoy, keys, name="yoy")
+    lv = _series(levels, keys, name="levels", check=check)
+    g = _in_order(_series(yoy, keys, name="yoy", check=False), keys, name="yoy", check=check)
     on = [*keys, YEAR, MONTH] + ([SPAN] if SPAN in lv.columns and SPAN in g.columns else [])
     base = lv.with_columns((pl.col(YEAR) + 1).cast(pl.Int32)).rename({VALUE: _BASE})
-    joined = g.join(base, on=on, how="left", nulls_equal=True)
+    joined = g.join(base, on=on, how="left", nulls_equal=True, maintain_order="left")
     level = pl.col(_BASE) + pl.col(_BASE) * pl.col(VALUE) / 100.0
     extra = [SPAN] if SPAN in joined.columns else []
-    out = joined.select(*keys, YEAR, MONTH, level.alias(VALUE), *extra)
-    return _sorted(out, keys)
+    return joined.select(*keys, YEAR, MONTH, level.alias(VALUE), *extra)
 
 
 # -- shares and growth arithmetic -----------------------------------------------------
 
 
-def share(numerator: pl.DataFrame, denominator: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+def share(
+    numerator: pl.DataFrame, denominator: pl.DataFrame, keys: Sequence[str], *, check: bool = True
+) -> pl.DataFrame:
     """Share, %: ``100 · num / den``, matched on ``(keys, year, month)``.
 
     Null when the denominator is missing, null or ``≤ 0``.  ``span`` is matched
     when both frames have it.  Returns ``keys, year, month, value`` (``+ span``),
-    one row per row of ``numerator``.
+    one row per row of ``numerator``.  ``check=False`` skips the search for
+    duplicate rows, for frames known to have none.
     """
     keys = _check_keys(keys)
-    num = _series(numerator, keys, name="numerator")
-    den = _series(denominator, keys, name="denominator").rename({VALUE: _DEN})
+    num = _series(numerator, keys, name="numerator", check=False)
+    num = _in_order(num, keys, name="numerator", check=check)
+    den = _series(denominator, keys, name="denominator", check=check).rename({VALUE: _DEN})
     on = [*keys, YEAR, MONTH] + ([SPAN] if SPAN in num.columns and SPAN in den.columns else [])
-    joined = num.join(den, on=on, how="left", nulls_equal=True)
+    joined = num.join(den, on=on, how="left", nulls_equal=True, maintain_order="left")
     d = pl.col(_DEN)
     value = pl.when(d > 0).then(100.0 * pl.col(VALUE) / d)
     extra = [SPAN] if SPAN in joined.columns else []
-    return _sorted(joined.select(*keys, YEAR, MONTH, value.alias(VALUE), *extra), keys)
+    return joined.select(*keys, YEAR, MONTH, value.alias(VALUE), *extra)
 
 
 def _check_rate(value: float, what: str) -> None:
@@ -385,6 +476,7 @@ def aggregate(
     weights: pl.DataFrame | None = None,
     numerator: pl.DataFrame | None = None,
     denominator: pl.DataFrame | None = None,
+    check: bool = True,
 ) -> pl.DataFrame:
     """Combine the values of several entities by the indicator's :class:`Aggregation`.
 
@@ -408,17 +500,18 @@ def aggregate(
       ``df`` is not read for this rule.
     * ``none``: raises :class:`ValueError`.
 
-    Returns ``keys_to_keep, year, month, value, n`` (``+ span``).
+    Returns ``keys_to_keep, year, month, value, n`` (``+ span``).  ``check=False``
+    skips the search for duplicate rows, for frames known to have none.
     """
     rule = Aggregation(rule)
     keep = _check_keys(keys_to_keep)
     if rule is Aggregation.NONE:
         raise ValueError("this indicator is not aggregable (aggregation: none)")
     if rule is Aggregation.RATIO_OF_SUMS:
-        return _ratio_of_sums(keep, numerator, denominator)
+        return _ratio_of_sums(keep, numerator, denominator, check)
     entity_keys = _entity_keys(df)
     _require_subset(keep, entity_keys, "df")
-    s = _series(df, entity_keys)
+    s = _series(df, entity_keys, check=check)
     group = [*keep, YEAR, MONTH] + ([SPAN] if SPAN in s.columns else [])
     x = pl.col(VALUE)
     if rule is Aggregation.SUM:
@@ -455,7 +548,10 @@ def _require_subset(keep: list[str], entity_keys: list[str], name: str) -> None:
 
 
 def _ratio_of_sums(
-    keep: list[str], numerator: pl.DataFrame | None, denominator: pl.DataFrame | None
+    keep: list[str],
+    numerator: pl.DataFrame | None,
+    denominator: pl.DataFrame | None,
+    check: bool,
 ) -> pl.DataFrame:
     if numerator is None or denominator is None:
         raise ValueError("aggregation ratio_of_sums needs numerator and denominator frames")
@@ -466,8 +562,9 @@ def _ratio_of_sums(
             f"vs {_entity_keys(denominator)}"
         )
     _require_subset(keep, entity_keys, "numerator")
-    num = _series(numerator, entity_keys, name="numerator")
-    den = _series(denominator, entity_keys, name="denominator").rename({VALUE: _DEN})
+    num = _series(numerator, entity_keys, name="numerator", check=check)
+    den = _series(denominator, entity_keys, name="denominator", check=check)
+    den = den.rename({VALUE: _DEN})
     with_span = SPAN in num.columns and SPAN in den.columns
     on = [*entity_keys, YEAR, MONTH] + ([SPAN] if with_span else [])
     num = num.select(*on, VALUE)
@@ -485,13 +582,15 @@ def _ratio_of_sums(
 # -- annual ---------------------------------------------------------------------------
 
 
-def annual_from_cumulative(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+def annual_from_cumulative(
+    df: pl.DataFrame, keys: Sequence[str], *, check: bool = True
+) -> pl.DataFrame:
     """The year's value from cumulative levels: ``X[y] = C[y, 12]``.
 
     Only years with a month-12 row appear (its value may be null); no year is
     completed from a partial cumulative.  Returns ``keys, year, value``.
+    ``check=False`` skips the search for duplicate rows, for a frame known to have none.
     """
     keys = _check_keys(keys)
-    s = _series(df, keys, with_span=False)
-    out = s.filter(pl.col(MONTH) == 12).select(*keys, YEAR, VALUE)
-    return _sorted(out, keys, with_month=False)
+    s = _in_order(_series(df, keys, with_span=False, check=False), keys, name="df", check=check)
+    return s.filter(pl.col(MONTH) == 12).select(*keys, YEAR, VALUE)

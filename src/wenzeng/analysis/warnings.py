@@ -341,32 +341,31 @@ def change_point(
     out = []
     recent = int(rule.params.get("recent", 6))
     shift = float(rule.params.get("min_shift", 3.0))
-    for i in np.flatnonzero(_current(panel)):
-        res = det.change_point(
-            panel.values[i], min_size=int(rule.params.get("min_size", 3)), k=recent
-        )
-        if res.status != det.OK:
-            stats.insufficient += 1
-            continue
-        stats.judged += 1
-        if not (res.recent and res.mean_before is not None and res.mean_after is not None):
-            continue
-        fall = res.mean_before - res.mean_after
-        if fall < shift or res.break_index is None:
-            continue
+    rows = np.flatnonzero(_current(panel))
+    res = det.change_point_panel(
+        panel.values[rows], min_size=int(rule.params.get("min_size", 3)), k=recent
+    )
+    ok = res.status == det.OK
+    stats.insufficient += int(np.sum(~ok))
+    stats.judged += int(np.sum(ok))
+    fall = res.mean_before - res.mean_after  # NaN where there is no break
+    with np.errstate(invalid="ignore"):
+        fired = ok & res.recent & (res.break_index >= 0) & ~(fall < shift)
+    for j in np.flatnonzero(fired):
+        i, at = int(rows[j]), int(res.break_index[j])
         out.append(
             _finding(
                 rule,
                 panel,
-                int(i),
+                i,
                 names,
-                fall,
+                float(fall[j]),
                 {
                     "value": float(panel.values[i, -1]),
-                    "before": res.mean_before,
-                    "after": res.mean_after,
-                    "break_period": panel.period_label(res.break_index),
-                    "break_period_code": panel.period_code(res.break_index),
+                    "before": float(res.mean_before[j]),
+                    "after": float(res.mean_after[j]),
+                    "break_period": panel.period_label(at),
+                    "break_period_code": panel.period_code(at),
                 },
             )
         )

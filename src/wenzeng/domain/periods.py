@@ -60,9 +60,15 @@ class Period:
         }
         lo, hi = limits[self.type]
         if not lo <= self.index <= hi:
+            what_zh = {"month": "月份", "cum_month": "累计截止月份", "quarter": "季度"}.get(
+                self.type.value, "序号"
+            )
+            what_en = {"month": "month", "cum_month": "cumulative month", "quarter": "quarter"}.get(
+                self.type.value, "index"
+            )
             raise PeriodError(
-                f"{self.type.value} 的序号超出范围 / index out of range for {self.type.value}: "
-                f"{self.index}"
+                f"{what_zh}应在{lo}–{hi}之间，填写的是{self.index}",
+                f"the {what_en} must be {lo}–{hi}, not {self.index}",
             )
 
     # -- constructors -------------------------------------------------------------

@@ -215,7 +215,13 @@ async def report_save(
 @router.get("/report/upload", response_class=HTMLResponse, name="upload_page")
 def upload_page(request: Request, ctx: CtxDep, p: UserDep) -> Response:
     return render(
-        request, "upload.html", forms=_my_forms(ctx, p), result=None, issues=None, message=None
+        request,
+        "upload.html",
+        forms=_my_forms(ctx, p),
+        result=None,
+        issues=None,
+        message=None,
+        chosen=None,
     )
 
 
@@ -240,6 +246,7 @@ async def upload_post(
             result=None,
             issues=exc.issues,
             message=exc.message,
+            chosen=form,
         )
     return render(
         request,
@@ -248,6 +255,7 @@ async def upload_post(
         result=result,
         issues=result.warnings,
         message=None,
+        chosen=form,
     )
 
 

@@ -1,0 +1,146 @@
+"""End to end in a real browser (Debian's headless chromium, driven by Playwright).
+
+A province fills in its monthly report by uploading a CSV with mistakes, reads the validation
+report, uploads the corrected file and submits; department staff accept it; the region page
+then shows the figure. Every page visited is saved as a screenshot under
+test-output/screenshots/, and no page may request anything from outside 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from wenzeng.auth.principal import SYSTEM
+from wenzeng.config import load_settings
+from wenzeng.services import accounts
+from wenzeng.services.context import Context
+from wenzeng.services.setup import initialise
+from wenzeng.web.app import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+SHOTS = Path(__file__).parents[1] / "test-output" / "screenshots"
+PASSWORD = "correct horse battery"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+HEADER = ("报送单位代码,报告期,计算机、通信和其他电子设备制造业增加值增速（当月）（%）,"
+          "计算机、通信和其他电子设备制造业增加值增速（1-本月累计）（%）,营业收入（1-本月累计）（亿元）,"
+          "营业收入累计同比增长（%）,利润总额（1-本月累计）（亿元）,出口交货值（1-本月累计）（亿元）,"
+          "出口交货值累计同比增长（%）,规模以上企业单位数")
+BAD = HEADER + "\n510000,2025年13月,8.5,9.1,\"11,234.5\",6.2,520,3100,4.1,1800\n" \
+    + "510000,2025年10月,八点五,9.1,\"11,234.5\",6.2,520,3100,4.1,1800\n"
+GOOD = HEADER + "\n510000,2025年10月,8.5,9.1,\"11,234.5\",6.2,520,3100,4.1,1800\n"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("site")
+    settings = load_settings(database_url=f"sqlite:///{home / 'wenzeng.db'}", data_dir=home)
+    ctx = Context.open(settings)
+    initialise(ctx)
+    accounts.add_user(ctx, SYSTEM, username="sichuan", role="province", entity="510000",
+                      password=PASSWORD, display_name="四川省经信厅")
+    accounts.add_user(ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD,
+                      display_name="分析员")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, ctx), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (home / "bad.csv").write_bytes(BAD.encode("gbk"))
+    (home / "good.csv").write_bytes(GOOD.encode("gbk"))
+    os.environ["WENZENG_E2E_HOME"] = str(home)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def page_for(browser, base: str, outside: list[str]):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+    return page
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def login(page, base: str, user: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/report")
+
+
+def test_province_uploads_fixes_submits_and_staff_accepts(site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    home = Path(os.environ["WENZENG_E2E_HOME"])
+    outside: list[str] = []
+    page = page_for(browser, site, outside)
+    page.goto(site)
+    shot(page, "01-overview")
+    login(page, site, "sichuan")
+    shot(page, "02-report-index")
+    page.goto(f"{site}/report/upload")
+    page.select_option("select[name=form]", "monthly_province")
+    page.set_input_files("input[name=file]", str(home / "bad.csv"))
+    page.click("button.primary")
+    page.wait_for_selector("table.report")
+    shot(page, "03-upload-report")
+    report = page.inner_text("table.report")
+    assert "报告期" in report and "营业收入" not in report.split("八点五")[0][-5:]
+    assert "八点五" in report  # the value that is not a number, with its row
+    assert "nothing was written" in page.inner_text(".alert.error")
+    page.set_input_files("input[name=file]", str(home / "good.csv"))
+    page.check("input[name=submit]")
+    page.click("button.primary")
+    page.wait_for_selector(".alert.ok")
+    shot(page, "04-upload-done")
+    assert "已保存 1" in page.inner_text(".alert.ok")
+    page.click(".alert.ok a")
+    assert "待审核" in page.inner_text("main")
+    shot(page, "05-submission")
+    page.click("form.inline button.link")  # log out
+
+    login(page, site, "ana")
+    page.goto(f"{site}/review")
+    shot(page, "06-review")
+    page.click("button[value=accept]")
+    page.wait_for_url(f"{site}/review")
+    assert "没有待审核的报送" in page.inner_text("main")
+    page.goto(f"{site}/regions/510000")
+    shot(page, "07-region")
+    main = page.inner_text("main")
+    assert "11,234" in main and "报送 #1" in main  # the accepted figure, traced to its report
+    assert outside == []
