@@ -86,7 +86,8 @@ def test_messages_name_what_was_found_and_expected(sqlite_ctx: Context) -> None:
     by_row = {i.loc.row: i for i in info.value.issues}
     assert by_row[3].msg == "未知指标 'revenu_elec' / unknown indicator 'revenu_elec'"
     assert "unknown region or entity 'Atlantis'" in by_row[4].msg
-    assert "unreadable period: '2025年13月'" in by_row[5].msg or "out of range" in by_row[5].msg
+    assert by_row[5].msg == "月份应在1–12之间，填写的是13 / the month must be 1–12, not 13"
+    assert by_row[5].value == "2025年13月"
     assert by_row[6].msg == "不是数字：'一百' / not a number: '一百'"
     assert "a share must lie between 0 and 100: 120" in by_row[7].msg
     assert "unit 'GW' cannot be converted to revenue_elec's unit 亿元" in by_row[8].msg
