@@ -30,16 +30,28 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 SHOTS = Path(__file__).parents[1] / "test-output" / "screenshots"
 PASSWORD = "correct horse battery"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-HEADER = ("报送单位代码,报告期,计算机、通信和其他电子设备制造业增加值增速（当月）（%）,"
-          "计算机、通信和其他电子设备制造业增加值增速（1-本月累计）（%）,营业收入（1-本月累计）（亿元）,"
-          "营业收入累计同比增长（%）,利润总额（1-本月累计）（亿元）,出口交货值（1-本月累计）（亿元）,"
-          "出口交货值累计同比增长（%）,规模以上企业单位数")
-BAD = HEADER + "\n510000,2025年13月,8.5,9.1,\"11,234.5\",6.2,520,3100,4.1,1800\n" \
-    + "510000,2025年10月,八点五,9.1,\"11,234.5\",6.2,520,3100,4.1,1800\n"
-GOOD = HEADER + "\n510000,2025年10月,8.5,9.1,\"11,234.5\",6.2,520,3100,4.1,1800\n"
+HEADER = (
+    "报送单位代码,报告期,计算机、通信和其他电子设备制造业增加值增速（当月）（%）,"
+    "计算机、通信和其他电子设备制造业增加值增速（1-本月累计）（%）,营业收入（1-本月累计）（亿元）,"
+    "营业收入累计同比增长（%）,利润总额（1-本月累计）（亿元）,出口交货值（1-本月累计）（亿元）,"
+    "出口交货值累计同比增长（%）,规模以上企业单位数"
+)
+BAD = (
+    HEADER
+    + '\n510000,2025年13月,8.5,9.1,"11,234.5",6.2,520,3100,4.1,1800\n'
+    + '510000,2025年10月,八点五,9.1,"11,234.5",6.2,520,3100,4.1,1800\n'
+)
+GOOD = HEADER + '\n510000,2025年10月,8.5,9.1,"11,234.5",6.2,520,3100,4.1,1800\n'
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +60,24 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = load_settings(database_url=f"sqlite:///{home / 'wenzeng.db'}", data_dir=home)
     ctx = Context.open(settings)
     initialise(ctx)
-    accounts.add_user(ctx, SYSTEM, username="sichuan", role="province", entity="510000",
-                      password=PASSWORD, display_name="四川省经信厅")
-    accounts.add_user(ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD,
-                      display_name="分析员")
+    accounts.add_user(
+        ctx,
+        SYSTEM,
+        username="sichuan",
+        role="province",
+        entity="510000",
+        password=PASSWORD,
+        display_name="四川省经信厅",
+    )
+    accounts.add_user(
+        ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD, display_name="分析员"
+    )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, ctx), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, ctx), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):
@@ -144,3 +165,54 @@ def test_province_uploads_fixes_submits_and_staff_accepts(site: str, browser) ->
     main = page.inner_text("main")
     assert "11,234" in main and "报送 #1" in main  # the accepted figure, traced to its report
     assert outside == []
+
+
+PAGES = [
+    # (name, path, who may see it: "public" or a set of roles)
+    ("overview", "/", "public"),
+    ("overview-en", "/?lang=en", "public"),
+    ("target-va", "/targets/va_growth?lang=zh", "public"),
+    ("target-tv", "/targets/tv_75plus_share", "public"),
+    ("regions", "/regions", "public"),
+    ("region-sichuan", "/regions/510000", "public"),
+    ("explorer", "/explorer?indicator=va_elec&measure=yoy_pct&period_type=cum_month", "public"),
+    ("warnings", "/warnings", {"ana", "sichuan"}),
+    ("enterprises", "/enterprises", {"ana", "sichuan"}),
+    ("tracker", "/tracker?form=monthly_province&period=2025-10", {"ana"}),
+    ("review", "/review", {"ana"}),
+    ("report", "/report", {"sichuan", "ana"}),  # staff see that they owe no form
+    ("report-form", "/report/monthly_province/2025-11", {"sichuan"}),
+]
+
+
+def test_every_page_for_its_roles_with_screenshots_and_nothing_from_outside(
+    site: str,
+    browser,  # type: ignore[no-untyped-def]
+) -> None:
+    from wenzeng.services.context import Context  # noqa: F401  (the site fixture made the store)
+
+    outside: list[str] = []
+    for who in (None, "sichuan", "ana"):
+        page = page_for(browser, site, outside)
+        if who:
+            login(page, site, who)
+        for name, path, allowed in PAGES:
+            ok = allowed == "public" or (who is not None and who in allowed)
+            response = page.goto(f"{site}{path}")
+            assert response is not None
+            if ok:
+                assert response.status == 200, (who, path, response.status)
+                page.wait_for_load_state("networkidle")
+                shot(page, f"{who or 'public'}-{name}")
+                assert "Traceback" not in page.content()
+            else:
+                # anonymous: sent to the login page; logged in without the role: refused
+                assert response.status in (200, 403, 404), (who, path, response.status)
+                assert page.url.startswith(f"{site}/login") or response.status in (403, 404), (
+                    who,
+                    path,
+                )
+        page.close()
+    assert outside == []
+    charts = list(SHOTS.glob("*.png"))
+    assert len(charts) >= 20
