@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wenzeng.analysis import transforms
 from wenzeng.analysis.transforms import (
     COMBINED_SPAN,
     aggregate,
@@ -588,3 +589,172 @@ def test_aggregate_sum_is_additive(case: tuple[pl.DataFrame, list[bool]]) -> Non
         present = [v[key] for v in values if v.get(key) is not None]
         expected = math.fsum(present) if present else None
         assert _close(value, expected, scale)
+
+
+# -- the fast paths give the straightforward answers ---------------------------------
+
+KEY_VALUES = ["a", "b", None]
+
+
+@st.composite
+def shuffled_levels(draw: st.DrawFn) -> pl.DataFrame:
+    """Unsorted single-month levels of two key columns (some keys null), with gaps,
+    null values and, sometimes, a span column."""
+    rows = []
+    for k1 in KEY_VALUES[: draw(st.integers(1, 3))]:
+        for k2 in KEY_VALUES[: draw(st.integers(1, 3))]:
+            for year in YEARS[: draw(st.integers(1, 3))]:
+                for month in sorted(draw(st.sets(st.integers(1, 12), max_size=12))):
+                    value = draw(st.none() | st.sampled_from([0.0, -3.0]) | positive)
+                    span = draw(st.sampled_from([f"{month:02d}", None] + [COMBINED_SPAN] * 2))
+                    rows.append((k1, k2, year, month, value, span if month == 2 else None))
+    order = draw(st.permutations(range(len(rows))))
+    with_span = draw(st.booleans())
+    df = frame([rows[i] for i in order], ["k1", "k2"], span=True)
+    return df if with_span else df.drop("span")
+
+
+def _reference_order(rows: list[tuple[Any, ...]], n_keys: int) -> list[tuple[Any, ...]]:
+    """Rows sorted as ``sort(keys, year, month, nulls_last=True)``."""
+    return sorted(rows, key=lambda r: tuple((v is None, v or "") for v in r[:n_keys]) + r[n_keys:])
+
+
+@FAST
+@given(shuffled_levels())
+def test_yoy_from_levels_equals_reference(levels: pl.DataFrame) -> None:
+    keys = ["k1", "k2"]
+    spans = "span" in levels.columns
+    rows = levels.select(*keys, "year", "month", "value", *(["span"] if spans else [])).rows()
+    base = {(r[0], r[1], r[2], r[3]): r for r in rows}
+    expected = []
+    for r in _reference_order(rows, 2):
+        b = base.get((r[0], r[1], r[2] - 1, r[3]))
+        ok = b is not None and b[4] is not None and b[4] > 0 and r[4] is not None
+        ok = ok and (not spans or b[5] == r[5])  # type: ignore[index]
+        growth = (r[4] - b[4]) / b[4] * 100.0 if ok else None  # type: ignore[index]
+        expected.append((*r[:4], growth, *r[5:]))
+    out = yoy_from_levels(levels, keys)
+    assert out.rows() == expected
+    assert yoy_from_levels(levels, keys, check=False).equals(out)
+    in_order = levels.sort([*keys, "year", "month"], nulls_last=True)  # left as it is
+    assert yoy_from_levels(in_order, keys).equals(out)
+
+
+@FAST
+@given(shuffled_levels())
+def test_month_to_cum_equals_reference(levels: pl.DataFrame) -> None:
+    keys = ["k1", "k2"]
+    levels = levels.drop("span", strict=False)
+    rows = _reference_order(levels.rows(), 2)
+    present = {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
+    expected = []
+    for k1, k2, year, month, _ in rows:
+        values = [present.get((k1, k2, year, m)) for m in range(1, month + 1)]
+        if any(v is None for v in values):
+            expected.append((k1, k2, year, month, None))
+            continue
+        total = 0.0
+        for v in values:
+            total += v  # type: ignore[operator]
+        expected.append((k1, k2, year, month, total))
+    out = month_to_cum(levels, keys)
+    assert out.rows() == expected
+    assert month_to_cum(levels, keys, check=False).equals(out)
+    # cum → month → cum on frames already in order (the fast path) agrees with itself
+    back = month_to_cum(cum_to_month(out.drop_nulls("value"), keys), keys)
+    assert (
+        back.select(*keys, "year", "month").rows()
+        == out.drop_nulls("value").select(*keys, "year", "month").rows()
+    )
+
+
+@FAST
+@given(shuffled_levels())
+def test_cum_to_month_equals_reference(cum: pl.DataFrame) -> None:
+    keys = ["k1", "k2"]
+    cum = cum.drop("span", strict=False)
+    rows = _reference_order(cum.rows(), 2)
+    present = {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
+    expected = []
+    for k1, k2, year, month, value in rows:
+        before = present.get((k1, k2, year, month - 1))
+        combined = month == 2 and before is None
+        if month == 1 or combined:
+            x = value
+        else:
+            x = None if value is None or before is None else value - before
+        expected.append((k1, k2, year, month, x, COMBINED_SPAN if combined else f"{month:02d}"))
+    assert cum_to_month(cum, keys).rows() == expected
+
+
+def test_year_on_year_by_join_when_rows_cannot_be_coded(monkeypatch: pytest.MonkeyPatch) -> None:
+    levels = frame(
+        [
+            ("b", 2024, 3, 11.0, "03"),
+            ("a", 2023, 2, 40.0, COMBINED_SPAN),
+            ("a", 2024, 2, 50.0, COMBINED_SPAN),
+            ("a", 2024, 1, 5.0, "01"),
+            ("a", 2023, 12, 7.0, "12"),
+            ("b", 2023, 3, 10.0, "03"),
+            ("b", 2023, 4, 10.0, "04"),
+            ("b", 2024, 4, 10.0, None),
+        ],
+        ["k"],
+        span=True,
+    )
+    annual = levels.filter(pl.col("month") == 3).drop("month", "span")
+    fast = [
+        yoy_from_levels(levels, ["k"]),
+        cum_to_month(levels, ["k"]),
+        yoy_from_annual(annual, ["k"]),
+    ]
+    monkeypatch.setattr(transforms, "_CODE_LIMIT", 0)
+    slow = [
+        yoy_from_levels(levels, ["k"]),
+        cum_to_month(levels, ["k"]),
+        yoy_from_annual(annual, ["k"]),
+    ]
+    for a, b in zip(fast, slow, strict=True):
+        assert a.equals(b)
+    assert as_dict(fast[0], ["k"])[("a", 2024, 2)] == pytest.approx(25.0)
+    assert as_dict(fast[0], ["k"])[("b", 2024, 4)] is None  # span differs from its base
+    assert as_dict(fast[1], ["k"])[("a", 2024, 1)] == 5.0  # December does not leak
+
+
+def test_duplicates_are_found_whether_sorted_or_not() -> None:
+    rows = [("a", 2024, 3, 1.0), ("a", 2024, 4, 1.0), ("a", 2024, 3, 2.0)]
+    for df in (frame(rows, ["k"]), frame(sorted(rows), ["k"])):
+        for call in (
+            lambda d: month_to_cum(d, ["k"]),
+            lambda d: yoy_from_levels(d, ["k"]),
+            lambda d: aggregate(d, [], "sum"),
+            lambda d: share(d, frame([("a", 2024, 3, 1.0)], ["k"]), ["k"]),
+            lambda d: share(frame([("a", 2024, 3, 1.0)], ["k"]), d, ["k"]),
+            lambda d: annual_from_cumulative(d, ["k"]),
+        ):
+            with pytest.raises(ValueError, match="more than one row"):
+                call(df)
+    # keys of a dtype that does not compare as it sorts (floats) are searched by hash
+    floats = pl.DataFrame({"k": [1.5, 0.5, 1.5], "year": [2024] * 3, "month": [3, 3, 3]})
+    with pytest.raises(ValueError, match="more than one row"):
+        yoy_from_levels(floats.with_columns(value=pl.lit(1.0)), ["k"])
+    unique = frame([("a", 2024, 3, 1.0), ("b", 2024, 3, 2.0)], ["k"])
+    assert aggregate(unique, [], "sum", check=False)["value"].to_list() == [3.0]
+
+
+def test_outputs_sorted_for_unsorted_and_sorted_inputs() -> None:
+    rows = [("b", 2024, 1, 1.0), ("a", 2024, 2, 2.0), (None, 2023, 1, 3.0), ("a", 2024, 1, 4.0)]
+    for df in (frame(rows, ["k"]), frame(_reference_order(rows, 1), ["k"])):
+        for out in (
+            month_to_cum(df, ["k"]),
+            yoy_from_levels(df, ["k"]),
+            cum_to_month(df, ["k"]),
+            levels_from_yoy(df, df, ["k"]),
+            share(df, df, ["k"]),
+        ):
+            assert out.select("k", "year", "month").rows() == [
+                ("a", 2024, 1),
+                ("a", 2024, 2),
+                ("b", 2024, 1),
+                (None, 2023, 1),
+            ]

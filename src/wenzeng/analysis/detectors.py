@@ -628,7 +628,7 @@ class ChangePointPanel:
 #: ruptures' ``CostL1.min_size``: PELT never fits a segment shorter than this.
 _L1_MIN_SIZE: Final = 2
 #: Memory budget of the (rows, n + 1, n + 1) segment-cost array of a chunk, in bytes.
-_COST_BUDGET: Final = 128 * 2**20
+_COST_BUDGET = 64 * 2**20
 
 
 def _diff_sigma_rows(y: FloatArray) -> FloatArray:
@@ -651,7 +651,8 @@ def _l1_segment_costs(z: FloatArray, min_size: int) -> FloatArray:
     cost = np.full((rows, n + 1, n + 1), np.inf)
     for length in range(min_size, n + 1):
         w = np.lib.stride_tricks.sliding_window_view(z, length, axis=1)
-        dev = np.abs(w - np.median(w, axis=2)[..., None])
+        dev = w - np.median(w, axis=2)[..., None]
+        np.abs(dev, out=dev)
         first = np.arange(n - length + 1)
         cost[:, first, first + length] = dev.sum(axis=2)
     return cost
@@ -771,7 +772,7 @@ def change_point_panel(
     optimal-partitioning dynamic programme over segment ends vectorised across rows, with
     PELT's pruning and ruptures' tie rule (Killick, Fearnhead & Eckley 2012; ``ruptures.
     Pelt(model="l1", jump=1)``). Groups are processed in chunks of rows so that the
-    (rows, n + 1, n + 1) cost array stays within about 128 MB.
+    (rows, n + 1, n + 1) cost array stays within 64 MB (about 130 MB at the peak in all).
     """
     a = np.atleast_2d(_floats(values_2d))
     if a.ndim != 2:

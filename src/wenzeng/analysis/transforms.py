@@ -19,6 +19,12 @@ Inputs are cast to these dtypes; a frame with a missing column, a month outside
 1–12, a null year or month, or two rows for the same ``(keys, year, month)``
 raises :class:`ValueError`.  Outputs are sorted by ``(keys, year, month)``.
 
+The functions take ``check=False`` to skip the search for duplicate rows when the
+caller knows there are none (a frame this module produced, say); the results are
+the same.  Inside, a frame is sorted once (or found sorted already and left
+alone), its keys are numbered, and windows and year-on-year look-ups run on
+that integer id, so outputs come out in order without a final sort.
+
 Notation: ``x[y, m]`` is the single-month level of month ``m`` of year ``y``;
 ``C[y, m] = x[y, 1] + … + x[y, m]`` the cumulative (January to ``m``) level.
 A missing number is never interpolated: whatever depends on it is null.
@@ -66,6 +72,9 @@ _NUM = f"{_TMP}num"
 _DEN = f"{_TMP}den"
 _KEY = f"{_TMP}key"
 _GROUP = f"{_TMP}group"
+_CODE = f"{_TMP}code"
+_HEAD = 256  # rows looked at first by :func:`_strictly_in_order`
+_CODE_LIMIT = 2**62  # row codes of :func:`_with_earlier` stay below this (Int64)
 
 
 # -- validation -----------------------------------------------------------------------
@@ -133,7 +142,7 @@ def _has_duplicates(df: pl.DataFrame, by: list[str]) -> bool:
     compared with their neighbours, and only a repeated hash (a duplicate, or very rarely
     a collision) is confirmed by the exact, slower ``is_duplicated``.
     """
-    if df.height < 2 or (_strictly_in_order(df.head(256), by) and _strictly_in_order(df, by)):
+    if df.height < 2 or _strictly_in_order(df, by):
         return False
     hashes = df.select(pl.struct(by).hash().sort().alias(_TMP))[_TMP]
     if not bool((hashes.slice(1) == hashes.slice(0, hashes.len() - 1)).any()):
@@ -150,11 +159,14 @@ def _strictly_in_order(df: pl.DataFrame, by: list[str]) -> bool:
     """Whether each row comes strictly after the one before it in ``df.sort(by,
     nulls_last=True)`` order: the frame is sorted and has no two rows alike on ``by``.
 
-    False (not known) when a column's dtype does not compare as it sorts.
+    False (not known) when a column's dtype does not compare as it sorts. The first rows
+    are looked at first, so that most unsorted frames are told apart at once.
     """
     if df.height < 2:
         return True
     if not by or not all(_comparable(df.schema[c]) for c in by):
+        return False
+    if df.height > _HEAD and not _strictly_in_order(df.head(_HEAD), by):
         return False
     after: pl.Expr | None = None
     for c in reversed(by):
@@ -172,13 +184,17 @@ def _in_order(
     ``(keys, year, month)``, nulls last: as it is when it already is, else sorted.
 
     Raises on duplicate rows when ``check``: a frame strictly in order has none, and in a
-    sorted frame duplicates are neighbours, so this costs far less than a hash check.
+    sorted frame duplicates are neighbours (for keys of dtypes that compare as they sort;
+    others are searched by :func:`_has_duplicates`).
     """
     by = [*keys, YEAR, MONTH] if with_month else [*keys, YEAR]
     if _strictly_in_order(s, by):
         return s
+    comparable = all(_comparable(s.schema[c]) for c in by)
+    if check and not comparable and _has_duplicates(s, by):
+        raise _duplicate_error(name, by)
     s = s.sort(by, nulls_last=True)
-    if check and s.height > 1:
+    if check and comparable and s.height > 1:
         same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in by])
         if bool(s.select(same.slice(1).any()).item()):
             raise _duplicate_error(name, by)
@@ -192,6 +208,66 @@ def _with_key(s: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         return s.with_columns(pl.lit(0, dtype=pl.UInt32).alias(_KEY))
     changed = pl.any_horizontal([~pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys])
     return s.with_columns(changed.cum_sum().alias(_KEY))
+
+
+def _with_earlier(
+    s: pl.DataFrame,
+    back: int,
+    alias: str,
+    *,
+    with_month: bool = True,
+    same_year: bool = False,
+) -> pl.DataFrame:
+    """``s`` plus ``alias``: the value of the row of the same keys ``back`` periods (months,
+    or years for an annual frame) earlier, and of the same ``span`` if ``s`` has one
+    (nulls equal); null where there is no such row, or (``same_year``) it is in another year.
+
+    ``s`` is in (keys, year, month) order, without duplicates, with ``_KEY`` (see
+    :func:`_with_key`). What a join on (keys, year, month, span) would find, but each row
+    is coded as one increasing integer, key·stride + period number, and the earlier row
+    is found by binary search: several times faster than a join on the key columns.
+    """
+    extra = [SPAN] if SPAN in s.columns else []
+    if s.height == 0:
+        return s.with_columns(pl.lit(None, dtype=pl.Float64).alias(alias))
+    first, last = int(s[YEAR].min()), int(s[YEAR].max())  # type: ignore[arg-type]
+    per_year = 12 if with_month else 1
+    stride = (last - first + 1) * per_year + back  # rows of two keys are > back apart
+    if (int(s[_KEY].max()) + 1) * stride >= _CODE_LIMIT:  # type: ignore[arg-type]
+        return _join_earlier(s, back, alias, with_month=with_month, same_year=same_year)
+    period = (pl.col(YEAR).cast(pl.Int64) - first) * per_year
+    if with_month:
+        period = period + pl.col(MONTH).cast(pl.Int64) - 1
+    s = s.with_columns((pl.col(_KEY).cast(pl.Int64) * stride + period).alias(_CODE))
+    code = pl.col(_CODE)
+    at = code.search_sorted(code - back).clip(upper_bound=s.height - 1)
+    found = code.gather(at) == code - back
+    for c in [*extra, *([YEAR] if same_year else [])]:
+        found = found & pl.col(c).gather(at).eq_missing(pl.col(c))
+    earlier = pl.when(found).then(pl.col(VALUE).gather(at))
+    return s.with_columns(earlier.alias(alias)).drop(_CODE)
+
+
+def _join_earlier(
+    s: pl.DataFrame, back: int, alias: str, *, with_month: bool, same_year: bool
+) -> pl.DataFrame:
+    """:func:`_with_earlier` by a join, for frames too large to code rows as integers."""
+    extra = [SPAN] if SPAN in s.columns else []
+    if with_month:
+        step = pl.col(YEAR).cast(pl.Int64) * 12 + pl.col(MONTH).cast(pl.Int64) - 1 + back
+        shifted = [
+            (step // 12).cast(pl.Int32).alias(YEAR),
+            (step % 12 + 1).cast(pl.Int8).alias(MONTH),
+        ]
+        on = [_KEY, YEAR, MONTH, *extra]
+    else:
+        shifted = [(pl.col(YEAR) + back).cast(pl.Int32).alias(YEAR)]
+        on = [_KEY, YEAR, *extra]
+    base = s.select(_KEY, *shifted, *extra, pl.col(VALUE).alias(alias), pl.col(YEAR).alias(_CODE))
+    joined = s.join(base, on=on, how="left", nulls_equal=True, maintain_order="left")
+    if same_year:
+        joined = joined.with_columns(pl.when(pl.col(_CODE) == pl.col(YEAR)).then(pl.col(alias)))
+    return joined.drop(_CODE)
 
 
 def _entity_keys(df: pl.DataFrame) -> list[str]:
@@ -225,13 +301,7 @@ def cum_to_month(df: pl.DataFrame, keys: Sequence[str], *, check: bool = True) -
     keys = _check_keys(keys)
     cum = _series(df, keys, with_span=False, check=False)
     cum = _with_key(_in_order(cum, keys, name="df", check=check), keys)
-    prev = cum.select(
-        _KEY,
-        YEAR,
-        (pl.col(MONTH) + 1).cast(pl.Int8).alias(MONTH),
-        pl.col(VALUE).alias(_PREV),
-    )
-    joined = cum.join(prev, on=[_KEY, YEAR, MONTH], how="left", maintain_order="left")
+    joined = _with_earlier(cum, 1, _PREV, same_year=True)
     month, value, before = pl.col(MONTH), pl.col(VALUE), pl.col(_PREV)
     combined = (month == 2) & before.is_null()
     out = joined.select(
@@ -294,9 +364,13 @@ def month_to_cum(df: pl.DataFrame, keys: Sequence[str], *, check: bool = True) -
     covered = pl.when(skipped).then(0).when(combined).then(2).otherwise(1)
     nulls = (value.is_null() & ~skipped).cast(pl.Int32)
     # months covered so far == month and no null so far, in one running count: a null
-    # adds 32, more than any month number, so the count equals the month only without one
-    tally = (covered + 32 * nulls).cum_sum().over(group)
-    complete = (tally == month.cast(pl.Int32)) & ~skipped
+    # adds 32, more than any month number, so the count equals the month only without
+    # one. An integer count, so the running count of a year is exactly the running count
+    # of the frame less its value where the year starts (cheaper than a window).
+    step = (covered + 32 * nulls).cast(pl.Int64)
+    starts = (pl.col(_GROUP) != pl.col(_GROUP).shift(1)).fill_null(True)
+    tally = step.cum_sum() - pl.when(starts).then(step.cum_sum() - step).forward_fill()
+    complete = (tally == month.cast(pl.Int64)) & ~skipped
     running = value.fill_null(0.0).cum_sum().over(group)
     return s.select(*keys, YEAR, MONTH, pl.when(complete).then(running).alias(VALUE))
 
@@ -307,12 +381,8 @@ def month_to_cum(df: pl.DataFrame, keys: Sequence[str], *, check: bool = True) -
 def _yoy(s: pl.DataFrame, keys: list[str], period: list[str]) -> pl.DataFrame:
     """YoY of a frame in (keys, period) order with ``_KEY``; the result keeps that order."""
     extra = [SPAN] if SPAN in s.columns else []
-    on = [_KEY, *period, *extra]
-    base = s.select(
-        *[(pl.col(YEAR) + 1).cast(pl.Int32).alias(YEAR) if c == YEAR else pl.col(c) for c in on],
-        pl.col(VALUE).alias(_BASE),
-    )
-    joined = s.join(base, on=on, how="left", nulls_equal=True, maintain_order="left")
+    with_month = MONTH in period
+    joined = _with_earlier(s, 12 if with_month else 1, _BASE, with_month=with_month)
     b = pl.col(_BASE)
     growth = pl.when(b > 0).then((pl.col(VALUE) - b) / b * 100.0)
     return joined.select(*keys, *period, growth.alias(VALUE), *extra)

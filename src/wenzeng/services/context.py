@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
@@ -17,6 +17,8 @@ from wenzeng.errors import ConfigurationError
 from wenzeng.store import repo
 from wenzeng.store.db import WRITE_OPTION, make_engine, schema_status
 
+T = TypeVar("T")
+
 
 @dataclass
 class Context:
@@ -24,7 +26,7 @@ class Context:
     engine: Engine
     base_catalogue: Catalogue = field(default_factory=builtin_catalogue)
     _catalogue: Catalogue | None = field(default=None, repr=False)
-    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # forms, plans
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # forms, plans
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -75,6 +77,25 @@ class Context:
             ]
             self._catalogue = self.base_catalogue.with_entities(extra)
         return self._catalogue
+
+    def data_version(self) -> tuple[Any, ...]:
+        """Changes whenever data, plans or forms change: a load adds a batch, a plan or form
+        load stamps its row.  One small query."""
+        with self.reading() as conn:
+            return repo.data_version(conn)
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, kept until the data changes (see :meth:`data_version`).
+
+        Read-mostly pages (the overview, target pages) are computed once per change of the
+        data instead of once per request."""
+        version = self.data_version()
+        hit = self.cache.get(("memo", key))
+        if hit is not None and hit[0] == version:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self.cache[("memo", key)] = (version, value)
+        return value
 
     def invalidate(self) -> None:
         self._catalogue = None

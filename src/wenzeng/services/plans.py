@@ -15,11 +15,14 @@ from wenzeng.store import repo
 
 
 def stored_plans(ctx: Context) -> list[Plan]:
-    with ctx.reading() as conn:
-        docs = repo.plan_documents(conn)
-    return [
-        read_plan(Path(d["file"] or d["code"]), d["document"], ctx.base_catalogue) for d in docs
-    ]
+    def read() -> list[Plan]:
+        with ctx.reading() as conn:
+            docs = repo.plan_documents(conn)
+        return [
+            read_plan(Path(d["file"] or d["code"]), d["document"], ctx.base_catalogue) for d in docs
+        ]
+
+    return ctx.memo(("plans",), read)
 
 
 def get_plan(ctx: Context, code: str | None = None) -> Plan:
@@ -121,6 +124,10 @@ def target_figure(records: list[ObservationRecord], t: Target) -> TargetFigure:
 
 
 def target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
+    return ctx.memo(("target_figures", plan.code), lambda: _target_figures(ctx, plan))
+
+
+def _target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
     out = []
     with ctx.reading() as conn:
         for t in plan.headline_targets:

@@ -16,8 +16,13 @@ from wenzeng.store.tables import assessment
 
 
 def assess_plan(ctx: Context, plan: Plan, as_of: date | None = None) -> list[Assessment]:
-    """Every target of ``plan``, judged on the data as known on ``as_of`` (default: today)."""
+    """Every target of ``plan``, judged on the data as known on ``as_of`` (default: today);
+    kept until the data change."""
     when = as_of or date.today()
+    return ctx.memo(("assess", plan.code, when), lambda: _assess(ctx, plan, when))
+
+
+def _assess(ctx: Context, plan: Plan, when: date) -> list[Assessment]:
     cat = ctx.base_catalogue
     out = []
     with ctx.reading() as conn:

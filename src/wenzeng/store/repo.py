@@ -13,6 +13,7 @@ from wenzeng.store.tables import (
     audit_log,
     batch,
     entity,
+    form_def,
     meta,
     observation,
     plan,
@@ -427,3 +428,15 @@ def panel_rows(
         inner.c.rank == 1
     )
     return [(r[0], r[1], float(r[2]), bool(r[3])) for r in conn.execute(stmt)]
+
+
+def data_version(conn: Connection) -> tuple[Any, ...]:
+    """(newest batch, newest plan load, newest form load): changes whenever any of them does."""
+    row = conn.execute(
+        select(
+            select(func.max(batch.c.id)).scalar_subquery(),
+            select(func.max(plan.c.loaded_at)).scalar_subquery(),
+            select(func.max(form_def.c.loaded_at)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
