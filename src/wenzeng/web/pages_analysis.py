@@ -598,7 +598,11 @@ def target_page(
     code, fmt = split_format(name)
     if fmt not in ("html", "json"):
         raise NotFound(f"此页面只有 JSON 数据 / this page has a JSON twin only, not {fmt}")
-    context = target_context(ctx, code, plan, as_of, page_lang(request))
+    lang = page_lang(request)
+    context = ctx.memo(
+        ("target_page", code, plan, as_of or date.today(), lang),
+        lambda: target_context(ctx, code, plan, as_of, lang),
+    )
     return respond(request, "target.html", context, fmt, f"target_{code}")
 
 
@@ -1230,8 +1234,11 @@ def explorer_page(
         as_of=_blank(as_of),
     )
     base = {"query": q.as_dict(), "options": _explorer_options(ctx, p), "columns": EXPLORER_COLUMNS}
+    lang = page_lang(request)
     try:
-        found = explore(ctx, p, q, page_lang(request))
+        # the same question by the same user on the same data gives the same answer
+        key = ("explorer", tuple(sorted(q.as_dict().items())), p.username, p.role.value, lang)
+        found = ctx.memo(key, lambda: explore(ctx, p, q, lang))
     except WenzengError as exc:
         if fmt != "html":
             raise ValidationFailed(exc.message) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 from typing import Any
 
 from wenzeng.auth.principal import ANONYMOUS, Principal
@@ -102,7 +103,7 @@ def overview_context(
             "rule_en": a.rule_en,
             "probability": a.projection.probability if a.projection else None,
         }
-        card["sparkline"] = sparkline(ctx, t)
+        card["sparkline"] = ctx.memo(("sparkline", plan.code, t.code), partial(sparkline, ctx, t))
         cards.append(card)
     return {
         "plan": {
