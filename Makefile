@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: set up, initialise the embedded SQLite store (built-in plan, published and demo data), serve on http://127.0.0.1:8000
+## make run: set up, initialise the embedded SQLite store (built-in plan, published and demo data), analyse it, serve on http://127.0.0.1:8000
 run: $(STAMP)
 	$(BIN)/wenzeng init --demo
+	$(BIN)/wenzeng analyze > /dev/null
 	$(BIN)/wenzeng serve --host $(HOST) --port $(PORT)
 
 ## make test: set up, lint, type-check and run the whole test suite (SQLite, and PostgreSQL when WENZENG_TEST_POSTGRES_URL is set)
