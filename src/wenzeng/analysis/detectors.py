@@ -661,12 +661,13 @@ def _l1_segment_costs(z: FloatArray, min_size: int) -> FloatArray:
 def _pelt_l1(z: FloatArray, pen: float, min_size: int) -> BoolArray:
     """Cuts (rows, n + 1) of ``ruptures.Pelt(model="l1", min_size, jump=1)`` on each row.
 
-    PELT solves penalised optimal partitioning exactly (its pruning only drops starts that
-    cannot win); here the dynamic programme over segment ends runs for all rows at once.
-    It keeps ruptures' candidate starts, its pruning, its order of summation (the total of
-    a partition is accumulated segment by segment, each term cost + penalty) and its tie
-    rule (the earliest best start), so the cuts are ruptures' own. True at c means a new
-    segment starts at position c.
+    PELT is the dynamic programme of penalised optimal partitioning over segment ends, with
+    pruning of starts that cannot win; here it runs for all rows at once. It follows
+    ruptures step for step: its candidate starts, its pruning (kept as it is, even where
+    with a minimum segment size it could drop a start that would still win), its order of
+    summation (a partition's total accumulated segment by segment, each term cost +
+    penalty) and its tie rule (the earliest best start), so the cuts are ruptures' own.
+    True at c means a new segment starts at position c.
     """
     rows, n = z.shape
     cost = _l1_segment_costs(z, min_size)
