@@ -3,8 +3,8 @@
 A *panel* holds one kind of series (indicator × measure × period type) for a
 set of entities as a matrix: one row per entity, one column per month up to
 the analysis date.  Each rule's detector screens the whole matrix at once
-(:mod:`wenzeng.analysis.detectors`); only the change-point detector works
-series by series.  A series whose latest value is not in the latest column
+(:mod:`wenzeng.analysis.detectors`), change points included (a batched PELT
+that gives ruptures' answers).  A series whose latest value is not in the latest column
 is not judged (its news is old), and a series too short to judge is counted
 as such, never guessed about.
 """
