@@ -166,3 +166,25 @@ def test_staff_pages_are_refused_to_reporters(site: TestClient) -> None:
     r = site.get("/review", headers={"Accept": "text/html"})
     assert r.status_code == 403 and "department staff only" in r.text
     assert "Traceback" not in r.text
+
+
+def test_reporting_pages_have_data_twins(site: TestClient) -> None:
+    login(site, "acme")
+    page = site.get("/report/monthly_enterprise/2025-10")
+    good = {f"f_{k}": v for k, v in VALUES.items()}
+    r = site.post(
+        "/report/monthly_enterprise/2025-10",
+        data={**good, "csrf_token": csrf(page.text), "version": "", "action": "submit"},
+        follow_redirects=False,
+    )
+    sid = r.headers["location"].split("/")[2].split("?")[0]
+    mine = site.get("/report.json").json()
+    assert mine["ok"] and [s["id"] for s in mine["table"]] == [int(sid)]
+    assert site.get("/report.csv").text.splitlines()[0].startswith("\ufeff编号 ID,")
+    detail = site.get(f"/submissions/{sid}.json").json()
+    assert detail["s"]["status"] == "submitted" and detail["trail"][0]["action"] == "create"
+    site.post("/logout", data={"csrf_token": csrf(page.text)})
+    login(site, "ana")
+    queue = site.get("/review.json").json()
+    assert [s["id"] for s in queue["table"]] == [int(sid)]
+    assert site.get("/review.xlsx").status_code == 200

@@ -17,7 +17,7 @@ from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain.periods import Period
 from wenzeng.domain.submissions import Status
-from wenzeng.errors import Forbidden, ValidationFailed, WenzengError
+from wenzeng.errors import Forbidden, NotFound, ValidationFailed, WenzengError
 from wenzeng.services import accounts
 from wenzeng.services import submissions as subs
 from wenzeng.services.form_files import upload as upload_file
@@ -25,6 +25,7 @@ from wenzeng.services.forms import LoadedForm, all_forms, get_form
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.security import PrincipalDep, UserDep, csrf_token
 from wenzeng.web.templating import render
+from wenzeng.web.twins import respond, split_format
 from wenzeng.web.views import overview_context
 
 router = APIRouter(include_in_schema=False)
@@ -104,11 +105,31 @@ def default_period(form: LoadedForm, today: date | None = None) -> Period:
     return Period.month(today.year, today.month - 1)
 
 
+SUBMISSION_COLUMNS = [
+    ("id", "编号 ID"),
+    ("form", "报表 Form"),
+    ("reporter", "单位 Reporter"),
+    ("period", "报告期 Period"),
+    ("status", "状态 Status"),
+    ("revision", "版次 Revision"),
+    ("version", "版本 Version"),
+    ("submitted_at", "报送时间 Submitted"),
+    ("updated_at", "更新时间 Updated"),
+]
+
+
 @router.get("/report", response_class=HTMLResponse)
-def report_index(request: Request, ctx: CtxDep, p: UserDep) -> Response:
+@router.get("/report.{fmt}")
+def report_index(request: Request, ctx: CtxDep, p: UserDep, fmt: str = "html") -> Response:
     forms = [{"form": f, "period": default_period(f)} for f in _my_forms(ctx, p)]
     mine = subs.list_submissions(ctx, p, limit=200)
-    return render(request, "report_index.html", forms=forms, submissions=mine)
+    context = {
+        "forms": forms,
+        "submissions": mine,
+        "columns": SUBMISSION_COLUMNS,
+        "table": [s.as_dict() for s in mine],
+    }
+    return respond(request, "report_index.html", context, fmt, "submissions")
 
 
 def _entry_context(
@@ -260,25 +281,36 @@ async def upload_post(
 
 
 # -- a submission, and review -----------------------------------------------------------------
-@router.get("/submissions/{sid}", response_class=HTMLResponse)
-def submission_page(request: Request, ctx: CtxDep, p: UserDep, sid: int) -> Response:
+@router.get("/submissions/{name}", response_class=HTMLResponse)
+def submission_page(request: Request, ctx: CtxDep, p: UserDep, name: str) -> Response:
+    stem, fmt = split_format(name)
+    if not stem.isdigit() or fmt not in ("html", "json"):
+        raise NotFound(f"没有这个报送 / no such submission: {name}")
+    sid = int(stem)
     s = subs.get_submission(ctx, p, sid)
-    form = get_form(ctx, s.form)
-    return render(
-        request,
-        "submission.html",
-        s=s,
-        form=form,
-        trail=subs.audit_trail(ctx, p, sid),
-        reporter=ctx.catalogue.find_entity(s.reporter),
-    )
+    context = {
+        "s": s,
+        "form": get_form(ctx, s.form),
+        "trail": subs.audit_trail(ctx, p, sid),
+        "reporter": ctx.catalogue.find_entity(s.reporter),
+    }
+    return respond(request, "submission.html", context, fmt, f"submission_{sid}")
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_queue(request: Request, ctx: CtxDep, p: UserDep, form: str | None = None) -> Response:
+@router.get("/review.{fmt}")
+def review_queue(
+    request: Request, ctx: CtxDep, p: UserDep, form: str | None = None, fmt: str = "html"
+) -> Response:
     policy.require_staff(p)
     waiting = subs.list_submissions(ctx, p, status=Status.SUBMITTED.value, form=form)
-    return render(request, "review.html", waiting=waiting, forms=all_forms(ctx))
+    context = {
+        "waiting": waiting,
+        "forms": all_forms(ctx),
+        "columns": SUBMISSION_COLUMNS,
+        "table": [s.as_dict() for s in waiting],
+    }
+    return respond(request, "review.html", context, fmt, "review")
 
 
 @router.post("/review/{sid}")
