@@ -14,11 +14,13 @@ of its own (no HTTP, no concurrency); the ratio HTTP-concurrent / in-process
 of submissions per second is printed next to it.
 
     python bench/deadline_bench.py [--enterprises 3000] [--concurrency 50]
-                                   [--postgres URL] [--sqlite-only]
+                                   [--postgres URL] [--sqlite-only] [--cold]
 
 The PostgreSQL URL defaults to WENZENG_TEST_POSTGRES_URL; without it (or with
---sqlite-only) only SQLite is measured.  Exits non-zero on any failed request
-or any mismatch in the store.
+--sqlite-only) only SQLite is measured.  Latencies are seen by the client: a
+request from sending to the whole answer read, a submission from the moment
+its enterprise gets one of the 50 places to the answer of its submit.  Exits
+non-zero on any failed request (none is retried) or any mismatch in the store.
 """
 
 from __future__ import annotations
