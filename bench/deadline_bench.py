@@ -371,8 +371,9 @@ def warm_up(base: str, tokens: dict[str, str]) -> None:
     """Two untimed requests, so that the rush meets a server that has been running for a while.
 
     The first requests of a fresh server fill its caches (the catalogue with the stored
-    enterprises, the parsed forms and plans); 50 of them arriving at once would each fill
-    them (see docs/benchmarks.md).  ``--cold`` skips this.
+    enterprises, the parsed forms and plans).  Nothing stops 50 requests arriving at once
+    from each filling them, which takes seconds of CPU; that is a server start under load,
+    not the deadline rush.  ``--cold`` skips this to show it.
     """
     import httpx
 
