@@ -855,3 +855,7 @@ def main() -> None:
 from wenzeng.cli_users import user_app  # noqa: E402
 
 app.add_typer(user_app, name="user")
+
+from wenzeng.cli_reports import report_app  # noqa: E402
+
+app.add_typer(report_app, name="report")

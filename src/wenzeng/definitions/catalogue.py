@@ -251,6 +251,11 @@ def read_form(path: Path, text: str | None = None, catalogue: Catalogue | None =
     return form
 
 
+def measure_field_code(measure: str, field: str) -> str:
+    """The code of a per-measure field of a form, e.g. ``m2_1__status``."""
+    return f"m{measure.replace('.', '_').lower()}__{field}"
+
+
 def expand_fields(form: Form, plan: Plan | None) -> list[FormFieldT]:
     """The form's fields, with per-measure fields repeated for each measure of the plan."""
     if form.per_measure is None:
@@ -263,7 +268,7 @@ def expand_fields(form: Form, plan: Plan | None) -> list[FormFieldT]:
     out = list(form.fields)
     for m in plan.measures:
         for f in form.per_measure.fields:
-            code = f"m{m.code.replace('.', '_').lower()}__{f.code}"
+            code = measure_field_code(m.code, f.code)
             label = I18n(
                 zh=f"{m.code} {m.title.zh}：{f.label.zh}", en=f"{m.code} {m.title.en}: {f.label.en}"
             )

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -303,4 +304,37 @@ warning = Table(
     Column("updated_at", DateTime(timezone=True)),
     Index("ix_warning_key_status", "key", "status"),
     Index("ix_warning_status", "status"),
+)
+
+# -- reports ------------------------------------------------------------------------------------
+
+# A generated report: one kind, period, language and data vintage.  Its files (HTML, PDF,
+# DOCX) are kept as generated; a published report is visible to the public.
+report = Table(
+    "report",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # quarterly | meeting | annual
+    Column("period", String(12), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("as_of", Date, nullable=False),  # the data as known on this date
+    Column("title", Text, nullable=False),
+    Column("simulated", Boolean, nullable=False),  # contains simulated figures
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_by", String(64)),
+    Column("published_at", DateTime(timezone=True)),
+    Index("ix_report_kind_period", "kind", "period"),
+)
+
+report_file = Table(
+    "report_file",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
+    Column("format", String(8), nullable=False),  # html | pdf | docx
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    UniqueConstraint("report_id", "format"),
 )

@@ -1,0 +1,1 @@
+"""Reports: documents built from the store by rules, rendered as HTML, PDF and Word."""

@@ -1,0 +1,145 @@
+"""Sentences put together from the data by the rules of narrative.yaml.
+
+A template is text with ``{placeholders}``; each placeholder is filled with runs (words and
+cited figures).  A clause whose figures are missing is left out; a sentence with no clause
+left says that the data are missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from wenzeng.reports.definition import Narrative
+from wenzeng.reports.document import Fig, Paragraph, Run, Text
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+Runs = tuple[Run, ...]
+
+
+def compose(template: str, fill: Mapping[str, Runs | str]) -> Runs:
+    """The template with every placeholder replaced; unknown placeholders are an error."""
+    out: list[Run] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        if m.start() > pos:
+            out.append(Text(template[pos : m.start()]))
+        value = fill[m.group(1)]
+        out.extend((Text(value),) if isinstance(value, str) else value)
+        pos = m.end()
+    if pos < len(template):
+        out.append(Text(template[pos:]))
+    return merge_text(out)
+
+
+def merge_text(runs: list[Run] | Runs) -> Runs:
+    """Adjacent text runs joined, empty ones dropped."""
+    out: list[Run] = []
+    for r in runs:
+        if isinstance(r, Text):
+            if not r.text:
+                continue
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + r.text)
+                continue
+        out.append(r)
+    return tuple(out)
+
+
+def pct_text(value: float) -> str:
+    """A percentage as printed in the releases: one decimal."""
+    return f"{abs(value):.1f}%"
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A figure with its value: what the rules test and print."""
+
+    value: float
+    fig: Fig
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    """The figures of one indicator for one year-to-date period."""
+
+    level: Fig | None = None
+    yoy: Cited | None = None
+    prev_yoy: Cited | None = None
+    month_yoy: Cited | None = None
+    value: Fig | None = None
+
+
+@dataclass(frozen=True)
+class Labels:
+    subject: str
+    ytd: str
+    prev: str | None
+    month: str
+
+
+class Sentences:
+    def __init__(self, rules: Narrative, lang: str) -> None:
+        self.rules = rules
+        self.lang = lang
+
+    def _w(self, key: str) -> str:
+        return self.rules.words[key].get(self.lang)  # type: ignore[index]
+
+    def change(self, c: Cited) -> Runs:
+        """增长7.5% / 下降5.4% / 持平 — the figure is printed without its sign."""
+        if round(c.value, 1) == 0:
+            return (Text(self._w("flat")),)
+        word = self._w("up") if c.value > 0 else self._w("down")
+        fig = Fig(pct_text(c.value), c.fig.ref, c.value)
+        return (Text(word), fig) if self.lang == "zh" else (Text(word + " "), fig)
+
+    def delta(self, now: Cited, before: Cited) -> tuple[str, Runs]:
+        """The clause key and the change in percentage points of a growth rate."""
+        d = round(round(now.value, 1) - round(before.value, 1), 1)
+        if d == 0:
+            return "delta_flat", ()
+        word = self._w("faster") if d > 0 else self._w("slower")
+        points = self._w("points")
+        fig = Fig(f"{abs(d):.1f}", None, d)
+        if self.lang == "zh":
+            return "delta", (Text(word), fig, Text(points))
+        return "delta", (fig, Text(f" {points} {word}"))
+
+    def sentence(self, labels: Labels, f: ItemFigures) -> Paragraph:
+        fill: dict[str, Runs | str] = {
+            "subject": labels.subject,
+            "ytd": labels.ytd,
+            "prev": labels.prev or "",
+            "month": labels.month,
+        }
+        clauses: list[str] = []
+        if f.value is not None:
+            fill["value"] = (f.value,)
+            clauses.append("value")
+        if f.level is not None:
+            fill["level"] = (f.level,)
+            clauses.append("level")
+        if f.yoy is not None:
+            fill["yoy"] = self.change(f.yoy)
+            clauses.append("yoy")
+            if f.prev_yoy is not None and labels.prev:
+                key, runs = self.delta(f.yoy, f.prev_yoy)
+                fill["delta"] = runs
+                clauses.append(key)
+        if f.month_yoy is not None:
+            fill["month_yoy"] = self.change(f.month_yoy)
+            clauses.append("month_yoy")
+        if not clauses:
+            template = self.rules.frames["missing"].get(self.lang)
+            return Paragraph(compose(template, fill), "missing")
+        sep = self.rules.frames["clause_separator"].get(self.lang)
+        joined: list[Run] = []
+        for i, key in enumerate(clauses):
+            if i:
+                joined.append(Text(sep))
+            joined.extend(compose(self.rules.clauses[key].get(self.lang), fill))  # type: ignore[index]
+        fill["clauses"] = tuple(joined)
+        return Paragraph(compose(self.rules.frames["sentence"].get(self.lang), fill))

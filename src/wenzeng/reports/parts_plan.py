@@ -1,0 +1,352 @@
+"""Report parts about the plan: targets, warnings, what to discuss, who reported."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
+from wenzeng.analysis.tracking import Assessment, Status
+from wenzeng.analysis.warnings import Finding
+from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
+from wenzeng.domain.periods import Period, PeriodType
+from wenzeng.domain.warning_rules import Klass
+from wenzeng.reports.builder import DASH, Builder
+from wenzeng.reports.definition import FocusPart, ReportingPart, TargetsPart, WarningsPart
+from wenzeng.reports.document import Block, Cell, Fig, Table, Text
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+SEVERITY_TEXT = {
+    "high": ("高", "high"),
+    "medium": ("中", "medium"),
+    "low": ("低", "low"),
+}
+
+
+def _cell(text: str) -> Cell:
+    return (Text(text),)
+
+
+def date_text(d: date, lang: str) -> str:
+    return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
+
+
+# -- targets ---------------------------------------------------------------------------------
+def _figure_cell(b: Builder, a: Assessment) -> Cell:
+    note = a.figure_note_en if b.lang == "en" else a.figure_note_zh
+    if a.figure is None:
+        return _cell(note or DASH)
+    used = [e for e in a.evidence if e.role == "used"]
+    ref = b.cite.evidence(used[-1], a.target.entity) if used else None
+    return (Fig(note or f"{a.figure:g}{a.target.unit}", ref, a.figure),)
+
+
+def targets(b: Builder, part: TargetsPart) -> list[Block]:
+    found = b.facts.assessments()
+    if not found:
+        return [b.missing("行动方案目标：暂无评估结果。", "Plan targets: no assessment yet.")]
+    counts = Counter(a.status for a in found)
+    summary = b.summary(
+        "targets",
+        as_of=date_text(b.facts.as_of, b.lang),
+        total=str(len(found)),
+        **{s.value: str(counts.get(s, 0)) for s in Status},
+    )
+    rows = tuple(
+        (
+            _cell(b.t(a.target.title)),
+            _cell(a.target.text_zh if b.lang == "zh" else b.t(a.target.title)),
+            _figure_cell(b, a),
+            _cell(a.status.en if b.lang == "en" else a.status.zh),
+        )
+        for a in found
+    )
+    table = Table(
+        "targets",
+        b.table_caption(b.pick("行动方案目标完成情况", "Progress towards the plan's targets")),
+        (
+            b.pick("目标", "Target"),
+            b.pick("方案要求", "Requirement"),
+            b.pick("最新情况", "Latest figure"),
+            b.pick("判断", "Status"),
+        ),
+        rows,
+        (False, False, False, False),
+        b.pick(
+            "注：达标、基本达标、有风险、难以达标按本系统的目标跟踪规则判断，依据见各目标的评估说明。",
+            "Note: statuses follow WenZeng's target-tracking rules; see each target's assessment for the reasoning.",
+        ),
+    )
+    return [summary, table]
+
+
+# -- warnings --------------------------------------------------------------------------------
+def _ranked(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(
+        findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), -f.strength, f.entity, f.rule)
+    )
+
+
+def _klass_text(b: Builder, k: Klass) -> str:
+    return k.zh if b.lang == "zh" else k.value
+
+
+def _warnings_table(
+    b: Builder, code: str, caption: str, findings: list[Finding], top: int
+) -> Table:
+    shown = _ranked(findings)[:top]
+    rows = tuple(
+        (
+            _cell(_klass_text(b, f.klass)),
+            _cell(SEVERITY_TEXT.get(f.severity, (f.severity, f.severity))[b.lang == "en"]),
+            _cell(
+                b.entity_name(f.entity)
+                + (b.pick("（模拟）", " (simulated)") if f.simulated else "")
+            ),
+            _cell(f.explanation_en if b.lang == "en" else f.explanation_zh),
+        )
+        for f in shown
+    )
+    more = len(findings) - len(shown)
+    note = (
+        b.pick(f"注：另有{more}条预警未列出。", f"Note: {more} more warnings not listed.")
+        if more > 0
+        else None
+    )
+    return Table(
+        code,
+        b.table_caption(caption),
+        (
+            b.pick("类别", "Class"),
+            b.pick("级别", "Severity"),
+            b.pick("地区/主体", "Area / party"),
+            b.pick("说明", "Explanation"),
+        ),
+        rows,
+        (False, False, False, False),
+        note,
+    )
+
+
+def _counts_chart(b: Builder, code: str, findings: list[Finding]) -> Block:
+    klasses = list(Klass)
+    series = []
+    for sev in ("high", "medium", "low"):
+        counts = Counter(f.klass for f in findings if f.severity == sev)
+        series.append(
+            (
+                SEVERITY_TEXT[sev][b.lang == "en"] + b.pick("级别", " severity"),
+                [float(counts.get(k, 0)) for k in klasses],
+            )
+        )
+    return b.chart(
+        code,
+        b.pick("预警信号数量（条）", "Number of warnings"),
+        "bar",
+        [_klass_text(b, k) for k in klasses],
+        series,
+        b.pick("条", "count"),
+    )
+
+
+def previous_as_of(as_of: date) -> date:
+    """The same day one quarter earlier (the previous quarter's meeting)."""
+    month = as_of.month - 3
+    year = as_of.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    day = min(as_of.day, 28)
+    return date(year, month, day)
+
+
+def warnings(b: Builder, part: WarningsPart) -> list[Block]:
+    as_of = b.facts.as_of
+    found = b.facts.findings(as_of)
+    b.simulated = b.simulated or any(f.simulated for f in found)
+    counts = Counter(f.klass for f in found)
+    out: list[Block] = [
+        b.summary(
+            "warnings",
+            as_of=date_text(as_of, b.lang),
+            total=str(len(found)),
+            high=str(sum(f.severity == "high" for f in found)),
+            **{k.value: str(counts.get(k, 0)) for k in Klass},
+        )
+    ]
+    if not found:
+        return out
+    out.append(_counts_chart(b, part.code + "_counts", found))
+    if not part.compare_previous:
+        out.append(_warnings_table(b, part.code, b.t(part.caption), found, part.top))
+        return out
+    before = previous_as_of(as_of)
+    earlier = {f.key for f in b.facts.findings(before)}
+    now_keys = {f.key for f in found}
+    new = [f for f in found if f.key not in earlier]
+    continuing = [f for f in found if f.key in earlier]
+    out.append(
+        b.summary(
+            "warnings_new",
+            previous=date_text(before, b.lang),
+            new=str(len(new)),
+            continuing=str(len(continuing)),
+            cleared=str(len(earlier - now_keys)),
+        )
+    )
+    if new:
+        out.append(
+            _warnings_table(
+                b, part.code + "_new", b.pick("新出现的预警", "New warnings"), new, part.top
+            )
+        )
+    if continuing:
+        out.append(
+            _warnings_table(
+                b,
+                part.code + "_continuing",
+                b.pick("持续的预警", "Continuing warnings"),
+                continuing,
+                part.top,
+            )
+        )
+    return out
+
+
+# -- regions and sectors to discuss ----------------------------------------------------------
+def focus(b: Builder, part: FocusPart) -> list[Block]:
+    found = b.facts.findings(b.facts.as_of)
+    regions: dict[str, list[Finding]] = {}
+    sectors: dict[str, list[Finding]] = {}
+    for f in found:
+        e = b.cat.find_entity(f.entity)
+        if e is None:
+            continue
+        if e.kind in REPORTING_REGION_KINDS:
+            regions.setdefault(e.code, []).append(f)
+        elif e.kind is EntityKind.ENTERPRISE and e.sectors:
+            sectors.setdefault(e.sectors[0], []).append(f)
+    if not regions and not sectors:
+        return [
+            b.missing(
+                "暂无需要重点研究的地区和行业。", "No region or sector stands out for discussion."
+            )
+        ]
+    out: list[Block] = []
+    for code, groups, caption, name in (
+        ("focus_regions", regions, b.pick("需重点研究的地区", "Regions to discuss"), b.entity_name),
+        (
+            "focus_sectors",
+            sectors,
+            b.pick(
+                "需重点研究的行业（重点企业预警汇总）",
+                "Sectors to discuss (warnings of the monitored enterprises)",
+            ),
+            lambda c: b.t(b.cat.sectors[c].name) if c in b.cat.sectors else c,
+        ),
+    ):
+        if not groups:
+            continue
+        ranked = sorted(
+            groups.items(),
+            key=lambda kv: (-sum(f.severity == "high" for f in kv[1]), -len(kv[1]), kv[0]),
+        )[: part.top]
+        rows = tuple(
+            (
+                _cell(name(c)),
+                (Fig(str(len(fs)), None, float(len(fs))),),
+                (
+                    Fig(
+                        str(sum(f.severity == "high" for f in fs)),
+                        None,
+                        float(sum(f.severity == "high" for f in fs)),
+                    ),
+                ),
+                _cell(b.pick("、", ", ").join(sorted({b.subject(f.indicator) for f in fs}))),
+            )
+            for c, fs in ranked
+        )
+        out.append(
+            Table(
+                code,
+                b.table_caption(caption),
+                (
+                    b.pick("名称", "Name"),
+                    b.pick("预警数", "Warnings"),
+                    b.pick("高级别", "High"),
+                    b.pick("涉及指标", "Indicators"),
+                ),
+                rows,
+                (False, True, True, False),
+            )
+        )
+    return out
+
+
+# -- who reported ----------------------------------------------------------------------------
+def _form_periods(b: Builder, period_type: str) -> list[Period]:
+    p = b.frame.period
+    if period_type == PeriodType.MONTH.value:
+        return [Period.month(p.year, m) for m in range(p.first_month, p.last_month + 1)]
+    if period_type == PeriodType.QUARTER.value and p.type is PeriodType.QUARTER:
+        return [p]
+    return [Period.annual(p.year)]
+
+
+def reporting(b: Builder, part: ReportingPart) -> list[Block]:
+    out: list[Block] = []
+    late_rows: list[tuple[Cell, ...]] = []
+    for code in part.forms:
+        form = b.facts.form(code)
+        for per in _form_periods(b, form.period_type.value):
+            rows = b.facts.reporting(code, per.code)
+            done = sum(r.status in ("submitted", "accepted") for r in rows)
+            late = [r for r in rows if r.late]
+            label = per.label_en if b.lang == "en" else per.label_zh
+            out.append(
+                b.summary(
+                    "reporting",
+                    form=b.t(form.title),
+                    period=label,
+                    total=str(len(rows)),
+                    done=str(done),
+                    late=str(len(late)),
+                )
+            )
+            for r in late:
+                late_rows.append(
+                    (
+                        _cell(b.entity_name(r.reporter)),
+                        _cell(b.t(form.title)),
+                        _cell(label),
+                        _cell(_status_text(b, r.status)),
+                    )
+                )
+    if late_rows:
+        out.append(
+            Table(
+                "late_reporters",
+                b.table_caption(b.pick("逾期未报单位", "Late reporters")),
+                (
+                    b.pick("单位", "Reporter"),
+                    b.pick("报表", "Form"),
+                    b.pick("期间", "Period"),
+                    b.pick("状态", "Status"),
+                ),
+                tuple(late_rows),
+                (False, False, False, False),
+            )
+        )
+    return out
+
+
+STATUS_TEXT = {
+    "missing": ("未报送", "not reported"),
+    "draft": ("草稿未提交", "draft, not submitted"),
+    "submitted": ("已报送", "submitted"),
+    "accepted": ("已审核", "accepted"),
+    "returned": ("已退回待重报", "returned"),
+}
+
+
+def _status_text(b: Builder, status: str) -> str:
+    zh, en = STATUS_TEXT.get(status, (status, status))
+    return en if b.lang == "en" else zh

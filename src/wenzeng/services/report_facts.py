@@ -1,0 +1,110 @@
+"""The store as a report builder sees it: everything as known on the report's vintage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+
+from wenzeng.analysis.tracking import Assessment
+from wenzeng.analysis.warnings import Finding
+from wenzeng.auth.policy import REPORTER_KINDS
+from wenzeng.auth.principal import SYSTEM
+from wenzeng.definitions.catalogue import Catalogue
+from wenzeng.domain.forms import Form
+from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.plan import Plan
+from wenzeng.reports.facts import ProgressReport, ReportingRow
+from wenzeng.services.context import Context
+from wenzeng.services.early_warning import analyse
+from wenzeng.services.forms import get_form
+from wenzeng.services.plans import get_plan
+from wenzeng.services.tracker import tracker
+from wenzeng.services.tracking import assess_plan
+from wenzeng.store import repo
+from wenzeng.store.tables import submission
+
+
+class StoreFacts:
+    """:class:`wenzeng.reports.facts.Facts` over the store, as known on ``as_of``."""
+
+    def __init__(self, ctx: Context, as_of: date, plan_code: str | None = None) -> None:
+        self._ctx = ctx
+        self._as_of = as_of
+        self._plan = get_plan(ctx, plan_code)
+        self._findings: dict[date, list[Finding]] = {}
+
+    @property
+    def as_of(self) -> date:
+        return self._as_of
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._ctx.catalogue
+
+    @property
+    def plan(self) -> Plan:
+        return self._plan
+
+    def observations(
+        self,
+        indicator: str,
+        entities: Sequence[str],
+        measure: str,
+        period_type: str,
+        periods: Sequence[str],
+        *,
+        simulated: bool | None = None,
+    ) -> list[ObservationRecord]:
+        with self._ctx.reading() as conn:
+            return repo.query_observations(
+                conn,
+                units=self._ctx.units,
+                indicator=indicator,
+                entities=list(entities),
+                measure=measure,
+                period_type=period_type,
+                periods=list(periods),
+                as_of=self._as_of,
+                simulated=simulated,
+            )
+
+    def assessments(self) -> list[Assessment]:
+        return assess_plan(self._ctx, self._plan, self._as_of)
+
+    def findings(self, as_of: date) -> list[Finding]:
+        if as_of not in self._findings:
+            self._findings[as_of] = analyse(self._ctx, as_of).findings
+        return self._findings[as_of]
+
+    def form(self, code: str) -> Form:
+        return get_form(self._ctx, code).form
+
+    def reporting(self, form: str, period: str) -> list[ReportingRow]:
+        t = tracker(self._ctx, SYSTEM, form, period, today=self._as_of)
+        return [ReportingRow(form, t.period, r.reporter, r.status, r.late) for r in t.rows]
+
+    def reporters(self, form: str) -> list[str]:
+        kinds = REPORTER_KINDS[self.form(form).reporter]
+        return [e.code for e in sorted(self.catalogue.entities_of(*kinds), key=lambda e: e.code)]
+
+    def progress_reports(self, form: str, period: str) -> list[ProgressReport]:
+        """The reports of ``form`` for ``period``; one sent after ``as_of`` counts as a draft."""
+        with self._ctx.reading() as conn:
+            rows = conn.execute(
+                select(
+                    submission.c.reporter,
+                    submission.c.status,
+                    submission.c.submitted_at,
+                    submission.c["values"],
+                ).where(submission.c.form == form, submission.c.period == period)
+            ).all()
+        out = []
+        for r in rows:
+            sent = r.submitted_at.date() if r.submitted_at else None
+            status = r.status
+            if sent is not None and sent > self._as_of:
+                status, sent = "draft", None
+            out.append(ProgressReport(form, r.reporter, status, sent, dict(r.values or {})))
+        return sorted(out, key=lambda p: p.reporter)

@@ -1,0 +1,268 @@
+"""Reports: generated from the store, kept with their files, published to the public."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from wenzeng.auth import policy
+from wenzeng.auth.principal import Principal
+from wenzeng.domain.periods import PeriodError, parse_period
+from wenzeng.errors import NotFound, ValidationFailed
+from wenzeng.reports.build import build_document
+from wenzeng.reports.definition import REPORT_KINDS, report_definition
+from wenzeng.reports.document import Document
+from wenzeng.services.context import Context
+from wenzeng.services.report_facts import StoreFacts
+from wenzeng.store import repo
+from wenzeng.store.tables import report, report_file
+
+FORMATS = ("html", "pdf", "docx")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+KIND_NAMES = {
+    "quarterly": ("季度行业运行情况", "Quarterly operation report"),
+    "meeting": ("运行座谈会材料", "Quarterly meeting pack"),
+    "annual": ("年度进展情况汇总", "Annual progress summary"),
+}
+
+Step = Callable[[str], None]
+
+
+def check_request(kind: str, fmt: Sequence[str], lang: str) -> None:
+    if kind not in REPORT_KINDS:
+        raise ValidationFailed(
+            f"未知的报告类型 / unknown report kind: {kind!r} (expected {', '.join(REPORT_KINDS)})"
+        )
+    for f in fmt:
+        if f not in FORMATS:
+            raise ValidationFailed(
+                f"未知的格式 / unknown format: {f!r} (expected {', '.join(FORMATS)})"
+            )
+    if lang not in ("zh", "en"):
+        raise ValidationFailed(f"未知的语言 / unknown language: {lang!r} (expected zh or en)")
+
+
+def build(
+    ctx: Context,
+    kind: str,
+    period_text: str,
+    *,
+    lang: str = "zh",
+    as_of: date | None = None,
+    step: Step | None = None,
+) -> Document:
+    """The document of a report, from the data as known on ``as_of`` (default: today)."""
+    check_request(kind, (), lang)
+    defn = report_definition(kind)
+    try:
+        period = parse_period(period_text)
+    except PeriodError as exc:
+        raise ValidationFailed(str(exc)) from exc
+    facts = StoreFacts(ctx, as_of or date.today())
+    return build_document(defn, facts, period, lang, step)
+
+
+def render(doc: Document, fmt: str) -> bytes:
+    """One format of a document (the renderers are imported when first needed)."""
+    if fmt == "html":
+        from wenzeng.reports.render_html import render_html
+
+        return render_html(doc).encode("utf-8")
+    if fmt == "pdf":
+        from wenzeng.reports.render_pdf import render_pdf
+
+        return render_pdf(doc)
+    if fmt == "docx":
+        from wenzeng.reports.render_docx import render_docx
+
+        return render_docx(doc)
+    raise ValidationFailed(f"未知的格式 / unknown format: {fmt!r}")
+
+
+def file_name(doc: Document, fmt: str) -> str:
+    return f"wenzeng-{doc.kind}-{doc.period}-{doc.lang}-{doc.as_of.isoformat()}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Generated:
+    document: Document
+    files: dict[str, bytes]
+    report_id: int | None = None
+
+
+def generate(
+    ctx: Context,
+    p: Principal,
+    kind: str,
+    period_text: str,
+    *,
+    formats: Sequence[str] = FORMATS,
+    lang: str = "zh",
+    as_of: date | None = None,
+    keep: bool = True,
+    step: Step | None = None,
+) -> Generated:
+    """Build and render a report; with ``keep`` it is stored (unpublished) with its files."""
+    policy.require_staff(p)
+    check_request(kind, formats, lang)
+    say = step or (lambda _m: None)
+    doc = build(ctx, kind, period_text, lang=lang, as_of=as_of, step=say)
+    files: dict[str, bytes] = {}
+    for fmt in formats:
+        say(f"生成 {fmt.upper()} / rendering {fmt.upper()}")
+        files[fmt] = render(doc, fmt)
+    if not keep:
+        return Generated(doc, files)
+    say("保存 / saving")
+    return Generated(doc, files, save(ctx, p, doc, files))
+
+
+def save(ctx: Context, p: Principal, doc: Document, files: dict[str, bytes]) -> int:
+    with ctx.transaction() as conn:
+        rid = int(
+            conn.execute(
+                insert(report)
+                .values(
+                    kind=doc.kind,
+                    period=doc.period,
+                    lang=doc.lang,
+                    as_of=doc.as_of,
+                    title=doc.title,
+                    simulated=doc.simulated,
+                    created_by=p.username,
+                    created_at=repo.now(),
+                )
+                .returning(report.c.id)
+            ).scalar_one()
+        )
+        conn.execute(
+            insert(report_file),
+            [
+                {
+                    "report_id": rid,
+                    "format": fmt,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "size": len(data),
+                    "content": data,
+                }
+                for fmt, data in files.items()
+            ],
+        )
+    return rid
+
+
+def _may_see(p: Principal, row: Any) -> bool:
+    return p.role.is_staff or row.published_at is not None
+
+
+def list_reports(ctx: Context, p: Principal) -> list[dict[str, Any]]:
+    """Reports the principal may see, newest first: staff see drafts too, others only
+    published reports."""
+    with ctx.reading() as conn:
+        rows = conn.execute(select(report).order_by(report.c.id.desc())).all()
+        files = conn.execute(
+            select(report_file.c.report_id, report_file.c.format, report_file.c.size)
+        ).all()
+    by: dict[int, dict[str, int]] = {}
+    for f in files:
+        by.setdefault(f.report_id, {})[f.format] = f.size
+    out = []
+    for r in rows:
+        if not _may_see(p, r):
+            continue
+        d = _as_dict(r)
+        d["files"] = [
+            {"format": fmt, "size": by.get(r.id, {}).get(fmt)}
+            for fmt in FORMATS
+            if fmt in by.get(r.id, {})
+        ]
+        out.append(d)
+    return out
+
+
+def _as_dict(r: Any) -> dict[str, Any]:
+    zh, en = KIND_NAMES.get(r.kind, (r.kind, r.kind))
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "kind_zh": zh,
+        "kind_en": en,
+        "period": r.period,
+        "lang": r.lang,
+        "as_of": r.as_of.isoformat(),
+        "title": r.title,
+        "simulated": r.simulated,
+        "created_by": r.created_by,
+        "created_at": r.created_at.isoformat(timespec="seconds") if r.created_at else None,
+        "published": r.published_at is not None,
+        "published_by": r.published_by,
+        "published_at": r.published_at.isoformat(timespec="seconds") if r.published_at else None,
+    }
+
+
+def _row(conn: Any, rid: int) -> Any:
+    row = conn.execute(select(report).where(report.c.id == rid)).first()
+    if row is None:
+        raise NotFound(f"报告不存在 / no such report: {rid}")
+    return row
+
+
+def get_file(ctx: Context, p: Principal, rid: int, fmt: str) -> tuple[dict[str, Any], bytes]:
+    """A report's file; an unpublished report is unknown to all but staff."""
+    with ctx.reading() as conn:
+        row = _row(conn, rid)
+        if not _may_see(p, row):
+            raise NotFound(f"报告不存在 / no such report: {rid}")
+        content = conn.execute(
+            select(report_file.c.content).where(
+                report_file.c.report_id == rid, report_file.c.format == fmt
+            )
+        ).scalar()
+    if content is None:
+        raise NotFound(f"报告 {rid} 没有 {fmt} 文件 / report {rid} has no {fmt} file")
+    return _as_dict(row), bytes(content)
+
+
+def set_published(ctx: Context, p: Principal, rid: int, published: bool) -> dict[str, Any]:
+    """Publish a report (visible to the public) or withdraw it."""
+    policy.require_staff(p)
+    with ctx.transaction() as conn:
+        _row(conn, rid)
+        conn.execute(
+            update(report)
+            .where(report.c.id == rid)
+            .values(
+                published_at=repo.now() if published else None,
+                published_by=p.username if published else None,
+            )
+        )
+        repo.audit(
+            conn,
+            actor=p.username,
+            action="publish" if published else "withdraw",
+            object_type="report",
+            object_id=rid,
+            details={},
+        )
+        return _as_dict(_row(conn, rid))
+
+
+def delete_report(ctx: Context, p: Principal, rid: int) -> None:
+    policy.require_staff(p)
+    with ctx.transaction() as conn:
+        row = _row(conn, rid)
+        if row.published_at is not None:
+            raise ValidationFailed(
+                "已发布的报告不能删除，请先撤回 / a published report cannot be deleted; withdraw it first"
+            )
+        conn.execute(delete(report_file).where(report_file.c.report_id == rid))
+        conn.execute(delete(report).where(report.c.id == rid))
