@@ -59,7 +59,7 @@ from wenzeng.domain.catalog import Indicator
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.domain.plan import Comparator, Computation, Target
-from wenzeng.domain.units import convert
+from wenzeng.domain.units import convert, unit_en
 
 # observations of one indicator and measure for the target's entity, as of the assessment date
 Fetch = Callable[[str, str], list[ObservationRecord]]
@@ -476,7 +476,8 @@ def _assess_value_at_end(
             figure=x,
             figure_kind=FigureKind.ACTUAL if s.indicator == t.indicator else FigureKind.ALTERNATE,
             figure_note_zh=f"{final.period_obj.label_zh}{q}{x:g}{t.unit}",
-            figure_note_en=f"{final.period_obj.label_en}: {'more than ' if q else ''}{x:g}{t.unit}",
+            figure_note_en=f"{final.period_obj.label_en}: {'more than ' if q else ''}{x:g}"
+            f"{t.unit if t.unit == '%' else ' ' + unit_en(t.unit)}",
             evidence=[Evidence.of(final)],
         )
     derived = _derived_share(t, ind, fetch, year, as_of)
@@ -513,8 +514,9 @@ def _derived_share(
         figure_kind=FigureKind.DERIVED,
         figure_note_zh=f"由分子分母计算：{ind.numerator} {num.value:g}{num.unit} ÷ "
         f"{ind.denominator} {den.value:g}{den.unit} = {x:.2f}%（{year}年占比未直接发布）",
-        figure_note_en=f"computed from its parts: {ind.numerator} {num.value:g} {num.unit} ÷ "
-        f"{ind.denominator} {den.value:g} {den.unit} = {x:.2f}% (the {year} share "
+        figure_note_en=f"computed from its parts: {ind.numerator} {num.value:g} "
+        f"{unit_en(num.unit)} ÷ {ind.denominator} {den.value:g} {unit_en(den.unit)} = "
+        f"{x:.2f}% (the {year} share "
         "itself was not published)",
         evidence=[Evidence.of(num), Evidence.of(den)],
     )

@@ -70,6 +70,16 @@ def get_unit(code: str) -> Unit:
         raise UnitError(f"未知单位 / unknown unit: {code!r} (known: {known})") from None
 
 
+def unit_en(code: str | None) -> str:
+    """A unit as English text puts it (亿元 → 100 million yuan); unknown units as they are."""
+    if not code:
+        return ""
+    try:
+        return get_unit(code).name_en
+    except UnitError:
+        return code
+
+
 def conversion_factor(from_unit: str, to_unit: str) -> float:
     """Multiply a value in ``from_unit`` by this to express it in ``to_unit``."""
     a, b = get_unit(from_unit), get_unit(to_unit)

@@ -121,7 +121,9 @@ class Builder:
             indicator, [entity], measure, period.type.value, [period.code], simulated=simulated
         )
         if not rows and period.type is PeriodType.CUM_MONTH and period.index == 12:
-            return self.one(indicator, measure, Period.annual(period.year), entity, simulated=simulated)
+            return self.one(
+                indicator, measure, Period.annual(period.year), entity, simulated=simulated
+            )
         self.simulated = self.simulated or any(r.simulated for r in rows)
         return rows[0] if rows else None
 

@@ -8,7 +8,7 @@ from datetime import date
 from wenzeng.analysis.tracking import Evidence
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.periods import parse_period
-from wenzeng.domain.units import UnitError, get_unit
+from wenzeng.domain.units import unit_en
 from wenzeng.reports.document import Fig, Source
 from wenzeng.reports.narrative import pct_text
 
@@ -20,10 +20,7 @@ def unit_text(unit: str | None, lang: str) -> str:
         return ""
     if lang == "zh" or unit == "%":
         return unit
-    try:
-        return " " + get_unit(unit).name_en
-    except UnitError:
-        return " " + unit
+    return " " + unit_en(unit)
 
 
 def number_text(value: float) -> str:

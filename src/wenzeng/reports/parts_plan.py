@@ -6,14 +6,14 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from wenzeng.analysis.tracking import Assessment, Status
+from wenzeng.analysis.tracking import Assessment, FigureKind, Status
 from wenzeng.analysis.warnings import Finding
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.domain.warning_rules import Klass
 from wenzeng.reports.builder import DASH, Builder
 from wenzeng.reports.definition import FocusPart, ReportingPart, TargetsPart, WarningsPart
-from wenzeng.reports.document import Block, Cell, Fig, Table, Text
+from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Table, Text
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_TEXT = {
@@ -33,12 +33,25 @@ def date_text(d: date, lang: str) -> str:
 
 # -- targets ---------------------------------------------------------------------------------
 def _figure_cell(b: Builder, a: Assessment) -> Cell:
-    note = a.figure_note_en if b.lang == "en" else a.figure_note_zh
+    """The figure a target is judged on; cited when it is one observation as published."""
     if a.figure is None:
-        return _cell(note or DASH)
+        return _cell(DASH)
     used = [e for e in a.evidence if e.role == "used"]
-    ref = b.cite.evidence(used[-1], a.target.entity) if used else None
-    return (Fig(note or f"{a.figure:g}{a.target.unit}", ref, a.figure),)
+    exact = a.figure_kind is FigureKind.ACTUAL and used and used[-1].value == a.figure
+    ref = b.cite.evidence(used[-1], a.target.entity) if exact else None
+    return (Fig(f"{a.figure:g}{a.target.unit}", ref, a.figure),)
+
+
+def _basis(b: Builder, found: list[Assessment]) -> list[Block]:
+    """How each target's figure was arrived at, under the table."""
+    out: list[Block] = []
+    for a in found:
+        note = a.figure_note_en if b.lang == "en" else a.figure_note_zh
+        if note:
+            out.append(
+                Paragraph((Text(f"{b.t(a.target.title)}{b.pick('：', ': ')}{note}"),), "note")
+            )
+    return out
 
 
 def targets(b: Builder, part: TargetsPart) -> list[Block]:
@@ -77,7 +90,7 @@ def targets(b: Builder, part: TargetsPart) -> list[Block]:
             "Note: statuses follow WenZeng's target-tracking rules; see each target's assessment for the reasoning.",
         ),
     )
-    return [summary, table]
+    return [summary, table, *_basis(b, found)]
 
 
 # -- warnings --------------------------------------------------------------------------------
