@@ -29,8 +29,36 @@ def number_text(value: float) -> str:
     return text.replace(",", "")
 
 
+# Chinese magnitude prefixes as English puts them: 亿元 → ×0.1 billion yuan.
+_EN_PREFIXES = (("万亿", 1.0, "trillion"), ("亿", 0.1, "billion"), ("万", 0.01, "million"))
+_EN_COUNTED = {
+    "元": "yuan",
+    "台": "units",
+    "部": "units",
+    "块": "units",
+    "件": "pieces",
+    "辆": "vehicles",
+    "家": "enterprises",
+}
+
+
+def english_quantity(value: float, unit: str) -> str | None:
+    """A level in a Chinese unit as an English text (6408 亿元 → 640.8 billion yuan)."""
+    for prefix, factor, word in _EN_PREFIXES:
+        rest = unit.removeprefix(prefix)
+        if rest != unit and rest in _EN_COUNTED:
+            return f"{number_text(value * factor)} {word} {_EN_COUNTED[rest]}"
+    return None
+
+
 def level_text(r: ObservationRecord, lang: str) -> str:
     """A level as the source published it (value and unit), else in the canonical unit."""
+    if lang == "en":
+        unit = r.published_unit or r.unit or ""
+        value = float(r.published_value) if r.published_value and r.published_unit else r.value
+        english = english_quantity(value, unit)
+        if english is not None:
+            return english
     if r.published_value and r.published_unit:
         number = r.published_value.lstrip("+")
         if len(number.partition(".")[2]) > 2:  # computed, not typed: print it rounded

@@ -123,7 +123,9 @@ class Narrative(_Strict):
     schema_: Literal["wenzeng/report-narrative/v1"] = Field(alias="schema")
     words: dict[Literal["up", "down", "flat", "faster", "slower", "points"], I18n]
     frames: dict[Literal["sentence", "clause_separator", "missing"], I18n]
-    clauses: dict[Literal["level", "yoy", "delta", "delta_flat", "month_yoy", "value"], I18n]
+    clauses: dict[
+        Literal["level", "yoy", "yoy_first", "delta", "delta_flat", "month_yoy", "value"], I18n
+    ]
     summaries: dict[str, I18n]
 
 

@@ -124,7 +124,7 @@ class Sentences:
             clauses.append("level")
         if f.yoy is not None:
             fill["yoy"] = self.change(f.yoy)
-            clauses.append("yoy")
+            clauses.append("yoy" if clauses else "yoy_first")
             if f.prev_yoy is not None and labels.prev:
                 key, runs = self.delta(f.yoy, f.prev_yoy)
                 fill["delta"] = runs

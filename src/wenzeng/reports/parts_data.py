@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from wenzeng.domain.catalog import EntityKind, Nature
 from wenzeng.domain.observation import ObservationRecord
-from wenzeng.domain.periods import Period
-from wenzeng.reports.builder import DASH, Builder
+from wenzeng.domain.periods import Period, PeriodType
+from wenzeng.reports.builder import DASH, Builder, Frame
 from wenzeng.reports.citations import unit_text
 from wenzeng.reports.definition import (
     NarrativePart,
@@ -31,34 +31,47 @@ def _is_rate(b: Builder, code: str) -> bool:
     return b.indicator(code).nature in (Nature.RATE, Nature.SHARE)
 
 
-def item_figures(b: Builder, code: str, entity: str = "CN") -> ItemFigures:
-    """An indicator's year-to-date figures (published, national unless told)."""
-    f = b.frame
+def item_figures(b: Builder, code: str, frame: Frame | None = None) -> ItemFigures:
+    """An indicator's year-to-date figures (published, national)."""
+    f = frame or b.frame
     if _is_rate(b, code):
         measure = "share_pct" if b.indicator(code).nature is Nature.SHARE else "level"
-        r = b.one(code, measure, f.ytd, entity)
+        r = b.one(code, measure, f.ytd)
         return ItemFigures(value=b.cite.fig(r) if r else None)
-    level = b.one(code, "level", f.ytd, entity)
+    level = b.one(code, "level", f.ytd)
     return ItemFigures(
         level=b.cite.level(level) if level else None,
-        yoy=_cited(b, b.one(code, "yoy_pct", f.ytd, entity)),
-        prev_yoy=_cited(b, b.one(code, "yoy_pct", f.prev, entity)) if f.prev else None,
-        month_yoy=_cited(b, b.one(code, "yoy_pct", f.month, entity)),
+        yoy=_cited(b, b.one(code, "yoy_pct", f.ytd)),
+        prev_yoy=_cited(b, b.one(code, "yoy_pct", f.prev)) if f.prev else None,
+        month_yoy=_cited(b, b.one(code, "yoy_pct", f.month)),
     )
+
+
+def latest_frame(b: Builder, code: str) -> Frame:
+    """For a year's report made before the year's figures are out: the latest year-to-date
+    period of the year that has the indicator's growth; the report's own frame otherwise."""
+    f = b.frame
+    if f.period.type is not PeriodType.YEAR:
+        return f
+    year = f.period.year
+    for month in range(12, 1, -1):
+        if b.one(code, "yoy_pct", Period.cum_month(year, month)) is not None:
+            prev = Period.cum_month(year, month - 3) if month > 3 else None
+            return Frame(f.period, Period.cum_month(year, month), prev, Period.month(year, month))
+    return f
 
 
 def narrative(b: Builder, part: NarrativePart) -> list[Block]:
-    f = b.frame
-    labels = Labels(
-        subject="",
-        ytd=f.label(f.ytd, b.lang),
-        prev=f.label(f.prev, b.lang, with_year=False) if f.prev else None,
-        month=f.label(f.month, b.lang, with_year=False),
-    )
     out: list[Block] = []
     for code in part.indicators:
-        lab = Labels(b.subject(code), labels.ytd, labels.prev, labels.month)
-        out.append(b.say.sentence(lab, item_figures(b, code)))
+        f = latest_frame(b, code)
+        labels = Labels(
+            subject=b.subject(code),
+            ytd=f.label(f.ytd, b.lang),
+            prev=f.label(f.prev, b.lang, with_year=False) if f.prev else None,
+            month=f.label(f.month, b.lang, with_year=False),
+        )
+        out.append(b.say.sentence(labels, item_figures(b, code, f)))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -163,12 +164,12 @@ def _counts_chart(b: Builder, code: str, findings: list[Finding]) -> Block:
 
 
 def previous_as_of(as_of: date) -> date:
-    """The same day one quarter earlier (the previous quarter's meeting)."""
+    """The same day one quarter earlier (the previous quarter's meeting), or the month's
+    last day where that month is shorter."""
     month = as_of.month - 3
     year = as_of.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
-    day = min(as_of.day, 28)
-    return date(year, month, day)
+    return date(year, month, min(as_of.day, calendar.monthrange(year, month)[1]))
 
 
 def warnings(b: Builder, part: WarningsPart) -> list[Block]:
