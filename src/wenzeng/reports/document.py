@@ -170,6 +170,7 @@ LABELS: dict[str, dict[str, str]] = {
     "table": {"zh": "表", "en": "Table"},
     "page": {"zh": "— {n} —", "en": "— {n} —"},
     "draft": {"zh": "征求意见稿", "en": "Draft"},
+    "missing": {"zh": "【数据缺失】", "en": "[Missing data] "},  # before a missing-data paragraph
 }
 
 

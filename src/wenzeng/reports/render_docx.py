@@ -53,7 +53,6 @@ MM_PER_PT = 25.4 / 72
 # The page number sits about 7 mm under the text area (GB/T 9704, 7.5).
 PAGE_NUMBER_GAP_MM = 7.0
 # The label in front of a paragraph that says data are missing.
-MISSING_LABEL = {"zh": "【数据缺失】", "en": "[Missing data] "}
 MISSING_SHADE = "F2F2F2"
 # Widths of the sources table columns (mm on the 156 mm text width; scaled to others).
 SOURCE_COLUMN_MM = (11.0, 33.0, 19.0, 26.0, 14.0, 21.0, 32.0)
@@ -286,7 +285,7 @@ def _add_paragraph(word: WordDocument, para: Paragraph, st: ReportStyle, lang: s
     _layout(p, Align.JUSTIFY, _line(font), before_pt=font.size_pt / 2, after_pt=font.size_pt / 2)
     if para.style == "missing":
         _mark_missing(p)
-        _run(p, MISSING_LABEL["en" if lang == "en" else "zh"], font, st, bold=True)
+        _run(p, label("missing", "en" if lang == "en" else "zh"), font, st, bold=True)
     _runs(p, para.runs, font, st)
 
 
