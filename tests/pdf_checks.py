@@ -65,7 +65,7 @@ def _pdf_glyphs(pdf: bytes) -> tuple[set[str], set[str]]:
         for i in range(textpage.count_chars()):
             ch = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i))
             obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, i)
-            if ch.isspace() or not obj:
+            if ch.isspace() or not ch.isprintable() or not obj:  # \x02: a hyphen at a line end
                 continue
             key = ctypes.cast(obj, ctypes.c_void_p).value or 0
             name = names.setdefault(key, _embedded_name(obj))

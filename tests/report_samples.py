@@ -17,7 +17,9 @@ from wenzeng.reports.document import (
 )
 
 
-def _source(ref: int, indicator_name: str, period: str, label: str, value: float, text: str) -> Source:
+def _source(
+    ref: int, indicator_name: str, period: str, label: str, value: float, text: str
+) -> Source:
     return Source(
         ref=ref,
         indicator="revenue_elec",
@@ -47,7 +49,11 @@ def sample_document(lang: str = "zh") -> Document:
         Heading(1, "一、总体运行情况" if zh else "1. Overall"),
         Paragraph(
             (
-                Text("1—9月，规模以上电子信息制造业实现营业收入同比增长" if zh else "Revenue grew by "),
+                Text(
+                    "1—9月，规模以上电子信息制造业实现营业收入同比增长"
+                    if zh
+                    else "Revenue grew by "
+                ),
                 Fig("7.5%", 1, 7.5),
                 Text("，利润总额同比增长" if zh else ", profit by "),
                 Fig("7.1%", 2, 7.1),
@@ -72,27 +78,42 @@ def sample_document(lang: str = "zh") -> Document:
             kind="line",
             categories=months,
             series=(
-                ChartSeries("营业收入增速" if zh else "Revenue", (5.0, 6.1, 7.0, None, 7.8, 7.7, 7.6, 7.7, 7.5)),
-                ChartSeries("利润增速" if zh else "Profit", (20.1, 25.0, 30.2, 28.1, 26.0, 22.1, 20.0, 22.1, 7.1)),
+                ChartSeries(
+                    "营业收入增速" if zh else "Revenue",
+                    (5.0, 6.1, 7.0, None, 7.8, 7.7, 7.6, 7.7, 7.5),
+                ),
+                ChartSeries(
+                    "利润增速" if zh else "Profit",
+                    (20.1, 25.0, 30.2, 28.1, 26.0, 22.1, 20.0, 22.1, 7.1),
+                ),
             ),
             y_label="%",
             reference=5.0,
         ),
         Chart(
             code="regions",
-            caption="图2 分地区营业收入增速（%）" if zh else "Figure 2 Revenue growth by region (%)",
+            caption="图2 分地区营业收入增速（%）"
+            if zh
+            else "Figure 2 Revenue growth by region (%)",
             kind="barh",
-            categories=("东部地区", "中部地区", "西部地区", "东北地区") if zh else ("East", "Central", "West", "Northeast"),
+            categories=("东部地区", "中部地区", "西部地区", "东北地区")
+            if zh
+            else ("East", "Central", "West", "Northeast"),
             series=(ChartSeries("1—9月" if zh else "Jan–Sep", (10.2, 8.5, -5.4, None)),),
             y_label="%",
         ),
-        Paragraph((Text("东北地区1—9月数据尚未发布。" if zh else "No data for the Northeast yet."),), "missing"),
+        Paragraph(
+            (Text("东北地区1—9月数据尚未发布。" if zh else "No data for the Northeast yet."),),
+            "missing",
+        ),
         Paragraph((Text("注：增速按可比口径计算。" if zh else "Note: comparable basis."),), "note"),
     )
     return Document(
         kind="quarterly",
         lang="zh" if zh else "en",
-        title="2024年第三季度电子信息制造业运行情况" if zh else "Electronic information manufacturing, 2024 Q3",
+        title="2024年第三季度电子信息制造业运行情况"
+        if zh
+        else "Electronic information manufacturing, 2024 Q3",
         subtitle="2024年第三季度" if zh else "2024 Q3",
         issuer="工业和信息化部电子信息司" if zh else "MIIT, Department of Electronic Information",
         date_text="数据截至2024年11月30日" if zh else "Data as of 30 Nov 2024",

@@ -21,7 +21,7 @@ import uvicorn
 
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.config import load_settings
-from wenzeng.services import accounts
+from wenzeng.services import accounts, reports
 from wenzeng.services.context import Context
 from wenzeng.services.setup import initialise
 from wenzeng.web.app import create_app
@@ -72,6 +72,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     accounts.add_user(
         ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD, display_name="分析员"
     )
+    # the reports page lists one published report (every format) and one draft
+    ana = accounts.authenticate(ctx, "ana", PASSWORD)
+    published = reports.generate(ctx, ana, "quarterly", "2024Q3")
+    assert published.report_id is not None
+    reports.set_published(ctx, ana, published.report_id, True)
+    reports.generate(ctx, ana, "annual", "2024", formats=("html",), lang="en")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -182,6 +188,8 @@ PAGES = [
     ("review", "/review", {"ana"}),
     ("report", "/report", {"sichuan", "ana"}),  # staff see that they owe no form
     ("report-form", "/report/monthly_province/2025-11", {"sichuan"}),
+    ("reports", "/reports", "public"),
+    ("reports-en", "/reports?lang=en", "public"),
 ]
 
 
@@ -216,3 +224,52 @@ def test_every_page_for_its_roles_with_screenshots_and_nothing_from_outside(
     assert outside == []
     charts = list(SHOTS.glob("*.png"))
     assert len(charts) >= 20
+
+
+def test_staff_generate_and_publish_a_report_and_the_public_reads_it(site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    page = page_for(browser, site, outside)
+    login(page, site, "ana")
+    page.goto(f"{site}/reports?lang=zh")
+    page.fill("input[name=period]", "2024Q9")  # no such quarter: told on the page
+    page.click("form.generate button.primary")
+    page.wait_for_selector(".alert.error")
+    assert "unreadable period" in page.inner_text(".alert.error")
+    assert page.input_value("input[name=period]") == "2024Q9"
+    shot(page, "ana-reports-error")
+    page.fill("input[name=period]", "2024Q3")
+    # while a report is being made the button is disabled and the wait is explained
+    page.evaluate(
+        "() => { document.querySelector('form.generate').onsubmit = e => e.preventDefault(); }"
+    )
+    page.click("form.generate button.primary")
+    assert page.is_visible("form.generate .busy")
+    assert page.is_disabled("form.generate button.primary")
+    page.reload()
+    page.select_option("select[name=kind]", "meeting")
+    page.fill("input[name=period]", "2024Q3")
+    page.uncheck("input[name=formats][value=pdf]")
+    page.uncheck("input[name=formats][value=docx]")
+    page.click("form.generate button.primary")
+    page.wait_for_selector(".alert.ok", timeout=60_000)
+    shot(page, "ana-reports-generated")
+    notice = page.inner_text(".alert.ok")
+    rid = notice.split("#", 1)[1].split("（", 1)[0]
+    row = f"tr[data-report='{rid}']"
+    assert "运行座谈会材料" in page.inner_text(row) and "未发布" in page.inner_text(row)
+    page.click(f"{row} form[action$='/publish'] button")
+    page.wait_for_selector(".alert.ok")
+    assert "已发布" in page.inner_text(row)
+    page.close()
+
+    public = page_for(browser, site, outside)
+    public.goto(f"{site}/reports")
+    assert public.is_visible(f"tr[data-report='{rid}']")
+    with public.expect_popup() as popup:
+        public.click(f"tr[data-report='{rid}'] td.title a")
+    report = popup.value
+    report.wait_for_load_state()
+    assert "座谈会" in report.title() or "座谈会" in report.inner_text("body")
+    shot(report, "public-report-inline")
+    public.close()
+    assert outside == []

@@ -206,3 +206,13 @@ def test_a_sentence_without_figures_says_they_are_missing() -> None:
     )
     assert p.style == "missing"
     assert p.text == "利润总额：2031年1—9月数据暂缺（尚未发布或尚未报送）。"
+
+
+def test_the_meeting_pack_lists_late_reporters_up_to_a_limit(ctx: Context) -> None:
+    # the built-in store has no monitoring returns: every region is late for every month
+    doc = reports.build(ctx, "meeting", "2024Q3", as_of=AS_OF)
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert "省级电子信息制造业运行情况月报（2024年7月）应报37家，已报送0家，逾期未报37家。" in texts
+    late = next(t for t in doc.tables if t.code == "late_reporters")
+    assert len(late.rows) == 40
+    assert late.note is not None and "另有71家次未列出" in late.note

@@ -80,6 +80,7 @@ class FocusPart(_Strict):
 class ReportingPart(_Strict):
     kind: Literal["reporting"]
     forms: list[str] = Field(min_length=1)
+    top: int = Field(default=40, ge=1)  # late reporters listed at most
 
 
 class ProgressPart(_Strict):

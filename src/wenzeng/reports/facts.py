@@ -17,6 +17,8 @@ from wenzeng.domain.forms import Form
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import Plan
 
+RECEIVED = "received"  # no submission, but the figures arrived by a file import or the API
+
 
 @dataclass(frozen=True)
 class ReportingRow:
@@ -25,7 +27,7 @@ class ReportingRow:
     form: str
     period: str
     reporter: str
-    status: str  # missing | draft | submitted | accepted | returned
+    status: str  # missing | draft | submitted | accepted | returned | received
     late: bool
 
 

@@ -15,6 +15,7 @@ from wenzeng.domain.warning_rules import Klass
 from wenzeng.reports.builder import DASH, Builder
 from wenzeng.reports.definition import FocusPart, ReportingPart, TargetsPart, WarningsPart
 from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Table, Text
+from wenzeng.reports.facts import RECEIVED
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_TEXT = {
@@ -312,7 +313,7 @@ def reporting(b: Builder, part: ReportingPart) -> list[Block]:
         form = b.facts.form(code)
         for per in _form_periods(b, form.period_type.value):
             rows = b.facts.reporting(code, per.code)
-            done = sum(r.status in ("submitted", "accepted") for r in rows)
+            done = sum(r.status in ("submitted", "accepted", RECEIVED) for r in rows)
             late = [r for r in rows if r.late]
             label = per.label_en if b.lang == "en" else per.label_zh
             out.append(
@@ -345,11 +346,21 @@ def reporting(b: Builder, part: ReportingPart) -> list[Block]:
                     b.pick("期间", "Period"),
                     b.pick("状态", "Status"),
                 ),
-                tuple(late_rows),
+                tuple(late_rows[: part.top]),
                 (False, False, False, False),
+                _more_note(b, len(late_rows) - part.top),
             )
         )
     return out
+
+
+def _more_note(b: Builder, more: int) -> str | None:
+    if more <= 0:
+        return None
+    return b.pick(
+        f"注：另有{more}家次未列出，详见报送跟踪页面。",
+        f"Note: {more} more not listed; see the tracker page.",
+    )
 
 
 STATUS_TEXT = {
@@ -358,6 +369,7 @@ STATUS_TEXT = {
     "submitted": ("已报送", "submitted"),
     "accepted": ("已审核", "accepted"),
     "returned": ("已退回待重报", "returned"),
+    RECEIVED: ("已通过文件或接口报送数据", "figures received by file or API"),
 }
 
 

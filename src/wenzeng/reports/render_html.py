@@ -24,6 +24,7 @@ from wenzeng.reports.document import (
     Source,
     Table,
     label,
+    plain,
 )
 from wenzeng.reports.style import Font, ReportStyle, report_style
 
@@ -129,6 +130,19 @@ def _charts(doc: Document, style: ReportStyle, for_print: bool) -> dict[str, Mar
     return {c.code: Markup(chart_svg(c, style)) for c in doc.charts}
 
 
+SHORT_CELL = 6  # characters: a column whose every cell is this short never wraps
+
+
+def _short_columns(table: Table) -> list[bool]:
+    """Per column: all its texts are short (类别, 级别, 同比), so it must not wrap one
+    character per line when a long column next to it takes the width."""
+    widths = [len(h) for h in table.header]
+    for row in table.rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(plain(cell)))
+    return [w <= SHORT_CELL for w in widths]
+
+
 def render_html(doc: Document, style: ReportStyle | None = None, *, for_print: bool = False) -> str:
     """The document as one self-contained HTML file (for the screen, or for WeasyPrint)."""
     style = style or report_style()
@@ -152,4 +166,5 @@ def render_html(doc: Document, style: ReportStyle | None = None, *, for_print: b
         sim_mark=("({})" if lang == "en" else "（{}）").format(label("simulated_mark", lang)),
         simulated=doc.simulated or any(s.simulated for s in doc.sources),
         label=lambda key: label(key, lang),
+        short_columns=_short_columns,
     )

@@ -15,12 +15,12 @@ from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.forms import Form
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import Plan
-from wenzeng.reports.facts import ProgressReport, ReportingRow
+from wenzeng.reports.facts import RECEIVED, ProgressReport, ReportingRow
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import analyse
 from wenzeng.services.forms import get_form
 from wenzeng.services.plans import get_plan
-from wenzeng.services.tracker import tracker
+from wenzeng.services.tracker import MISSING, tracker
 from wenzeng.services.tracking import assess_plan
 from wenzeng.store import repo
 from wenzeng.store.tables import submission
@@ -82,8 +82,18 @@ class StoreFacts:
         return get_form(self._ctx, code).form
 
     def reporting(self, form: str, period: str) -> list[ReportingRow]:
+        """The tracker's rows; a reporter with no submission whose figures for the period
+        arrived otherwise (a file import, the API) counts as having reported."""
         t = tracker(self._ctx, SYSTEM, form, period, today=self._as_of)
-        return [ReportingRow(form, t.period, r.reporter, r.status, r.late) for r in t.rows]
+        missing = [r.reporter for r in t.rows if r.status == MISSING]
+        with self._ctx.reading() as conn:
+            received = repo.entities_with_data(conn, t.period, missing, self._as_of)
+        return [
+            ReportingRow(form, t.period, r.reporter, RECEIVED, False)
+            if r.reporter in received
+            else ReportingRow(form, t.period, r.reporter, r.status, r.late)
+            for r in t.rows
+        ]
 
     def reporters(self, form: str) -> list[str]:
         kinds = REPORTER_KINDS[self.form(form).reporter]

@@ -440,3 +440,23 @@ def data_version(conn: Connection) -> tuple[Any, ...]:
         )
     ).one()
     return tuple(row)
+
+
+def entities_with_data(
+    conn: Connection, period: str, entities: Sequence[str], as_of: date
+) -> set[str]:
+    """Which of ``entities`` had any observation for ``period`` by ``as_of`` (however it
+    arrived)."""
+    if not entities:
+        return set()
+    stmt = (
+        select(series.c.entity)
+        .distinct()
+        .join(observation, observation.c.series_id == series.c.id)
+        .where(
+            observation.c.period == period,
+            observation.c.vintage <= as_of,
+            series.c.entity.in_(list(entities)),
+        )
+    )
+    return set(conn.execute(stmt).scalars())

@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1: forms, submissions, uploads, the tracker, observations.
+"""The JSON API under /api/v1: forms, submissions, uploads, the tracker, observations, reports.
 
 Routes are thin: they parse, call a service with the caller's principal, and
 shape the answer.  Services decide who may do what (``wenzeng.auth.policy``).
@@ -13,9 +13,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from wenzeng.auth import policy
+from wenzeng.auth.principal import Principal
 from wenzeng.errors import NotFound
+from wenzeng.services import reports
 from wenzeng.services import submissions as subs
 from wenzeng.services import tracker as tracking
+from wenzeng.services.context import Context
 from wenzeng.services.early_warning import (
     get_warning,
     latest_run,
@@ -30,6 +33,7 @@ from wenzeng.services.series import SeriesQuery
 from wenzeng.services.series import observations as query_observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.pages_reports import file_response
 from wenzeng.web.security import PrincipalDep, UserDep
 
 router = APIRouter(prefix="/api/v1")
@@ -360,3 +364,61 @@ def warnings_ack(ctx: CtxDep, p: UserDep, wid: int, body: WarningStatusIn) -> di
 @router.post("/warnings/{wid}/close", summary="Close a warning with a note (staff)")
 def warnings_close(ctx: CtxDep, p: UserDep, wid: int, body: WarningStatusIn) -> dict[str, Any]:
     return {"ok": True, "warning": set_warning_status(ctx, p, wid, "closed", body.note)}
+
+
+# -- reports -------------------------------------------------------------------------------------
+class ReportIn(_In):
+    kind: str = Field(description="quarterly | meeting | annual")
+    period: str = Field(description="e.g. 2024Q3 or 2024-Q3 (quarterly, meeting), 2024 (annual)")
+    lang: str = Field(default="zh", description="zh | en")
+    as_of: date | None = Field(default=None, description="the data as known on this day (today)")
+    formats: list[str] = Field(default_factory=lambda: list(reports.FORMATS), min_length=1)
+
+
+def _report(ctx: Context, p: Principal, rid: int) -> dict[str, Any]:
+    for r in reports.list_reports(ctx, p):
+        if r["id"] == rid:
+            return r
+    raise NotFound(f"报告不存在 / no such report: {rid}")
+
+
+@router.get("/reports", summary="Reports: published ones, and drafts for staff")
+def reports_list(ctx: CtxDep, p: PrincipalDep) -> dict[str, Any]:
+    rows = reports.list_reports(ctx, p)
+    return {"ok": True, "count": len(rows), "reports": rows}
+
+
+@router.post("/reports", status_code=201, summary="Generate and keep a report, unpublished (staff)")
+def reports_create(ctx: CtxDep, p: UserDep, body: ReportIn) -> dict[str, Any]:
+    """Takes several seconds (3–20, by the formats asked); runs in the server's worker threads."""
+    g = reports.generate(
+        ctx, p, body.kind, body.period, formats=body.formats, lang=body.lang, as_of=body.as_of
+    )
+    assert g.report_id is not None
+    return {"ok": True, "report": _report(ctx, p, g.report_id)}
+
+
+@router.get("/reports/{rid}/file.{fmt}", summary="A report's file: html, pdf or docx")
+def reports_file(ctx: CtxDep, p: PrincipalDep, rid: int, fmt: str) -> Response:
+    if fmt not in reports.FORMATS:
+        raise NotFound(f"没有这种格式 / no such format: {fmt!r}")
+    meta, body = reports.get_file(ctx, p, rid, fmt)
+    return file_response(meta, body, fmt)
+
+
+@router.post("/reports/{rid}/publish", summary="Publish a report: the public can see it (staff)")
+def reports_publish(ctx: CtxDep, p: UserDep, rid: int) -> dict[str, Any]:
+    reports.set_published(ctx, p, rid, True)
+    return {"ok": True, "report": _report(ctx, p, rid)}
+
+
+@router.post("/reports/{rid}/withdraw", summary="Withdraw a published report (staff)")
+def reports_withdraw(ctx: CtxDep, p: UserDep, rid: int) -> dict[str, Any]:
+    reports.set_published(ctx, p, rid, False)
+    return {"ok": True, "report": _report(ctx, p, rid)}
+
+
+@router.delete("/reports/{rid}", summary="Delete an unpublished report (staff)")
+def reports_delete(ctx: CtxDep, p: UserDep, rid: int) -> dict[str, Any]:
+    reports.delete_report(ctx, p, rid)
+    return {"ok": True, "deleted": rid}

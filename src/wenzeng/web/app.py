@@ -21,6 +21,7 @@ from wenzeng.web.api import router as api_router
 from wenzeng.web.pages import router as pages_router
 from wenzeng.web.pages_analysis import router as analysis_pages_router
 from wenzeng.web.pages_regions import router as regions_pages_router
+from wenzeng.web.pages_reports import router as reports_pages_router
 from wenzeng.web.security import session_secret
 from wenzeng.web.templating import render
 
@@ -64,6 +65,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.include_router(pages_router)
     app.include_router(analysis_pages_router)
     app.include_router(regions_pages_router)
+    app.include_router(reports_pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(WenzengError)
