@@ -121,7 +121,7 @@ def _generate(
             keep=keep,
             step=lambda _s: advance(1),
         )
-    names = {fmt: reports.file_name(result.document, fmt) for fmt in fmts}
+    names = {fmt: reports.document_file_name(result.document, fmt) for fmt in fmts}
     for fmt, path in _targets(out_path, names).items():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".part")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -62,6 +63,10 @@ def build(
 ) -> Document:
     """The document of a report, from the data as known on ``as_of`` (default: today)."""
     check_request(kind, (), lang)
+    if as_of is not None and as_of > date.today():
+        raise ValidationFailed(
+            f"数据截至日期不能晚于今天 / the vintage cannot be in the future: {as_of.isoformat()}"
+        )
     defn = report_definition(kind)
     try:
         period = parse_period(period_text)
@@ -88,8 +93,18 @@ def render(doc: Document, fmt: str) -> bytes:
     raise ValidationFailed(f"未知的格式 / unknown format: {fmt!r}")
 
 
-def file_name(doc: Document, fmt: str) -> str:
-    return f"wenzeng-{doc.kind}-{doc.period}-{doc.lang}-{doc.as_of.isoformat()}.{fmt}"
+def file_name(kind: str, period: str, lang: str, as_of: str, fmt: str) -> str:
+    """An ASCII file name: wenzeng-quarterly-2024-Q3-zh-2025-06-30.pdf."""
+    stem = f"wenzeng-{kind}-{period}-{lang}-{as_of}"
+    return re.sub(r"[^A-Za-z0-9._~-]", "_", stem) + f".{fmt}"
+
+
+def document_file_name(doc: Document, fmt: str) -> str:
+    return file_name(doc.kind, doc.period, doc.lang, doc.as_of.isoformat(), fmt)
+
+
+def stored_file_name(meta: dict[str, Any], fmt: str) -> str:
+    return file_name(meta["kind"], meta["period"], meta["lang"], meta["as_of"], fmt)
 
 
 @dataclass(frozen=True)
@@ -179,7 +194,7 @@ def list_reports(ctx: Context, p: Principal) -> list[dict[str, Any]]:
     for r in rows:
         if not _may_see(p, r):
             continue
-        d = _as_dict(r)
+        d = _as_dict(r, staff=p.role.is_staff)
         d["files"] = [
             {"format": fmt, "size": by.get(r.id, {}).get(fmt)}
             for fmt in FORMATS
@@ -189,7 +204,23 @@ def list_reports(ctx: Context, p: Principal) -> list[dict[str, Any]]:
     return out
 
 
-def _as_dict(r: Any) -> dict[str, Any]:
+def get_report(ctx: Context, p: Principal, rid: int) -> dict[str, Any]:
+    """One report's details; an unpublished report is unknown to all but staff."""
+    with ctx.reading() as conn:
+        row = _row(conn, rid)
+        sizes = conn.execute(
+            select(report_file.c.format, report_file.c.size).where(report_file.c.report_id == rid)
+        ).all()
+    if not _may_see(p, row):
+        raise NotFound(f"报告不存在 / no such report: {rid}")
+    d = _as_dict(row, staff=p.role.is_staff)
+    by = {f.format: f.size for f in sizes}
+    d["files"] = [{"format": fmt, "size": by[fmt]} for fmt in FORMATS if fmt in by]
+    return d
+
+
+def _as_dict(r: Any, *, staff: bool = True) -> dict[str, Any]:
+    """A report's details; who made and published it is shown to staff only."""
     zh, en = KIND_NAMES.get(r.kind, (r.kind, r.kind))
     return {
         "id": r.id,
@@ -201,10 +232,10 @@ def _as_dict(r: Any) -> dict[str, Any]:
         "as_of": r.as_of.isoformat(),
         "title": r.title,
         "simulated": r.simulated,
-        "created_by": r.created_by,
+        "created_by": r.created_by if staff else None,
         "created_at": r.created_at.isoformat(timespec="seconds") if r.created_at else None,
         "published": r.published_at is not None,
-        "published_by": r.published_by,
+        "published_by": r.published_by if staff else None,
         "published_at": r.published_at.isoformat(timespec="seconds") if r.published_at else None,
     }
 
@@ -229,7 +260,7 @@ def get_file(ctx: Context, p: Principal, rid: int, fmt: str) -> tuple[dict[str, 
         ).scalar()
     if content is None:
         raise NotFound(f"报告 {rid} 没有 {fmt} 文件 / report {rid} has no {fmt} file")
-    return _as_dict(row), bytes(content)
+    return _as_dict(row, staff=p.role.is_staff), bytes(content)
 
 
 def set_published(ctx: Context, p: Principal, rid: int, published: bool) -> dict[str, Any]:

@@ -13,12 +13,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from wenzeng.auth import policy
-from wenzeng.auth.principal import Principal
 from wenzeng.errors import NotFound
 from wenzeng.services import reports
 from wenzeng.services import submissions as subs
 from wenzeng.services import tracker as tracking
-from wenzeng.services.context import Context
 from wenzeng.services.early_warning import (
     get_warning,
     latest_run,
@@ -375,13 +373,6 @@ class ReportIn(_In):
     formats: list[str] = Field(default_factory=lambda: list(reports.FORMATS), min_length=1)
 
 
-def _report(ctx: Context, p: Principal, rid: int) -> dict[str, Any]:
-    for r in reports.list_reports(ctx, p):
-        if r["id"] == rid:
-            return r
-    raise NotFound(f"报告不存在 / no such report: {rid}")
-
-
 @router.get("/reports", summary="Reports: published ones, and drafts for staff")
 def reports_list(ctx: CtxDep, p: PrincipalDep) -> dict[str, Any]:
     rows = reports.list_reports(ctx, p)
@@ -395,7 +386,7 @@ def reports_create(ctx: CtxDep, p: UserDep, body: ReportIn) -> dict[str, Any]:
         ctx, p, body.kind, body.period, formats=body.formats, lang=body.lang, as_of=body.as_of
     )
     assert g.report_id is not None
-    return {"ok": True, "report": _report(ctx, p, g.report_id)}
+    return {"ok": True, "report": reports.get_report(ctx, p, g.report_id)}
 
 
 @router.get("/reports/{rid}/file.{fmt}", summary="A report's file: html, pdf or docx")
@@ -409,13 +400,13 @@ def reports_file(ctx: CtxDep, p: PrincipalDep, rid: int, fmt: str) -> Response:
 @router.post("/reports/{rid}/publish", summary="Publish a report: the public can see it (staff)")
 def reports_publish(ctx: CtxDep, p: UserDep, rid: int) -> dict[str, Any]:
     reports.set_published(ctx, p, rid, True)
-    return {"ok": True, "report": _report(ctx, p, rid)}
+    return {"ok": True, "report": reports.get_report(ctx, p, rid)}
 
 
 @router.post("/reports/{rid}/withdraw", summary="Withdraw a published report (staff)")
 def reports_withdraw(ctx: CtxDep, p: UserDep, rid: int) -> dict[str, Any]:
     reports.set_published(ctx, p, rid, False)
-    return {"ok": True, "report": _report(ctx, p, rid)}
+    return {"ok": True, "report": reports.get_report(ctx, p, rid)}
 
 
 @router.delete("/reports/{rid}", summary="Delete an unpublished report (staff)")

@@ -9,7 +9,6 @@ publish, withdraw and delete them.  The list has its data twins (``/reports.json
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 from typing import Any
 
@@ -63,17 +62,11 @@ DONE = {
 }
 
 
-def _download_name(meta: dict[str, Any], fmt: str) -> str:
-    """An ASCII file name from the kind, period, language and as-of date (as ``file_name``)."""
-    stem = f"wenzeng-{meta['kind']}-{meta['period']}-{meta['lang']}-{meta['as_of']}"
-    return re.sub(r"[^A-Za-z0-9._~-]", "_", stem) + f".{fmt}"
-
-
 def file_response(meta: dict[str, Any], body: bytes, fmt: str, *, inline: bool = False) -> Response:
     """A report file as a download (or, for HTML with ``inline``, to read in the browser)."""
     disposition = "inline" if inline and fmt == "html" else "attachment"
     headers = {
-        "Content-Disposition": f'{disposition}; filename="{_download_name(meta, fmt)}"',
+        "Content-Disposition": f'{disposition}; filename="{reports.stored_file_name(meta, fmt)}"',
         "Cache-Control": "private, no-cache",
         "X-Content-Type-Options": "nosniff",
     }
