@@ -437,7 +437,7 @@ def _cell(
     st: ReportStyle,
     bold: bool = False,
 ) -> WordParagraph:
-    p: WordParagraph = grid.cell(i, j).paragraphs[0]
+    p: WordParagraph = grid.rows[i].cells[j].paragraphs[0]  # grid.cell() re-reads the whole table
     _layout(p, align, _line(st.fonts.table), before_pt=1.5, after_pt=1.5)
     if bold:
         for r in runs:
