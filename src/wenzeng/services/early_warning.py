@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, insert, select, true, update
 
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.warnings import Finding, Names, Panel, RunStats, build_panel, composite
@@ -285,7 +285,7 @@ def list_warnings(
             conds.append(warning.c[col] == value)
     stmt = (
         select(warning)
-        .where(and_(*conds))
+        .where(and_(true(), *conds))
         .order_by(warning.c.last_seen.desc(), warning.c.id.desc())
     )
     with ctx.reading() as conn:

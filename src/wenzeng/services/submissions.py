@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from wenzeng.auth import policy
@@ -212,7 +212,9 @@ def list_submissions(
     if not p.role.is_staff:
         scope = [e.code for e in cat.entities.values() if policy.entity_in_scope(p, e.code, cat)]
         conds.append(submission.c.reporter.in_(scope))
-    stmt = select(submission).where(and_(*conds)).order_by(submission.c.id.desc()).limit(limit)
+    stmt = (
+        select(submission).where(and_(true(), *conds)).order_by(submission.c.id.desc()).limit(limit)
+    )
     with ctx.reading() as conn:
         return [_row(r) for r in conn.execute(stmt)]
 
