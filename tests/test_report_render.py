@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pdf_checks import page_texts as _page_texts
 from pdf_checks import squash as _squash
@@ -328,3 +330,14 @@ def test_the_glyph_check_finds_a_missing_glyph() -> None:
     doc = sample_document("zh")
     blocks = doc.blocks + (Paragraph((Text(f"无字形{PUA}字符"),)),)
     assert _tofu(replace(doc, blocks=blocks)) == {PUA}
+
+
+@given(st.text(alphabet="规模以上电子信息制造业增加值abc ", min_size=1, max_size=200))
+def test_legend_labels_wrap_within_the_figure(text: str) -> None:
+    wrapped = charts._wrap(text, charts.LEGEND_WIDTH)
+    lines = wrapped.split("\n")
+    if " " not in text:  # Chinese wraps anywhere and loses nothing
+        assert "".join(lines) == text
+        assert all(charts._text_width(line) <= charts.LEGEND_WIDTH for line in lines)
+    else:  # English wraps at spaces and keeps every word
+        assert " ".join(lines).split() == text.split()

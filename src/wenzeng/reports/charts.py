@@ -12,7 +12,9 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 import threading
+import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -249,14 +251,40 @@ def _legend(fig: Figure, ax: Axes, chart: Chart) -> None:
     if len(chart.series) < 2:
         return
     handles, labels = ax.get_legend_handles_labels()
+    # Long names (English indicator names run to 80 characters) go one to a line, wrapped,
+    # so that the legend never runs past the figure's edges.
+    widest = max(_text_width(label) for label in labels)
+    ncol = min(len(labels), 4) if widest * min(len(labels), 4) <= LEGEND_WIDTH else 1
     fig.legend(
         handles,
-        labels,
+        [_wrap(label, LEGEND_WIDTH) for label in labels],
         loc="outside lower center",
-        ncol=min(len(labels), 4),
+        ncol=ncol,
         frameon=False,
         handlelength=2.2,
     )
+
+
+LEGEND_WIDTH = 80  # in Latin characters (a CJK character counts two): the figure's width
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap at spaces (English) or anywhere (Chinese) to at most ``width``."""
+    if _text_width(text) <= width:
+        return text
+    if " " in text:
+        return "\n".join(textwrap.wrap(text, width, break_long_words=False))
+    lines, line = [], ""
+    for ch in text:
+        if _text_width(line + ch) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return "\n".join([*lines, line])
 
 
 def _category_space(fig: Figure, chart: Chart) -> float:

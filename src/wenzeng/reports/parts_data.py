@@ -159,7 +159,7 @@ def trend(b: Builder, part: TrendPart) -> list[Block]:
     for code in part.indicators:
         rows = b.facts.observations(code, ["CN"], "yoy_pct", "cum_month", codes, simulated=False)
         by = {r.period: r.value for r in rows}
-        series.append((b.subject(code), [by.get(c) for c in codes]))
+        series.append((b.t(b.indicator(code).name), [by.get(c) for c in codes]))
     if not any(v is not None for _, values in series for v in values):
         return [b.missing(f"{b.t(part.caption)}：暂无数据。", f"{b.t(part.caption)}: no data yet.")]
     return [
