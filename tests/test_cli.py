@@ -146,3 +146,53 @@ def test_help_everywhere(cli) -> None:
     for args in ([], ["plan"], ["data"], ["catalog"], ["import"], ["data", "show"]):
         code, out, _ = cli(*args, "--help")
         assert code == 0 and "Usage" in out, args
+
+
+def test_report_writes_the_file_and_keeps_the_report(cli, tmp_path: Path) -> None:
+    import zipfile
+
+    cli("init")
+    out = tmp_path / "out" / "q3.docx"
+    code, stdout, err = cli(
+        "report", "quarterly", "--period", "2024年三季度", "--format", "docx",
+        "--out", str(out), "--as-of", "2025-06-30",
+    )  # fmt: skip
+    assert code == 0, err
+    assert str(out) in stdout
+    assert "word/document.xml" in zipfile.ZipFile(out).namelist()
+    assert not list(out.parent.glob("*.part"))  # nothing half-written is left
+    assert "kept as report 1 (unpublished)" in err
+    code, listed, _ = cli("report", "list", "--format", "json")
+    [row] = json.loads(listed)
+    assert row["period"] == "2024-Q3" and row["as_of"] == "2025-06-30" and not row["published"]
+    assert [f["format"] for f in row["files"]] == ["docx"]
+    code, said, _ = cli("report", "publish", "1")
+    assert code == 0 and "published" in said
+    code, listed, _ = cli("report", "list", "--format", "json")
+    assert json.loads(listed)[0]["published"]
+
+
+def test_report_into_a_folder_in_every_format_without_keeping(cli, tmp_path: Path) -> None:
+    cli("init")
+    folder = tmp_path / "reports"
+    code, _, err = cli(
+        "report", "annual", "--period", "2024", "--lang", "en", "--out", str(folder),
+        "--as-of", "2025-06-30", "--no-keep",
+    )  # fmt: skip
+    assert code == 0, err
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [f"wenzeng-annual-2024-en-2025-06-30.{f}" for f in ("docx", "html", "pdf")]
+    assert (folder / names[2]).read_bytes().startswith(b"%PDF")
+    code, listed, _ = cli("report", "list", "--format", "json")
+    assert json.loads(listed) == []
+
+
+def test_report_errors_are_bilingual_and_leave_nothing(cli, tmp_path: Path) -> None:
+    cli("init")
+    out = tmp_path / "bad.pdf"
+    code, _, err = cli("report", "quarterly", "--period", "2024", "--out", str(out))
+    assert code == 3
+    assert "quarter" in err and "季度" in err and "Traceback" not in err
+    assert not out.exists()
+    code, _, err = cli("report", "meeting", "--period", "someday", "--format", "pdf")
+    assert code == 3 and "无法识别的期间" in err and "unreadable period" in err
