@@ -138,43 +138,26 @@ def _generate(
         )
 
 
-@report_app.command("quarterly")
-def quarterly(
-    period: PeriodOpt,
-    formats: FormatsOpt = None,
-    out_path: OutOpt = None,
-    lang: LangOpt = Lang.zh,
-    as_of: AsOfOpt = None,
-    keep: KeepOpt = True,
-) -> None:
-    """季度行业运行情况报告 / quarterly industry operation report."""
-    _generate("quarterly", period, formats, out_path, lang, as_of, keep)
+def _report_command(kind: str, help_text: str) -> None:
+    """Register ``wenzeng report KIND``: every kind takes the same options."""
+
+    def command(
+        period: PeriodOpt,
+        formats: FormatsOpt = None,
+        out_path: OutOpt = None,
+        lang: LangOpt = Lang.zh,
+        as_of: AsOfOpt = None,
+        keep: KeepOpt = True,
+    ) -> None:
+        _generate(kind, period, formats, out_path, lang, as_of, keep)
+
+    command.__doc__ = help_text
+    report_app.command(kind)(command)
 
 
-@report_app.command("meeting")
-def meeting(
-    period: PeriodOpt,
-    formats: FormatsOpt = None,
-    out_path: OutOpt = None,
-    lang: LangOpt = Lang.zh,
-    as_of: AsOfOpt = None,
-    keep: KeepOpt = True,
-) -> None:
-    """季度运行座谈会材料 / quarterly meeting pack."""
-    _generate("meeting", period, formats, out_path, lang, as_of, keep)
-
-
-@report_app.command("annual")
-def annual(
-    period: PeriodOpt,
-    formats: FormatsOpt = None,
-    out_path: OutOpt = None,
-    lang: LangOpt = Lang.zh,
-    as_of: AsOfOpt = None,
-    keep: KeepOpt = True,
-) -> None:
-    """年度进展情况汇总 / annual progress summary."""
-    _generate("annual", period, formats, out_path, lang, as_of, keep)
+_report_command("quarterly", "季度行业运行情况报告 / quarterly industry operation report.")
+_report_command("meeting", "季度运行座谈会材料 / quarterly meeting pack.")
+_report_command("annual", "年度进展情况汇总 / annual progress summary.")
 
 
 @report_app.command("list")

@@ -149,7 +149,8 @@ def _blank(value: str | None) -> str | None:
     return value or None
 
 
-def _parse_date(text: str | None) -> date | None:
+def parse_date(text: str | None) -> date | None:
+    """A YYYY-MM-DD date from a form or query field; blank is None."""
     text = _blank(text)
     if text is None:
         return None
@@ -1148,7 +1149,7 @@ def explore(ctx: Context, p: Principal, q: ExplorerQuery, lang: str) -> dict[str
             "(expected month, cum_month, quarter or year)"
         )
     start, end = _parse_period(q.start), _parse_period(q.end)
-    as_of = _parse_date(q.as_of)
+    as_of = parse_date(q.as_of)
     if q.transform == "as_stored":
         measure, period_type = q.measure, q.period_type
     else:

@@ -9,7 +9,6 @@ publish, withdraw and delete them.  The list has its data twins (``/reports.json
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +22,7 @@ from wenzeng.errors import NotFound, ValidationFailed, WenzengError
 from wenzeng.services import reports
 from wenzeng.services.context import Context
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.pages_analysis import parse_date
 from wenzeng.web.security import PrincipalDep, UserDep
 from wenzeng.web.templating import render
 from wenzeng.web.twins import respond, split_format
@@ -181,18 +181,6 @@ def reports_page(
     return respond(request, "reports.html", context, fmt, "reports")
 
 
-def parse_as_of(text: str | None) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            f"日期格式应为 YYYY-MM-DD / a date is written YYYY-MM-DD: {text!r}"
-        ) from None
-
-
 @router.post("/reports", response_class=HTMLResponse)
 async def reports_generate(request: Request, ctx: CtxDep, p: UserDep) -> Response:
     policy.require_staff(p)
@@ -224,7 +212,7 @@ async def reports_generate(request: Request, ctx: CtxDep, p: UserDep) -> Respons
             period,
             formats=formats,
             lang=lang,
-            as_of=parse_as_of(as_of),
+            as_of=parse_date(as_of),
         )
     except WenzengError as exc:
         context = await run_in_threadpool(reports_context, ctx, p, message=exc.message, form=form)
