@@ -30,9 +30,6 @@ import asyncio
 import os
 import random
 import resource
-import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +40,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bench_server import Server, pct
 
 FORM = "monthly_enterprise"
 PERIOD = "2025-10"
@@ -56,7 +55,6 @@ CHAIN = ["upstream", "midstream", "downstream"]
 EXPLANATION = "属实"
 REQUEST_TIMEOUT = 60.0  # seconds, one request
 PHASE_TIMEOUT = 1800.0  # seconds, the rush or the acceptance as a whole
-START_TIMEOUT = 30.0  # seconds for the server to answer /healthz
 PROGRESS_EVERY = 500
 
 
@@ -164,72 +162,6 @@ def build_store(url: str, data_dir: Path, n: int, *, with_tokens: bool) -> dict[
         return tokens
     finally:
         ctx.close()
-
-
-# -- the server ------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """``python -m wenzeng serve`` in a process of its own, on 127.0.0.1."""
-
-    def __init__(self, url: str, data_dir: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = data_dir / "server.log"
-        env = {
-            **os.environ,
-            "WENZENG_DATA_DIR": str(data_dir),
-            "WENZENG_SECRET_KEY": secrets.token_urlsafe(32),
-        }
-        cmd = [
-            sys.executable, "-m", "wenzeng", "--database-url", url,
-            "serve", "--host", "127.0.0.1", "--port", str(self.port),
-        ]  # fmt: skip
-        self.log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            cmd, stdout=self.log, stderr=subprocess.STDOUT, cwd=data_dir, env=env
-        )
-
-    def wait_ready(self) -> None:
-        import httpx
-
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise SystemExit(f"the server did not answer within {START_TIMEOUT:.0f}s:\n{self.tail()}")
-
-    def cpu_seconds(self) -> float:
-        """CPU time (user + system) used by the server so far (Linux; NaN elsewhere)."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def tail(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.log.close()
 
 
 # -- the rush --------------------------------------------------------------------------------------
@@ -535,14 +467,6 @@ def baseline(url: str, data_dir: Path, n: int) -> tuple[float, int, Counter[str]
 
 
 # -- reporting -------------------------------------------------------------------------------------
-def pct(xs: list[float], q: float) -> float:
-    if not xs:
-        return float("nan")
-    s = sorted(xs)
-    k = min(len(s) - 1, max(0, round(q / 100 * len(s) + 0.5) - 1))  # nearest rank
-    return s[k]
-
-
 def row(label: str, what: str, n: int, seconds: float, xs: list[float] | None) -> str:
     rate = n / seconds if seconds else float("nan")
     lat = (

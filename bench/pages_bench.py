@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from deadline_bench import Server, pct
+from bench_server import Server, pct
 
 PATHS = [
     "/index.json",
