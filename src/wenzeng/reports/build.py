@@ -7,7 +7,7 @@ from typing import Any
 
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.errors import ValidationFailed
-from wenzeng.reports import parts_data, parts_plan, parts_progress
+from wenzeng.reports import parts_areas, parts_data, parts_plan, parts_progress
 from wenzeng.reports.builder import Builder, Frame
 from wenzeng.reports.definition import ReportDefinition
 from wenzeng.reports.document import Block, Document, Heading, Paragraph, Text
@@ -21,8 +21,8 @@ PARTS: dict[str, Callable[[Builder, Any], list[Block]]] = {
     "table": parts_data.table,
     "trend": parts_data.trend,
     "products": parts_data.products,
-    "regions": parts_data.regions,
-    "sectors": parts_data.sectors,
+    "regions": parts_areas.regions,
+    "sectors": parts_areas.sectors,
     "targets": parts_plan.targets,
     "warnings": parts_plan.warnings,
     "focus": parts_plan.focus,

@@ -1,30 +1,20 @@
-"""Report parts built from the figures: sentences, tables and charts of indicators."""
+"""Report parts of the national figures: sentences, the key-indicator table, trends, products."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from wenzeng.domain.catalog import EntityKind, Nature
-from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.catalog import Nature
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.reports.builder import DASH, Builder, Frame
+from wenzeng.reports.cells import Row, cited, fig_cell, points_cell, signed_cell, text_cell
 from wenzeng.reports.citations import unit_text
 from wenzeng.reports.definition import (
     NarrativePart,
     ProductsPart,
-    RegionsPart,
-    SectorsPart,
     TablePart,
     TrendPart,
 )
-from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Run, Table, Text
-from wenzeng.reports.narrative import Cited, ItemFigures, Labels, pct_text
-
-Row = tuple[Cell, ...]
-
-
-def _cited(b: Builder, r: ObservationRecord | None) -> Cited | None:
-    return None if r is None else Cited(r.value, b.cite.fig(r))
+from wenzeng.reports.document import Block, Table
+from wenzeng.reports.narrative import ItemFigures, Labels
 
 
 def _is_rate(b: Builder, code: str) -> bool:
@@ -41,9 +31,9 @@ def item_figures(b: Builder, code: str, frame: Frame | None = None) -> ItemFigur
     level = b.one(code, "level", f.ytd)
     return ItemFigures(
         level=b.cite.level(level) if level else None,
-        yoy=_cited(b, b.one(code, "yoy_pct", f.ytd)),
-        prev_yoy=_cited(b, b.one(code, "yoy_pct", f.prev)) if f.prev else None,
-        month_yoy=_cited(b, b.one(code, "yoy_pct", f.month)),
+        yoy=cited(b, b.one(code, "yoy_pct", f.ytd)),
+        prev_yoy=cited(b, b.one(code, "yoy_pct", f.prev)) if f.prev else None,
+        month_yoy=cited(b, b.one(code, "yoy_pct", f.month)),
     )
 
 
@@ -75,27 +65,6 @@ def narrative(b: Builder, part: NarrativePart) -> list[Block]:
     return out
 
 
-def _cell(text: str) -> Cell:
-    return (Text(text),)
-
-
-def _signed(c: Cited | None) -> Cell:
-    if c is None:
-        return _cell(DASH)
-    return (Fig(f"{c.value:.1f}", c.fig.ref, c.value),)
-
-
-def _points(now: Cited | None, before: Cited | None) -> Cell:
-    if now is None or before is None:
-        return _cell(DASH)
-    d = round(round(now.value, 1) - round(before.value, 1), 1)
-    return (Fig(f"{d:+.1f}", None, d),)
-
-
-def _fig_cell(fig: Fig | None) -> Cell:
-    return _cell(DASH) if fig is None else (fig,)
-
-
 def table(b: Builder, part: TablePart) -> list[Block]:
     f = b.frame
     ytd, month = f.label(f.ytd, b.lang, with_year=False), f.label(f.month, b.lang, with_year=False)
@@ -112,11 +81,11 @@ def table(b: Builder, part: TablePart) -> list[Block]:
         figs = item_figures(b, code)
         rows.append(
             (
-                _cell(b.subject(code) if b.lang == "zh" else b.indicator(code).name.en),
-                _fig_cell(figs.value or figs.level),
-                _signed(figs.yoy),
-                _points(figs.yoy, figs.prev_yoy),
-                _signed(figs.month_yoy),
+                text_cell(b.subject(code) if b.lang == "zh" else b.indicator(code).name.en),
+                fig_cell(figs.value or figs.level),
+                signed_cell(figs.yoy),
+                points_cell(figs.yoy, figs.prev_yoy),
+                signed_cell(figs.month_yoy),
             )
         )
     note = b.pick(
@@ -187,12 +156,12 @@ def products(b: Builder, part: ProductsPart) -> list[Block]:
         )
         rows.append(
             (
-                _cell(label),
-                _cell(unit.strip() or DASH),
+                text_cell(label),
+                text_cell(unit.strip() or DASH),
                 (b.cite.fig(level, (level.published_value or f"{level.value:g}").lstrip("+")),)
                 if level
-                else _cell(DASH),
-                _signed(_cited(b, yoy)),
+                else text_cell(DASH),
+                signed_cell(cited(b, yoy)),
             )
         )
         if yoy is None:
@@ -239,220 +208,3 @@ def products(b: Builder, part: ProductsPart) -> list[Block]:
             )
         )
     return out
-
-
-def _growth_text(r: ObservationRecord) -> Fig:
-    return Fig(("-" if r.value < 0 else "") + pct_text(r.value), None, r.value)
-
-
-def regions(b: Builder, part: RegionsPart) -> list[Block]:
-    f = b.frame
-    ytd = f.label(f.ytd, b.lang)
-    groups = [
-        e.code
-        for e in b.cat.entities_of(EntityKind.REGION_GROUP)
-        if e.code in ("East", "Central", "West", "Northeast")
-    ]
-    levels = b.panel(part.indicator, groups, "level", f.ytd, simulated=False)
-    growth = b.panel(part.indicator, groups, "yoy_pct", f.ytd, simulated=False)
-    out: list[Block] = []
-    if growth:
-        ranked = sorted(growth.values(), key=lambda r: r.value)
-        best, worst = ranked[-1], ranked[0]
-        out.append(
-            b.summary(
-                "regions",
-                ytd=ytd,
-                best=b.entity_name(best.entity),
-                best_yoy=(b.cite.fig(best),),
-                worst=b.entity_name(worst.entity),
-                worst_yoy=(b.cite.fig(worst),),
-            )
-        )
-    else:
-        out.append(
-            b.missing(
-                f"分地区数据：{ytd}暂未发布。", f"Regional figures for {ytd} are not published yet."
-            )
-        )
-    rows: list[Row] = []
-    for code in groups:
-        lv, gr = levels.get(code), growth.get(code)
-        rows.append(
-            (
-                _cell(b.entity_name(code)),
-                (b.cite.level(lv),) if lv else _cell(DASH),
-                _signed(_cited(b, gr)),
-            )
-        )
-    out.append(
-        Table(
-            part.code,
-            b.table_caption(
-                f"{ytd}{b.t(part.caption)}" if b.lang == "zh" else f"{b.t(part.caption)}, {ytd}"
-            ),
-            (b.pick("地区", "Region"), b.pick("营业收入", "Revenue"), b.pick("同比(%)", "YoY (%)")),
-            tuple(rows),
-            (False, True, True),
-            b.pick("注：“—”表示数据暂缺。", "Note: '—' means no figure yet."),
-        )
-    )
-    if growth:
-        names = [b.entity_name(c) for c in groups if c in growth]
-        out.append(
-            b.chart(
-                part.code + "_growth",
-                b.pick(f"{ytd}分地区营业收入同比增速（%）", f"Revenue growth by region, {ytd} (%)"),
-                "barh",
-                names,
-                [(ytd, [growth[c].value for c in groups if c in growth])],
-            )
-        )
-    out.extend(_provinces(b, part))
-    return out
-
-
-def _provinces(b: Builder, part: RegionsPart) -> list[Block]:
-    f = b.frame
-    ytd = f.label(f.ytd, b.lang)
-    reporters = [
-        e.code
-        for e in b.cat.entities_of(EntityKind.PROVINCE, EntityKind.PLAN_CITY, EntityKind.XPCC)
-    ]
-    levels = b.panel(part.provinces_indicator, reporters, "level", f.ytd)
-    growth = b.panel(part.provinces_indicator, reporters, "yoy_pct", f.ytd)
-    if not levels:
-        return [
-            b.missing(
-                f"重点省市运行调度数据：{ytd}暂无报送。",
-                f"Monitoring returns of the regions: none for {ytd} yet.",
-            )
-        ]
-    top = sorted(levels.values(), key=lambda r: -r.value)[: part.top]
-    up = sum(1 for r in top if (g := growth.get(r.entity)) is not None and g.value > 0)
-    down = sum(1 for r in top if (g := growth.get(r.entity)) is not None and g.value < 0)
-    rows: list[Row] = [
-        (
-            _cell(b.entity_name(r.entity)),
-            (b.cite.level(r),),
-            _signed(_cited(b, growth.get(r.entity))),
-        )
-        for r in top
-    ]
-    simulated = any(r.simulated for r in top)
-    mark = b.pick("（模拟数据）", " (simulated)") if simulated else ""
-    return [
-        b.summary("provinces", ytd=ytd, n=str(len(top)), up=str(up), down=str(down)),
-        Table(
-            part.code + "_provinces",
-            b.table_caption(
-                b.pick(
-                    f"{ytd}营业收入居前{len(top)}位的地区{mark}",
-                    f"Regions with the largest revenue, {ytd}{mark}",
-                )
-            ),
-            (b.pick("地区", "Region"), b.pick("营业收入", "Revenue"), b.pick("同比(%)", "YoY (%)")),
-            tuple(rows),
-            (False, True, True),
-            b.pick(
-                "资料来源：重点省市运行调度月报。",
-                "Source: monthly monitoring returns of the regions.",
-            ),
-        ),
-    ]
-
-
-def _sector_of(b: Builder, sectors: Sequence[str]) -> str | None:
-    if not sectors:
-        return None
-    code = sectors[0]
-    while code in b.cat.sectors and b.cat.sectors[code].parent and len(code) > 3:
-        code = b.cat.sectors[code].parent or code
-    return code
-
-
-def sectors(b: Builder, part: SectorsPart) -> list[Block]:
-    f = b.frame
-    ytd = f.label(f.ytd, b.lang)
-    firms = b.cat.entities_of(EntityKind.ENTERPRISE)
-    codes = [e.code for e in firms]
-    now = b.panel(part.indicator, codes, "level", f.ytd) if codes else {}
-    before = b.panel(part.indicator, codes, "level", f.ytd.shift_years(-1)) if codes else {}
-    totals: dict[str, list[float]] = {}
-    for e in firms:
-        s = _sector_of(b, e.sectors)
-        r, p = now.get(e.code), before.get(e.code)
-        if s is None or r is None:
-            continue
-        t = totals.setdefault(s, [0.0, 0.0, 0.0, 0])
-        t[0] += r.value
-        t[3] += 1
-        if p is not None:
-            t[1] += r.value
-            t[2] += p.value
-    if not totals:
-        return [
-            b.missing(
-                f"分行业数据：{ytd}重点企业暂无报送。",
-                f"Sector figures: no returns of the monitored enterprises for {ytd} yet.",
-            )
-        ]
-    rows: list[Row] = []
-    names: list[str] = []
-    growths: list[float] = []
-    up = down = 0
-    unit = unit_text(b.indicator(part.indicator).unit, b.lang).strip()
-    for s, (total, matched, base, count) in sorted(totals.items(), key=lambda kv: -kv[1][0]):
-        name = b.t(b.cat.sectors[s].name) if s in b.cat.sectors else s
-        g = round((matched / base - 1) * 100, 1) if base > 0 else None
-        rows.append(
-            (
-                _cell(name),
-                _cell(str(int(count))),
-                (Fig(f"{total:,.1f}".replace(",", ""), None, total),),
-                _cell(DASH) if g is None else (Fig(f"{g:.1f}", None, g),),
-            )
-        )
-        if g is not None:
-            names.append(name)
-            growths.append(g)
-            up += g > 0
-            down += g < 0
-    out: list[Block] = [
-        b.summary("sectors", ytd=ytd, n=str(len(rows)), up=str(up), down=str(down)),
-        Table(
-            part.code,
-            b.table_caption(
-                f"{ytd}{b.t(part.caption)}{b.pick('（模拟数据）', '')}"
-                if b.lang == "zh"
-                else f"{b.t(part.caption)}, {ytd} (simulated)"
-            ),
-            (
-                b.pick("行业", "Sector"),
-                b.pick("企业数", "Firms"),
-                b.pick(f"营业收入({unit})", f"Revenue ({unit})"),
-                b.pick("同比(%)", "YoY (%)"),
-            ),
-            tuple(rows),
-            (False, True, True, True),
-            b.pick(
-                "注：按重点监测企业月报汇总；同比按上年同期均有报送的企业计算。",
-                "Note: sums of the monitored enterprises' monthly returns; growth over the firms that also reported a year earlier.",
-            ),
-        ),
-    ]
-    if names:
-        out.append(
-            b.chart(
-                part.code + "_growth",
-                b.pick(f"{ytd}分行业营业收入同比增速（%）", f"Revenue growth by sector, {ytd} (%)"),
-                "barh",
-                names,
-                [(ytd, growths)],
-            )
-        )
-    return out
-
-
-RUN_TYPES = (Text, Fig)
-__all__ = ["Run", "Paragraph", "narrative", "table", "trend", "products", "regions", "sectors"]

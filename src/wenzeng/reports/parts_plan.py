@@ -13,6 +13,7 @@ from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.domain.warning_rules import Klass
 from wenzeng.reports.builder import DASH, Builder
+from wenzeng.reports.cells import text_cell
 from wenzeng.reports.definition import FocusPart, ReportingPart, TargetsPart, WarningsPart
 from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Table, Text
 from wenzeng.reports.facts import RECEIVED
@@ -25,19 +26,15 @@ SEVERITY_TEXT = {
 }
 
 
-def _cell(text: str) -> Cell:
-    return (Text(text),)
-
-
 def date_text(d: date, lang: str) -> str:
     return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
 
 
 # -- targets ---------------------------------------------------------------------------------
-def _figure_cell(b: Builder, a: Assessment) -> Cell:
+def _figuretext_cell(b: Builder, a: Assessment) -> Cell:
     """The figure a target is judged on; cited when it is one observation as published."""
     if a.figure is None:
-        return _cell(DASH)
+        return text_cell(DASH)
     used = [e for e in a.evidence if e.role == "used"]
     exact = a.figure_kind is FigureKind.ACTUAL and used and used[-1].value == a.figure
     ref = b.cite.evidence(used[-1], a.target.entity) if exact else None
@@ -69,10 +66,10 @@ def targets(b: Builder, part: TargetsPart) -> list[Block]:
     )
     rows = tuple(
         (
-            _cell(b.t(a.target.title)),
-            _cell(a.target.text_zh if b.lang == "zh" else b.t(a.target.title)),
-            _figure_cell(b, a),
-            _cell(a.status.en if b.lang == "en" else a.status.zh),
+            text_cell(b.t(a.target.title)),
+            text_cell(a.target.text_zh if b.lang == "zh" else b.t(a.target.title)),
+            _figuretext_cell(b, a),
+            text_cell(a.status.en if b.lang == "en" else a.status.zh),
         )
         for a in found
     )
@@ -112,13 +109,13 @@ def _warnings_table(
     shown = _ranked(findings)[:top]
     rows = tuple(
         (
-            _cell(_klass_text(b, f.klass)),
-            _cell(SEVERITY_TEXT.get(f.severity, (f.severity, f.severity))[b.lang == "en"]),
-            _cell(
+            text_cell(_klass_text(b, f.klass)),
+            text_cell(SEVERITY_TEXT.get(f.severity, (f.severity, f.severity))[b.lang == "en"]),
+            text_cell(
                 b.entity_name(f.entity)
                 + (b.pick("（模拟）", " (simulated)") if f.simulated else "")
             ),
-            _cell(f.explanation_en if b.lang == "en" else f.explanation_zh),
+            text_cell(f.explanation_en if b.lang == "en" else f.explanation_zh),
         )
         for f in shown
     )
@@ -266,7 +263,7 @@ def focus(b: Builder, part: FocusPart) -> list[Block]:
         )[: part.top]
         rows = tuple(
             (
-                _cell(name(c)),
+                text_cell(name(c)),
                 (Fig(str(len(fs)), None, float(len(fs))),),
                 (
                     Fig(
@@ -275,7 +272,7 @@ def focus(b: Builder, part: FocusPart) -> list[Block]:
                         float(sum(f.severity == "high" for f in fs)),
                     ),
                 ),
-                _cell(b.pick("、", ", ").join(sorted({b.subject(f.indicator) for f in fs}))),
+                text_cell(b.pick("、", ", ").join(sorted({b.subject(f.indicator) for f in fs}))),
             )
             for c, fs in ranked
         )
@@ -329,10 +326,10 @@ def reporting(b: Builder, part: ReportingPart) -> list[Block]:
             for r in late:
                 late_rows.append(
                     (
-                        _cell(b.entity_name(r.reporter)),
-                        _cell(b.t(form.title)),
-                        _cell(label),
-                        _cell(_status_text(b, r.status)),
+                        text_cell(b.entity_name(r.reporter)),
+                        text_cell(b.t(form.title)),
+                        text_cell(label),
+                        text_cell(_status_text(b, r.status)),
                     )
                 )
     if late_rows:

@@ -6,8 +6,9 @@ from collections import Counter
 
 from wenzeng.definitions.catalogue import measure_field_code
 from wenzeng.reports.builder import Builder
+from wenzeng.reports.cells import count_cell, text_cell
 from wenzeng.reports.definition import ProgressPart
-from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Table, Text
+from wenzeng.reports.document import Block, Paragraph, Table, Text
 from wenzeng.reports.facts import ProgressReport
 from wenzeng.reports.parts_plan import STATUS_TEXT, date_text
 
@@ -20,14 +21,6 @@ MEASURE_STATUS_TEXT = {
     "not_applicable": ("不适用", "not applicable"),
     "": ("未填写", "not stated"),
 }
-
-
-def _cell(text: str) -> Cell:
-    return (Text(text),)
-
-
-def _count(n: int) -> Cell:
-    return (Fig(str(n), None, float(n)),)
 
 
 def _reports(b: Builder, part: ProgressPart) -> tuple[list[ProgressReport], list[str]]:
@@ -62,7 +55,13 @@ def reporters(b: Builder, part: ProgressPart) -> list[Block]:
         status = r.status if r else "missing"
         zh, en = STATUS_TEXT.get(status, (status, status))
         when = date_text(r.submitted_on, b.lang) if r and r.submitted_on else "—"
-        rows.append((_cell(b.entity_name(code)), _cell(en if b.lang == "en" else zh), _cell(when)))
+        rows.append(
+            (
+                text_cell(b.entity_name(code)),
+                text_cell(en if b.lang == "en" else zh),
+                text_cell(when),
+            )
+        )
     out.append(
         Table(
             "progress_reporters",
@@ -98,8 +97,8 @@ def measures(b: Builder, part: ProgressPart) -> list[Block]:
         overall.update(counts)
         rows.append(
             (
-                _cell(f"{m.code} {b.t(m.title)}"),
-                *(_count(counts.get(s, 0)) for s in (*MEASURE_STATUSES, "")),
+                text_cell(f"{m.code} {b.t(m.title)}"),
+                *(count_cell(counts.get(s, 0)) for s in (*MEASURE_STATUSES, "")),
             )
         )
     header = (
