@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from factories import ACME, add_enterprises
+from web_session import PASSWORD, login
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.services import accounts
@@ -22,7 +23,6 @@ from wenzeng.services.early_warning import run_analysis
 from wenzeng.services.loading import import_file
 from wenzeng.web.app import create_app
 
-PASSWORD = "correct horse battery"
 HTML = {"Accept": "text/html"}
 
 
@@ -46,24 +46,6 @@ def site(sqlite_ctx: Context) -> Iterator[TestClient]:
 def analysed(sqlite_ctx: Context, site: TestClient) -> TestClient:
     run_analysis(sqlite_ctx, date(2023, 3, 31))
     return site
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert m
-    return m.group(1)
-
-
-def login(client: TestClient, user: str) -> str:
-    """Log in through the form; returns the session's CSRF token."""
-    page = client.get("/login")
-    r = client.post(
-        "/login",
-        data={"username": user, "password": PASSWORD, "csrf_token": csrf(page.text), "next": "/"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    return csrf(client.get("/login").text)
 
 
 def check_twins(client: TestClient, path: str, query: str = "", table: bool = True) -> dict:

@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from factories import ACME, BETA, ENTERPRISE_VALUES, add_enterprises
+from web_session import PASSWORD, csrf, login
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.domain.catalog import EntityKind
 from wenzeng.services import accounts
@@ -32,7 +33,6 @@ from wenzeng.services.loading import store_frame
 from wenzeng.store import repo
 from wenzeng.web.app import create_app
 
-PASSWORD = "correct horse battery"
 USERS = {
     # name: (role, entity)
     "admin": ("admin", None),
@@ -143,22 +143,6 @@ def site(sqlite_ctx: Context) -> Iterator[Site]:
     s = subs.submit(ctx, reporter, s.id, version=s.version, explanations=notes)
     with TestClient(create_app(ctx.settings, ctx)) as client:
         yield Site(client, ctx, tokens, s.id)
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert m
-    return m.group(1)
-
-
-def login(client: TestClient, user: str) -> None:
-    page = client.get("/login")
-    r = client.post(
-        "/login",
-        data={"username": user, "password": PASSWORD, "csrf_token": csrf(page.text), "next": "/"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
 
 
 def rows_by_code(data: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from factories import ACME, add_enterprises
+from web_session import PASSWORD, csrf, login
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
 from wenzeng.web.app import create_app
 
-PASSWORD = "correct horse battery"
 HERE = Path(__file__).parent / "specimens" / "forms"
 
 
@@ -35,27 +35,6 @@ def site(sqlite_ctx: Context) -> Iterator[TestClient]:
     accounts.add_user(ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD)
     with TestClient(create_app(ctx.settings, ctx)) as client:
         yield client
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert m
-    return m.group(1)
-
-
-def login(client: TestClient, user: str) -> None:
-    page = client.get("/login")
-    r = client.post(
-        "/login",
-        data={
-            "username": user,
-            "password": PASSWORD,
-            "csrf_token": csrf(page.text),
-            "next": "/report",
-        },
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
 
 
 VALUES = {
@@ -93,7 +72,7 @@ def test_wrong_password_is_told_in_both_languages(site: TestClient) -> None:
 
 
 def test_fill_in_fix_submit_and_review(site: TestClient) -> None:
-    login(site, "acme")
+    login(site, "acme", "/report")
     index = site.get("/report")
     assert "重点企业生产经营情况月报" in index.text and "template.xlsx" in index.text
     page = site.get("/report/monthly_enterprise/2025-10")
@@ -126,7 +105,7 @@ def test_fill_in_fix_submit_and_review(site: TestClient) -> None:
     )
     assert r.status_code == 403
     site.post("/logout", data={"csrf_token": token})
-    login(site, "ana")
+    login(site, "ana", "/report")
     queue = site.get("/review")
     assert "E9001" in queue.text
     sid = re.search(r'action="/review/(\d+)"', queue.text)
@@ -142,7 +121,7 @@ def test_fill_in_fix_submit_and_review(site: TestClient) -> None:
 
 
 def test_upload_page_shows_the_validation_report(site: TestClient) -> None:
-    login(site, "acme")
+    login(site, "acme", "/report")
     page = site.get("/report/upload")
     with (HERE / "enterprise_bad.csv").open("rb") as fh:
         r = site.post(
@@ -162,14 +141,14 @@ def test_upload_page_shows_the_validation_report(site: TestClient) -> None:
 
 
 def test_staff_pages_are_refused_to_reporters(site: TestClient) -> None:
-    login(site, "acme")
+    login(site, "acme", "/report")
     r = site.get("/review", headers={"Accept": "text/html"})
     assert r.status_code == 403 and "department staff only" in r.text
     assert "Traceback" not in r.text
 
 
 def test_reporting_pages_have_data_twins(site: TestClient) -> None:
-    login(site, "acme")
+    login(site, "acme", "/report")
     page = site.get("/report/monthly_enterprise/2025-10")
     good = {f"f_{k}": v for k, v in VALUES.items()}
     r = site.post(
@@ -184,7 +163,7 @@ def test_reporting_pages_have_data_twins(site: TestClient) -> None:
     detail = site.get(f"/submissions/{sid}.json").json()
     assert detail["s"]["status"] == "submitted" and detail["trail"][0]["action"] == "create"
     site.post("/logout", data={"csrf_token": csrf(page.text)})
-    login(site, "ana")
+    login(site, "ana", "/report")
     queue = site.get("/review.json").json()
     assert [s["id"] for s in queue["table"]] == [int(sid)]
     assert site.get("/review.xlsx").status_code == 200

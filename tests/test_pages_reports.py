@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
+from web_session import PASSWORD, login
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
 from wenzeng.web.app import create_app
 
-PASSWORD = "correct horse battery"
 HTML = {"Accept": "text/html"}
 TITLE_ZH = "2024年第三季度电子信息制造业运行情况"
 
@@ -33,24 +33,6 @@ class Site:
     public: TestClient  # not logged in
     tokens: dict[str, str]
     csrf: dict[str, str]
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert m
-    return m.group(1)
-
-
-def login(client: TestClient, user: str) -> str:
-    """Log in through the form; returns the session's CSRF token."""
-    page = client.get("/login")
-    r = client.post(
-        "/login",
-        data={"username": user, "password": PASSWORD, "csrf_token": csrf_of(page.text)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    return csrf_of(client.get("/reports").text)
 
 
 @pytest.fixture
