@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -18,6 +19,23 @@ from wenzeng.store import repo
 from wenzeng.store.db import WRITE_OPTION, make_engine, schema_status
 
 T = TypeVar("T")
+
+# Within one request (see :func:`data_version_scope`) the data version is read once per
+# store, so that the read-mostly results kept by :meth:`Context.memo` cost no query.
+_SCOPED_VERSIONS: ContextVar[dict[int, tuple[Any, ...]] | None] = ContextVar(
+    "wenzeng_scoped_versions", default=None
+)
+
+
+@contextmanager
+def data_version_scope() -> Iterator[None]:
+    """A unit of work (a web request) in which the data version is read at most once per
+    store, and again after each write."""
+    token = _SCOPED_VERSIONS.set({})
+    try:
+        yield
+    finally:
+        _SCOPED_VERSIONS.reset(token)
 
 
 @dataclass
@@ -39,6 +57,9 @@ class Context:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 yield conn
+        scoped = _SCOPED_VERSIONS.get()
+        if scoped is not None:  # the data may have changed: read the version again
+            scoped.pop(id(self), None)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -81,8 +102,14 @@ class Context:
     def data_version(self) -> tuple[Any, ...]:
         """Changes whenever data, plans or forms change: a load adds a batch, a plan or form
         load stamps its row.  One small query."""
+        scoped = _SCOPED_VERSIONS.get()
+        if scoped is not None and id(self) in scoped:
+            return scoped[id(self)]
         with self.reading() as conn:
-            return repo.data_version(conn)
+            version = repo.data_version(conn)
+        if scoped is not None:
+            scoped[id(self)] = version
+        return version
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()``, kept until the data changes (see :meth:`data_version`).

@@ -12,11 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wenzeng import __version__
 from wenzeng.config import Settings
 from wenzeng.errors import WenzengError
-from wenzeng.services.context import Context
+from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
 from wenzeng.web.pages import router as pages_router
 from wenzeng.web.pages_analysis import router as analysis_pages_router
@@ -34,6 +35,21 @@ def wants_html(request: Request) -> bool:
     if path.startswith("/api/") or path.endswith((".json", ".csv", ".xlsx")):
         return False
     return "text/html" in request.headers.get("accept", "")
+
+
+class DataVersionScope:
+    """ASGI middleware: each request reads the data version once (see
+    :func:`wenzeng.services.context.data_version_scope`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with data_version_scope():
+            await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
@@ -54,6 +70,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(DataVersionScope)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),
