@@ -452,23 +452,25 @@ def list_tokens(ctx: Context, username: str) -> list[dict[str, Any]]:
 def principal_for_token(ctx: Context, plain: str) -> Principal | None:
     """The principal of an API token; None when it is unknown, revoked or its user disabled.
 
-    ``last_used_at`` is written at most once a minute per token, not on every request.
+    The look-up only reads; ``last_used_at`` is written, in a short transaction of its own,
+    at most once a minute per token, so that API requests do not queue for the write lock.
     """
     if not plain:
         return None
     digest = hash_token(plain)
     at = repo.now()
-    with ctx.transaction() as conn:
+    with ctx.reading() as conn:
         row = conn.execute(
             select(user, api_token.c.id.label("token_id"), api_token.c.last_used_at)
             .join(api_token, api_token.c.user_id == user.c.id)
             .where(api_token.c.token_hash == digest, api_token.c.revoked.is_(False))
         ).first()
-        if row is None or not row.active:
-            return None
-        principal = principal_from_row(ctx, row._mapping)
-        last = row.last_used_at
-        if last is None or at - _utc(last) >= TOKEN_LAST_USED_EVERY:
+    if row is None or not row.active:
+        return None
+    principal = principal_from_row(ctx, row._mapping)
+    last = row.last_used_at
+    if last is None or at - _utc(last) >= TOKEN_LAST_USED_EVERY:
+        with ctx.transaction() as conn:
             conn.execute(
                 update(api_token).where(api_token.c.id == row.token_id).values(last_used_at=at)
             )
