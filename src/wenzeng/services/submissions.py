@@ -27,6 +27,7 @@ from wenzeng.domain.expressions import History
 from wenzeng.domain.forms import FormField, Severity
 from wenzeng.domain.issues import Issue, IssueCode, Location
 from wenzeng.domain.issues import Severity as IssueSeverity
+from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.periods import Period, PeriodError, PeriodType, parse_period
 from wenzeng.domain.plan import ReporterKind
 from wenzeng.domain.submissions import Action, IllegalTransition, Status, next_status
@@ -99,40 +100,94 @@ def history_for(
     ctx: Context, conn: Connection, form: LoadedForm, reporter: str, period: Period
 ) -> History:
     """prev / last_year / prev_cum / national / others, read from the store."""
-    memo: dict[tuple[str, str], float | None] = {}
-    cat = ctx.catalogue
+    return _History(ctx, conn, form, reporter, period).lookup
 
-    def target(fn: str, f: FormField) -> tuple[Period | None, list[str]]:
-        p = field_period(form, f, period)
+
+class _History:
+    """The stored figures the rules compare with. The first look-up of a function reads
+    every indicator-backed field's figure for it: one query per period and set of entities
+    instead of one per field."""
+
+    def __init__(
+        self, ctx: Context, conn: Connection, form: LoadedForm, reporter: str, period: Period
+    ) -> None:
+        self.ctx, self.conn, self.form = ctx, conn, form
+        self.reporter, self.period = reporter, period
+        self.memo: dict[tuple[str, str], float | None] = {}
+        self.fetched: set[str] = set()
+
+    def target(self, fn: str, f: FormField) -> tuple[Period | None, list[str]]:
+        p = field_period(self.form, f, self.period)
         if fn == "prev":
-            return p.previous(), [reporter]
+            return p.previous(), [self.reporter]
         if fn == "last_year":
-            return p.shift_years(-1), [reporter]
+            return p.shift_years(-1), [self.reporter]
         if fn == "prev_cum":
             if p.type is not PeriodType.CUM_MONTH:
                 return None, []
-            return p.previous(), [reporter]
+            return p.previous(), [self.reporter]
         if fn == "national":
             return p, ["CN"]
         if fn == "others":
-            # plan cities and 兵团 lie inside provinces: summing them too would count twice
-            kinds = (
-                (EntityKind.PROVINCE,)
-                if form.form.reporter is ReporterKind.PROVINCE
-                else policy.REPORTER_KINDS[form.form.reporter]
-            )
-            return p, [e.code for e in cat.entities_of(*kinds) if e.code != reporter]
+            return p, self._others()
         raise KeyError(fn)
 
-    def lookup(fn: str, code: str) -> float | None:
-        key = (fn, code)
-        if key not in memo:
-            f = form.field(code)
-            p, entities = target(fn, f)
-            memo[key] = _stored_value(ctx, conn, form, f, p, entities) if p and entities else None
-        return memo[key]
+    def _others(self) -> list[str]:
+        # plan cities and 兵团 lie inside provinces: summing them too would count twice
+        reporter_kind = self.form.form.reporter
+        kinds = (
+            (EntityKind.PROVINCE,)
+            if reporter_kind is ReporterKind.PROVINCE
+            else policy.REPORTER_KINDS[reporter_kind]
+        )
+        entities = self.ctx.catalogue.entities_of(*kinds)
+        return [e.code for e in entities if e.code != self.reporter]
 
-    return lookup
+    def prefetch(self, fn: str) -> None:
+        self.fetched.add(fn)
+        groups: dict[tuple[Period, tuple[str, ...]], list[FormField]] = {}
+        for f in self.form.fields:
+            if not (f.indicator and f.measure):
+                continue
+            p, entities = self.target(fn, f)
+            if p is None or not entities:
+                self.memo[(fn, f.code)] = None
+                continue
+            groups.setdefault((p, tuple(entities)), []).append(f)
+        for (p, group), fields in groups.items():
+            records = repo.query_observations(
+                self.conn,
+                units=self.ctx.units,
+                entities=list(group),
+                period_type=p.type.value,
+                periods=[p.code],
+            )
+            for f in fields:
+                self.memo[(fn, f.code)] = _field_total(self.ctx, f, records)
+
+    def lookup(self, fn: str, code: str) -> float | None:
+        key = (fn, code)
+        if key not in self.memo and fn not in self.fetched:
+            self.prefetch(fn)
+        if key not in self.memo:  # a field with no indicator: from the accepted submissions
+            f = self.form.field(code)
+            p, entities = self.target(fn, f)
+            found = _stored_value(self.ctx, self.conn, self.form, f, p, entities) if p else None
+            self.memo[key] = found if entities else None
+        return self.memo[key]
+
+
+def _field_total(ctx: Context, f: FormField, records: list[ObservationRecord]) -> float | None:
+    """The sum of a field's indicator and measure over ``records``, in the field's unit."""
+    assert f.indicator and f.measure
+    mine = [r for r in records if r.indicator == f.indicator and r.measure == f.measure.value]
+    if not mine:
+        return None
+    total = sum(r.value for r in mine)
+    unit = ctx.units.get(f.indicator)
+    if f.measure.value == "level" and unit and f.unit:
+        return convert(total, unit, f.unit)
+    return total
 
 
 def _stored_value(
@@ -149,13 +204,7 @@ def _stored_value(
             period_type=p.type.value,
             periods=[p.code],
         )
-        if not records:
-            return None
-        unit = ctx.units.get(f.indicator)
-        total = sum(r.value for r in records)
-        if f.measure.value == "level" and unit and f.unit:
-            return convert(total, unit, f.unit)
-        return total
+        return _field_total(ctx, f, records)
     # a field with no indicator: the reporters' accepted submissions
     form_p = Period(p.year, form.form.period_type, p.index)
     rows = conn.execute(
