@@ -103,6 +103,11 @@ def history_for(
     return _History(ctx, conn, form, reporter, period).lookup
 
 
+# The reporter's own earlier figures: asked for field after field by the rules, so read at once.
+# ``others`` (every other reporter) is read field by field: it is rare and the rows are many.
+PREFETCHED = frozenset({"prev", "last_year", "prev_cum", "national"})
+
+
 class _History:
     """The stored figures the rules compare with. The first look-up of a function reads
     every indicator-backed field's figure for it: one query per period and set of entities
@@ -158,6 +163,7 @@ class _History:
             records = repo.query_observations(
                 self.conn,
                 units=self.ctx.units,
+                indicators=sorted({f.indicator for f in fields if f.indicator}),
                 entities=list(group),
                 period_type=p.type.value,
                 periods=[p.code],
@@ -167,9 +173,9 @@ class _History:
 
     def lookup(self, fn: str, code: str) -> float | None:
         key = (fn, code)
-        if key not in self.memo and fn not in self.fetched:
+        if key not in self.memo and fn in PREFETCHED and fn not in self.fetched:
             self.prefetch(fn)
-        if key not in self.memo:  # a field with no indicator: from the accepted submissions
+        if key not in self.memo:  # one field, or one with no indicator (accepted submissions)
             f = self.form.field(code)
             p, entities = self.target(fn, f)
             found = _stored_value(self.ctx, self.conn, self.form, f, p, entities) if p else None

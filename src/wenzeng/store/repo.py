@@ -128,6 +128,7 @@ def query_observations(
     *,
     units: dict[str, str | None],
     indicator: str | None = None,
+    indicators: Sequence[str] | None = None,
     entities: Sequence[str] | None = None,
     measure: str | None = None,
     period_type: str | None = None,
@@ -149,6 +150,8 @@ def query_observations(
     conds: list[ColumnElement[bool]] = []
     if indicator is not None:
         conds.append(series.c.indicator == indicator)
+    if indicators:
+        conds.append(series.c.indicator.in_(list(indicators)))
     if entities:
         conds.append(series.c.entity.in_(list(entities)))
     if measure is not None:
