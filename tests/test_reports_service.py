@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from wenzeng.auth.principal import ANONYMOUS, SYSTEM, Principal, Role
-from wenzeng.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from wenzeng.errors import ConfigurationError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from wenzeng.services import reports
 from wenzeng.services.context import Context
 
@@ -65,3 +65,18 @@ def test_requests_are_checked_before_any_work(ctx: Context) -> None:
     with pytest.raises(ValidationFailed, match="unknown language"):
         reports.generate(ctx, SYSTEM, "quarterly", "2024Q3", formats=["html"], lang="fr")
     assert reports.list_reports(ctx, SYSTEM) == []
+
+
+def test_a_server_without_chinese_fonts_is_told_what_to_install(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wenzeng.reports import render_html
+    from wenzeng.reports.style import report_style
+
+    style = report_style()
+    latin_only = style.model_copy(
+        update={"fonts": style.fonts.model_copy(update={"chart": style.fonts.latin})}
+    )
+    monkeypatch.setattr(render_html, "report_style", lambda: latin_only)
+    with pytest.raises(ConfigurationError, match="fonts-noto-cjk"):
+        reports.generate(ctx, SYSTEM, "quarterly", "2024Q3", formats=["html"], keep=False)

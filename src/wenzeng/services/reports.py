@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert, select, update
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain.periods import PeriodError, parse_period
-from wenzeng.errors import NotFound, ValidationFailed
+from wenzeng.errors import ConfigurationError, NotFound, ValidationFailed
 from wenzeng.reports.build import build_document
 from wenzeng.reports.definition import REPORT_KINDS, report_definition
 from wenzeng.reports.document import Document
@@ -77,7 +77,18 @@ def build(
 
 
 def render(doc: Document, fmt: str) -> bytes:
-    """One format of a document (the renderers are imported when first needed)."""
+    """One format of a document; a font that cannot print the document is a configuration
+    error (the message says what to install)."""
+    from wenzeng.reports.charts import MissingFontError, MissingGlyphError
+
+    try:
+        return _render(doc, fmt)
+    except (MissingFontError, MissingGlyphError) as exc:
+        raise ConfigurationError(str(exc)) from exc
+
+
+def _render(doc: Document, fmt: str) -> bytes:
+    """The renderers are imported when first needed (they load matplotlib, WeasyPrint)."""
     if fmt == "html":
         from wenzeng.reports.render_html import render_html
 
