@@ -59,16 +59,20 @@ def _pdf_glyphs(pdf: bytes) -> tuple[set[str], set[str]]:
     """The characters of the PDF text layer drawn with a font that has them, and those not."""
     good: set[str] = set()
     bad: set[str] = set()
-    names: dict[int, str] = {}
     for page in pdfium.PdfDocument(pdf):
         textpage = page.get_textpage()
+        # text objects are known by address, and addresses are reused once a page is freed:
+        # the names are kept for one page only
+        names: dict[int, str] = {}
         for i in range(textpage.count_chars()):
             ch = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i))
             obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, i)
             if ch.isspace() or not ch.isprintable() or not obj:  # \x02: a hyphen at a line end
                 continue
             key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-            name = names.setdefault(key, _embedded_name(obj))
+            if key not in names:
+                names[key] = _embedded_name(obj)
+            name = names[key]
             (good if ord(ch) in _installed_cmap(name) else bad).add(ch)
     return good, bad - good
 

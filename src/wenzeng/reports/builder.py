@@ -11,7 +11,7 @@ from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.domain.text import I18n
 from wenzeng.reports.citations import Citations
 from wenzeng.reports.definition import narrative_rules
-from wenzeng.reports.document import Chart, ChartSeries, Paragraph, Text
+from wenzeng.reports.document import Chart, ChartSeries, Paragraph, Text, label
 from wenzeng.reports.facts import Facts
 from wenzeng.reports.narrative import Sentences, compose
 
@@ -101,11 +101,11 @@ class Builder:
     # -- numbering ---------------------------------------------------------------------
     def table_caption(self, text: str) -> str:
         self._tables += 1
-        return f"{self.pick('表', 'Table ')}{self._tables} {text}"
+        return f"{label('table', self.lang)}{self._tables} {text}"
 
     def chart_caption(self, text: str) -> str:
         self._charts += 1
-        return f"{self.pick('图', 'Figure ')}{self._charts} {text}"
+        return f"{label('chart', self.lang)}{self._charts} {text}"
 
     # -- data --------------------------------------------------------------------------
     def one(

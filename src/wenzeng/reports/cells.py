@@ -5,7 +5,7 @@ from __future__ import annotations
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.reports.builder import DASH, Builder
 from wenzeng.reports.document import Cell, Fig, Text
-from wenzeng.reports.narrative import Cited
+from wenzeng.reports.narrative import Cited, points_change
 
 Row = tuple[Cell, ...]
 
@@ -34,7 +34,7 @@ def points_cell(now: Cited | None, before: Cited | None) -> Cell:
     """The change of a growth rate in percentage points, as the rounded figures print it."""
     if now is None or before is None:
         return text_cell(DASH)
-    d = round(round(now.value, 1) - round(before.value, 1), 1)
+    d = points_change(now.value, before.value)
     return (Fig(f"{d:+.1f}", None, d),)
 
 

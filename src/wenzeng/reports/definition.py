@@ -49,6 +49,7 @@ class RegionsPart(_Strict):
     code: str
     caption: I18n
     indicator: str
+    groups: list[str] = Field(min_length=1)  # the region groups shown, in order
     provinces_indicator: str
     top: int = Field(default=10, ge=1)
 

@@ -166,10 +166,9 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Note: figures marked 'simulated' are simulated demonstration data, not statistics.",
     },
     "simulated_mark": {"zh": "模拟", "en": "simulated"},
-    "chart": {"zh": "图", "en": "Figure"},
-    "table": {"zh": "表", "en": "Table"},
+    "chart": {"zh": "图", "en": "Figure "},  # before a chart's number
+    "table": {"zh": "表", "en": "Table "},  # before a table's number
     "page": {"zh": "— {n} —", "en": "— {n} —"},
-    "draft": {"zh": "征求意见稿", "en": "Draft"},
     "missing": {"zh": "【数据缺失】", "en": "[Missing data] "},  # before a missing-data paragraph
 }
 

@@ -48,6 +48,11 @@ def merge_text(runs: list[Run] | Runs) -> Runs:
     return tuple(out)
 
 
+def points_change(now: float, before: float) -> float:
+    """The change of a growth rate in percentage points, as the printed (rounded) rates show."""
+    return round(round(now, 1) - round(before, 1), 1)
+
+
 def pct_text(value: float) -> str:
     """A percentage as printed in the releases: one decimal."""
     return f"{abs(value):.1f}%"
@@ -98,7 +103,7 @@ class Sentences:
 
     def delta(self, now: Cited, before: Cited) -> tuple[str, Runs]:
         """The clause key and the change in percentage points of a growth rate."""
-        d = round(round(now.value, 1) - round(before.value, 1), 1)
+        d = points_change(now.value, before.value)
         if d == 0:
             return "delta_flat", ()
         word = self._w("faster") if d > 0 else self._w("slower")

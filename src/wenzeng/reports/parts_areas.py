@@ -15,11 +15,7 @@ from wenzeng.reports.document import Block, Fig, Table
 def regions(b: Builder, part: RegionsPart) -> list[Block]:
     f = b.frame
     ytd = f.label(f.ytd, b.lang)
-    groups = [
-        e.code
-        for e in b.cat.entities_of(EntityKind.REGION_GROUP)
-        if e.code in ("East", "Central", "West", "Northeast")
-    ]
+    groups = part.groups
     levels = b.panel(part.indicator, groups, "level", f.ytd, simulated=False)
     growth = b.panel(part.indicator, groups, "yoy_pct", f.ytd, simulated=False)
     out: list[Block] = []

@@ -147,8 +147,7 @@ def products(b: Builder, part: ProductsPart) -> list[Block]:
         ind = b.indicator(code)
         level = b.one(code, "level", f.ytd)
         yoy = b.one(code, "yoy_pct", f.ytd)
-        name = ind.short_name if hasattr(ind, "short_name") and ind.short_name else ind.name
-        label = b.t(name).removesuffix("产量") if b.lang == "zh" else b.t(name)
+        label = b.t(ind.name).removesuffix("产量") if b.lang == "zh" else b.t(ind.name)
         unit = (
             unit_text(level.published_unit or level.unit, b.lang)
             if level

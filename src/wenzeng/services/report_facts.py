@@ -27,13 +27,18 @@ from wenzeng.store.tables import submission
 
 
 class StoreFacts:
-    """:class:`wenzeng.reports.facts.Facts` over the store, as known on ``as_of``."""
+    """:class:`wenzeng.reports.facts.Facts` over the store, as known on ``as_of``.
+
+    One report asks for the same figures from several parts (the sentences, the table, the
+    progress parts): each answer is read once and kept for the life of this object."""
 
     def __init__(self, ctx: Context, as_of: date, plan_code: str | None = None) -> None:
         self._ctx = ctx
         self._as_of = as_of
         self._plan = get_plan(ctx, plan_code)
         self._findings: dict[date, list[Finding]] = {}
+        self._observations: dict[tuple[object, ...], list[ObservationRecord]] = {}
+        self._progress: dict[tuple[str, str], list[ProgressReport]] = {}
 
     @property
     def as_of(self) -> date:
@@ -57,18 +62,21 @@ class StoreFacts:
         *,
         simulated: bool | None = None,
     ) -> list[ObservationRecord]:
-        with self._ctx.reading() as conn:
-            return repo.query_observations(
-                conn,
-                units=self._ctx.units,
-                indicator=indicator,
-                entities=list(entities),
-                measure=measure,
-                period_type=period_type,
-                periods=list(periods),
-                as_of=self._as_of,
-                simulated=simulated,
-            )
+        key = (indicator, tuple(entities), measure, period_type, tuple(periods), simulated)
+        if key not in self._observations:
+            with self._ctx.reading() as conn:
+                self._observations[key] = repo.query_observations(
+                    conn,
+                    units=self._ctx.units,
+                    indicator=indicator,
+                    entities=list(entities),
+                    measure=measure,
+                    period_type=period_type,
+                    periods=list(periods),
+                    as_of=self._as_of,
+                    simulated=simulated,
+                )
+        return self._observations[key]
 
     def assessments(self) -> list[Assessment]:
         return assess_plan(self._ctx, self._plan, self._as_of)
@@ -101,6 +109,11 @@ class StoreFacts:
 
     def progress_reports(self, form: str, period: str) -> list[ProgressReport]:
         """The reports of ``form`` for ``period``; one sent after ``as_of`` counts as a draft."""
+        if (form, period) not in self._progress:
+            self._progress[(form, period)] = self._read_progress(form, period)
+        return self._progress[(form, period)]
+
+    def _read_progress(self, form: str, period: str) -> list[ProgressReport]:
         with self._ctx.reading() as conn:
             rows = conn.execute(
                 select(

@@ -178,8 +178,11 @@ class _History:
         if key not in self.memo:  # one field, or one with no indicator (accepted submissions)
             f = self.form.field(code)
             p, entities = self.target(fn, f)
-            found = _stored_value(self.ctx, self.conn, self.form, f, p, entities) if p else None
-            self.memo[key] = found if entities else None
+            self.memo[key] = (
+                _stored_value(self.ctx, self.conn, self.form, f, p, entities)
+                if p and entities
+                else None
+            )
         return self.memo[key]
 
 
