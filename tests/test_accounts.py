@@ -22,7 +22,7 @@ from wenzeng.auth.passwords import (
 )
 from wenzeng.auth.principal import SYSTEM, Principal, Role
 from wenzeng.cli import app, run
-from wenzeng.cli_users import user_app
+from wenzeng.cli.user import user_app
 from wenzeng.errors import (
     Conflict,
     Forbidden,

@@ -1,7 +1,4 @@
-"""``wenzeng user …``: users and API tokens. The command line acts as the system administrator.
-
-``wenzeng.cli`` registers ``user_app`` (imported from here at its end) as ``wenzeng user``.
-"""
+"""``wenzeng user …``: users and API tokens. The command line acts as the system administrator."""
 
 from __future__ import annotations
 
@@ -10,14 +7,14 @@ from typing import Annotated
 
 import typer
 
+from wenzeng.auth.principal import SYSTEM
+from wenzeng.cli.arguments import usage
+from wenzeng.cli.context import open_context
+from wenzeng.cli.output import Format, FormatOpt, emit_rows, err, out
+
 user_app = typer.Typer(help="用户与令牌 / users and API tokens", no_args_is_help=True)
 token_app = typer.Typer(help="API 令牌 / API tokens", no_args_is_help=True)
 user_app.add_typer(token_app, name="token")
-
-# Imported after ``user_app`` exists, so that importing this module first works too (it
-# imports ``wenzeng.cli``, which imports ``user_app`` from here at its end).
-from wenzeng.auth.principal import SYSTEM  # noqa: E402
-from wenzeng.cli import Format, FormatOpt, _context, _emit_rows, _usage, err, out  # noqa: E402
 
 PasswordStdinOpt = Annotated[
     bool,
@@ -52,7 +49,7 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise _usage("标准输入中没有密码 / no password on standard input")
+            raise usage("标准输入中没有密码 / no password on standard input")
         return line
     password: str = typer.prompt(
         "密码 / password", hide_input=True, confirmation_prompt=True, err=True
@@ -85,12 +82,12 @@ def user_add(
     from wenzeng.services.accounts import add_user
 
     if no_password and password_stdin:
-        raise _usage(
+        raise usage(
             "--no-password 与 --password-stdin 不能同时使用 / "
             "--no-password and --password-stdin exclude each other"
         )
     password = None if no_password else _read_password(password_stdin)
-    with _context() as ctx:
+    with open_context() as ctx:
         added = add_user(
             ctx,
             SYSTEM,
@@ -118,7 +115,7 @@ def user_passwd(
     from wenzeng.services.accounts import set_password
 
     password = _read_password(password_stdin)
-    with _context() as ctx:
+    with open_context() as ctx:
         set_password(ctx, SYSTEM, username, password)
     out.print(f"已设置 {username} 的密码 / password of {username} set", highlight=False)
 
@@ -128,9 +125,9 @@ def user_list(fmt: FormatOpt = Format.table) -> None:
     """列出用户 / list users."""
     from wenzeng.services.accounts import list_users
 
-    with _context() as ctx:
+    with open_context() as ctx:
         rows = list_users(ctx)
-    _emit_rows(rows, fmt, USER_COLUMNS)
+    emit_rows(rows, fmt, USER_COLUMNS)
 
 
 @user_app.command("disable")
@@ -138,7 +135,7 @@ def user_disable(username: Annotated[str, typer.Argument(help="用户名 / usern
     """停用用户（其令牌随之失效）/ disable a user (and with it their tokens)."""
     from wenzeng.services.accounts import set_active
 
-    with _context() as ctx:
+    with open_context() as ctx:
         set_active(ctx, SYSTEM, username, False)
     out.print(f"已停用 {username} / {username} disabled", highlight=False)
 
@@ -148,7 +145,7 @@ def user_enable(username: Annotated[str, typer.Argument(help="用户名 / userna
     """重新启用用户 / enable a user again."""
     from wenzeng.services.accounts import set_active
 
-    with _context() as ctx:
+    with open_context() as ctx:
         set_active(ctx, SYSTEM, username, True)
     out.print(f"已启用 {username} / {username} enabled", highlight=False)
 
@@ -161,7 +158,7 @@ def token_create(
     """创建 API 令牌（只显示这一次）/ create an API token (shown only this once)."""
     from wenzeng.services.accounts import create_token
 
-    with _context() as ctx:
+    with open_context() as ctx:
         token = create_token(ctx, SYSTEM, username, name)
     out.print(token, highlight=False, markup=False)
     err.print(
@@ -178,9 +175,9 @@ def token_list(
     """列出用户的 API 令牌（不含令牌本身）/ list a user's API tokens (not the tokens)."""
     from wenzeng.services.accounts import list_tokens
 
-    with _context() as ctx:
+    with open_context() as ctx:
         rows = list_tokens(ctx, username)
-    _emit_rows(rows, fmt, TOKEN_COLUMNS)
+    emit_rows(rows, fmt, TOKEN_COLUMNS)
 
 
 @token_app.command("revoke")
@@ -190,6 +187,6 @@ def token_revoke(
     """吊销 API 令牌 / revoke an API token."""
     from wenzeng.services.accounts import revoke_token
 
-    with _context() as ctx:
+    with open_context() as ctx:
         revoke_token(ctx, SYSTEM, token_id)
     out.print(f"已吊销令牌 {token_id} / token {token_id} revoked", highlight=False)

@@ -1,8 +1,5 @@
 """``wenzeng report …``: generate, list and publish reports. The command line acts as the
-system administrator.
-
-``wenzeng.cli`` registers ``report_app`` (imported from here at its end) as ``wenzeng report``.
-"""
+system administrator."""
 
 from __future__ import annotations
 
@@ -13,20 +10,12 @@ from typing import Annotated
 
 import typer
 
-report_app = typer.Typer(help="报告 / reports", no_args_is_help=True)
+from wenzeng.auth.principal import SYSTEM
+from wenzeng.cli.arguments import month_end
+from wenzeng.cli.context import open_context
+from wenzeng.cli.output import Format, FormatOpt, emit_json, emit_rows, err, out, progress
 
-from wenzeng.auth.principal import SYSTEM  # noqa: E402
-from wenzeng.cli import (  # noqa: E402
-    Format,
-    FormatOpt,
-    _context,
-    _emit_json,
-    _emit_rows,
-    _month_end,
-    _progress,
-    err,
-    out,
-)
+report_app = typer.Typer(help="报告 / reports", no_args_is_help=True)
 
 
 class ReportFormat(StrEnum):
@@ -107,9 +96,12 @@ def _generate(
             )
     if out_path is not None and out_path.suffix and len(fmts) > 1:
         out_path = out_path.parent
-    when = _month_end(as_of) if as_of else date.today()
+    when = month_end(as_of) if as_of else date.today()
     steps = len(report_definition(kind).sections) + len(fmts) + (1 if keep else 0)
-    with _context() as ctx, _progress(f"生成报告 / generating {kind} {period}", steps) as advance:
+    with (
+        open_context() as ctx,
+        progress(f"生成报告 / generating {kind} {period}", steps) as advance,
+    ):
         result = reports.generate(
             ctx,
             SYSTEM,
@@ -165,15 +157,15 @@ def list_(fmt: FormatOpt = Format.table) -> None:
     """列出已生成的报告 / list generated reports."""
     from wenzeng.services import reports
 
-    with _context() as ctx:
+    with open_context() as ctx:
         rows = reports.list_reports(ctx, SYSTEM)
     for r in rows:
         r["formats"] = ", ".join(f["format"] for f in r["files"])
         r["state"] = "已发布 published" if r["published"] else "未发布 draft"
     if fmt is Format.json:
-        _emit_json(rows)
+        emit_json(rows)
         return
-    _emit_rows(
+    emit_rows(
         rows,
         fmt,
         [
@@ -194,7 +186,7 @@ def publish(report_id: Annotated[int, typer.Argument(help="报告编号 / report
     """发布报告（公众可见）/ publish a report (visible to the public)."""
     from wenzeng.services import reports
 
-    with _context() as ctx:
+    with open_context() as ctx:
         r = reports.set_published(ctx, SYSTEM, report_id, True)
     out.print(f"已发布 / published: {r['id']} {r['title']}")
 
@@ -204,6 +196,6 @@ def withdraw(report_id: Annotated[int, typer.Argument(help="报告编号 / repor
     """撤回已发布的报告 / withdraw a published report."""
     from wenzeng.services import reports
 
-    with _context() as ctx:
+    with open_context() as ctx:
         r = reports.set_published(ctx, SYSTEM, report_id, False)
     out.print(f"已撤回 / withdrawn: {r['id']} {r['title']}")

@@ -1,0 +1,64 @@
+"""``wenzeng init`` and ``wenzeng serve``: create or upgrade the store, serve the pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wenzeng.cli.context import open_context, state
+from wenzeng.cli.output import err, progress
+
+commands = typer.Typer()
+
+
+@commands.command()
+def init(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="同时加入模拟演示数据 / also add simulated demo data")
+    ] = False,
+) -> None:
+    """初始化数据库：结构、内置计划与已发布数据 / create or upgrade the store and load the built-in plan and published figures."""
+    from wenzeng.services.setup import initialise
+
+    with open_context(require_schema=False) as ctx:
+        url = ctx.engine.url.render_as_string(hide_password=True)
+        err.print(f"数据库 / store: {url}")
+        with progress("写入 / writing", None) as advance:
+            report = initialise(
+                ctx, demo=demo, step=lambda s: err.print(f"· {s}"), progress=advance
+            )
+    for code, changed in report.plans:
+        err.print(f"计划 / plan {code}: {'已加载 / loaded' if changed else '未变 / unchanged'}")
+    b = report.builtin
+    err.print(
+        f"已发布数据 / published figures: 新增 {b.rows} 行 / {b.rows} new rows, "
+        f"已有 {b.skipped} 行 / {b.skipped} already stored"
+    )
+    if report.demo_users:
+        err.print(
+            f"演示账号 / demo accounts: {', '.join(report.demo_users)}; "
+            f"密码 / password: wenzeng-demo （仅供演示 / for trying out only）"
+        )
+    if report.demo is not None:
+        d = report.demo
+        err.print(
+            f"模拟数据 / simulated data: 新增 {d.rows} 行 / {d.rows} new rows"
+            + (f"（已存在 {d.skipped} 行 / {d.skipped} already stored）" if d.skipped else "")
+        )
+
+
+@commands.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="监听地址 / address")] = None,
+    port: Annotated[int | None, typer.Option(help="端口 / port")] = None,
+) -> None:
+    """启动网页服务 / serve WenZeng's pages and API."""
+    import uvicorn
+
+    from wenzeng.web.app import create_app
+
+    settings = state.settings(host=host, port=port)
+    application = create_app(settings)
+    err.print(f"稳增 WenZeng: http://{settings.host}:{settings.port}/")
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
