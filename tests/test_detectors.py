@@ -1,5 +1,6 @@
 """Tests for wenzeng.analysis.detectors: each detector triggered, not triggered, and
-given too little data; properties where natural."""
+given too little data; properties where natural; each panel form against its
+single-series form."""
 
 from __future__ import annotations
 
@@ -7,18 +8,16 @@ import math
 import warnings
 
 import numpy as np
-import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wenzeng.analysis import detectors
 from wenzeng.analysis.detectors import (
     LIGHTS,
     change_point,
     change_point_panel,
+    changepoints,
     composite_index,
-    concentration,
     consecutive_declines,
     consecutive_declines_panel,
     diffusion_index,
@@ -26,32 +25,19 @@ from wenzeng.analysis.detectors import (
     divergence,
     divergence_panel,
     growth_contributions,
-    hampel,
-    hampel_flags,
-    klr_threshold,
-    modified_z,
-    modified_z_expr,
-    nsr,
     robust_deviation,
     robust_deviation_panel,
     signal_score,
     signal_scores,
-    three_ds,
     thresholds_from_history,
     thresholds_from_history_panel,
 )
 
 NAN = math.nan
-WORKED = [5.1, 4.8, 5.3, 4.9, 5.0, 12.0]  # METHODS.md §5 worked example
+WORKED = [5.1, 4.8, 5.3, 4.9, 5.0, 12.0]  # docs/methods.md#robust-outliers worked example
 
 
-# --- 1. modified z-score ----------------------------------------------------
-
-
-def test_modified_z_worked_example() -> None:
-    z = modified_z(WORKED)
-    assert z[-1] == pytest.approx(23.4, abs=0.05)
-    assert np.all(np.abs(z[:-1]) < 3.5)
+# --- 1. robust outliers (modified z-score) --------------------------------------------
 
 
 def test_robust_deviation_worked_example_with_latest_in_sample() -> None:
@@ -95,32 +81,35 @@ def test_robust_deviation_gappy_but_enough() -> None:
     assert r.status == "ok" and r.n_points == 8 and r.fired
 
 
-def test_modified_z_mad_zero_fallback_uses_meanad() -> None:
+def test_robust_deviation_mad_zero_fallback_uses_meanad() -> None:
     x = [5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 9.0]
     meanad = 4.0 / 7.0
-    assert modified_z(x)[-1] == pytest.approx(4.0 / (1.253314 * meanad))
+    one = robust_deviation(x[:-1], 9.0, min_points=6, include_latest=True)
+    assert one.scale_method == "meanad"
+    assert one.z == pytest.approx(4.0 / (1.253314 * meanad))
     r = robust_deviation(x[:-1] + [5.0, 5.0, 9.0], 9.0, include_latest=True)
     assert r.scale_method == "meanad"
 
 
-def test_modified_z_constant_series() -> None:
-    assert np.array_equal(modified_z([3.0, 3.0, 3.0]), np.zeros(3))
+def test_robust_deviation_constant_series() -> None:
+    same = robust_deviation([3.0] * 9, 3.0)
+    assert same.z == 0.0 and same.scale_method == "constant" and not same.fired
     r = robust_deviation([2.0] * 9, 2.5)
     assert r.status == "ok" and r.fired and math.isinf(r.z)
     assert "equal" in r.reason
     assert not robust_deviation([2.0] * 9, 2.0).fired
 
 
-def test_modified_z_nan_aware_and_panel() -> None:
-    x = np.array([5.1, NAN, 4.8, 5.3, 4.9, NAN, 5.0, 12.0])
-    z = modified_z(x)
-    assert np.isnan(z[[1, 5]]).all()
-    assert np.allclose(z[~np.isnan(x)], modified_z(x[~np.isnan(x)]))
-    panel = np.array([WORKED, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]])
-    zp = modified_z(panel)
-    assert np.allclose(zp[0], modified_z(WORKED))
-    assert np.allclose(zp[1], modified_z(panel[1]))
-    assert np.isnan(modified_z([NAN, NAN])).all()
+def test_robust_deviation_ignores_missing_history() -> None:
+    history = np.array([5.1, NAN, 4.8, 5.3, 4.9, NAN, 5.0, 5.2, 4.7, 5.1, NAN])
+    gappy = robust_deviation(history, 12.0)
+    present = robust_deviation(history[~np.isnan(history)], 12.0)
+    assert gappy == present and gappy.n_points == 8
+    p = robust_deviation_panel(
+        np.array([[NAN, NAN], [1.0, 2.0]]), np.array([1.0, NAN]), min_points=1
+    )
+    assert p.status.tolist() == ["insufficient_data", "insufficient_data"]
+    assert np.isnan(p.z[0]) and np.isnan(p.median[0])
 
 
 def test_robust_deviation_panel_is_rowwise() -> None:
@@ -141,22 +130,6 @@ def test_robust_deviation_panel_is_rowwise() -> None:
     assert p.status[5] == "insufficient_data" and p.status[11] == "insufficient_data"
 
 
-def test_modified_z_polars_expression_matches_numpy() -> None:
-    df = pl.DataFrame(
-        {
-            "series": ["a"] * 6 + ["b"] * 5,
-            "value": [*WORKED, 1.0, 1.0, 1.0, None, 3.0],
-        }
-    )
-    out = df.with_columns(mz=modified_z_expr("value").over("series"))
-    a = out.filter(pl.col("series") == "a")["mz"].to_numpy()
-    assert np.allclose(a, modified_z(WORKED))
-    b = out.filter(pl.col("series") == "b")["mz"].to_list()
-    expected = modified_z([1.0, 1.0, 1.0, NAN, 3.0])
-    assert b[3] is None
-    assert np.allclose([b[i] for i in (0, 1, 2, 4)], expected[[0, 1, 2, 4]])
-
-
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
 
 
@@ -166,58 +139,18 @@ finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinit
     shift=st.integers(-10_000, 10_000),
     scale=st.floats(min_value=0.01, max_value=100.0),
 )
-def test_modified_z_invariant_to_shift_and_scale(x: list[int], shift: int, scale: float) -> None:
+def test_robust_deviation_invariant_to_shift_and_scale(
+    x: list[int], shift: int, scale: float
+) -> None:
+    def z(a: np.ndarray) -> float:
+        return robust_deviation(a[:-1], float(a[-1]), min_points=1, include_latest=True).z
+
     a = np.array(x, dtype=float)
-    z = modified_z(a)
-    z2 = modified_z(a * scale + shift)
-    assert np.allclose(z, z2, rtol=1e-7, atol=1e-7, equal_nan=True)
-    assert np.allclose(np.abs(z), np.abs(modified_z(-a)), rtol=1e-9, atol=1e-9)
+    assert np.isclose(z(a), z(a * scale + shift), rtol=1e-7, atol=1e-7, equal_nan=True)
+    assert np.isclose(abs(z(a)), abs(z(-a)), rtol=1e-9, atol=1e-9)
 
 
-# --- 2. Hampel ----------------------------------------------------------------
-
-
-def test_hampel_flags_spike_only() -> None:
-    x = np.array([1.0, 1.2, 0.9, 1.1, 9.0, 1.0, 1.05, 0.95, 1.1, 1.0])
-    flags = hampel_flags(x)
-    assert flags.dtype == bool
-    assert flags.tolist() == [i == 4 for i in range(10)]
-
-
-def test_hampel_no_flag_on_smooth_series() -> None:
-    x = np.sin(np.linspace(0, 3, 30)) + np.linspace(0, 1, 30)
-    assert not hampel_flags(x).any()
-
-
-def test_hampel_nan_aware_and_short() -> None:
-    x = np.array([1.0, NAN, 0.9, 1.1, 9.0, NAN, 1.05, 0.95, 1.1, 1.0])
-    r = hampel(x)
-    assert r.status == "ok"
-    assert r.flags[4] and r.flags.sum() == 1
-    assert not r.evaluable[1] and not r.flags[1]
-    short = hampel([1.0, 50.0])
-    assert short.status == "insufficient_data" and not short.flags.any()
-    assert hampel([]).status == "insufficient_data"
-
-
-def test_hampel_panel_matches_rows() -> None:
-    rng = np.random.default_rng(0)
-    panel = rng.normal(0, 1, (20, 15))
-    panel[3, 7] = 25.0
-    panel[8, ::4] = NAN
-    flags = hampel_flags(panel)
-    assert flags.shape == panel.shape
-    for i in range(20):
-        assert np.array_equal(flags[i], hampel_flags(panel[i]))
-    assert flags[3, 7]
-
-
-def test_hampel_rejects_bad_window() -> None:
-    with pytest.raises(ValueError):
-        hampel_flags([1.0, 2.0, 3.0], window=4)
-
-
-# --- 3. consecutive declines ------------------------------------------------
+# --- 2. consecutive declines ----------------------------------------------------------
 
 
 def test_three_declines_fire_two_do_not() -> None:
@@ -266,7 +199,7 @@ def test_declines_panel() -> None:
     assert p.interrupted_by_nan.tolist() == [False, False, True, False]
 
 
-# --- 4. PELT change point -----------------------------------------------------
+# --- 3. PELT change point -------------------------------------------------------------
 
 
 def test_change_point_finds_level_shift() -> None:
@@ -369,7 +302,7 @@ def test_change_point_panel_chunks_and_edge_shapes(monkeypatch: pytest.MonkeyPat
     rng = np.random.default_rng(5)
     x = np.stack([_random_series(rng, 30) for _ in range(40)])
     whole = change_point_panel(x)
-    monkeypatch.setattr(detectors, "_COST_BUDGET", 8 * 31**2 * 3)  # chunks of 3 rows
+    monkeypatch.setattr(changepoints, "_COST_BUDGET", 8 * 31**2 * 3)  # chunks of 3 rows
     chunked = change_point_panel(x)
     for i in range(40):
         assert _same_result(whole.result(i), chunked.result(i))
@@ -379,7 +312,7 @@ def test_change_point_panel_chunks_and_edge_shapes(monkeypatch: pytest.MonkeyPat
     assert one.result(0) == change_point([1.0, 1.0, 1.0, 1.0, 9.0, 9.0, 9.0, 9.0])
 
 
-# --- 5. signal scores and thresholds -----------------------------------------
+# --- 4. signal scores and thresholds --------------------------------------------------
 
 T4 = (1.0, 2.0, 3.0, 4.0)
 
@@ -460,7 +393,7 @@ def test_thresholds_panel_equals_nanpercentile_on_gappy_panels(seed: int) -> Non
         assert p.n_points.tolist() == np.sum(~np.isnan(x), axis=1).tolist()
 
 
-# --- 6. composite index ---------------------------------------------------------
+# --- 5. composite index ---------------------------------------------------------------
 
 
 def test_composite_bands_for_nine_indicators() -> None:
@@ -495,7 +428,7 @@ def test_composite_insufficient_and_invalid() -> None:
         composite_index([6, 3])
 
 
-# --- 7. diffusion and 3Ds -------------------------------------------------------
+# --- 6. diffusion index ---------------------------------------------------------------
 
 
 def test_diffusion_index_half_weight_and_nan() -> None:
@@ -507,27 +440,7 @@ def test_diffusion_index_half_weight_and_nan() -> None:
     assert rows[:2].tolist() == [100.0, 25.0] and math.isnan(rows[2])
 
 
-def test_three_ds() -> None:
-    assert three_ds(30.0, -5.0).fired
-    assert not three_ds(60.0, -5.0).fired
-    assert not three_ds(30.0, -3.0).fired
-    assert not three_ds(50.0, -4.2).fired  # both thresholds strict
-    missing = three_ds(NAN, -5.0)
-    assert missing.status == "insufficient_data" and not missing.fired
-
-
-# --- 8. concentration -------------------------------------------------------------
-
-
-def test_concentration() -> None:
-    equal = concentration(np.ones(10))
-    assert equal.hhi == pytest.approx(1000.0) and equal.top_k_share == pytest.approx(30.0)
-    mono = concentration(np.array([100.0, 0.0, 0.0, NAN]))
-    assert mono.hhi == pytest.approx(10000.0) and mono.n == 3
-    assert concentration(np.array([NAN])).status == "insufficient_data"
-    assert concentration(np.zeros(3)).status == "insufficient_data"
-    with pytest.raises(ValueError):
-        concentration(np.array([1.0, -1.0]))
+# --- 7. growth contributions ----------------------------------------------------------
 
 
 def test_growth_carried_by_few() -> None:
@@ -560,7 +473,7 @@ def test_growth_not_positive_and_gaps() -> None:
     assert growth_contributions([1.0], [0.0]).status == "insufficient_data"
 
 
-# --- 9. divergence ----------------------------------------------------------------
+# --- 8. divergence --------------------------------------------------------------------
 
 
 def test_divergence() -> None:
@@ -575,66 +488,3 @@ def test_divergence() -> None:
     assert divergence([1.0], [9.0]).status == "insufficient_data"
     p = divergence_panel(np.array([[5.0, 2.0, 1.0, 0.0], [5.0, 7.0, 1.0, 0.0]]), nation)
     assert p.fired.tolist() == [True, False]
-
-
-# --- 10. KLR ------------------------------------------------------------------------
-
-
-def test_nsr_illustrative_counts() -> None:
-    assert nsr(12, 30, 12, 300) == pytest.approx(0.18, abs=0.005)
-    assert math.isinf(nsr(0, 5, 3, 10))
-    assert math.isnan(nsr(0, 0, 3, 10)) and math.isnan(nsr(0, 1, 0, 1))
-
-
-def test_klr_reproduces_illustrative_counts() -> None:
-    # horizon 1: the outcome at t is crisis[t + 1]. 42 signalling periods (x = -1),
-    # 12 of them before a crisis; 312 quiet periods (x = +1), 12 before a crisis.
-    ahead = [1.0] * 12 + [0.0] * 30 + [1.0] * 12 + [0.0] * 300
-    crisis = np.array([0.0, *ahead])
-    x = np.array([-1.0] * 42 + [1.0] * 313)
-    r = klr_threshold(x, crisis, horizon=1, percentiles=[50], exclude_crisis_periods=False)
-    assert r.status == "ok" and r.counts == (12, 30, 12, 300)
-    assert r.hit_rate == pytest.approx(0.50)
-    assert r.false_alarm_rate == pytest.approx(0.091, abs=0.001)
-    assert r.nsr == pytest.approx(0.18, abs=0.005)
-
-
-def _klr_data(seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    x = rng.normal(0.0, 1.0, 120)
-    crisis = np.zeros(120)
-    crisis[[40, 41, 42, 90, 91]] = 1.0
-    x[34:40] -= 3.0
-    x[84:90] -= 3.0
-    return x, crisis
-
-
-def test_klr_threshold_finds_informative_indicator() -> None:
-    x, crisis = _klr_data()
-    r = klr_threshold(x, crisis, horizon=6)
-    assert r.status == "ok" and r.threshold is not None
-    a, b, c, d = r.counts
-    assert r.nsr == pytest.approx(nsr(a, b, c, d))
-    assert r.nsr < 0.2 and r.hit_rate >= 0.5
-    assert r.false_alarm_rate == pytest.approx(b / (b + d))
-    assert r.nsr == pytest.approx(np.nanmin(r.candidate_nsr))
-    noise = klr_threshold(np.random.default_rng(1).normal(0, 1, 120), crisis, horizon=6)
-    assert noise.nsr > r.nsr
-
-
-def test_klr_direction_above() -> None:
-    x, crisis = _klr_data()
-    r = klr_threshold(-x, crisis, horizon=6, direction="above")
-    assert r.status == "ok" and r.nsr < 0.2 and r.percentile is not None
-    assert r.percentile >= 50
-
-
-def test_klr_insufficient() -> None:
-    x, crisis = _klr_data()
-    none = klr_threshold(x, np.zeros_like(crisis), horizon=6)
-    assert none.status == "insufficient_data" and "no crisis" in none.reason
-    short = klr_threshold(x[:8], crisis[:8], horizon=6)
-    assert short.status == "insufficient_data"
-    gappy = x.copy()
-    gappy[:110] = NAN
-    assert klr_threshold(gappy, crisis, horizon=6).status == "insufficient_data"

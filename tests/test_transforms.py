@@ -298,7 +298,7 @@ def test_average_annual_growth_rejects(bad: list[float]) -> None:
 
 
 def test_growth_required() -> None:
-    # METHODS.md worked example: base 22.0, target 24.0 in 2 years -> 4.45 %
+    # docs/methods.md#required-growth example: from 22.0 to 24.0 in 2 years -> 4.45 %
     assert growth_required(22.0, 24.0, 2) == pytest.approx(4.4466, abs=1e-4)
     assert growth_required(100.0, 121.0, 2) == pytest.approx(10.0)
     assert growth_required(100.0, 81.0, 2) == pytest.approx(-10.0)

@@ -59,7 +59,7 @@ class WarningRule(BaseModel):
     # severity cut-offs on the detector's strength (e.g. |z|, points, probability)
     severity: dict[Literal["high", "medium", "low"], float] = Field(default_factory=dict)
     explanation: I18n  # with {placeholders} filled from the evidence
-    source: str = Field(description="the method it follows (METHODS.md section, paper)")
+    source: str = Field(description="the method it follows (docs/methods.md section, paper)")
 
     @model_validator(mode="after")
     def _needs_series(self) -> WarningRule:

@@ -23,6 +23,10 @@ so that every feature has something to show, not to describe it:
 
 Nothing is generated for the nation or the region groups: those carry
 published figures only.
+
+The numbers that make it look real (anchors, seasons, shocks, provincial and sectoral
+profiles, enterprise names) are data, in ``calibration.yaml`` beside this module, read and
+checked by :mod:`wenzeng.simulation.calibration`.
 """
 
 from __future__ import annotations
@@ -46,334 +50,13 @@ from wenzeng.domain.catalog import (
 )
 from wenzeng.ingest.pipeline import OUTPUT_SCHEMA
 from wenzeng.ingest.readers import ROW
+from wenzeng.simulation.calibration import END_YEAR, START_YEAR, Calibration, load_calibration
 
 SEED = 20230801
 N_ENTERPRISES = 300
 FIRST_YEAR, LAST_YEAR = 2019, 2025  # the years written
-START_YEAR, END_YEAR = 2017, 2026  # the years generated (bases for YoY, trailing means, leads)
 SOURCE_TITLE = "模拟演示数据（非真实统计）/ Simulated demo data (not real statistics)"
 VINTAGE_LAG_DAYS = 30
-
-# ── national anchors ──────────────────────────────────────────────────────────────────
-# Operating revenue of 规上电子信息制造业, 亿元 a year: the published revenue_elec levels
-# for 2021–2025 (14.13, 15.4, 15.1, 16.19, 17.4 万亿元); earlier years back-cast with the
-# published growth (2019 +4.5 %, 2020 +8.3 %, 2021 +14.7 %); 2017 and 2026 only serve as
-# bases and leads and are never written.
-NATIONAL_REVENUE = {
-    2017: 99_850.0,
-    2018: 108_840.0,
-    2019: 113_740.0,
-    2020: 123_180.0,
-    2021: 141_285.0,
-    2022: 154_000.0,
-    2023: 151_000.0,
-    2024: 161_900.0,
-    2025: 174_000.0,
-    2026: 186_000.0,
-}
-# Profit margin, % of revenue: published profit_elec ÷ revenue_elec where both exist
-# (2018–2019 from the published profit growth, +3.1 % in 2019 and +17.2 % in 2020).
-NATIONAL_MARGIN = {
-    2017: 5.0,
-    2018: 4.9,
-    2019: 4.85,
-    2020: 5.25,
-    2021: 5.86,
-    2022: 4.80,
-    2023: 4.25,
-    2024: 3.96,
-    2025: 4.32,
-    2026: 4.3,
-}
-# Export delivery value, share of revenue.
-NATIONAL_EXPORT_RATIO = {
-    2017: 0.51,
-    2018: 0.50,
-    2019: 0.48,
-    2020: 0.46,
-    2021: 0.45,
-    2022: 0.43,
-    2023: 0.41,
-    2024: 0.39,
-    2025: 0.38,
-    2026: 0.37,
-}
-# Average persons employed.
-NATIONAL_EMPLOYMENT = {
-    2017: 8_300_000,
-    2018: 8_500_000,
-    2019: 8_600_000,
-    2020: 8_700_000,
-    2021: 9_000_000,
-    2022: 9_100_000,
-    2023: 8_850_000,
-    2024: 8_900_000,
-    2025: 9_000_000,
-    2026: 9_100_000,
-}
-
-# Share of each month in a year's revenue (fitted to the published 2024 monthly figures).
-SEASON = [0.068, 0.064, 0.080, 0.076, 0.079, 0.087, 0.079, 0.0815, 0.096, 0.087, 0.095, 0.107]
-# Profit margin of a month relative to the year's.
-MARGIN_SEASON = [0.45, 0.45, 0.95, 0.90, 0.95, 1.10, 0.95, 1.00, 1.10, 1.00, 1.10, 1.10]
-EMPLOYMENT_SEASON = [0.990, 0.965, 0.990, 1.0, 1.0, 1.0, 1.0, 1.005, 1.010, 1.015, 1.015, 1.005]
-
-# Shocks, (year, month) → multiplier: the early-2020 shutdown and the 2022-11 – 2023-Q1
-# downturn (published: va_elec −1.1 % in 2022-11, −2.6 % in 2023-01~02).
-REVENUE_SHOCK = {
-    (2020, 1): 0.90,
-    (2020, 2): 0.62,
-    (2020, 3): 0.94,
-    (2020, 4): 0.99,
-    (2022, 11): 0.90,
-    (2022, 12): 0.93,
-    (2023, 1): 0.87,
-    (2023, 2): 0.87,
-    (2023, 3): 0.91,
-    (2023, 4): 0.94,
-    (2023, 5): 0.96,
-    (2023, 6): 0.97,
-}
-MARGIN_SHOCK = {
-    (2020, 1): 0.6,
-    (2020, 2): 0.3,
-    (2020, 3): 0.8,
-    (2022, 11): 0.8,
-    (2022, 12): 0.8,
-    (2023, 1): 0.45,
-    (2023, 2): 0.45,
-    (2023, 3): 0.75,
-    (2023, 4): 0.85,
-}
-EXPORT_SHOCK = {
-    (2020, 2): 0.92,
-    (2022, 11): 0.86,
-    (2022, 12): 0.88,
-    (2023, 1): 0.92,
-    (2023, 2): 0.92,
-    (2023, 3): 0.93,
-    (2023, 4): 0.96,
-}
-EMPLOYMENT_SHOCK = {
-    (2020, 2): 0.88,
-    (2020, 3): 0.96,
-    (2022, 11): 0.985,
-    (2022, 12): 0.985,
-    (2023, 1): 0.98,
-    (2023, 2): 0.97,
-    (2023, 3): 0.985,
-}
-# Inventories pile up when demand falls.
-INVENTORY_CYCLE = {
-    (2020, 2): 1.20,
-    (2020, 3): 1.12,
-    (2020, 4): 1.05,
-    (2022, 9): 1.05,
-    (2022, 10): 1.08,
-    (2022, 11): 1.14,
-    (2022, 12): 1.18,
-    (2023, 1): 1.20,
-    (2023, 2): 1.20,
-    (2023, 3): 1.17,
-    (2023, 4): 1.14,
-    (2023, 5): 1.10,
-    (2023, 6): 1.07,
-    (2023, 7): 1.04,
-    (2023, 8): 1.02,
-}
-# Local shocks: Hubei in early 2020, Henan (the Zhengzhou phone plants) in 2022-11.
-LOCAL_SHOCK = {
-    "420000": {(2020, 1): 0.95, (2020, 2): 0.55, (2020, 3): 0.72, (2020, 4): 0.92},
-    "410000": {(2022, 11): 0.72, (2022, 12): 0.85, (2023, 1): 0.93},
-}
-
-# Province: (share of national revenue around 2022, drift of the share a year (log),
-# export intensity, labour intensity).  Shares are renormalised every month.
-PROVINCES: dict[str, tuple[float, float, float, float]] = {
-    "440000": (0.320, -0.010, 1.15, 1.0),  # 广东
-    "320000": (0.155, 0.000, 1.20, 1.0),  # 江苏
-    "510000": (0.062, 0.030, 1.35, 1.1),  # 四川
-    "330000": (0.055, 0.010, 0.90, 1.1),  # 浙江
-    "500000": (0.045, 0.020, 1.50, 1.2),  # 重庆
-    "310000": (0.042, -0.010, 1.20, 0.7),  # 上海
-    "410000": (0.040, 0.010, 1.60, 1.4),  # 河南
-    "340000": (0.035, 0.050, 0.70, 1.0),  # 安徽
-    "360000": (0.035, 0.050, 0.80, 1.2),  # 江西
-    "350000": (0.032, 0.020, 0.90, 1.0),  # 福建
-    "370000": (0.030, 0.000, 0.90, 1.0),  # 山东
-    "420000": (0.030, 0.030, 0.60, 0.9),  # 湖北
-    "110000": (0.025, -0.020, 0.40, 0.6),  # 北京
-    "610000": (0.020, 0.030, 0.60, 0.9),  # 陕西
-    "430000": (0.018, 0.020, 0.50, 1.1),  # 湖南
-    "120000": (0.015, -0.010, 0.90, 0.9),  # 天津
-    "450000": (0.012, 0.010, 0.80, 1.2),  # 广西
-    "140000": (0.008, -0.010, 1.20, 1.3),  # 山西
-    "130000": (0.008, 0.000, 0.40, 1.1),  # 河北
-    "210000": (0.008, -0.020, 0.50, 1.0),  # 辽宁
-    "520000": (0.006, 0.030, 0.30, 1.0),  # 贵州
-    "530000": (0.004, 0.010, 0.30, 1.0),  # 云南
-    "220000": (0.002, -0.010, 0.20, 1.0),  # 吉林
-    "150000": (0.002, 0.000, 0.20, 1.0),  # 内蒙古
-    "620000": (0.002, 0.010, 0.20, 1.0),  # 甘肃
-    "640000": (0.002, 0.010, 0.20, 1.0),  # 宁夏
-    "230000": (0.0015, -0.020, 0.20, 1.0),  # 黑龙江
-    "460000": (0.001, 0.020, 0.30, 1.0),  # 海南
-    "650000": (0.001, 0.010, 0.30, 1.0),  # 新疆
-    "630000": (0.0008, 0.000, 0.10, 1.0),  # 青海
-    "540000": (0.0001, 0.000, 0.10, 1.0),  # 西藏
-}
-DEFAULT_PROVINCE = (0.001, 0.0, 0.3, 1.0)
-# Plan cities and the XPCC: (province they lie in, share of its figures, drift a year).
-SUB_REGIONS: dict[str, tuple[str, float, float]] = {
-    "440300": ("440000", 0.52, -0.005),  # 深圳
-    "350200": ("350000", 0.30, 0.000),  # 厦门
-    "330200": ("330000", 0.18, 0.010),  # 宁波
-    "370200": ("370000", 0.28, 0.000),  # 青岛
-    "210200": ("210000", 0.22, -0.010),  # 大连
-    "660000": ("650000", 0.15, 0.010),  # 新疆生产建设兵团
-}
-
-# ── enterprises ───────────────────────────────────────────────────────────────────────
-# Sector mix of the key-enterprise lists, and multipliers where a province specialises.
-SECTOR_MIX = {
-    "C391": 0.08,
-    "C392": 0.10,
-    "C393": 0.03,
-    "C394": 0.02,
-    "C395": 0.07,
-    "C396": 0.08,
-    "C397": 0.17,
-    "C398": 0.25,
-    "C399": 0.07,
-    "C3841": 0.07,
-    "C3825": 0.06,
-}
-SPECIALISATION: dict[str, dict[str, float]] = {
-    "440000": {"C392": 2.0, "C395": 2.0, "C396": 1.5},
-    "320000": {"C3825": 2.5, "C398": 1.3, "C397": 1.3},
-    "510000": {"C391": 3.0, "C397": 1.5},
-    "500000": {"C391": 4.0},
-    "410000": {"C392": 3.0},
-    "340000": {"C397": 2.0, "C396": 1.5},
-    "360000": {"C398": 1.5, "C3841": 2.0},
-    "350000": {"C3841": 3.0, "C397": 1.3},
-    "310000": {"C397": 3.0},
-    "110000": {"C397": 2.0, "C391": 2.0, "C394": 2.0},
-    "610000": {"C397": 2.5, "C394": 2.0},
-    "330000": {"C3825": 2.0, "C399": 2.0, "C396": 1.5},
-    "370000": {"C395": 2.5, "C393": 2.0},
-    "420000": {"C397": 2.5, "C392": 1.5},
-    "120000": {"C3841": 2.0, "C391": 1.5},
-    "430000": {"C398": 1.5, "C394": 1.5},
-    "450000": {"C392": 2.0},
-    "210000": {"C394": 2.0},
-}
-DOWNSTREAM = ("C391", "C392", "C393", "C394", "C395", "C396", "C399")
-# Relative growth of a sector's firms a year (log), margin relative to the industry's,
-# export intensity, productivity (revenue per person) relative to the province's.
-SECTOR_PROFILE: dict[str, tuple[float, float, float, float]] = {
-    "C391": (-0.03, 0.5, 1.4, 0.8),
-    "C392": (0.00, 0.9, 1.2, 0.7),
-    "C393": (0.00, 1.0, 0.7, 1.0),
-    "C394": (0.01, 1.3, 0.3, 1.1),
-    "C395": (-0.02, 0.6, 1.1, 0.9),
-    "C396": (0.02, 0.9, 1.0, 0.9),
-    "C397": (0.03, 1.6, 0.6, 1.5),
-    "C398": (0.01, 1.2, 0.8, 0.9),
-    "C399": (0.00, 1.1, 0.8, 1.0),
-    "C3841": (0.08, 1.4, 0.7, 1.3),
-    "C3825": (0.05, 1.3, 1.3, 1.4),
-}
-# Years in which a sector's margin departs from its profile (photovoltaic losses).
-SECTOR_MARGIN_YEARS = {"C3825": {2024: -0.6, 2025: -0.4}, "C3841": {2024: 0.9, 2025: 0.9}}
-
-BRAND_CHARS_1 = [
-    ("澜", "Lan"),
-    ("鼎", "Ding"),
-    ("岑", "Cen"),
-    ("朗", "Lang"),
-    ("铭", "Ming"),
-    ("启", "Qi"),
-    ("凌", "Ling"),
-    ("岳", "Yue"),
-    ("睿", "Rui"),
-    ("弘", "Hong"),
-    ("锦", "Jin"),
-    ("晨", "Chen"),
-    ("霁", "Ji"),
-    ("曜", "Yao"),
-    ("沐", "Mu"),
-    ("珏", "Jue"),
-    ("瀚", "Han"),
-    ("璟", "Jing"),
-    ("珂", "Ke"),
-    ("砚", "Yan"),
-]
-BRAND_CHARS_2 = [
-    ("芯", "xin"),
-    ("讯", "xun"),
-    ("辰", "chen"),
-    ("微", "wei"),
-    ("宇", "yu"),
-    ("拓", "tuo"),
-    ("峰", "feng"),
-    ("源", "yuan"),
-    ("驰", "chi"),
-    ("衡", "heng"),
-    ("屹", "yi"),
-    ("湃", "pai"),
-    ("骁", "xiao"),
-    ("钧", "jun"),
-    ("桥", "qiao"),
-    ("岭", "ling"),
-    ("舟", "zhou"),
-    ("帆", "fan"),
-    ("棠", "tang"),
-    ("禾", "he"),
-]
-BUSINESS: dict[str, list[tuple[str, str]]] = {
-    "C391": [("计算机", "Computer"), ("信息设备", "Information Equipment")],
-    "C392": [("通信设备", "Communication Equipment"), ("移动终端", "Mobile Devices")],
-    "C393": [("广电设备", "Broadcasting Equipment")],
-    "C394": [("雷达技术", "Radar Technology")],
-    "C395": [("视听电子", "Audio-Visual Electronics"), ("显示终端", "Display Devices")],
-    "C396": [("智能设备", "Smart Devices"), ("智能穿戴", "Wearables")],
-    "C397": [
-        ("半导体", "Semiconductor"),
-        ("微电子", "Microelectronics"),
-        ("光电显示", "Optoelectronic Display"),
-    ],
-    "C398:upstream": [("电子材料", "Electronic Materials")],
-    "C398:midstream": [("电子元件", "Electronic Components"), ("电路板", "Circuit Board")],
-    "C399": [("电子设备", "Electronic Equipment")],
-    "C3841": [("锂电科技", "Lithium Battery Technology"), ("新能源电池", "New Energy Battery")],
-    "C3825": [("光伏科技", "Photovoltaic Technology")],
-}
-PRODUCTS: dict[str, list[str]] = {
-    "C397": [
-        "存储芯片",
-        "处理器芯片",
-        "显示面板",
-        "功率半导体器件",
-        "图像传感器",
-        "射频芯片",
-        "电源管理芯片",
-    ],
-    "C398:upstream": ["电子级覆铜板", "电子浆料", "湿电子化学品", "光刻胶", "电子级玻纤布"],
-    "C398:midstream": [
-        "印制电路板",
-        "片式多层陶瓷电容器",
-        "连接器",
-        "电声器件",
-        "光学镜头模组",
-        "电感器件",
-    ],
-    "C3841": ["锂电池电芯", "电池模组"],
-    "C3825": ["光伏组件"],
-}
-LIST_DOWNSTREAM = "重点电子整机企业"
-LIST_SUPPLY_CHAIN = "上游供应链企业"
-LARGE_REVENUE = 100.0  # 亿元 a year (2024): above it an enterprise is "large"
 
 # ── indicators of the monitoring forms ────────────────────────────────────────────────
 # role → indicator code; roles whose code the catalogue lacks are left out.
@@ -445,39 +128,39 @@ def _trailing_annual(values: list[float]) -> list[float]:
     return out
 
 
-def _employment_trend(y: int, m: int) -> float:
+def _employment_trend(cal: Calibration, y: int, m: int) -> float:
     """The employment anchors, log-linearly interpolated between mid-years."""
     t = y + (m - 0.5) / 12 - 0.5
     y0 = min(max(math.floor(t), START_YEAR), END_YEAR - 1)
     w = t - y0
-    a, b = NATIONAL_EMPLOYMENT[y0], NATIONAL_EMPLOYMENT[y0 + 1]
+    a, b = cal.national_employment[y0], cal.national_employment[y0 + 1]
     return math.exp((1 - w) * math.log(a) + w * math.log(b))
 
 
-def national_revenue() -> list[float]:
+def national_revenue(cal: Calibration) -> list[float]:
     """The national monthly revenue path, 亿元; each year sums to its anchor."""
     out: list[float] = []
     for y in range(START_YEAR, END_YEAR + 1):
-        prev = NATIONAL_REVENUE.get(y - 1)
-        g = NATIONAL_REVENUE[y] / prev - 1 if prev else 0.06
+        prev = cal.national_revenue.get(y - 1)
+        g = cal.national_revenue[y] / prev - 1 if prev else 0.06
         raw = [
-            SEASON[m - 1] * (1 + g * (m - 6.5) / 12) * REVENUE_SHOCK.get((y, m), 1.0)
+            cal.season[m - 1] * (1 + g * (m - 6.5) / 12) * cal.revenue_shock.get((y, m), 1.0)
             for m in range(1, 13)
         ]
         total = sum(raw)
-        out.extend(NATIONAL_REVENUE[y] * r / total for r in raw)
+        out.extend(cal.national_revenue[y] * r / total for r in raw)
     return out
 
 
-def national_margin() -> list[float]:
+def national_margin(cal: Calibration) -> list[float]:
     """Profit ÷ revenue by month (a fraction); revenue-weighted, each year averages its anchor."""
-    rev = national_revenue()
+    rev = national_revenue(cal)
     out: list[float] = []
     for y in range(START_YEAR, END_YEAR + 1):
         idx = [INDEX[(y, m)] for m in range(1, 13)]
-        raw = [MARGIN_SEASON[m - 1] * MARGIN_SHOCK.get((y, m), 1.0) for m in range(1, 13)]
+        raw = [cal.margin_season[m - 1] * cal.margin_shock.get((y, m), 1.0) for m in range(1, 13)]
         weighted = sum(rev[i] * r for i, r in zip(idx, raw, strict=True)) / sum(rev[i] for i in idx)
-        out.extend(NATIONAL_MARGIN[y] / 100 * r / weighted for r in raw)
+        out.extend(cal.national_margin_pct[y] / 100 * r / weighted for r in raw)
     return out
 
 
@@ -496,16 +179,17 @@ class _Unit:
 
 
 class _Generator:
-    def __init__(self, catalogue: Catalogue, seed: int) -> None:
+    def __init__(self, catalogue: Catalogue, seed: int, cal: Calibration) -> None:
         self.catalogue = catalogue
+        self.cal = cal
         self.rng = random.Random(seed)
-        self.nat_revenue = national_revenue()
-        self.nat_margin = national_margin()
+        self.nat_revenue = national_revenue(cal)
+        self.nat_margin = national_margin(cal)
         # revenue per person: national revenue of the last twelve months ÷ the employment
         # anchor interpolated to the month, so the national total follows the anchors
         trailing = _trailing_annual(self.nat_revenue)
         self.productivity = [
-            trailing[i] / _employment_trend(y, m) for i, (y, m) in enumerate(MONTHS)
+            trailing[i] / _employment_trend(cal, y, m) for i, (y, m) in enumerate(MONTHS)
         ]
 
     # -- regions ------------------------------------------------------------------------
@@ -513,25 +197,29 @@ class _Generator:
         return sorted(self.catalogue.entities_of(*REPORTING_REGION_KINDS), key=lambda e: e.code)
 
     def province_units(self, provinces: list[Entity]) -> dict[str, _Unit]:
-        rng = self.rng
-        profile = {p.code: PROVINCES.get(p.code, DEFAULT_PROVINCE) for p in provinces}
+        rng, cal = self.rng, self.cal
+        profile = {p.code: cal.province(p.code) for p in provinces}
         shares = []
         for y, m in MONTHS:
-            raw = {c: s * math.exp(d * _t(y, m)) for c, (s, d, _, _) in profile.items()}
+            raw = {c: v.share * math.exp(v.drift * _t(y, m)) for c, v in profile.items()}
             total = sum(raw.values())
             shares.append({c: v / total for c, v in raw.items()})
-        base_share = {c: s for c, (s, _, _, _) in profile.items()}
+        base_share = {c: v.share for c, v in profile.items()}
         total_share = sum(base_share.values())
-        export_mean = sum(base_share[c] * profile[c][2] for c in profile) / total_share
-        labour_mean = sum(base_share[c] * profile[c][3] for c in profile) / total_share
+        export_mean = sum(base_share[c] * profile[c].export for c in profile) / total_share
+        labour_mean = sum(base_share[c] * profile[c].labour for c in profile) / total_share
         margins = {c: rng.uniform(0.75, 1.25) for c in profile}
         margin_mean = sum(base_share[c] * margins[c] for c in profile) / total_share
         units = {}
         for p in provinces:
-            share, _, export, labour = profile[p.code]
+            share, export, labour = (
+                profile[p.code].share,
+                profile[p.code].export,
+                profile[p.code].labour,
+            )
             sd = min(0.08, 0.02 + 0.004 / math.sqrt(share / total_share))
             noise = _ar_noise(rng, sd)
-            local = LOCAL_SHOCK.get(p.code, {})
+            local = cal.local_shock.get(p.code, {})
             revenue = [
                 self.nat_revenue[i] * shares[i][p.code] * local.get(ym, 1.0) * math.exp(noise[i])
                 for i, ym in enumerate(MONTHS)
@@ -548,7 +236,10 @@ class _Generator:
 
     def sub_region_unit(self, entity: Entity, provinces: dict[str, _Unit]) -> _Unit | None:
         rng = self.rng
-        parent_code, frac, drift = SUB_REGIONS.get(entity.code, (entity.parent or "", 0.2, 0.0))
+        known = self.cal.sub_regions.get(entity.code)
+        parent_code, frac, drift = (
+            (known.province, known.share, known.drift) if known else (entity.parent or "", 0.2, 0.0)
+        )
         parent = provinces.get(parent_code)
         if parent is None:
             return None
@@ -569,12 +260,12 @@ class _Generator:
     # -- the derived indicators ------------------------------------------------------------
     def derive(self, unit: _Unit) -> dict[str, list[float]]:
         """Every role's monthly path for one unit, from its revenue."""
-        rng, rev, k = self.rng, unit.revenue, unit.noise_scale
+        rng, cal, rev, k = self.rng, self.cal, unit.revenue, unit.noise_scale
         n = len(MONTHS)
         out: dict[str, list[float]] = {"revenue": rev}
 
         noise = _ar_noise(rng, 0.05 * k, 0.3)
-        sector_years = SECTOR_MARGIN_YEARS.get(unit.sector or "", {})
+        sector_years = cal.sector_margin_years.get(unit.sector or "", {})
         profit = []
         for i, (y, _m) in enumerate(MONTHS):
             factor = sector_years.get(y)
@@ -591,9 +282,9 @@ class _Generator:
         out["export"] = [
             min(
                 0.95,
-                NATIONAL_EXPORT_RATIO[y]
+                cal.national_export_ratio[y]
                 * unit.export_factor
-                * EXPORT_SHOCK.get((y, m), 1.0)
+                * cal.export_shock.get((y, m), 1.0)
                 * math.exp(noise[i]),
             )
             * rev[i]
@@ -612,7 +303,7 @@ class _Generator:
         recent = [sum(rev[max(0, i - 2) : i + 1]) / (i - max(0, i - 2) + 1) for i in range(n)]
         ratio, noise = rng.uniform(0.45, 0.75), _ar_noise(rng, 0.03 * k, 0.8)
         out["inventory"] = [
-            recent[i] * ratio * INVENTORY_CYCLE.get(ym, 1.0) * math.exp(noise[i])
+            recent[i] * ratio * cal.inventory_cycle.get(ym, 1.0) * math.exp(noise[i])
             for i, ym in enumerate(MONTHS)
         ]
         ratio, noise = rng.uniform(2.4, 3.2), _ar_noise(rng, 0.02 * k, 0.8)
@@ -629,13 +320,13 @@ class _Generator:
         emp = []
         annual = _trailing_annual(rev)
         for i, (y, m) in enumerate(MONTHS):
-            shock = EMPLOYMENT_SHOCK.get((y, m), 1.0) * (
+            shock = cal.employment_shock.get((y, m), 1.0) * (
                 min(1.0, 0.5 + 0.5 * unit.local.get((y, m), 1.0))
             )
             emp.append(
                 annual[i]
                 / (self.productivity[i] * unit.productivity)
-                * EMPLOYMENT_SEASON[m - 1]
+                * cal.employment_season[m - 1]
                 * shock
                 * math.exp(noise[i])
             )
@@ -644,20 +335,20 @@ class _Generator:
 
     # -- enterprises --------------------------------------------------------------------------
     def enterprises(self, provinces: dict[str, _Unit]) -> tuple[list[DemoEnterprise], list[_Unit]]:
-        rng = self.rng
-        sectors = [s for s in SECTOR_MIX if s in self.catalogue.sectors]
-        hosts = [c for c in provinces if PROVINCES.get(c, DEFAULT_PROVINCE)[0] >= 0.008]
-        weights = {c: PROVINCES[c][0] ** 0.75 for c in hosts}
+        rng, cal = self.rng, self.cal
+        sectors = [s for s in cal.sector_mix if s in self.catalogue.sectors]
+        hosts = [c for c in provinces if cal.province(c).share >= cal.enterprise_host_share]
+        weights = {c: cal.province(c).share ** 0.75 for c in hosts}
         counts = _allocate(N_ENTERPRISES, weights, minimum=3)
-        brands = [(a + b, ea + eb) for a, ea in BRAND_CHARS_1 for b, eb in BRAND_CHARS_2]
+        brands = [(a + b, ea + eb) for a, ea in cal.brand_first for b, eb in cal.brand_second]
         rng.shuffle(brands)
 
         specs: list[tuple[str, str, str]] = []  # (province, sector, chain position)
         for c in hosts:
-            mix = [SECTOR_MIX[s] * SPECIALISATION.get(c, {}).get(s, 1.0) for s in sectors]
+            mix = [cal.sector_mix[s] * cal.specialisation.get(c, {}).get(s, 1.0) for s in sectors]
             for _ in range(counts[c]):
                 sector = rng.choices(sectors, weights=mix)[0]
-                if sector in DOWNSTREAM:
+                if sector in cal.downstream:
                     position = "downstream"
                 elif sector == "C397" or (sector == "C398" and rng.random() < 0.45):
                     position = "upstream"
@@ -676,7 +367,9 @@ class _Generator:
             totals[c] += w
         # relative growth: the sector's plus the firm's own, centred within each province so
         # that the enterprises keep about the same share of it over the years
-        drifts = [SECTOR_PROFILE[sector][0] + rng.gauss(0.0, 0.04) for _, sector, _ in specs]
+        drifts = [
+            cal.sector_profiles[sector].growth + rng.gauss(0.0, 0.04) for _, sector, _ in specs
+        ]
         mean_drift = {c: 0.0 for c in hosts}
         for (c, _, _), w, d in zip(specs, raw, drifts, strict=True):
             mean_drift[c] += d * w / totals[c]
@@ -687,9 +380,10 @@ class _Generator:
         ):
             code = f"E{i:04d}"
             key = f"{sector}:{position}" if sector == "C398" else sector
-            biz_zh, biz_en = rng.choice(BUSINESS[key])
+            biz_zh, biz_en = rng.choice(cal.business[key])
             brand_zh, brand_en = brands[i - 1]
-            _, margin, export, productivity = SECTOR_PROFILE[sector]
+            profile = cal.sector_profiles[sector]
+            margin, export, productivity = profile.margin, profile.export, profile.productivity
             drift = d - mean_drift[c]
             noise = _ar_noise(rng, 0.05, 0.5)
             share = held[c] * w / totals[c]
@@ -720,7 +414,9 @@ class _Generator:
                     chain_position=position,
                     attributes={
                         "key_enterprise": True,
-                        "list": LIST_DOWNSTREAM if position == "downstream" else LIST_SUPPLY_CHAIN,
+                        "list": cal.list_downstream
+                        if position == "downstream"
+                        else cal.list_supply_chain,
                         "size": "medium",  # set from the revenue below
                         "simulated": True,
                     },
@@ -729,7 +425,7 @@ class _Generator:
         year = [INDEX[(2024, m)] for m in range(1, 13)]
         sized = []
         for e, u in zip(out, units, strict=True):
-            size = "large" if sum(u.revenue[j] for j in year) >= LARGE_REVENUE else "medium"
+            size = "large" if sum(u.revenue[j] for j in year) >= cal.large_revenue else "medium"
             sized.append(
                 DemoEnterprise(
                     e.code,
@@ -744,11 +440,11 @@ class _Generator:
         return sized, units
 
     def links(self, enterprises: list[DemoEnterprise]) -> list[DemoLink]:
-        rng = self.rng
+        rng, products = self.rng, self.cal.products
 
         def supplies(e: DemoEnterprise) -> str | None:
             key = f"{e.sector}:{e.chain_position}" if e.sector == "C398" else e.sector
-            return key if key in PRODUCTS else None
+            return key if key in products else None
 
         suppliers = [e for e in enterprises if e.chain_position != "downstream" and supplies(e)]
         upstream = [e for e in suppliers if e.chain_position == "upstream"]
@@ -770,7 +466,7 @@ class _Generator:
                 if (buyer.code, s.code) in seen:
                     continue
                 seen.add((buyer.code, s.code))
-                product = rng.choice(PRODUCTS[supplies(s) or ""])
+                product = rng.choice(products[supplies(s) or ""])
                 out.append(DemoLink(buyer.code, s.code, product))
 
         def anything(_s: DemoEnterprise) -> bool:
@@ -946,8 +642,9 @@ def to_frame(
 
 
 def build_demo(catalogue: Catalogue, seed: int = SEED) -> DemoData:
-    """The whole demo set: enterprises, supplier links and observation rows."""
-    gen = _Generator(catalogue, seed)
+    """The whole demo set: enterprises, supplier links and observation rows, generated with
+    the shipped calibration (``calibration.yaml``)."""
+    gen = _Generator(catalogue, seed, load_calibration())
     regions = gen.regions()
     provinces = [e for e in regions if e.kind is EntityKind.PROVINCE]
     province_units = gen.province_units(provinces)
