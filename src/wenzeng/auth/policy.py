@@ -136,3 +136,8 @@ def submission_reporters(p: Principal, cat: Catalogue) -> list[str] | None:
     if p.role.is_staff:
         return None
     return [e.code for e in cat.entities.values() if entity_in_scope(p, e.code, cat)]
+
+
+def entity_kinds_for(role: Role) -> tuple[EntityKind, ...]:
+    """The kinds of entity a user of ``role`` may speak for; none for staff and the public."""
+    return tuple(kind for kind, r in ROLE_FOR_KIND.items() if r is role)

@@ -25,7 +25,6 @@ from wenzeng.auth.passwords import (
     verify_password,
 )
 from wenzeng.auth.principal import Principal, Role
-from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.errors import (
     Conflict,
     NotFound,
@@ -42,13 +41,6 @@ from wenzeng.store.clock import as_utc, now
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_LAST_USED_EVERY = timedelta(minutes=1)
-
-# The entity kinds each reporter role may speak for.
-ENTITY_KINDS: dict[Role, tuple[EntityKind, ...]] = {
-    Role.PROVINCE: REPORTING_REGION_KINDS,
-    Role.ASSOCIATION: (EntityKind.ASSOCIATION,),
-    Role.ENTERPRISE: (EntityKind.ENTERPRISE,),
-}
 
 WRONG_LOGIN = "用户名或密码错误 / wrong username or password"
 
@@ -110,8 +102,8 @@ def _check_entity(ctx: Context, role: Role, entity: str | None) -> str | None:
     """The code of the entity a user of ``role`` speaks for (None for staff and the public)."""
     if entity is not None and not entity.strip():
         entity = None
-    kinds = ENTITY_KINDS.get(role)
-    if kinds is None:
+    kinds = policy.entity_kinds_for(role)
+    if not kinds:
         if entity is not None:
             raise ValidationFailed(
                 f"角色 {role.value} 不代表任何主体，不能指定主体 {entity!r} / "
