@@ -117,9 +117,5 @@ class Store:
     def schema_status(self) -> tuple[str | None, str]:
         return schema_status(self.engine)
 
-    def url(self) -> str:
-        """The database address with any password hidden."""
-        return self.engine.url.render_as_string(hide_password=True)
-
     def dispose(self) -> None:
         self.engine.dispose()

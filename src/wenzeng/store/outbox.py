@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -57,11 +56,11 @@ def unsent_messages(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def mark_sent(conn: Connection, message_id: int, at: datetime | None = None) -> None:
+def mark_sent(conn: Connection, message_id: int) -> None:
     conn.execute(
         update(outbox)
         .where(outbox.c.id == message_id)
-        .values(sent_at=at or now(), attempts=outbox.c.attempts + 1, last_error=None)
+        .values(sent_at=now(), attempts=outbox.c.attempts + 1, last_error=None)
     )
 
 
