@@ -33,7 +33,8 @@ from wenzeng.errors import (
 )
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.store import repo
+from wenzeng.store.clock import now
+from wenzeng.store.entities import insert_entities
 from wenzeng.store.tables import api_token, audit_log, login_attempt, user
 
 PASSWORD = "correct horse battery"
@@ -42,7 +43,7 @@ ENTERPRISE = "ent_test_0001"
 
 def _add_enterprise(ctx: Context) -> None:
     with ctx.transaction() as conn:
-        repo.insert_entities(
+        insert_entities(
             conn,
             [
                 {
@@ -353,7 +354,7 @@ def test_tokens(ctx: Context) -> None:
     assert first_use is not None
     accounts.principal_for_token(ctx, plain)  # within a minute: last_used_at is not written again
     assert accounts.list_tokens(ctx, "ana")[0]["last_used_at"] == first_use
-    old = repo.now() - timedelta(minutes=5)
+    old = now() - timedelta(minutes=5)
     with ctx.transaction() as conn:
         conn.execute(update(api_token).values(last_used_at=old))
     accounts.principal_for_token(ctx, plain)

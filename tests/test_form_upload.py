@@ -15,7 +15,7 @@ from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.services.form_files import template_csv, template_xlsx, upload
 from wenzeng.services.forms import get_form
-from wenzeng.store import repo
+from wenzeng.store.audit import audit_entries
 
 HERE = Path(__file__).parent / "specimens" / "forms"
 ACME = Principal("acme", Role.ENTERPRISE, user_id=2, entity="E9001")
@@ -31,7 +31,7 @@ def cx(ctx: Context) -> Context:
 
 def count(cx: Context) -> int:
     with cx.reading() as conn:
-        return len(repo.audit_entries(conn, object_type="submission"))
+        return len(audit_entries(conn, object_type="submission"))
 
 
 def test_gbk_csv_with_units_in_headers(cx: Context) -> None:

@@ -103,3 +103,41 @@ def require_reporter_for(
             f"只能填报本单位的报表 / you may fill in forms only for your own organisation "
             f"({p.entity or 'none'}), not {reporter}"
         )
+
+
+# -- collect --
+def require_user_admin(p: Principal) -> None:
+    """Creating, enabling and disabling accounts is for administrators."""
+    if p.role != Role.ADMIN:
+        raise Forbidden("只有管理员可以管理用户 / only administrators may manage users")
+
+
+def require_admin_or_self(p: Principal, user_id: int) -> None:
+    """A password or an API token of a user is changed by an administrator or that user."""
+    if p.role != Role.ADMIN and not (p.authenticated and p.user_id == user_id):
+        raise Forbidden(
+            "只有管理员或用户本人可以执行此操作 / only an administrator or the user themself "
+            "may do this"
+        )
+
+
+def may_see_report(p: Principal, published: bool) -> bool:
+    """Staff see every report, drafts too; everyone else only published reports."""
+    return p.role.is_staff or published
+
+
+def may_see_report_authors(p: Principal) -> bool:
+    """Who made and who published a report is shown to staff only."""
+    return p.role.is_staff
+
+
+def submission_reporters(p: Principal, cat: Catalogue) -> list[str] | None:
+    """The reporters whose submissions ``p`` may list; None when that is every reporter."""
+    if p.role.is_staff:
+        return None
+    return [e.code for e in cat.entities.values() if entity_in_scope(p, e.code, cat)]
+
+
+def entity_kinds_for(role: Role) -> tuple[EntityKind, ...]:
+    """The kinds of entity a user of ``role`` may speak for; none for staff and the public."""
+    return tuple(kind for kind, r in ROLE_FOR_KIND.items() if r is role)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
-
+from wenzeng.auth import policy
 from wenzeng.auth.passwords import (
     check_password_policy,
     dummy_hash,
@@ -26,59 +25,37 @@ from wenzeng.auth.passwords import (
     verify_password,
 )
 from wenzeng.auth.principal import Principal, Role
-from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.errors import (
     Conflict,
-    Forbidden,
     NotFound,
     TooManyRequests,
     Unauthorized,
     ValidationFailed,
 )
 from wenzeng.services.context import Context
-from wenzeng.store import repo
-from wenzeng.store.tables import api_token, login_attempt, user
+from wenzeng.store import Connection
+from wenzeng.store import accounts as store
+from wenzeng.store.audit import audit
+from wenzeng.store.clock import as_utc, now
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_LAST_USED_EVERY = timedelta(minutes=1)
-
-# The entity kinds each reporter role may speak for.
-ENTITY_KINDS: dict[Role, tuple[EntityKind, ...]] = {
-    Role.PROVINCE: REPORTING_REGION_KINDS,
-    Role.ASSOCIATION: (EntityKind.ASSOCIATION,),
-    Role.ENTERPRISE: (EntityKind.ENTERPRISE,),
-}
 
 WRONG_LOGIN = "用户名或密码错误 / wrong username or password"
 
 
 # -- helpers ----------------------------------------------------------------------------------------
 def _utc(when: datetime | None) -> datetime:
-    """``when`` in UTC (naive values are taken as UTC, as SQLite gives them back)."""
-    if when is None:
-        return repo.now()
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    """``when`` in UTC (naive values are taken as UTC); now when not given."""
+    return now() if when is None else as_utc(when)
 
 
-def _require_admin(actor: Principal) -> None:
-    if actor.role != Role.ADMIN:
-        raise Forbidden("只有管理员可以管理用户 / only administrators may manage users")
-
-
-def _require_admin_or_self(actor: Principal, user_id: int) -> None:
-    if actor.role != Role.ADMIN and not (actor.authenticated and actor.user_id == user_id):
-        raise Forbidden(
-            "只有管理员或用户本人可以执行此操作 / only an administrator or the user themself "
-            "may do this"
-        )
-
-
-def _user_row(conn: Connection, username: str) -> Mapping[Any, Any]:
-    row = conn.execute(select(user).where(user.c.username == username)).first()
+def _user_row(conn: Connection, username: str) -> dict[str, Any]:
+    row = store.user_by_name(conn, username)
     if row is None:
         raise NotFound(f"未知用户 / unknown user: {username!r}")
-    return row._mapping
+    return row
 
 
 def _public(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -125,8 +102,8 @@ def _check_entity(ctx: Context, role: Role, entity: str | None) -> str | None:
     """The code of the entity a user of ``role`` speaks for (None for staff and the public)."""
     if entity is not None and not entity.strip():
         entity = None
-    kinds = ENTITY_KINDS.get(role)
-    if kinds is None:
+    kinds = policy.entity_kinds_for(role)
+    if not kinds:
         if entity is not None:
             raise ValidationFailed(
                 f"角色 {role.value} 不代表任何主体，不能指定主体 {entity!r} / "
@@ -195,7 +172,7 @@ def add_user(
     password: str | None = None,
 ) -> dict[str, Any]:
     """Create a user (administrators only). Without a password the user can use tokens only."""
-    _require_admin(actor)
+    policy.require_user_admin(actor)
     _check_username(username)
     the_role = _check_role(role)
     code = _check_entity(ctx, the_role, entity)
@@ -210,14 +187,14 @@ def add_user(
         "email": mail,
         "password_hash": hash_password(password) if password is not None else None,
         "active": True,
-        "created_at": repo.now(),
+        "created_at": now(),
     }
     with ctx.transaction() as conn:
-        if conn.execute(select(user.c.id).where(user.c.username == username)).first():
+        if store.user_by_name(conn, username) is not None:
             raise Conflict(f"用户名已存在 / the username is taken: {username!r}")
-        user_id = conn.execute(insert(user).values(**values).returning(user.c.id)).scalar_one()
+        user_id = store.insert_user(conn, values)
         row = _user_row(conn, username)
-        repo.audit(
+        audit(
             conn,
             actor=actor.username,
             action="add",
@@ -230,8 +207,7 @@ def add_user(
 
 def list_users(ctx: Context) -> list[dict[str, Any]]:
     with ctx.reading() as conn:
-        rows = conn.execute(select(user).order_by(user.c.username))
-        return [_public(r._mapping) for r in rows]
+        return [_public(r) for r in store.users(conn)]
 
 
 def get_user(ctx: Context, username: str) -> dict[str, Any]:
@@ -245,9 +221,9 @@ def set_password(ctx: Context, actor: Principal, username: str, password: str) -
     hashed = hash_password(password)
     with ctx.transaction() as conn:
         row = _user_row(conn, username)
-        _require_admin_or_self(actor, row["id"])
-        conn.execute(update(user).where(user.c.id == row["id"]).values(password_hash=hashed))
-        repo.audit(
+        policy.require_admin_or_self(actor, row["id"])
+        store.set_password_hash(conn, row["id"], hashed)
+        audit(
             conn,
             actor=actor.username,
             action="passwd",
@@ -259,15 +235,15 @@ def set_password(ctx: Context, actor: Principal, username: str, password: str) -
 
 def set_active(ctx: Context, actor: Principal, username: str, active: bool) -> None:
     """Enable or disable a user (administrators only); a disabled user's tokens stop working."""
-    _require_admin(actor)
+    policy.require_user_admin(actor)
     with ctx.transaction() as conn:
         row = _user_row(conn, username)
         if not active and actor.authenticated and actor.user_id == row["id"]:
             raise Conflict("不能停用自己的账户 / you cannot disable your own account")
         if bool(row["active"]) == active:
             return
-        conn.execute(update(user).where(user.c.id == row["id"]).values(active=active))
-        repo.audit(
+        store.set_user_active(conn, row["id"], active)
+        audit(
             conn,
             actor=actor.username,
             action="enable" if active else "disable",
@@ -282,32 +258,6 @@ def set_active(ctx: Context, actor: Principal, username: str, active: bool) -> N
 
 
 # -- logins -----------------------------------------------------------------------------------------
-def _recent_failures(
-    conn: Connection, username: str, since: datetime, until: datetime
-) -> list[datetime]:
-    """Times of the failed logins in (since, until] after the last successful one."""
-    last_ok = conn.execute(
-        select(func.max(login_attempt.c.at)).where(
-            login_attempt.c.username == username,
-            login_attempt.c.ok.is_(True),
-            login_attempt.c.at > since,
-            login_attempt.c.at <= until,
-        )
-    ).scalar_one_or_none()
-    start = max(since, _utc(last_ok)) if last_ok is not None else since
-    rows = conn.execute(
-        select(login_attempt.c.at)
-        .where(
-            login_attempt.c.username == username,
-            login_attempt.c.ok.is_(False),
-            login_attempt.c.at > start,
-            login_attempt.c.at <= until,
-        )
-        .order_by(login_attempt.c.at)
-    )
-    return [_utc(r.at) for r in rows]
-
-
 def authenticate(
     ctx: Context, username: str, password: str, *, when: datetime | None = None
 ) -> Principal:
@@ -325,27 +275,22 @@ def authenticate(
     principal: Principal | None = None
     wait: int | None = None
     with ctx.transaction() as conn:
-        failures = _recent_failures(conn, name, at - window, at)
+        failures = store.failures_since_last_login(conn, name, at - window, at)
         if len(failures) >= limit:
             unlock = failures[len(failures) - limit] + window
             wait = max(1, math.ceil((unlock - at).total_seconds() / 60))
         else:
-            row = conn.execute(select(user).where(user.c.username == name)).first()
-            m = row._mapping if row is not None else None
+            m = store.user_by_name(conn, name)
             stored = m["password_hash"] if m is not None else None
             ok = verify_password(stored or dummy_hash(), password) and stored is not None
             ok = ok and m is not None and bool(m["active"])
             if ok and m is not None:
                 principal = principal_from_row(ctx, m)  # reads the catalogue: before writing
-            conn.execute(insert(login_attempt).values(username=name, at=at, ok=ok))
+            store.record_login(conn, name, at, ok)
             if ok and m is not None and stored is not None:
                 if password_needs_rehash(stored):
-                    conn.execute(
-                        update(user)
-                        .where(user.c.id == m["id"])
-                        .values(password_hash=hash_password(password))
-                    )
-                repo.audit(
+                    store.set_password_hash(conn, m["id"], hash_password(password))
+                audit(
                     conn,
                     actor=name,
                     action="login",
@@ -367,10 +312,10 @@ def authenticate(
 def principal_for_user(ctx: Context, user_id: int) -> Principal | None:
     """The principal of a web session's user; None when the user is missing or disabled."""
     with ctx.reading() as conn:
-        row = conn.execute(select(user).where(user.c.id == user_id)).first()
-        if row is None or not row.active:
+        row = store.user_by_id(conn, user_id)
+        if row is None or not row["active"]:
             return None
-        return principal_from_row(ctx, row._mapping)
+        return principal_from_row(ctx, row)
 
 
 # -- API tokens -------------------------------------------------------------------------------------
@@ -384,19 +329,11 @@ def create_token(ctx: Context, actor: Principal, username: str, name: str) -> st
     plain, digest = new_token()
     with ctx.transaction() as conn:
         row = _user_row(conn, username)
-        _require_admin_or_self(actor, row["id"])
-        token_id = conn.execute(
-            insert(api_token)
-            .values(
-                user_id=row["id"],
-                name=label,
-                token_hash=digest,
-                created_at=repo.now(),
-                revoked=False,
-            )
-            .returning(api_token.c.id)
-        ).scalar_one()
-        repo.audit(
+        policy.require_admin_or_self(actor, row["id"])
+        token_id = store.insert_token(
+            conn, user_id=row["id"], name=label, token_hash=digest, created_at=now()
+        )
+        audit(
             conn,
             actor=actor.username,
             action="token_create",
@@ -410,24 +347,20 @@ def create_token(ctx: Context, actor: Principal, username: str, name: str) -> st
 def revoke_token(ctx: Context, actor: Principal, token_id: int) -> None:
     """Revoke a token (administrators, or its owner). Revoking a revoked token does nothing."""
     with ctx.transaction() as conn:
-        row = conn.execute(
-            select(api_token.c.name, api_token.c.revoked, api_token.c.user_id, user.c.username)
-            .join(user, user.c.id == api_token.c.user_id)
-            .where(api_token.c.id == token_id)
-        ).first()
+        row = store.token_with_owner(conn, token_id)
         if row is None:
             raise NotFound(f"未知令牌 / unknown token: {token_id}")
-        _require_admin_or_self(actor, row.user_id)
-        if row.revoked:
+        policy.require_admin_or_self(actor, row["user_id"])
+        if row["revoked"]:
             return
-        conn.execute(update(api_token).where(api_token.c.id == token_id).values(revoked=True))
-        repo.audit(
+        store.revoke_token(conn, token_id)
+        audit(
             conn,
             actor=actor.username,
             action="token_revoke",
             object_type="token",
             object_id=token_id,
-            details={"username": row.username, "name": row.name},
+            details={"username": row["username"], "name": row["name"]},
         )
 
 
@@ -435,18 +368,7 @@ def list_tokens(ctx: Context, username: str) -> list[dict[str, Any]]:
     """A user's tokens, without their hashes."""
     with ctx.reading() as conn:
         owner = _user_row(conn, username)
-        rows = conn.execute(
-            select(
-                api_token.c.id,
-                api_token.c.name,
-                api_token.c.created_at,
-                api_token.c.last_used_at,
-                api_token.c.revoked,
-            )
-            .where(api_token.c.user_id == owner["id"])
-            .order_by(api_token.c.id)
-        )
-        return [dict(r._mapping) | {"revoked": bool(r.revoked)} for r in rows]
+        return store.user_tokens(conn, owner["id"])
 
 
 def principal_for_token(ctx: Context, plain: str) -> Principal | None:
@@ -458,20 +380,14 @@ def principal_for_token(ctx: Context, plain: str) -> Principal | None:
     if not plain:
         return None
     digest = hash_token(plain)
-    at = repo.now()
+    at = now()
     with ctx.reading() as conn:
-        row = conn.execute(
-            select(user, api_token.c.id.label("token_id"), api_token.c.last_used_at)
-            .join(api_token, api_token.c.user_id == user.c.id)
-            .where(api_token.c.token_hash == digest, api_token.c.revoked.is_(False))
-        ).first()
-    if row is None or not row.active:
+        row = store.user_for_token(conn, digest)
+    if row is None or not row["active"]:
         return None
-    principal = principal_from_row(ctx, row._mapping)
-    last = row.last_used_at
-    if last is None or at - _utc(last) >= TOKEN_LAST_USED_EVERY:
+    principal = principal_from_row(ctx, row)
+    last = row["last_used_at"]
+    if last is None or at - last >= TOKEN_LAST_USED_EVERY:
         with ctx.transaction() as conn:
-            conn.execute(
-                update(api_token).where(api_token.c.id == row.token_id).values(last_used_at=at)
-            )
+            store.touch_token(conn, row["token_id"], at)
     return principal

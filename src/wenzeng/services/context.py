@@ -1,4 +1,4 @@
-"""The running context of WenZeng: settings, the store's engine and the catalogue."""
+"""The running context of WenZeng: settings, the store and the catalogue."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine
-
 from wenzeng.config import Settings
 from wenzeng.definitions.catalogue import Catalogue, builtin_catalogue
 from wenzeng.domain.catalog import Entity, EntityKind
 from wenzeng.domain.text import I18n
 from wenzeng.errors import ConfigurationError
-from wenzeng.store import repo
-from wenzeng.store.db import WRITE_OPTION, make_engine, schema_status
+from wenzeng.store import Connection, Engine, repo
+from wenzeng.store.db import Store
+from wenzeng.store.entities import stored_entities
 
 T = TypeVar("T")
 
@@ -41,33 +40,35 @@ def data_version_scope() -> Iterator[None]:
 @dataclass
 class Context:
     settings: Settings
-    engine: Engine
+    store: Store
     base_catalogue: Catalogue = field(default_factory=builtin_catalogue)
     _catalogue: Catalogue | None = field(default=None, repr=False)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # forms, plans
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
-        return cls(settings, make_engine(settings.effective_database_url, echo=settings.echo_sql))
+        return cls(settings, Store.open(settings.effective_database_url, echo=settings.echo_sql))
+
+    @property
+    def engine(self) -> Engine:
+        return self.store.engine
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One unit of work: committed when the block ends, rolled back on any error."""
-        with self.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
+        with self.store.transaction() as conn:
+            yield conn
         scoped = _SCOPED_VERSIONS.get()
         if scoped is not None:  # the data may have changed: read the version again
             scoped.pop(id(self), None)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self.store.reading() as conn:
             yield conn
 
     def require_schema(self) -> None:
-        current, head = schema_status(self.engine)
+        current, head = self.store.schema_status()
         if current is None:
             raise ConfigurationError(
                 "数据库尚未初始化，请先运行 `wenzeng init` / the database is not initialised: "
@@ -84,7 +85,7 @@ class Context:
         """The built-in catalogue plus the enterprises kept in the store."""
         if self._catalogue is None:
             with self.reading() as conn:
-                rows = repo.stored_entities(conn)
+                rows = stored_entities(conn)
             extra = [
                 Entity(
                     code=r["code"],
@@ -133,4 +134,4 @@ class Context:
         return {k: i.unit for k, i in self.base_catalogue.indicators.items()}
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.store.dispose()

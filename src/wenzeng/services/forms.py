@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
-
 from wenzeng.definitions.catalogue import builtin_form_files, expand_fields, read_form
 from wenzeng.domain.forms import Form, FormField
 from wenzeng.errors import NotFound
 from wenzeng.services.context import Context
 from wenzeng.services.plans import stored_plans
-from wenzeng.store.repo import now
-from wenzeng.store.tables import form_def
+from wenzeng.store.definitions import DefinitionKind, form_documents, save_definition
 
 
 @dataclass(frozen=True)
@@ -40,21 +37,18 @@ def load_form_file(ctx: Context, path: Path, *, builtin: bool = False) -> tuple[
         text = None
     form = read_form(path, text, ctx.base_catalogue)
     with ctx.transaction() as conn:
-        row = conn.execute(select(form_def.c.document).where(form_def.c.code == form.code)).first()
-        if row is not None and row.document == text:
-            return form.code, False
-        values = {
-            "title_zh": form.title.zh,
-            "title_en": form.title.en,
-            "document": text or "",
-            "file": path.name,
-            "builtin": builtin,
-            "loaded_at": now(),
-        }
-        if row is None:
-            conn.execute(insert(form_def).values(code=form.code, **values))
-        else:
-            conn.execute(update(form_def).where(form_def.c.code == form.code).values(**values))
+        changed = save_definition(
+            conn,
+            DefinitionKind.FORM,
+            code=form.code,
+            title_zh=form.title.zh,
+            title_en=form.title.en,
+            document=text or "",
+            file=path.name,
+            builtin=builtin,
+        )
+    if not changed:
+        return form.code, False
     ctx.cache.pop("forms", None)
     return form.code, True
 
@@ -67,11 +61,11 @@ def all_forms(ctx: Context) -> dict[str, LoadedForm]:
     cached = ctx.cache.get("forms")
     if cached is None:
         with ctx.reading() as conn:
-            rows = conn.execute(select(form_def).order_by(form_def.c.code)).all()
+            rows = form_documents(conn)
         plans = {p.code: p for p in stored_plans(ctx)}
         cached = {}
         for r in rows:
-            form = read_form(Path(r.file or r.code), r.document, ctx.base_catalogue)
+            form = read_form(Path(r["file"] or r["code"]), r["document"], ctx.base_catalogue)
             plan = plans.get(form.per_measure.plan) if form.per_measure else None
             cached[form.code] = LoadedForm(form, expand_fields(form, plan))
         ctx.cache["forms"] = cached

@@ -11,13 +11,12 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
 from wenzeng.config import Settings
 from wenzeng.services.context import Context
-from wenzeng.store.repo import now
-from wenzeng.store.tables import outbox, user
+from wenzeng.store import Connection
+from wenzeng.store import outbox as store
+from wenzeng.store.accounts import mail_recipients
+from wenzeng.store.errors import DuplicateKey
 
 MAX_ATTEMPTS = 5
 
@@ -30,32 +29,23 @@ def queue_for_entity(
     With a ``dedupe_key`` a message is queued only once per user and key (one reminder per
     reporter, form and period).  Returns the number of messages queued.
     """
-    users = conn.execute(
-        select(user.c.id, user.c.email).where(
-            user.c.entity == entity, user.c.active.is_(True), user.c.email.is_not(None)
-        )
-    ).all()
     queued = 0
-    for uid, email in users:
+    for uid, email in mail_recipients(conn, entity):
         key = f"{dedupe_key}:{uid}" if dedupe_key else None
-        if key and conn.execute(select(outbox.c.id).where(outbox.c.dedupe_key == key)).first():
+        if key and store.has_message(conn, key):
             continue
         try:
-            with conn.begin_nested():
-                conn.execute(
-                    insert(outbox).values(
-                        kind=kind,
-                        recipient=email,
-                        user_id=uid,
-                        subject=subject,
-                        body=body,
-                        dedupe_key=key,
-                        created_at=now(),
-                        attempts=0,
-                    )
-                )
+            store.insert_message(
+                conn,
+                kind=kind,
+                recipient=email,
+                user_id=uid,
+                subject=subject,
+                body=body,
+                dedupe_key=key,
+            )
             queued += 1
-        except IntegrityError:
+        except DuplicateKey:
             continue  # queued meanwhile by someone else
     return queued
 
@@ -69,10 +59,7 @@ class SendReport:
 
 def pending(ctx: Context) -> list[dict[str, object]]:
     with ctx.reading() as conn:
-        rows = conn.execute(
-            select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id)
-        ).all()
-    return [dict(r._mapping) for r in rows]
+        return store.unsent_messages(conn)
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:
@@ -110,19 +97,11 @@ def send_pending(ctx: Context) -> SendReport:
                 failed += 1
                 continue
             with ctx.transaction() as conn:
-                conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id == m["id"])
-                    .values(sent_at=now(), attempts=outbox.c.attempts + 1, last_error=None)
-                )
+                store.mark_sent(conn, int(m["id"]))  # type: ignore[call-overload]
             sent += 1
     return SendReport(sent, failed, len(waiting) - sent)
 
 
 def _mark_failed(ctx: Context, ids: list[int], error: str) -> None:
     with ctx.transaction() as conn:
-        conn.execute(
-            update(outbox)
-            .where(outbox.c.id.in_(ids))
-            .values(attempts=outbox.c.attempts + 1, last_error=error[:500])
-        )
+        store.mark_failed(conn, ids, error)

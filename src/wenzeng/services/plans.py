@@ -12,12 +12,13 @@ from wenzeng.domain.plan import Plan, Target
 from wenzeng.errors import NotFound
 from wenzeng.services.context import Context
 from wenzeng.store import repo
+from wenzeng.store.definitions import plan_documents
 
 
 def stored_plans(ctx: Context) -> list[Plan]:
     def read() -> list[Plan]:
         with ctx.reading() as conn:
-            docs = repo.plan_documents(conn)
+            docs = plan_documents(conn)
         return [
             read_plan(Path(d["file"] or d["code"]), d["document"], ctx.base_catalogue) for d in docs
         ]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from sqlalchemy import delete, insert, select, update
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
@@ -20,8 +17,10 @@ from wenzeng.reports.definition import REPORT_KINDS, report_definition
 from wenzeng.reports.document import Document
 from wenzeng.services.context import Context
 from wenzeng.services.report_facts import StoreFacts
-from wenzeng.store import repo
-from wenzeng.store.tables import report, report_file
+from wenzeng.store import Connection
+from wenzeng.store import reports as store
+from wenzeng.store.audit import audit
+from wenzeng.store.clock import now
 
 FORMATS = ("html", "pdf", "docx")
 MEDIA_TYPES = {
@@ -154,63 +153,41 @@ def generate(
 
 def save(ctx: Context, p: Principal, doc: Document, files: dict[str, bytes]) -> int:
     with ctx.transaction() as conn:
-        rid = int(
-            conn.execute(
-                insert(report)
-                .values(
-                    kind=doc.kind,
-                    period=doc.period,
-                    lang=doc.lang,
-                    as_of=doc.as_of,
-                    title=doc.title,
-                    simulated=doc.simulated,
-                    created_by=p.username,
-                    created_at=repo.now(),
-                )
-                .returning(report.c.id)
-            ).scalar_one()
+        return store.insert_report(
+            conn,
+            kind=doc.kind,
+            period=doc.period,
+            lang=doc.lang,
+            as_of=doc.as_of,
+            title=doc.title,
+            simulated=doc.simulated,
+            created_by=p.username,
+            created_at=now(),
+            files=files,
         )
-        conn.execute(
-            insert(report_file),
-            [
-                {
-                    "report_id": rid,
-                    "format": fmt,
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                    "size": len(data),
-                    "content": data,
-                }
-                for fmt, data in files.items()
-            ],
-        )
-    return rid
 
 
-def _may_see(p: Principal, row: Any) -> bool:
-    return p.role.is_staff or row.published_at is not None
+def _may_see(p: Principal, row: dict[str, Any]) -> bool:
+    return policy.may_see_report(p, published=row["published_at"] is not None)
+
+
+def _files(sizes: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"format": fmt, "size": sizes[fmt]} for fmt in FORMATS if fmt in sizes]
 
 
 def list_reports(ctx: Context, p: Principal) -> list[dict[str, Any]]:
     """Reports the principal may see, newest first: staff see drafts too, others only
     published reports."""
     with ctx.reading() as conn:
-        rows = conn.execute(select(report).order_by(report.c.id.desc())).all()
-        files = conn.execute(
-            select(report_file.c.report_id, report_file.c.format, report_file.c.size)
-        ).all()
-    by: dict[int, dict[str, int]] = {}
-    for f in files:
-        by.setdefault(f.report_id, {})[f.format] = f.size
+        rows = store.report_rows(conn)
+        sizes = store.file_sizes(conn)
+    authors = policy.may_see_report_authors(p)
     out = []
     for r in rows:
         if not _may_see(p, r):
             continue
-        d = _as_dict(r, staff=p.role.is_staff)
-        d["files"] = [
-            {"format": fmt, "size": by.get(r.id, {}).get(fmt)}
-            for fmt in FORMATS
-            if fmt in by.get(r.id, {})
-        ]
+        d = _as_dict(r, authors=authors)
+        d["files"] = _files(sizes.get(r["id"], {}))
         out.append(d)
     return out
 
@@ -219,40 +196,38 @@ def get_report(ctx: Context, p: Principal, rid: int) -> dict[str, Any]:
     """One report's details; an unpublished report is unknown to all but staff."""
     with ctx.reading() as conn:
         row = _row(conn, rid)
-        sizes = conn.execute(
-            select(report_file.c.format, report_file.c.size).where(report_file.c.report_id == rid)
-        ).all()
+        sizes = store.file_sizes(conn, rid)
     if not _may_see(p, row):
         raise NotFound(f"报告不存在 / no such report: {rid}")
-    d = _as_dict(row, staff=p.role.is_staff)
-    by = {f.format: f.size for f in sizes}
-    d["files"] = [{"format": fmt, "size": by[fmt]} for fmt in FORMATS if fmt in by]
+    d = _as_dict(row, authors=policy.may_see_report_authors(p))
+    d["files"] = _files(sizes.get(rid, {}))
     return d
 
 
-def _as_dict(r: Any, *, staff: bool = True) -> dict[str, Any]:
-    """A report's details; who made and published it is shown to staff only."""
-    zh, en = KIND_NAMES.get(r.kind, (r.kind, r.kind))
+def _as_dict(r: dict[str, Any], *, authors: bool = True) -> dict[str, Any]:
+    """A report's details; who made and published it only when ``authors`` may be shown."""
+    zh, en = KIND_NAMES.get(r["kind"], (r["kind"], r["kind"]))
+    created_at, published_at = r["created_at"], r["published_at"]
     return {
-        "id": r.id,
-        "kind": r.kind,
+        "id": r["id"],
+        "kind": r["kind"],
         "kind_zh": zh,
         "kind_en": en,
-        "period": r.period,
-        "lang": r.lang,
-        "as_of": r.as_of.isoformat(),
-        "title": r.title,
-        "simulated": r.simulated,
-        "created_by": r.created_by if staff else None,
-        "created_at": r.created_at.isoformat(timespec="seconds") if r.created_at else None,
-        "published": r.published_at is not None,
-        "published_by": r.published_by if staff else None,
-        "published_at": r.published_at.isoformat(timespec="seconds") if r.published_at else None,
+        "period": r["period"],
+        "lang": r["lang"],
+        "as_of": r["as_of"].isoformat(),
+        "title": r["title"],
+        "simulated": r["simulated"],
+        "created_by": r["created_by"] if authors else None,
+        "created_at": created_at.isoformat(timespec="seconds") if created_at else None,
+        "published": published_at is not None,
+        "published_by": r["published_by"] if authors else None,
+        "published_at": published_at.isoformat(timespec="seconds") if published_at else None,
     }
 
 
-def _row(conn: Any, rid: int) -> Any:
-    row = conn.execute(select(report).where(report.c.id == rid)).first()
+def _row(conn: Connection, rid: int) -> dict[str, Any]:
+    row = store.report_row(conn, rid)
     if row is None:
         raise NotFound(f"报告不存在 / no such report: {rid}")
     return row
@@ -264,14 +239,10 @@ def get_file(ctx: Context, p: Principal, rid: int, fmt: str) -> tuple[dict[str, 
         row = _row(conn, rid)
         if not _may_see(p, row):
             raise NotFound(f"报告不存在 / no such report: {rid}")
-        content = conn.execute(
-            select(report_file.c.content).where(
-                report_file.c.report_id == rid, report_file.c.format == fmt
-            )
-        ).scalar()
+        content = store.file_content(conn, rid, fmt)
     if content is None:
         raise NotFound(f"报告 {rid} 没有 {fmt} 文件 / report {rid} has no {fmt} file")
-    return _as_dict(row, staff=p.role.is_staff), bytes(content)
+    return _as_dict(row, authors=policy.may_see_report_authors(p)), content
 
 
 def set_published(ctx: Context, p: Principal, rid: int, published: bool) -> dict[str, Any]:
@@ -279,15 +250,13 @@ def set_published(ctx: Context, p: Principal, rid: int, published: bool) -> dict
     policy.require_staff(p)
     with ctx.transaction() as conn:
         _row(conn, rid)
-        conn.execute(
-            update(report)
-            .where(report.c.id == rid)
-            .values(
-                published_at=repo.now() if published else None,
-                published_by=p.username if published else None,
-            )
+        store.set_published(
+            conn,
+            rid,
+            published_at=now() if published else None,
+            published_by=p.username if published else None,
         )
-        repo.audit(
+        audit(
             conn,
             actor=p.username,
             action="publish" if published else "withdraw",
@@ -302,9 +271,8 @@ def delete_report(ctx: Context, p: Principal, rid: int) -> None:
     policy.require_staff(p)
     with ctx.transaction() as conn:
         row = _row(conn, rid)
-        if row.published_at is not None:
+        if row["published_at"] is not None:
             raise ValidationFailed(
                 "已发布的报告不能删除，请先撤回 / a published report cannot be deleted; withdraw it first"
             )
-        conn.execute(delete(report_file).where(report_file.c.report_id == rid))
-        conn.execute(delete(report).where(report.c.id == rid))
+        store.delete_report(conn, rid)

@@ -10,7 +10,6 @@ from wenzeng.services import accounts
 from wenzeng.services.context import Context
 from wenzeng.services.forms import load_builtin_forms
 from wenzeng.services.loading import LoadResult, load_builtin, load_builtin_plans
-from wenzeng.store.db import upgrade
 
 Step = Callable[[str], None]
 
@@ -34,7 +33,7 @@ def initialise(
     """Create or upgrade the schema and load what ships with WenZeng; safe to run again."""
     say = step or (lambda _msg: None)
     say("数据库结构 / schema")
-    upgrade(ctx.engine)
+    ctx.store.upgrade()
     say("计划 / plans")
     plans = load_builtin_plans(ctx)
     say("报表 / forms")

@@ -16,8 +16,6 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, and_, insert, select, true, update
-from sqlalchemy.exc import IntegrityError
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
@@ -39,8 +37,11 @@ from wenzeng.services.context import Context
 from wenzeng.services.forms import LoadedForm, get_form
 from wenzeng.services.loading import store_frame
 from wenzeng.services.outbox import queue_for_entity
-from wenzeng.store import repo
-from wenzeng.store.tables import submission
+from wenzeng.store import Connection, repo
+from wenzeng.store import submissions as store
+from wenzeng.store.audit import audit, audit_entries
+from wenzeng.store.clock import now
+from wenzeng.store.errors import DuplicateKey
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,8 @@ class Submission:
         return d
 
 
-def _row(r: Any) -> Submission:
-    m = dict(r._mapping)
-    m["status"] = Status(m["status"])
-    return Submission(**m)
+def _row(row: Mapping[str, Any]) -> Submission:
+    return Submission(**{**row, "status": Status(row["status"])})
 
 
 def form_period(form: LoadedForm, text: str) -> Period:
@@ -216,21 +215,14 @@ def _stored_value(
         return _field_total(ctx, f, records)
     # a field with no indicator: the reporters' accepted submissions
     form_p = Period(p.year, form.form.period_type, p.index)
-    rows = conn.execute(
-        select(submission.c["values"]).where(
-            submission.c.form == form.code,
-            submission.c.period == form_p.code,
-            submission.c.reporter.in_(entities),
-            submission.c.status == Status.ACCEPTED.value,
-        )
-    ).all()
-    found = [r[0].get(f.code) for r in rows if r[0].get(f.code) is not None]
+    rows = store.accepted_values(conn, form.code, form_p.code, entities)
+    found = [r[f.code] for r in rows if r.get(f.code) is not None]
     return float(sum(found)) if found else None
 
 
 # -- reading -----------------------------------------------------------------------------------
 def _load(conn: Connection, sid: int) -> Submission:
-    r = conn.execute(select(submission).where(submission.c.id == sid)).first()
+    r = store.submission_row(conn, sid)
     if r is None:
         raise NotFound(f"没有编号为 {sid} 的报送 / no submission {sid}")
     return _row(r)
@@ -257,24 +249,18 @@ def list_submissions(
     limit: int = 1000,
 ) -> list[Submission]:
     policy.require_login(p)
-    conds = []
-    if form:
-        conds.append(submission.c.form == form)
-    if period:
-        conds.append(submission.c.period == period)
-    if status:
-        conds.append(submission.c.status == status)
-    if reporter:
-        conds.append(submission.c.reporter == reporter)
-    cat = ctx.catalogue
-    if not p.role.is_staff:
-        scope = [e.code for e in cat.entities.values() if policy.entity_in_scope(p, e.code, cat)]
-        conds.append(submission.c.reporter.in_(scope))
-    stmt = (
-        select(submission).where(and_(true(), *conds)).order_by(submission.c.id.desc()).limit(limit)
-    )
+    scope = policy.submission_reporters(p, ctx.catalogue)
     with ctx.reading() as conn:
-        return [_row(r) for r in conn.execute(stmt)]
+        rows = store.submission_rows(
+            conn,
+            form=form,
+            period=period,
+            status=status,
+            reporter=reporter,
+            reporters=scope,
+            limit=limit,
+        )
+    return [_row(r) for r in rows]
 
 
 # -- checking ----------------------------------------------------------------------------------
@@ -332,12 +318,7 @@ def _update(conn: Connection, sub: Submission, version: int, **values: Any) -> S
             f"submission {sub.id} was changed by someone else (now version {sub.version}, "
             f"yours {version}); reload and try again"
         )
-    result = conn.execute(
-        update(submission)
-        .where(submission.c.id == sub.id, submission.c.version == version)
-        .values(version=version + 1, updated_at=repo.now(), **values)
-    )
-    if result.rowcount != 1:
+    if not store.update_submission(conn, sub.id, version, values):
         raise Conflict(
             f"报送 {sub.id} 刚被他人修改，请刷新后重试 / submission {sub.id} was just changed by "
             "someone else; reload and try again"
@@ -383,13 +364,7 @@ def save(
 
 
 def current(conn: Connection, form: LoadedForm, reporter: str, per: Period) -> Submission | None:
-    row = conn.execute(
-        select(submission).where(
-            submission.c.form == form.code,
-            submission.c.reporter == reporter,
-            submission.c.period == per.code,
-        )
-    ).first()
+    row = store.current_submission(conn, form.code, reporter, per.code)
     return _row(row) if row is not None else None
 
 
@@ -418,35 +393,33 @@ def save_in(
                 f"报送不存在，无法按版本 {version} 修改 / there is no submission "
                 f"to change at version {version}"
             )
-        stamp = repo.now()
+        stamp = now()
         try:
-            with conn.begin_nested():
-                sid = conn.execute(
-                    insert(submission)
-                    .values(
-                        form=form.code,
-                        reporter=reporter,
-                        period=per.code,
-                        status=Status.DRAFT.value,
-                        revision=1,
-                        version=1,
-                        values=result.values,
-                        explanations=explanations,
-                        problems=_problems_json(result),
-                        channel=channel,
-                        created_by=p.username,
-                        created_at=stamp,
-                        updated_at=stamp,
-                    )
-                    .returning(submission.c.id)
-                ).scalar_one()
-        except IntegrityError as exc:
+            sid = store.insert_submission(
+                conn,
+                {
+                    "form": form.code,
+                    "reporter": reporter,
+                    "period": per.code,
+                    "status": Status.DRAFT.value,
+                    "revision": 1,
+                    "version": 1,
+                    "values": result.values,
+                    "explanations": explanations,
+                    "problems": _problems_json(result),
+                    "channel": channel,
+                    "created_by": p.username,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
+        except DuplicateKey as exc:
             raise Conflict(
                 "该报表本期已由他人同时创建，请刷新后修改 / this form was created for the period "
                 "by someone else at the same moment; reload and edit it"
             ) from exc
         raw = {k: v for k, v in values.items() if v is not None and v != ""}
-        repo.audit(
+        audit(
             conn,
             actor=p.username,
             action="create",
@@ -471,7 +444,7 @@ def save_in(
         problems=_problems_json(result),
         channel=channel,
     )
-    repo.audit(
+    audit(
         conn,
         actor=p.username,
         action="update",
@@ -519,10 +492,10 @@ def submit(
             status=target.value,
             explanations=notes,
             problems=_problems_json(result),
-            submitted_at=repo.now(),
+            submitted_at=now(),
             return_reason=None,
         )
-        repo.audit(
+        audit(
             conn,
             actor=p.username,
             action="submit",
@@ -556,7 +529,7 @@ def accept(
         target = _transition(sub, Action.ACCEPT)
         form = get_form(ctx, sub.form)
         new = _update(
-            conn, sub, version, status=target.value, reviewed_by=p.username, reviewed_at=repo.now()
+            conn, sub, version, status=target.value, reviewed_by=p.username, reviewed_at=now()
         )
         rows = _observations(ctx, form, sub, vintage or date.today())
         if rows.height:
@@ -564,7 +537,7 @@ def accept(
                 conn, "submission", file=f"submission {sid}", created_by=p.username
             )
             store_frame(conn, rows, batch_id=batch_id, source_kind="submission", default_title="")
-        repo.audit(
+        audit(
             conn,
             actor=p.username,
             action="accept",
@@ -627,9 +600,9 @@ def return_(ctx: Context, p: Principal, sid: int, *, version: int, reason: str) 
             status=target.value,
             return_reason=reason.strip(),
             reviewed_by=p.username,
-            reviewed_at=repo.now(),
+            reviewed_at=now(),
         )
-        repo.audit(
+        audit(
             conn,
             actor=p.username,
             action="return",
@@ -666,7 +639,7 @@ def revise(ctx: Context, p: Principal, sid: int, *, version: int) -> Submission:
             reviewed_by=None,
             reviewed_at=None,
         )
-        repo.audit(
+        audit(
             conn,
             actor=p.username,
             action="revise",
@@ -680,5 +653,5 @@ def revise(ctx: Context, p: Principal, sid: int, *, version: int) -> Submission:
 def audit_trail(ctx: Context, p: Principal, sid: int) -> list[dict[str, Any]]:
     get_submission(ctx, p, sid)  # the same scope as the submission itself
     with ctx.reading() as conn:
-        rows = repo.audit_entries(conn, object_type="submission", object_id=sid)
+        rows = audit_entries(conn, object_type="submission", object_id=sid)
     return [{**r, "at": r["at"].isoformat()} for r in reversed(rows)]

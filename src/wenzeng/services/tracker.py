@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain.periods import Period
@@ -18,7 +16,7 @@ from wenzeng.services.context import Context
 from wenzeng.services.forms import get_form
 from wenzeng.services.outbox import queue_for_entity
 from wenzeng.services.submissions import form_period
-from wenzeng.store.tables import submission
+from wenzeng.store.submissions import submission_statuses
 
 MISSING = "missing"
 
@@ -82,18 +80,11 @@ def tracker(
     today = today or date.today()
     reporters = ctx.catalogue.entities_of(*policy.REPORTER_KINDS[form.form.reporter])
     with ctx.reading() as conn:
-        found = {
-            r.reporter: r
-            for r in conn.execute(
-                select(submission.c.reporter, submission.c.status, submission.c.id).where(
-                    submission.c.form == form.code, submission.c.period == per.code
-                )
-            )
-        }
+        found = {r["reporter"]: r for r in submission_statuses(conn, form.code, per.code)}
     rows = []
     for e in sorted(reporters, key=lambda e: e.code):
         r = found.get(e.code)
-        status = r.status if r else MISSING
+        status = r["status"] if r else MISSING
         done = status in (Status.SUBMITTED.value, Status.ACCEPTED.value)
         rows.append(
             TrackerRow(
@@ -102,7 +93,7 @@ def tracker(
                 e.name.en,
                 status,
                 late=today > due and not done,
-                submission_id=r.id if r else None,
+                submission_id=r["id"] if r else None,
             )
         )
     return Tracker(form.code, per.code, due, rows)

@@ -4,6 +4,6 @@ Services receive a :class:`Connection` from the context's unit of work and pass 
 repository functions of this package; they never build statements themselves.
 """
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
-__all__ = ["Connection"]
+__all__ = ["Connection", "Engine"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -84,3 +86,36 @@ def schema_status(engine: Engine) -> tuple[str | None, str]:
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     return current, head or ""
+
+
+class Store:
+    """The store's engine behind the two ways of using it: a unit of work that writes
+    (committed when the block ends, rolled back on any error) and a read."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, echo: bool = False) -> Store:
+        return cls(make_engine(url, echo=echo))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def upgrade(self) -> None:
+        upgrade(self.engine)
+
+    def schema_status(self) -> tuple[str | None, str]:
+        return schema_status(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, insert, select, update
 
 from wenzeng.domain.observation import ObservationRecord
-from wenzeng.store.tables import (
-    audit_log,
-    batch,
-    entity,
-    form_def,
-    meta,
-    observation,
-    plan,
-    series,
-    source,
-    supply_link,
-)
 
-
-def now() -> datetime:
-    return datetime.now(UTC)
+# Plans, the audit log and the entity registry have repositories of their own; their
+# functions stay reachable here under their old names for callers not yet moved to them.
+from wenzeng.store.audit import audit as audit
+from wenzeng.store.audit import audit_entries as audit_entries
+from wenzeng.store.clock import now as now
+from wenzeng.store.definitions import plan_documents as plan_documents
+from wenzeng.store.definitions import save_plan as save_plan
+from wenzeng.store.entities import insert_entities as insert_entities
+from wenzeng.store.entities import insert_supply_links as insert_supply_links
+from wenzeng.store.entities import stored_entities as stored_entities
+from wenzeng.store.entities import supply_links as supply_links
+from wenzeng.store.tables import batch, form_def, observation, plan, series, source
 
 
 # -- sources and batches ------------------------------------------------------------------
@@ -276,112 +273,6 @@ def list_series(conn: Connection, indicator: str | None = None) -> list[dict[str
     )
     if indicator:
         stmt = stmt.where(series.c.indicator == indicator)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
-
-
-# -- enterprises ----------------------------------------------------------------------------
-def insert_entities(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(entity), rows)
-
-
-def insert_supply_links(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(supply_link), rows)
-
-
-def stored_entities(conn: Connection, kind: str | None = None) -> list[dict[str, Any]]:
-    stmt = select(entity).order_by(entity.c.code)
-    if kind:
-        stmt = stmt.where(entity.c.kind == kind)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
-
-
-def supply_links(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in conn.execute(select(supply_link).order_by(supply_link.c.id))]
-
-
-# -- plans ------------------------------------------------------------------------------------
-def save_plan(
-    conn: Connection,
-    *,
-    code: str,
-    title_zh: str,
-    title_en: str,
-    document: str,
-    file: str | None,
-    builtin: bool,
-) -> bool:
-    """Store a plan document; returns False when the same document is already stored."""
-    row = conn.execute(select(plan.c.document).where(plan.c.code == code)).first()
-    if row is not None and row.document == document:
-        return False
-    values = {
-        "title_zh": title_zh,
-        "title_en": title_en,
-        "document": document,
-        "file": file,
-        "builtin": builtin,
-        "loaded_at": now(),
-    }
-    if row is None:
-        conn.execute(insert(plan).values(code=code, **values))
-    else:
-        conn.execute(update(plan).where(plan.c.code == code).values(**values))
-    return True
-
-
-def plan_documents(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in conn.execute(select(plan).order_by(plan.c.code))]
-
-
-# -- meta -------------------------------------------------------------------------------------
-def get_meta(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
-
-
-def set_meta(conn: Connection, key: str, value: str) -> None:
-    if get_meta(conn, key) is None:
-        conn.execute(insert(meta).values(key=key, value=value))
-    else:
-        conn.execute(update(meta).where(meta.c.key == key).values(value=value))
-
-
-# -- audit log ----------------------------------------------------------------------------------
-def audit(
-    conn: Connection,
-    *,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str | int,
-    details: dict[str, Any],
-) -> None:
-    """Record who did what to which object, with the old and new values where there are any."""
-    conn.execute(
-        insert(audit_log).values(
-            at=now(),
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            details=details,
-        )
-    )
-
-
-def audit_entries(
-    conn: Connection,
-    *,
-    object_type: str | None = None,
-    object_id: str | int | None = None,
-    limit: int = 500,
-) -> list[dict[str, Any]]:
-    stmt = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
-    if object_type is not None:
-        stmt = stmt.where(audit_log.c.object_type == object_type)
-    if object_id is not None:
-        stmt = stmt.where(audit_log.c.object_id == str(object_id))
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
