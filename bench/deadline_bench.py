@@ -369,7 +369,7 @@ def check_store(url: str, data_dir: Path, n: int) -> list[str]:
     from wenzeng.services.context import Context
     from wenzeng.services.forms import get_form
     from wenzeng.services.submissions import field_period
-    from wenzeng.store import repo
+    from wenzeng.store import observations as observation_store
     from wenzeng.store.tables import submission
 
     out: list[str] = []
@@ -396,7 +396,7 @@ def check_store(url: str, data_dir: Path, n: int) -> list[str]:
                 fp = field_period(form, f, per)
                 got = {
                     r.entity: r.value
-                    for r in repo.query_observations(
+                    for r in observation_store.query_observations(
                         conn,
                         units=ctx.units,
                         indicator=f.indicator,

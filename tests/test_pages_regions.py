@@ -30,6 +30,7 @@ from wenzeng.services import accounts
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.services.loading import store_frame
+from wenzeng.store import batches as batch_store
 from wenzeng.store import repo
 from wenzeng.web.app import create_app
 
@@ -73,7 +74,7 @@ def simulated(ctx: Context, rows: list[tuple[str, str, str, str, str, float]]) -
         orient="row",
     )
     with ctx.transaction() as conn:
-        batch = repo.create_batch(conn, "demo", note="tests")
+        batch = batch_store.create_batch(conn, "demo", note="tests")
         store_frame(
             conn,
             frame,

@@ -412,6 +412,7 @@ def data_show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """查询观测值 / show observations, latest or as known on a date."""
+    from wenzeng.auth.principal import SYSTEM
     from wenzeng.services.series import SeriesQuery, observations
 
     try:
@@ -430,7 +431,7 @@ def data_show(
         all_vintages=vintages,
     )
     with _context() as ctx:
-        records = observations(ctx, query)
+        records = observations(ctx, SYSTEM, query)
     rows = [r.as_dict() for r in records]
     if not rows and fmt is Format.table:
         err.print("没有符合条件的数据 / no observations match")
@@ -444,10 +445,10 @@ def data_series(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """列出已存储的序列 / list stored series."""
-    from wenzeng.store import repo
+    from wenzeng.store.observations import list_series
 
     with _context() as ctx, ctx.reading() as conn:
-        rows = repo.list_series(conn, indicator)
+        rows = list_series(conn, indicator)
     _emit_rows(
         rows,
         fmt,
@@ -467,7 +468,9 @@ def data_series(
 def status(fmt: FormatOpt = Format.table) -> None:
     """数据库状态 / store status: schema, plans, observation counts, loads."""
     from wenzeng.store import repo
+    from wenzeng.store.batches import batches
     from wenzeng.store.db import schema_status
+    from wenzeng.store.observations import count_observations
 
     with _context(require_schema=False) as ctx:
         current, head = schema_status(ctx.engine)
@@ -479,9 +482,9 @@ def status(fmt: FormatOpt = Format.table) -> None:
         if current is not None:
             with ctx.reading() as conn:
                 info["plans"] = [p["code"] for p in repo.plan_documents(conn)]
-                info["observations"] = repo.count_observations(conn)
-                info["simulated"] = repo.count_observations(conn, simulated=True)
-                info["batches"] = repo.batches(conn)
+                info["observations"] = count_observations(conn)
+                info["simulated"] = count_observations(conn, simulated=True)
+                info["batches"] = batches(conn)
     if fmt is Format.json:
         _emit_json(info)
         return
