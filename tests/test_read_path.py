@@ -13,7 +13,10 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
+from factories import ACME, BETA, add_enterprises
 from figures import store_figures
+from wenzeng.auth import policy
+from wenzeng.auth.principal import ANONYMOUS, SYSTEM, Principal, Role
 from wenzeng.services.context import Context
 from wenzeng.web.app import create_app
 
@@ -48,3 +51,35 @@ def test_the_public_sees_the_published_figure_under_a_newer_collected_one(
         params={"indicator": "revenue_elec", "entity": "510000", "measure": "yoy_pct"},
     ).json()
     assert [(r["period"], r["value"]) for r in explorer["table"]] == [(PERIOD, 5.0)]
+
+
+READERS = [
+    ANONYMOUS,
+    SYSTEM,
+    Principal("analyst", Role.ANALYST, user_id=1),
+    Principal("sichuan", Role.PROVINCE, user_id=2, entity="510000"),
+    Principal("guangdong", Role.PROVINCE, user_id=3, entity="440000"),
+    Principal(
+        "ccia", Role.ASSOCIATION, user_id=4, entity="assoc_ccia", sectors=frozenset({"C392"})
+    ),
+    Principal("e9001", Role.ENTERPRISE, user_id=5, entity="E9001"),
+    Principal("citizen", Role.PUBLIC, user_id=6),
+    Principal("logged-out", Role.PROVINCE, entity="510000"),  # no user id: not logged in
+]
+
+
+def test_visibility_is_the_entity_scope(sqlite_ctx: Context) -> None:
+    """One rule: a reader may see a figure that is not published exactly when its entity is in
+    the reader's scope; published figures are everyone's."""
+    add_enterprises(sqlite_ctx, ACME, BETA)
+    cat = sqlite_ctx.catalogue
+    for p in READERS:
+        seen = policy.visibility(p, cat)
+        for code in [*cat.entities, "unknown"]:
+            scope = policy.entity_in_scope(p, code, cat)
+            for source in ("submission", "import", "simulated"):
+                assert seen.allows(code, source) == scope, (p.username, code)
+                assert policy.may_see_record(p, code, source, cat) == scope
+            assert seen.allows(code, "published") and policy.may_see_record(
+                p, code, "published", cat
+            )
