@@ -78,7 +78,8 @@ def entity_in_scope(p: Principal, code: str, cat: Catalogue) -> bool:
 
 
 def may_see_record(p: Principal, entity: str, source_kind: str, cat: Catalogue) -> bool:
-    """Published figures are public; everything else follows the entity scope."""
+    """Published figures are public; everything else follows the entity scope (the rule of
+    :func:`visibility`; for many records, compute that once and ask it)."""
     return visibility(p, cat).allows(entity, source_kind)
 
 
