@@ -128,7 +128,7 @@ def build_store(url: str, data_dir: Path, n: int, *, with_tokens: bool) -> dict[
     from wenzeng.services import accounts
     from wenzeng.services.context import Context
     from wenzeng.services.setup import initialise
-    from wenzeng.store import repo
+    from wenzeng.store.entities import insert_entities
 
     ctx = Context.open(load_settings(database_url=url, data_dir=data_dir))
     try:
@@ -148,7 +148,7 @@ def build_store(url: str, data_dir: Path, n: int, *, with_tokens: bool) -> dict[
             for i, code in enumerate(codes(n))
         ]
         with ctx.transaction() as conn:
-            repo.insert_entities(conn, rows)
+            insert_entities(conn, rows)
         ctx.invalidate()
         tokens: dict[str, str] = {}
         accounts.add_user(ctx, SYSTEM, username="analyst", role="analyst")
@@ -369,7 +369,7 @@ def check_store(url: str, data_dir: Path, n: int) -> list[str]:
     from wenzeng.services.context import Context
     from wenzeng.services.forms import get_form
     from wenzeng.services.submissions import field_period
-    from wenzeng.store import repo
+    from wenzeng.store import observations as observation_store
     from wenzeng.store.tables import submission
 
     out: list[str] = []
@@ -396,7 +396,7 @@ def check_store(url: str, data_dir: Path, n: int) -> list[str]:
                 fp = field_period(form, f, per)
                 got = {
                     r.entity: r.value
-                    for r in repo.query_observations(
+                    for r in observation_store.query_observations(
                         conn,
                         units=ctx.units,
                         indicator=f.indicator,

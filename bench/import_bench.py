@@ -131,9 +131,9 @@ def run_naive(url: str, csv_path: Path, sample: int) -> dict[str, float]:
         src = conn.execute(
             source.insert().values(kind="import", title="naive").returning(source.c.id)
         ).scalar_one()
-        from wenzeng.store import repo
+        from wenzeng.store import batches as batch_store
 
-        batch_id = repo.create_batch(conn, "import", file="naive")
+        batch_id = batch_store.create_batch(conn, "import", file="naive")
     with csv_path.open(encoding="utf-8") as fh:
         rows = [r for _, r in zip(range(sample), csv.DictReader(fh), strict=False)]
     t0 = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wenzeng.services.context import Context
-from wenzeng.store import repo
+from wenzeng.store.entities import insert_entities
 
 # A monthly_enterprise report that passes every rule (money in 万元).
 ENTERPRISE_VALUES: dict[str, float] = {
@@ -33,7 +33,7 @@ def enterprise_values(**changes: Any) -> dict[str, Any]:
 def add_enterprises(ctx: Context, *enterprises: tuple[str, str, str, str]) -> None:
     """Store key enterprises given as (code, name, region code, sector code)."""
     with ctx.transaction() as conn:
-        repo.insert_entities(
+        insert_entities(
             conn,
             [
                 {

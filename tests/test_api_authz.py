@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from factories import ACME, BETA, ENTERPRISE_VALUES, add_enterprises
+from figures import store_figures
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.services import accounts
 from wenzeng.services import submissions as subs
@@ -177,6 +178,60 @@ def test_unpublished_figures_follow_the_scope_published_ones_are_public(world: W
             params={"indicator": "va_elec", "period": "2024-01~09"},
         )
         assert r.json()["count"] == 1, who  # published: everyone
+
+
+# -- the read path: a published figure and a newer collected one of the same period -----------
+PERIOD = "2026-01~03"
+SICHUAN = ("revenue_elec", "510000", "yoy_pct", "cum_month", PERIOD)  # published 5.0, then 7.5
+ACME_REVENUE = ("revenue_elec", "E9001", "level", "cum_month", PERIOD)  # published 100, then 120
+SEE_SICHUAN = {"admin", "analyst", "sichuan"}
+
+
+def _shown(world: World, who: str | None) -> dict[str, object]:
+    """What ``who`` is shown of the two series on the API, the explorer and the region page."""
+    headers = {"Authorization": f"Bearer {world.tokens[who]}"} if who else {}
+    out: dict[str, object] = {}
+    for (indicator, entity, measure, period_type, period), name in (
+        (SICHUAN, "sichuan"),
+        (ACME_REVENUE, "acme"),
+    ):
+        query = {"indicator": indicator, "entity": entity, "measure": measure}
+        api = world.client.get(
+            "/api/v1/observations",
+            headers=headers,
+            params={**query, "period_type": period_type, "period": period},
+        ).json()
+        out[f"api {name}"] = [r["value"] for r in api["observations"]]
+        explorer = world.client.get(
+            "/explorer.json", headers=headers, params={**query, "period_type": period_type}
+        ).json()
+        out[f"explorer {name}"] = [r["value"] for r in explorer["table"] if r["period"] == period]
+    region = world.client.get("/regions/510000.json", headers=headers).json()
+    out["region sichuan"] = [
+        r["value"]
+        for r in region["latest"]
+        if (r["indicator"], r["measure"], r["period_type"], r["period"])
+        == ("revenue_elec", "yoy_pct", "cum_month", PERIOD)
+    ]
+    return out
+
+
+def test_the_read_path_shows_the_newest_figure_each_role_may_see(
+    world: World, ctx: Context
+) -> None:
+    store_figures(ctx, "published", date(2026, 4, 20), [(*SICHUAN, 5.0), (*ACME_REVENUE, 100.0)])
+    store_figures(ctx, "submission", date(2026, 4, 25), [(*SICHUAN, 7.5), (*ACME_REVENUE, 120.0)])
+    for who in WHO:
+        sichuan = 7.5 if who in SEE_SICHUAN else 5.0  # the province itself and staff
+        acme = 120.0 if who in SEE_E9001 else 100.0  # its province, association, itself, staff
+        want = {
+            "api sichuan": [sichuan],
+            "explorer sichuan": [sichuan],
+            "region sichuan": [sichuan],
+            "api acme": [acme],
+            "explorer acme": [acme],
+        }
+        assert _shown(world, who) == want, who
 
 
 def test_bad_and_revoked_tokens(world: World) -> None:

@@ -5,21 +5,23 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import insert
 
+import wenzeng.services.context
 from wenzeng.services.context import Context, data_version_scope
-from wenzeng.store import repo
+from wenzeng.store.clock import now
+from wenzeng.store.meta import data_version
 from wenzeng.store.tables import batch
 
 
 @pytest.fixture
 def reads(sqlite_ctx: Context, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     count: list[int] = []
-    real = repo.data_version
+    real = data_version
 
     def counted(conn):  # type: ignore[no-untyped-def]
         count.append(1)
         return real(conn)
 
-    monkeypatch.setattr(repo, "data_version", counted)
+    monkeypatch.setattr(wenzeng.services.context, "data_version", counted)
     return count
 
 
@@ -40,7 +42,7 @@ def test_a_write_in_the_scope_makes_it_read_again(sqlite_ctx: Context, reads: li
     with data_version_scope():
         sqlite_ctx.memo(("k",), lambda: computed.append(1) or 1)
         with sqlite_ctx.transaction() as conn:  # a new load: the data have changed
-            conn.execute(insert(batch).values(kind="import", rows=0, created_at=repo.now()))
+            conn.execute(insert(batch).values(kind="import", rows=0, created_at=now()))
         sqlite_ctx.memo(("k",), lambda: computed.append(1) or 2)
         sqlite_ctx.memo(("k",), lambda: computed.append(1) or 3)
     assert len(reads) == 2  # once before the write, once after

@@ -16,7 +16,9 @@ from wenzeng.services.demo import load_demo
 from wenzeng.services.loading import LoadResult
 from wenzeng.services.setup import initialise
 from wenzeng.simulation.demo import SOURCE_TITLE, build_demo
-from wenzeng.store import repo
+from wenzeng.store import batches as batch_store
+from wenzeng.store import observations as observation_store
+from wenzeng.store.entities import stored_entities, supply_links
 from wenzeng.store.tables import batch, entity, observation, series, source, supply_link
 
 
@@ -72,7 +74,7 @@ def test_first_load_writes_a_demo_batch(loaded: Loaded) -> None:
     assert loaded.first.batch_id is not None
     assert 300_000 <= loaded.first.rows <= 1_200_000
     with loaded.ctx.reading() as conn:
-        demo = [b for b in repo.batches(conn) if b["kind"] == "demo"]
+        demo = [b for b in batch_store.batches(conn) if b["kind"] == "demo"]
     assert len(demo) == 1
     assert demo[0]["rows"] == loaded.first.rows
 
@@ -149,7 +151,7 @@ def test_no_simulated_row_for_the_nation_or_region_groups(loaded: Loaded) -> Non
                 .where(observation.c.simulated.is_(True))
             ).scalars()
         )
-        enterprises = {e["code"] for e in repo.stored_entities(conn, "enterprise")}
+        enterprises = {e["code"] for e in stored_entities(conn, "enterprise")}
     regions = {
         e.code for e in cat.entities_of(EntityKind.PROVINCE, EntityKind.PLAN_CITY, EntityKind.XPCC)
     }
@@ -164,7 +166,7 @@ def test_published_rows_are_unchanged(loaded: Loaded) -> None:
 
 def _published_national_revenue(ctx: Context, year: int) -> float:
     with ctx.reading() as conn:
-        found = repo.query_observations(
+        found = observation_store.query_observations(
             conn,
             units=ctx.units,
             indicator="revenue_elec",
@@ -186,7 +188,7 @@ def test_provincial_revenue_adds_up_to_the_published_national_level(
     national = _published_national_revenue(ctx, year)
     provinces = [e.code for e in ctx.base_catalogue.entities_of(EntityKind.PROVINCE)]
     with ctx.reading() as conn:
-        found = repo.query_observations(
+        found = observation_store.query_observations(
             conn,
             units=ctx.units,
             indicator="revenue_elec",
@@ -209,8 +211,8 @@ def test_enterprises_and_supplier_links(loaded: Loaded) -> None:
     cat = ctx.base_catalogue
     provinces = {e.code for e in cat.entities_of(EntityKind.PROVINCE)}
     with ctx.reading() as conn:
-        enterprises = repo.stored_entities(conn, "enterprise")
-        links = repo.supply_links(conn)
+        enterprises = stored_entities(conn, "enterprise")
+        links = supply_links(conn)
     assert 200 <= len(enterprises) <= 400
     by_code = {e["code"]: e for e in enterprises}
     for e in enterprises:
@@ -237,9 +239,9 @@ def test_enterprises_and_supplier_links(loaded: Loaded) -> None:
 def test_enterprises_hold_a_plausible_part_of_their_province(loaded: Loaded) -> None:
     ctx = loaded.ctx
     with ctx.reading() as conn:
-        enterprises = repo.stored_entities(conn, "enterprise")
+        enterprises = stored_entities(conn, "enterprise")
         region_of = {e["code"]: e["region"] for e in enterprises}
-        found = repo.query_observations(
+        found = observation_store.query_observations(
             conn,
             units=ctx.units,
             indicator="revenue_elec",

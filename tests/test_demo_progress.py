@@ -44,7 +44,7 @@ from wenzeng.simulation.progress import (
     report_outcomes,
     return_reason,
 )
-from wenzeng.store import repo
+from wenzeng.store import batches as batch_store
 from wenzeng.store.tables import audit_log, submission
 
 ANALYST = Principal("ana", Role.ANALYST, user_id=1)
@@ -219,7 +219,7 @@ def _simulated_figures(ctx: Context, entity: str) -> None:
         schema=OUTPUT_SCHEMA,
     )
     with ctx.transaction() as conn:
-        batch_id = repo.create_batch(conn, "demo", note="test")
+        batch_id = batch_store.create_batch(conn, "demo", note="test")
         store_frame(
             conn,
             frame.drop(ROW),

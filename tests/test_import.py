@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from wenzeng.auth.principal import SYSTEM
 from wenzeng.errors import Conflict, ValidationFailed
 from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.services.context import Context
 from wenzeng.services.loading import import_file
 from wenzeng.services.series import SeriesQuery, observations
-from wenzeng.store import repo
+from wenzeng.store import batches as batch_store
+from wenzeng.store import observations as observation_store
 
 SPECIMENS = Path(__file__).parent / "specimens"
 
@@ -41,6 +43,7 @@ def test_good_specimens_import(ctx: Context, path: Path) -> None:
     for check in spec["check"]:
         rows = observations(
             ctx,
+            SYSTEM,
             SeriesQuery(
                 check["indicator"],
                 entity=check.get("entity", "CN"),
@@ -58,7 +61,7 @@ def test_bad_specimens_fail_precisely_and_write_nothing(ctx: Context, path: Path
     spec = expected(path)
     before = _count(ctx)
     with ctx.reading() as conn:
-        batches_before = len(repo.batches(conn))
+        batches_before = len(batch_store.batches(conn))
     with pytest.raises(ValidationFailed) as info:
         import_file(ctx, path, ColumnMapping())
     got = [
@@ -71,12 +74,12 @@ def test_bad_specimens_fail_precisely_and_write_nothing(ctx: Context, path: Path
         assert issue.msg_zh and issue.msg_en and issue.msg_zh != issue.msg_en
     assert _count(ctx) == before
     with ctx.reading() as conn:
-        assert len(repo.batches(conn)) == batches_before
+        assert len(batch_store.batches(conn)) == batches_before
 
 
 def _count(ctx: Context) -> int:
     with ctx.reading() as conn:
-        return repo.count_observations(conn)
+        return observation_store.count_observations(conn)
 
 
 def test_messages_name_what_was_found_and_expected(sqlite_ctx: Context) -> None:
@@ -132,7 +135,7 @@ def test_a_failure_while_writing_rolls_back_everything(
         import_file(sqlite_ctx, path, ColumnMapping())
     assert _count(sqlite_ctx) == before
     with sqlite_ctx.reading() as conn:
-        assert not [b for b in repo.batches(conn) if b["kind"] == "import"]
+        assert not [b for b in batch_store.batches(conn) if b["kind"] == "import"]
 
 
 def test_column_mapping_and_constants(sqlite_ctx: Context, tmp_path: Path) -> None:
@@ -145,7 +148,7 @@ def test_column_mapping_and_constants(sqlite_ctx: Context, tmp_path: Path) -> No
     result = import_file(sqlite_ctx, path, mapping)
     assert result.rows == 1
     (rec,) = observations(
-        sqlite_ctx, SeriesQuery("revenue_elec_prov", entity="广东", period="2025-01~09")
+        sqlite_ctx, SYSTEM, SeriesQuery("revenue_elec_prov", entity="广东", period="2025-01~09")
     )
     assert rec.value == 3210
 

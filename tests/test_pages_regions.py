@@ -30,7 +30,8 @@ from wenzeng.services import accounts
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.services.loading import store_frame
-from wenzeng.store import repo
+from wenzeng.store import batches as batch_store
+from wenzeng.store.entities import insert_supply_links
 from wenzeng.web.app import create_app
 
 USERS = {
@@ -73,7 +74,7 @@ def simulated(ctx: Context, rows: list[tuple[str, str, str, str, str, float]]) -
         orient="row",
     )
     with ctx.transaction() as conn:
-        batch = repo.create_batch(conn, "demo", note="tests")
+        batch = batch_store.create_batch(conn, "demo", note="tests")
         store_frame(
             conn,
             frame,
@@ -103,7 +104,7 @@ def site(sqlite_ctx: Context) -> Iterator[Site]:
     ctx = sqlite_ctx
     add_enterprises(ctx, ACME, BETA)
     with ctx.transaction() as conn:
-        repo.insert_supply_links(
+        insert_supply_links(
             conn, [{"buyer": "E9001", "supplier": "E9002", "product": "芯片", "simulated": False}]
         )
     ytd = "2025-01~10"

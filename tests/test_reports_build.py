@@ -18,7 +18,7 @@ from wenzeng.reports.document import Document, Fig, Heading, Paragraph, Table, T
 from wenzeng.reports.narrative import Cited, ItemFigures, Labels, Sentences, compose
 from wenzeng.services import reports
 from wenzeng.services.context import Context
-from wenzeng.store import repo
+from wenzeng.store import observations as observation_store
 
 AS_OF = date(2025, 6, 30)
 
@@ -37,7 +37,7 @@ def _stored(ctx: Context, s: object) -> float:
     """The value the store holds for a source's observation, as known on the vintage."""
     period = parse_period(s.period)  # type: ignore[attr-defined]
     with ctx.reading() as conn:
-        rows = repo.query_observations(
+        rows = observation_store.query_observations(
             conn,
             units=ctx.units,
             indicator=s.indicator,  # type: ignore[attr-defined]

@@ -67,6 +67,7 @@ def made(ctx: Context, kind: str, period: str, lang: str = "zh") -> Made:
 def _stored(ctx: Context, indicator: str, period: str, measure: str) -> float:
     rows = observations(
         ctx,
+        SYSTEM,
         SeriesQuery(
             indicator, period=period, measure=measure, period_type="cum_month", as_of=AS_OF
         ),

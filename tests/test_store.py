@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from wenzeng.auth.principal import SYSTEM
 from wenzeng.errors import ValidationFailed
 from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.services.context import Context
 from wenzeng.services.loading import import_file, load_builtin
 from wenzeng.services.series import SeriesQuery, observations
-from wenzeng.store import repo
+from wenzeng.store import observations as observation_store
 from wenzeng.store.db import schema_status
 
 
@@ -29,13 +30,15 @@ def test_schema_is_at_head(ctx: Context) -> None:
 
 def test_builtin_data_round_trips_with_sources(ctx: Context) -> None:
     with ctx.reading() as conn:
-        assert repo.count_observations(conn) == 1231
-        assert repo.count_observations(conn, simulated=True) == 0
-    (rec,) = observations(ctx, SeriesQuery("va_elec", period="2024-09", period_type="cum_month"))
+        assert observation_store.count_observations(conn) == 1231
+        assert observation_store.count_observations(conn, simulated=True) == 0
+    (rec,) = observations(
+        ctx, SYSTEM, SeriesQuery("va_elec", period="2024-09", period_type="cum_month")
+    )
     assert rec.value == 12.8 and rec.measure == "yoy_pct"
     assert rec.source_kind == "published" and rec.source_title
     # units are normalised in one place; the published form is kept beside the value
-    (rev,) = observations(ctx, SeriesQuery("revenue_elec", period="2024", measure="level"))
+    (rev,) = observations(ctx, SYSTEM, SeriesQuery("revenue_elec", period="2024", measure="level"))
     assert rev.value == pytest.approx(161900) and rev.unit == "亿元"
     assert (rev.published_value, rev.published_unit) == ("16.19", "万亿元")
 
@@ -44,20 +47,24 @@ def test_loading_the_builtin_data_twice_adds_nothing(ctx: Context) -> None:
     again = load_builtin(ctx)
     assert again.rows == 0 and again.skipped == 1231
     with ctx.reading() as conn:
-        assert repo.count_observations(conn) == 1231
+        assert observation_store.count_observations(conn) == 1231
 
 
 def test_qualified_figures_keep_their_qualifier(ctx: Context) -> None:
-    (pv,) = observations(ctx, SeriesQuery("pv_cell_output_miit", period="2023", measure="level"))
+    (pv,) = observations(
+        ctx, SYSTEM, SeriesQuery("pv_cell_output_miit", period="2023", measure="level")
+    )
     assert (pv.value, pv.qualifier) == (545.0, ">")  # 超过545GW
     # two sources for 2024 PV cell growth: '超过10%' and 10.6 %; the exact one wins
-    (g,) = observations(ctx, SeriesQuery("pv_cell_output_miit", period="2024", measure="yoy_pct"))
+    (g,) = observations(
+        ctx, SYSTEM, SeriesQuery("pv_cell_output_miit", period="2024", measure="yoy_pct")
+    )
     assert (g.value, g.qualifier) == (10.6, "")
 
 
 def test_conflicting_sources_are_both_kept(ctx: Context) -> None:
     rows = observations(
-        ctx, SeriesQuery("phone_output", period="2021", measure="level", all_vintages=True)
+        ctx, SYSTEM, SeriesQuery("phone_output", period="2021", measure="level", all_vintages=True)
     )
     assert sorted(r.value for r in rows) == [166200.0, 176000.0]
     assert len({r.source_title for r in rows}) == 2
@@ -77,23 +84,23 @@ def test_revisions_never_overwrite_and_as_of_sees_the_past(ctx: Context, tmp_pat
     revise(ctx, tmp_path, "12.6", "2025-03-01", "rev1.csv")
     revise(ctx, tmp_path, "12.9", "2025-06-01", "rev2.csv")
     q = SeriesQuery("va_elec", period="2024年1-9月")
-    (latest,) = observations(ctx, q)
+    (latest,) = observations(ctx, SYSTEM, q)
     assert latest.value == 12.9 and latest.vintage == date(2025, 6, 1)
     from dataclasses import replace
 
-    (first,) = observations(ctx, replace(q, as_of=date(2024, 12, 31)))
+    (first,) = observations(ctx, SYSTEM, replace(q, as_of=date(2024, 12, 31)))
     assert first.value == 12.8  # as published at the time
-    (middle,) = observations(ctx, replace(q, as_of=date(2025, 3, 1)))  # closed interval
+    (middle,) = observations(ctx, SYSTEM, replace(q, as_of=date(2025, 3, 1)))  # closed interval
     assert middle.value == 12.6
-    assert observations(ctx, replace(q, as_of=date(2024, 10, 1))) == []  # not yet published
-    history = observations(ctx, replace(q, all_vintages=True))
+    assert observations(ctx, SYSTEM, replace(q, as_of=date(2024, 10, 1))) == []  # not yet published
+    history = observations(ctx, SYSTEM, replace(q, all_vintages=True))
     assert [h.value for h in history] == [12.8, 12.6, 12.9]
     assert [h.vintage for h in history] == sorted(h.vintage for h in history)
 
 
 def test_range_queries_mix_period_types_by_end_date(ctx: Context) -> None:
     rows = observations(
-        ctx, SeriesQuery("va_elec", measure="yoy_pct", start="2024-01", end="2024-06")
+        ctx, SYSTEM, SeriesQuery("va_elec", measure="yoy_pct", start="2024-01", end="2024-06")
     )
     kinds = {r.period_type for r in rows}
     assert kinds == {"month", "cum_month"}
@@ -102,9 +109,9 @@ def test_range_queries_mix_period_types_by_end_date(ctx: Context) -> None:
 
 def test_bad_query_arguments_are_refused(ctx: Context) -> None:
     with pytest.raises(ValidationFailed, match="unknown measure"):
-        observations(ctx, SeriesQuery("va_elec", measure="speed"))
+        observations(ctx, SYSTEM, SeriesQuery("va_elec", measure="speed"))
     with pytest.raises(ValidationFailed, match="unreadable period"):
-        observations(ctx, SeriesQuery("va_elec", period="soon"))
+        observations(ctx, SYSTEM, SeriesQuery("va_elec", period="soon"))
 
 
 def test_a_large_load_sets_aside_and_restores_index_and_keys(
@@ -140,7 +147,7 @@ def test_a_large_load_sets_aside_and_restores_index_and_keys(
     assert "ix_observation_key" in before[0] and before[1] == 4
     assert import_file(ctx, path, ColumnMapping()).rows == 600 + 1100  # > the 1231 stored
     assert schema() == before
-    (rec,) = observations(ctx, SeriesQuery("va_elec", period="1999-01~12"))
+    (rec,) = observations(ctx, SYSTEM, SeriesQuery("va_elec", period="1999-01~12"))
     assert rec.value == 12.5
 
     # a load that fails after writing rolls back the set-aside too
@@ -155,9 +162,9 @@ def test_a_large_load_sets_aside_and_restores_index_and_keys(
     lines2 = [ln.replace("va_elec", "va_cce") for ln in lines]
     path2 = write(tmp_path, "large2.csv", "\n".join(lines2) + "\n")
     with ctx.reading() as conn:
-        count = repo.count_observations(conn)
+        count = observation_store.count_observations(conn)
     with pytest.raises(RuntimeError):
         import_file(ctx, path2, ColumnMapping())
     assert schema() == before
     with ctx.reading() as conn:
-        assert repo.count_observations(conn) == count
+        assert observation_store.count_observations(conn) == count

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from wenzeng.config import load_settings
 from wenzeng.services.context import Context
 from wenzeng.services.loading import store_frame
-from wenzeng.store import repo
+from wenzeng.store import batches as batch_store
+from wenzeng.store import observations as observation_store
 from wenzeng.store.db import upgrade
 from wenzeng.store.tables import metadata
 
@@ -60,14 +61,14 @@ def test_as_of_returns_the_latest_vintage_not_after_the_date(
     try:
         upgrade(ctx.engine)
         with ctx.transaction() as conn:
-            batch = repo.create_batch(conn, "import")
+            batch = batch_store.create_batch(conn, "import")
             store_frame(conn, _frame(rows), batch_id=batch, source_kind="import", default_title="t")
         as_of = DAY0 + timedelta(days=ask)
         with ctx.reading() as conn:
-            got = repo.query_observations(
+            got = observation_store.query_observations(
                 conn, units=ctx.units, indicator="revenue_elec", as_of=as_of
             )
-            history = repo.query_observations(
+            history = observation_store.query_observations(
                 conn, units=ctx.units, indicator="revenue_elec", all_vintages=True
             )
         # everything stored comes back, in vintage order per period

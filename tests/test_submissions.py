@@ -9,7 +9,7 @@ import pytest
 from factories import ACME as ACME_E
 from factories import BETA as BETA_E
 from factories import add_enterprises, enterprise_values
-from wenzeng.auth.principal import Principal, Role
+from wenzeng.auth.principal import SYSTEM, Principal, Role
 from wenzeng.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
@@ -61,7 +61,9 @@ def test_full_lifecycle_writes_observations_with_vintages(cx: Context) -> None:
     s = subs.accept(cx, ANALYST, s.id, version=s.version, vintage=date(2025, 11, 12))
     assert s.status is subs.Status.ACCEPTED
     (rev,) = observations(
-        cx, SeriesQuery("revenue_elec", entity="E9001", measure="level", period="2025-01~10")
+        cx,
+        SYSTEM,
+        SeriesQuery("revenue_elec", entity="E9001", measure="level", period="2025-01~10"),
     )
     assert rev.value == pytest.approx(9.5)  # 95,000 万元 → 9.5 亿元
     assert rev.source_kind == "submission" and rev.vintage == date(2025, 11, 12)
@@ -82,6 +84,7 @@ def test_full_lifecycle_writes_observations_with_vintages(cx: Context) -> None:
     subs.accept(cx, ANALYST, s.id, version=s.version, vintage=date(2025, 12, 1))
     history = observations(
         cx,
+        SYSTEM,
         SeriesQuery(
             "revenue_elec", entity="E9001", measure="level", period="2025-01~10", all_vintages=True
         ),
@@ -89,6 +92,7 @@ def test_full_lifecycle_writes_observations_with_vintages(cx: Context) -> None:
     assert [h.value for h in history] == pytest.approx([9.5, 9.6])
     (then,) = observations(
         cx,
+        SYSTEM,
         SeriesQuery(
             "revenue_elec",
             entity="E9001",

@@ -18,9 +18,9 @@ from wenzeng.auth.principal import Principal, Role
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.domain.plan import ReporterKind
+from wenzeng.domain.visibility import EVERYTHING, PUBLISHED_ONLY, Visibility
+from wenzeng.domain.visibility import PUBLISHED_SOURCES as PUBLISHED_SOURCES
 from wenzeng.errors import Forbidden, Unauthorized
-
-PUBLISHED_SOURCES = frozenset({"published"})
 
 REPORTER_KINDS: dict[ReporterKind, tuple[EntityKind, ...]] = {
     ReporterKind.PROVINCE: REPORTING_REGION_KINDS,
@@ -78,8 +78,9 @@ def entity_in_scope(p: Principal, code: str, cat: Catalogue) -> bool:
 
 
 def may_see_record(p: Principal, entity: str, source_kind: str, cat: Catalogue) -> bool:
-    """Published figures are public; everything else follows the entity scope."""
-    return source_kind in PUBLISHED_SOURCES or entity_in_scope(p, entity, cat)
+    """Published figures are public; everything else follows the entity scope (the rule of
+    :func:`visibility`; for many records, compute that once and ask it)."""
+    return visibility(p, cat).allows(entity, source_kind)
 
 
 def require_entity(p: Principal, code: str, cat: Catalogue) -> None:
@@ -141,3 +142,44 @@ def submission_reporters(p: Principal, cat: Catalogue) -> list[str] | None:
 def entity_kinds_for(role: Role) -> tuple[EntityKind, ...]:
     """The kinds of entity a user of ``role`` may speak for; none for staff and the public."""
     return tuple(kind for kind, r in ROLE_FOR_KIND.items() if r is role)
+
+
+# -- readpath --
+def visibility(p: Principal, cat: Catalogue) -> Visibility:
+    """The figures ``p`` may see, for the store to apply when it picks the newest vintage:
+    published figures, and the unpublished ones of the entities in ``p``'s scope
+    (:func:`entity_in_scope`: staff everything, a province its own region and the key
+    enterprises located in it, an association itself and the enterprises of its sectors, an
+    enterprise itself, the public none)."""
+    if p.role.is_staff:
+        return EVERYTHING
+    if not p.authenticated or p.entity is None:
+        return PUBLISHED_ONLY
+    enterprises = (
+        e.code for e in cat.entities_of(EntityKind.ENTERPRISE) if entity_in_scope(p, e.code, cat)
+    )
+    return Visibility(entities=frozenset({p.entity, *enterprises}))
+
+
+def may_see_region_enterprises(p: Principal, code: str) -> bool:
+    """The key enterprises located in a region: department staff and that region only."""
+    return p.role.is_staff or (p.authenticated and p.entity == code)
+
+
+def require_enterprise_lists(p: Principal) -> None:
+    """The key enterprise lists are for the department, local authorities, associations and
+    the enterprises, not the public."""
+    require_login(p)
+    if p.role is Role.PUBLIC:
+        raise Forbidden(
+            "重点企业名单仅对部门、地方、协会和企业用户开放 / the key enterprise lists are "
+            "open to the department, local authorities, associations and enterprises only"
+        )
+
+
+def may_see_warning(p: Principal, entity: str, cat: Catalogue) -> bool:
+    """A warning about the nation or the region groups: any logged-in user; about one
+    entity: those whose scope holds it."""
+    if entity in ("CN", "regions"):
+        return p.authenticated
+    return entity_in_scope(p, entity, cat)

@@ -58,6 +58,7 @@ def data_show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """查询观测值 / show observations, latest or as known on a date."""
+    from wenzeng.auth.principal import SYSTEM
     from wenzeng.services.series import SeriesQuery, observations
 
     query = SeriesQuery(
@@ -72,7 +73,7 @@ def data_show(
         all_vintages=vintages,
     )
     with open_context() as ctx:
-        records = observations(ctx, query)
+        records = observations(ctx, SYSTEM, query)
     rows = [r.as_dict() for r in records]
     if not rows and fmt is Format.table:
         err.print("没有符合条件的数据 / no observations match")

@@ -13,9 +13,10 @@ from wenzeng.definitions.catalogue import Catalogue, builtin_catalogue
 from wenzeng.domain.catalog import Entity, EntityKind
 from wenzeng.domain.text import I18n
 from wenzeng.errors import ConfigurationError
-from wenzeng.store import Connection, Engine, repo
+from wenzeng.store import Connection, Engine
 from wenzeng.store.db import Store
 from wenzeng.store.entities import stored_entities
+from wenzeng.store.meta import data_version
 
 T = TypeVar("T")
 
@@ -107,7 +108,7 @@ class Context:
         if scoped is not None and id(self) in scoped:
             return scoped[id(self)]
         with self.reading() as conn:
-            version = repo.data_version(conn)
+            version = data_version(conn)
         if scoped is not None:
             scoped[id(self)] = version
         return version

@@ -22,10 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, select, update
-
 from wenzeng.auth import policy
-from wenzeng.auth.principal import Principal, Role
+from wenzeng.auth.principal import SYSTEM, Principal, Role
 from wenzeng.domain.catalog import Entity, Measure
 from wenzeng.domain.plan import Plan
 from wenzeng.errors import Conflict
@@ -35,6 +33,7 @@ from wenzeng.services.context import Context
 from wenzeng.services.forms import get_form
 from wenzeng.services.loading import LoadResult, store_frame
 from wenzeng.services.plans import stored_plans
+from wenzeng.services.series import read_observations
 from wenzeng.services.setup import DEMO_ACCOUNTS
 from wenzeng.simulation.demo import SEED, SOURCE_TITLE, DemoData, build_demo
 from wenzeng.simulation.progress import (
@@ -46,8 +45,9 @@ from wenzeng.simulation.progress import (
     report_outcomes,
     return_reason,
 )
-from wenzeng.store import repo
-from wenzeng.store.tables import submission
+from wenzeng.store import Connection, submission_facts
+from wenzeng.store import batches as loads
+from wenzeng.store.entities import insert_entities, insert_supply_links, stored_entities
 
 BATCH_KIND = "demo"
 SOURCE_KIND = "simulated"
@@ -55,7 +55,7 @@ SOURCE_KIND = "simulated"
 
 def demo_rows(conn: Connection) -> int | None:
     """Rows of the demo batches already stored, or None when the demo was never loaded."""
-    found = [b for b in repo.batches(conn) if b["kind"] == BATCH_KIND]
+    found = [b for b in loads.batches(conn) if b["kind"] == BATCH_KIND]
     if not found:
         return None
     return sum(int(b["rows"] or 0) for b in found)
@@ -82,12 +82,12 @@ def _load_monitoring(ctx: Context, progress: Callable[[int], None] | None) -> Lo
             return LoadResult(None, 0, [], skipped=existing)
         data = build_demo(ctx.base_catalogue, SEED)
         _check_codes(conn, data)
-        batch_id = repo.create_batch(
+        batch_id = loads.create_batch(
             conn,
             BATCH_KIND,
             note=f"{SOURCE_TITLE}; seed {SEED}; {len(data.enterprises)} enterprises",
         )
-        repo.insert_entities(
+        insert_entities(
             conn,
             [
                 {
@@ -104,7 +104,7 @@ def _load_monitoring(ctx: Context, progress: Callable[[int], None] | None) -> Lo
                 for e in data.enterprises
             ],
         )
-        repo.insert_supply_links(
+        insert_supply_links(
             conn,
             [
                 {
@@ -131,7 +131,7 @@ def _load_monitoring(ctx: Context, progress: Callable[[int], None] | None) -> Lo
 
 def _check_codes(conn: Connection, data: DemoData) -> None:
     """Refuse to load over enterprises of the same codes (the whole load is rolled back)."""
-    stored = {e["code"] for e in repo.stored_entities(conn)}
+    stored = {e["code"] for e in stored_entities(conn)}
     taken = sorted(e.code for e in data.enterprises if e.code in stored)
     if taken:
         raise Conflict(
@@ -184,9 +184,10 @@ def _figures(
     found: dict[str, dict[str, float]] = {}
     for indicator, (attr, _label) in FIGURE_INDICATORS.items():
         for measure, name in ((Measure.LEVEL, attr), (Measure.YOY_PCT, f"{attr}_yoy")):
-            for r in repo.query_observations(
-                conn,
-                units=ctx.units,
+            for r in read_observations(
+                ctx,
+                SYSTEM,
+                conn=conn,
                 indicator=indicator,
                 entities=list(entities),
                 measure=measure.value,
@@ -231,13 +232,7 @@ def load_demo_progress(
         )
         for year in wanted:
             with ctx.reading() as conn:
-                have = set(
-                    conn.execute(
-                        select(submission.c.reporter).where(
-                            submission.c.form == form_code, submission.c.period == str(year)
-                        )
-                    ).scalars()
-                )
+                have = submission_facts.reporters_with_submission(conn, form_code, str(year))
                 figures = _figures(ctx, conn, [e.code for e in reporters], year)
             outcomes = report_outcomes(
                 [e.code for e in reporters], year, latest=year == max(wanted), seed=seed
@@ -299,18 +294,10 @@ def _backdate(ctx: Context, sid: int, reporter: str, year: int) -> None:
     day = 10 + int(hashlib.sha256(f"{reporter}:{year}".encode()).hexdigest(), 16) % 19
     sent = datetime(year, 11, day, 10, 0, tzinfo=UTC)
     with ctx.transaction() as conn:
-        row = conn.execute(
-            select(submission.c.submitted_at, submission.c.reviewed_at).where(
-                submission.c.id == sid
-            )
-        ).one()
-        conn.execute(
-            update(submission)
-            .where(submission.c.id == sid)
-            .values(
-                created_at=sent - timedelta(days=3),
-                updated_at=sent,
-                submitted_at=sent if row.submitted_at else None,
-                reviewed_at=sent + timedelta(days=2) if row.reviewed_at else None,
-            )
+        submission_facts.backdate_submission(
+            conn,
+            sid,
+            created=sent - timedelta(days=3),
+            sent=sent,
+            reviewed=sent + timedelta(days=2),
         )

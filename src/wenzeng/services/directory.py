@@ -2,23 +2,23 @@
 
 The tile map of the regions, one region, the key enterprise and supply-chain
 lists (重点电子整机及上游供应链企业名单), one enterprise with its suppliers and
-buyers.  Who sees what is decided here with the policy: published figures
-are public, every other figure follows the entity scope
-(:func:`policy.may_see_record`); the enterprise lists are for reporters and
-staff, each within their scope (:func:`policy.entity_in_scope`).
+buyers.  Who sees what the policy decides: published figures are public,
+every other figure follows the entity scope (:func:`policy.visibility`, applied
+by the store when it picks the newest vintage); the enterprise lists are for
+reporters and staff, each within their scope (:func:`policy.entity_in_scope`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from wenzeng.analysis.detectors import LIGHTS, signal_score
 from wenzeng.auth import policy
-from wenzeng.auth.principal import Principal, Role
+from wenzeng.auth.principal import Principal
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.catalog import (
     REPORTING_REGION_KINDS,
@@ -31,10 +31,12 @@ from wenzeng.domain.catalog import (
 from wenzeng.domain.observation import SIMULATED_LABEL, ObservationRecord
 from wenzeng.domain.periods import PeriodType
 from wenzeng.domain.warning_rules import SignalIndicator
-from wenzeng.errors import Forbidden, NotFound, ValidationFailed
+from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import latest_run, warning_config
-from wenzeng.store import repo
+from wenzeng.services.series import read_observations
+from wenzeng.store import observations as store
+from wenzeng.store.entities import stored_entities, supply_links
 
 REGION_KINDS = REPORTING_REGION_KINDS
 REGION_KIND_TEXT = {
@@ -73,42 +75,32 @@ def visible_observations(
     period_type: str | None = None,
     since_year: int | None = None,
 ) -> Visible:
-    """Every vintage is read, so that a published figure still shows when a newer figure of
-    the same period is one the user may not see.  ``since_year``: periods of that year on."""
+    """The newest vintage ``p`` may see of each period, so that a published figure still
+    shows when a newer figure of the same period is one ``p`` may not see; and the entities
+    whose figures ``p`` may not see at all.  ``since_year``: periods of that year on."""
+    start = f"{since_year:04d}" if since_year else None  # codes sort by year first
     with ctx.reading() as conn:
-        rows = repo.query_observations(
-            conn,
-            units=ctx.units,
+        records = read_observations(
+            ctx,
+            p,
+            conn=conn,
             indicator=indicator,
             entities=list(entities),
             measure=measure,
             period_type=period_type,
-            start=f"{since_year:04d}" if since_year else None,  # codes sort by year first
-            all_vintages=True,
+            start=start,
         )
-    return pick_visible(ctx.catalogue, p, rows)
-
-
-def pick_visible(cat: Catalogue, p: Principal, rows: Iterable[ObservationRecord]) -> Visible:
-    allowed: dict[tuple[str, str], bool] = {}
-    best: dict[tuple[str, str, str, str, str], ObservationRecord] = {}
-    hidden: set[str] = set()
-    for r in rows:
-        who = (r.entity, r.source_kind)
-        if who not in allowed:
-            allowed[who] = policy.may_see_record(p, r.entity, r.source_kind, cat)
-        if not allowed[who]:
-            hidden.add(r.entity)
-            continue
-        k = (r.indicator, r.entity, r.measure, r.period_type, r.period)
-        cur = best.get(k)
-        if cur is None or (r.vintage, r.qualifier == "") > (cur.vintage, cur.qualifier == ""):
-            best[k] = r
-    records = sorted(
-        best.values(),
-        key=lambda r: (r.indicator, r.entity, r.measure, r.period_type, r.period_obj.end),
-    )
-    return Visible(records, hidden - {r.entity for r in records})
+        unseen = store.entities_with_unseen(
+            conn,
+            policy.visibility(p, ctx.catalogue),
+            entities=list(entities),
+            indicator=indicator,
+            measure=measure,
+            period_type=period_type,
+            start=start,
+        )
+    records.sort(key=lambda r: (r.indicator, r.entity, r.measure, r.period_type, r.period_obj.end))
+    return Visible(records, unseen - {r.entity for r in records})
 
 
 def record_row(r: ObservationRecord) -> dict[str, Any]:
@@ -321,10 +313,8 @@ def other_region_series(ctx: Context, p: Principal) -> list[dict[str, Any]]:
     """Series of the regions, other than simulated ones, with figures the user may see: what
     to look at when the chosen series shows nothing."""
     codes = [e.code for e in regions(ctx.catalogue)]
-    with ctx.reading() as conn:
-        rows = repo.query_observations(conn, units=ctx.units, entities=codes, simulated=False)
     found: dict[tuple[str, str, str], set[str]] = {}
-    for r in pick_visible(ctx.catalogue, p, rows).records:
+    for r in read_observations(ctx, p, entities=codes, simulated=False):
         found.setdefault((r.indicator, r.measure, r.period_type), set()).add(r.entity)
     cat = ctx.catalogue
     return [
@@ -388,21 +378,7 @@ def latest_by_series(records: list[ObservationRecord]) -> list[ObservationRecord
     return list(out.values())
 
 
-def may_see_region_enterprises(p: Principal, code: str) -> bool:
-    """The key enterprises located in a region: department staff and that region only."""
-    return p.role.is_staff or (p.authenticated and p.entity == code)
-
-
 # -- enterprises -----------------------------------------------------------------------------
-def require_enterprise_lists(p: Principal) -> None:
-    policy.require_login(p)
-    if p.role is Role.PUBLIC:
-        raise Forbidden(
-            "重点企业名单仅对部门、地方、协会和企业用户开放 / the key enterprise lists are "
-            "open to the department, local authorities, associations and enterprises only"
-        )
-
-
 def sector_name(cat: Catalogue, code: str | None) -> tuple[str, str]:
     s = cat.sectors.get(code or "")
     return (s.name.zh, s.name.en) if s else (code or "", code or "")
@@ -470,11 +446,11 @@ def _enterprise_row(
 
 def list_enterprises(ctx: Context, p: Principal) -> list[dict[str, Any]]:
     """The key enterprises the user may see, with their counts of suppliers and buyers."""
-    require_enterprise_lists(p)
+    policy.require_enterprise_lists(p)
     cat = ctx.catalogue
     with ctx.reading() as conn:
-        rows = repo.stored_entities(conn, kind=EntityKind.ENTERPRISE.value)
-        links = repo.supply_links(conn)
+        rows = stored_entities(conn, kind=EntityKind.ENTERPRISE.value)
+        links = supply_links(conn)
     n_suppliers: dict[str, int] = {}
     n_buyers: dict[str, int] = {}
     for link in links:
@@ -501,7 +477,7 @@ def filter_enterprises(
 
 
 def region_enterprises(ctx: Context, p: Principal, code: str) -> list[dict[str, Any]]:
-    if not may_see_region_enterprises(p, code):
+    if not policy.may_see_region_enterprises(p, code):
         return []
     return filter_enterprises(ctx.catalogue, list_enterprises(ctx, p), EnterpriseFilter(code))
 
@@ -581,8 +557,8 @@ def enterprise(ctx: Context, p: Principal, code: str) -> dict[str, Any]:
     ):
         raise NotFound(f"没有代码为 {code} 的重点企业 / no key enterprise {code}")
     with ctx.reading() as conn:
-        stored = {r["code"]: r for r in repo.stored_entities(conn, kind="enterprise")}
-        links = repo.supply_links(conn)
+        stored = {r["code"]: r for r in stored_entities(conn, kind="enterprise")}
+        links = supply_links(conn)
 
     def party(other: str, link: dict[str, Any]) -> dict[str, Any]:
         r = stored.get(other)

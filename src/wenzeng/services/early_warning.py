@@ -16,13 +16,12 @@ from functools import cache
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, and_, insert, select, true, update
 
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.warnings import Finding, Names, Panel, RunStats, build_panel, composite
 from wenzeng.analysis.warnings import run_rules as run_warning_rules
 from wenzeng.auth import policy
-from wenzeng.auth.principal import Principal
+from wenzeng.auth.principal import SYSTEM, Principal
 from wenzeng.definitions.catalogue import catalog_dir
 from wenzeng.definitions.yaml_doc import load_model
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
@@ -32,8 +31,11 @@ from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.services.context import Context
 from wenzeng.services.plans import stored_plans
 from wenzeng.services.tracking import assess_plan, save_assessments
-from wenzeng.store import repo
-from wenzeng.store.tables import analysis_run, warning
+from wenzeng.store import Connection
+from wenzeng.store import analysis as store
+from wenzeng.store.audit import audit
+from wenzeng.store.clock import now
+from wenzeng.store.observations import panel_rows
 
 PANEL_MONTHS = 36
 OPEN = ("new", "acknowledged")
@@ -92,7 +94,7 @@ def load_panels(
     for spec in specs:
         if spec.period_type not in ("month", "cum_month"):
             continue
-        rows = repo.panel_rows(
+        rows = panel_rows(
             conn,
             indicator=spec.indicator,
             measure=spec.measure,
@@ -100,6 +102,7 @@ def load_panels(
             entities=_entities(ctx, spec.entities),
             as_of=as_of,
             simulated=False if published_only else None,
+            visibility=policy.visibility(SYSTEM, ctx.catalogue),  # the department's analysis
         )
         frame = pl.DataFrame(
             rows,
@@ -190,26 +193,13 @@ def run_analysis(
     say = step or (lambda _m: None)
     say("保存结果 / saving")
     with ctx.transaction() as conn:
-        run_id = int(
-            conn.execute(
-                insert(analysis_run)
-                .values(
-                    as_of=when,
-                    started_at=repo.now(),
-                    finished_at=repo.now(),
-                    summary={},
-                )
-                .returning(analysis_run.c.id)
-            ).scalar_one()
-        )
+        run_id = store.add_run(conn, when)
         plans = {p.code: p for p in stored_plans(ctx)}
         for code, items in result.assessments.items():
             save_assessments(conn, run_id, plans[code], when, items)
         result.new, result.updated = record_findings(conn, result.findings, when)
         result.run_id = run_id
-        conn.execute(
-            update(analysis_run).where(analysis_run.c.id == run_id).values(summary=result.summary())
-        )
+        store.set_run_summary(conn, run_id, result.summary())
     return result
 
 
@@ -217,11 +207,7 @@ def record_findings(conn: Connection, findings: list[Finding], as_of: date) -> t
     """Store findings: an open warning with the same key is updated, else a new one is raised."""
     new = updated = 0
     for f in findings:
-        row = conn.execute(
-            select(warning.c.id, warning.c.times_seen, warning.c.period).where(
-                warning.c.key == f.key, warning.c.status.in_(OPEN)
-            )
-        ).first()
+        row = store.find_open_warning(conn, f.key, OPEN)
         values = {
             "period": f.period,
             "severity": f.severity,
@@ -232,35 +218,30 @@ def record_findings(conn: Connection, findings: list[Finding], as_of: date) -> t
             "simulated": f.simulated,
         }
         if row is not None:
-            if row.period != f.period:  # seen again in newer data
-                values["times_seen"] = row.times_seen + 1
-            conn.execute(update(warning).where(warning.c.id == row.id).values(**values))
+            if row["period"] != f.period:  # seen again in newer data
+                values["times_seen"] = row["times_seen"] + 1
+            store.update_warning(conn, row["id"], values)
             updated += 1
             continue
-        conn.execute(
-            insert(warning).values(
-                key=f.key,
-                rule=f.rule,
-                klass=f.klass.value,
-                indicator=f.indicator,
-                entity=f.entity,
-                status="new",
-                first_seen=as_of,
-                times_seen=1,
+        store.add_warning(
+            conn,
+            {
+                "key": f.key,
+                "rule": f.rule,
+                "klass": f.klass.value,
+                "indicator": f.indicator,
+                "entity": f.entity,
+                "status": "new",
+                "first_seen": as_of,
+                "times_seen": 1,
                 **values,
-            )
+            },
         )
         new += 1
     return new, updated
 
 
 # -- reading and handling warnings -------------------------------------------------------------
-def _visible(p: Principal, entity: str, ctx: Context) -> bool:
-    if entity in ("CN", "regions"):
-        return p.authenticated
-    return policy.entity_in_scope(p, entity, ctx.catalogue)
-
-
 def list_warnings(
     ctx: Context,
     p: Principal,
@@ -273,24 +254,17 @@ def list_warnings(
     limit: int = 500,
 ) -> list[dict[str, Any]]:
     policy.require_login(p)
-    conds = []
-    for col, value in (
-        ("klass", klass),
-        ("severity", severity),
-        ("status", status),
-        ("entity", entity),
-        ("indicator", indicator),
-    ):
-        if value:
-            conds.append(warning.c[col] == value)
-    stmt = (
-        select(warning)
-        .where(and_(true(), *conds))
-        .order_by(warning.c.last_seen.desc(), warning.c.id.desc())
-    )
+    equal = {
+        "klass": klass,
+        "severity": severity,
+        "status": status,
+        "entity": entity,
+        "indicator": indicator,
+    }
     with ctx.reading() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(stmt)]
-    visible = [r for r in rows if _visible(p, r["entity"], ctx)][:limit]
+        rows = store.list_warnings(conn, equal)
+    cat = ctx.catalogue
+    visible = [r for r in rows if policy.may_see_warning(p, r["entity"], cat)][:limit]
     return [_jsonable(r) for r in visible]
 
 
@@ -304,10 +278,10 @@ def _jsonable(r: dict[str, Any]) -> dict[str, Any]:
 def get_warning(ctx: Context, p: Principal, wid: int) -> dict[str, Any]:
     policy.require_login(p)
     with ctx.reading() as conn:
-        row = conn.execute(select(warning).where(warning.c.id == wid)).first()
-    if row is None or not _visible(p, row.entity, ctx):
+        row = store.get_warning(conn, wid)
+    if row is None or not policy.may_see_warning(p, row["entity"], ctx.catalogue):
         raise NotFound(f"没有编号为 {wid} 的预警 / no warning {wid}")
-    return _jsonable(dict(row._mapping))
+    return _jsonable(row)
 
 
 def set_warning_status(
@@ -320,25 +294,28 @@ def set_warning_status(
     if status == "closed" and not (note and note.strip()):
         raise ValidationFailed("关闭预警须写明说明 / closing a warning needs a note")
     with ctx.transaction() as conn:
-        row = conn.execute(select(warning).where(warning.c.id == wid)).first()
+        row = store.get_warning(conn, wid)
         if row is None:
             raise NotFound(f"没有编号为 {wid} 的预警 / no warning {wid}")
-        if row.status == "closed":
+        if row["status"] == "closed":
             raise ValidationFailed(f"预警 {wid} 已关闭 / warning {wid} is already closed")
-        conn.execute(
-            update(warning)
-            .where(warning.c.id == wid)
-            .values(
-                status=status, note=(note or row.note), updated_by=p.username, updated_at=repo.now()
-            )
+        store.update_warning(
+            conn,
+            wid,
+            {
+                "status": status,
+                "note": note or row["note"],
+                "updated_by": p.username,
+                "updated_at": now(),
+            },
         )
-        repo.audit(
+        audit(
             conn,
             actor=p.username,
             action=status,
             object_type="warning",
             object_id=wid,
-            details={"old": row.status, "new": status, "note": note},
+            details={"old": row["status"], "new": status, "note": note},
         )
     return get_warning(ctx, p, wid)
 
@@ -346,9 +323,7 @@ def set_warning_status(
 def latest_run(ctx: Context) -> dict[str, Any] | None:
     """The summary of the most recent stored analysis run."""
     with ctx.reading() as conn:
-        row = conn.execute(
-            select(analysis_run).order_by(analysis_run.c.as_of.desc(), analysis_run.c.id.desc())
-        ).first()
+        row = store.latest_run(conn)
     if row is None:
         return None
-    return {"id": row.id, "as_of": row.as_of.isoformat(), "summary": row.summary}
+    return {"id": row["id"], "as_of": row["as_of"].isoformat(), "summary": row["summary"]}

@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection
 
 from wenzeng.definitions.catalogue import builtin_plan_files, read_plan
 from wenzeng.domain.issues import Issue
@@ -22,8 +21,11 @@ from wenzeng.ingest.pipeline import ColumnMapping, validate_table
 from wenzeng.ingest.published import estimate_vintage, qualifier_from_note
 from wenzeng.ingest.readers import ROW, RawTable, read_table
 from wenzeng.services.context import Context
-from wenzeng.store import repo
+from wenzeng.store import Connection
+from wenzeng.store import batches as loads
 from wenzeng.store.bulk import write_observations
+from wenzeng.store.definitions import save_plan
+from wenzeng.store.observations import existing_keys
 
 Progress = Callable[[int], None]
 
@@ -49,7 +51,7 @@ def store_frame(
     """Write validated rows (pipeline.OUTPUT_SCHEMA) to the store as part of ``batch_id``."""
     frame = frame.with_columns(pl.col("source_title").fill_null(default_title))
     pairs = {(t, u) for t, u in frame.select("source_title", "source_url").unique().iter_rows()}
-    ids = repo.source_ids(conn, source_kind, pairs)
+    ids = loads.source_ids(conn, source_kind, pairs)
     lookup = pl.DataFrame(
         [(t, u, i) for (t, u), i in ids.items()],
         schema=[("source_title", pl.Utf8), ("source_url", pl.Utf8), ("source_id", pl.Int64)],
@@ -58,7 +60,7 @@ def store_frame(
     rows = frame.join(lookup, on=["source_title", "source_url"], how="left", nulls_equal=True)
     rows = rows.with_columns(pl.lit(simulated).alias("simulated"))
     n = write_observations(conn, rows, batch_id, progress)
-    repo.finish_batch(conn, batch_id, n)
+    loads.finish_batch(conn, batch_id, n)
     return n
 
 
@@ -85,7 +87,7 @@ def import_file(
     digest = file_digest(data or b"")
     with ctx.transaction() as conn:
         if not force:
-            earlier = repo.find_batch(conn, "import", digest)
+            earlier = loads.find_batch(conn, "import", digest)
             if earlier is not None:
                 raise Conflict(
                     f"该文件已于 {earlier['created_at']:%Y-%m-%d %H:%M} 导入（批次 {earlier['id']}），"
@@ -101,7 +103,9 @@ def import_file(
                 f"({len(checked.issues)} problem(s))",
                 issues=checked.issues.issues,
             )
-        batch_id = repo.create_batch(conn, "import", file=path.name, sha256=digest, created_by=user)
+        batch_id = loads.create_batch(
+            conn, "import", file=path.name, sha256=digest, created_by=user
+        )
         n = store_frame(
             conn,
             checked.frame,
@@ -167,7 +171,7 @@ def load_builtin(ctx: Context, progress: Progress | None = None) -> LoadResult:
     """Load the built-in published figures; rows already stored are skipped (idempotent)."""
     frame = read_builtin(ctx)
     with ctx.transaction() as conn:
-        have = repo.existing_keys(conn, "builtin")
+        have = existing_keys(conn, "builtin")
         keys = frame.select(
             "indicator",
             "entity",
@@ -183,7 +187,7 @@ def load_builtin(ctx: Context, progress: Progress | None = None) -> LoadResult:
         if new.height == 0:
             return LoadResult(None, 0, [], skipped=frame.height)
         data = builtin_data_path().read_bytes()
-        batch_id = repo.create_batch(
+        batch_id = loads.create_batch(
             conn,
             "builtin",
             file=builtin_data_path().name,
@@ -209,7 +213,7 @@ def load_plan_file(ctx: Context, path: Path, *, builtin: bool = False) -> tuple[
         text = None  # read_plan reports it with the file's name
     plan = read_plan(path, text, ctx.base_catalogue)
     with ctx.transaction() as conn:
-        changed = repo.save_plan(
+        changed = save_plan(
             conn,
             code=plan.code,
             title_zh=plan.title.zh,

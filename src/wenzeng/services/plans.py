@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wenzeng.auth.principal import SYSTEM
 from wenzeng.definitions.catalogue import read_plan
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import Plan, Target
 from wenzeng.errors import NotFound
 from wenzeng.services.context import Context
-from wenzeng.store import repo
+from wenzeng.services.series import read_observations
 from wenzeng.store.definitions import plan_documents
 
 
@@ -132,9 +133,10 @@ def _target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
     out = []
     with ctx.reading() as conn:
         for t in plan.headline_targets:
-            records = repo.query_observations(
-                conn,
-                units=ctx.units,
+            records = read_observations(
+                ctx,
+                SYSTEM,
+                conn=conn,
                 indicator=t.indicator,
                 entities=[t.entity],
                 measure=t.measure.value,

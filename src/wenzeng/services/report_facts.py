@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
-
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.warnings import Finding
 from wenzeng.auth.policy import REPORTER_KINDS
@@ -20,17 +18,20 @@ from wenzeng.services.context import Context
 from wenzeng.services.early_warning import analyse
 from wenzeng.services.forms import get_form
 from wenzeng.services.plans import get_plan
+from wenzeng.services.series import read_observations
 from wenzeng.services.tracker import MISSING, tracker
 from wenzeng.services.tracking import assess_plan
-from wenzeng.store import repo
-from wenzeng.store.tables import submission
+from wenzeng.store import observations, submission_facts
 
 
 class StoreFacts:
     """:class:`wenzeng.reports.facts.Facts` over the store, as known on ``as_of``.
 
     One report asks for the same figures from several parts (the sentences, the table, the
-    progress parts): each answer is read once and kept for the life of this object."""
+    progress parts): each answer is read once and kept for the life of this object.
+
+    Reports are built by department staff: figures are read as the system sees them (every
+    source); the parts ask for unsimulated figures where the document needs them."""
 
     def __init__(self, ctx: Context, as_of: date, plan_code: str | None = None) -> None:
         self._ctx = ctx
@@ -64,18 +65,17 @@ class StoreFacts:
     ) -> list[ObservationRecord]:
         key = (indicator, tuple(entities), measure, period_type, tuple(periods), simulated)
         if key not in self._observations:
-            with self._ctx.reading() as conn:
-                self._observations[key] = repo.query_observations(
-                    conn,
-                    units=self._ctx.units,
-                    indicator=indicator,
-                    entities=list(entities),
-                    measure=measure,
-                    period_type=period_type,
-                    periods=list(periods),
-                    as_of=self._as_of,
-                    simulated=simulated,
-                )
+            self._observations[key] = read_observations(
+                self._ctx,
+                SYSTEM,
+                indicator=indicator,
+                entities=list(entities),
+                measure=measure,
+                period_type=period_type,
+                periods=list(periods),
+                as_of=self._as_of,
+                simulated=simulated,
+            )
         return self._observations[key]
 
     def assessments(self) -> list[Assessment]:
@@ -95,7 +95,7 @@ class StoreFacts:
         t = tracker(self._ctx, SYSTEM, form, period, today=self._as_of)
         missing = [r.reporter for r in t.rows if r.status == MISSING]
         with self._ctx.reading() as conn:
-            received = repo.entities_with_data(conn, t.period, missing, self._as_of)
+            received = observations.entities_with_data(conn, t.period, missing, self._as_of)
         return [
             ReportingRow(form, t.period, r.reporter, RECEIVED, False)
             if r.reporter in received
@@ -115,19 +115,12 @@ class StoreFacts:
 
     def _read_progress(self, form: str, period: str) -> list[ProgressReport]:
         with self._ctx.reading() as conn:
-            rows = conn.execute(
-                select(
-                    submission.c.reporter,
-                    submission.c.status,
-                    submission.c.submitted_at,
-                    submission.c["values"],
-                ).where(submission.c.form == form, submission.c.period == period)
-            ).all()
+            rows = submission_facts.filed_reports(conn, form, period)
         out = []
         for r in rows:
-            sent = r.submitted_at.date() if r.submitted_at else None
-            status = r.status
+            sent = r["submitted_at"].date() if r["submitted_at"] else None
+            status = r["status"]
             if sent is not None and sent > self._as_of:
                 status, sent = "draft", None
-            out.append(ProgressReport(form, r.reporter, status, sent, dict(r.values or {})))
+            out.append(ProgressReport(form, r["reporter"], status, sent, dict(r["values"] or {})))
         return sorted(out, key=lambda p: p.reporter)

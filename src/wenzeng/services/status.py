@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from wenzeng.services.context import Context
-from wenzeng.store import repo
+from wenzeng.store.batches import batches
 from wenzeng.store.db import schema_status
+from wenzeng.store.definitions import plan_documents
+from wenzeng.store.observations import count_observations, list_series
 
 
 def store_status(ctx: Context) -> dict[str, Any]:
@@ -24,10 +26,10 @@ def store_status(ctx: Context) -> dict[str, Any]:
     }
     if current is not None:
         with ctx.reading() as conn:
-            info["plans"] = [p["code"] for p in repo.plan_documents(conn)]
-            info["observations"] = repo.count_observations(conn)
-            info["simulated"] = repo.count_observations(conn, simulated=True)
-            info["batches"] = repo.batches(conn)
+            info["plans"] = [p["code"] for p in plan_documents(conn)]
+            info["observations"] = count_observations(conn)
+            info["simulated"] = count_observations(conn, simulated=True)
+            info["batches"] = batches(conn)
     return info
 
 
@@ -35,4 +37,4 @@ def series_list(ctx: Context, indicator: str | None = None) -> list[dict[str, An
     """The stored series (of one indicator, or all) with their number of observations and
     first and last periods."""
     with ctx.reading() as conn:
-        return repo.list_series(conn, indicator)
+        return list_series(conn, indicator)

@@ -37,11 +37,13 @@ from wenzeng.services.context import Context
 from wenzeng.services.forms import LoadedForm, get_form
 from wenzeng.services.loading import store_frame
 from wenzeng.services.outbox import queue_for_entity
-from wenzeng.store import Connection, repo
+from wenzeng.store import Connection
 from wenzeng.store import submissions as store
 from wenzeng.store.audit import audit, audit_entries
+from wenzeng.store.batches import create_batch
 from wenzeng.store.clock import now
 from wenzeng.store.errors import DuplicateKey
+from wenzeng.store.observations import query_observations
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ class _History:
                 continue
             groups.setdefault((p, tuple(entities)), []).append(f)
         for (p, group), fields in groups.items():
-            records = repo.query_observations(
+            records = query_observations(
                 self.conn,
                 units=self.ctx.units,
                 indicators=sorted({f.indicator for f in fields if f.indicator}),
@@ -203,7 +205,7 @@ def _stored_value(
 ) -> float | None:
     """The latest value (summed over ``entities``) of a field for a period, in the field's unit."""
     if f.indicator and f.measure:
-        records = repo.query_observations(
+        records = query_observations(
             conn,
             units=ctx.units,
             indicator=f.indicator,
@@ -533,7 +535,7 @@ def accept(
         )
         rows = _observations(ctx, form, sub, vintage or date.today())
         if rows.height:
-            batch_id = repo.create_batch(
+            batch_id = create_batch(
                 conn, "submission", file=f"submission {sid}", created_by=p.username
             )
             store_frame(conn, rows, batch_id=batch_id, source_kind="submission", default_title="")

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, delete, insert, select
-
 from wenzeng.analysis.tracking import Assessment, assess
+from wenzeng.auth.principal import SYSTEM
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import Plan
 from wenzeng.services.context import Context
 from wenzeng.services.plans import get_plan
-from wenzeng.store import repo
-from wenzeng.store.tables import assessment
+from wenzeng.services.series import read_observations
+from wenzeng.store import Connection
+from wenzeng.store import analysis as store
 
 
 def assess_plan(ctx: Context, plan: Plan, as_of: date | None = None) -> list[Assessment]:
     """Every target of ``plan``, judged on the data as known on ``as_of`` (default: today);
-    kept until the data change."""
+    kept until the data change.  The department's judgement: every figure but the simulated
+    ones counts, as the system (staff) sees them."""
     when = as_of or date.today()
     return ctx.memo(("assess", plan.code, when), lambda: _assess(ctx, plan, when))
 
@@ -31,9 +32,10 @@ def _assess(ctx: Context, plan: Plan, when: date) -> list[Assessment]:
             def fetch(
                 indicator: str, measure: str, entity: str = t.entity
             ) -> list[ObservationRecord]:
-                return repo.query_observations(
-                    conn,
-                    units=ctx.units,
+                return read_observations(
+                    ctx,
+                    SYSTEM,
+                    conn=conn,
                     indicator=indicator,
                     entities=[entity],
                     measure=measure,
@@ -48,17 +50,14 @@ def _assess(ctx: Context, plan: Plan, when: date) -> list[Assessment]:
 def save_assessments(
     conn: Connection, run_id: int, plan: Plan, as_of: date, results: list[Assessment]
 ) -> None:
-    conn.execute(
-        delete(assessment).where(assessment.c.plan == plan.code, assessment.c.as_of == as_of)
-    )
-    conn.execute(
-        insert(assessment),
+    store.replace_assessments(
+        conn,
+        plan.code,
+        as_of,
         [
             {
                 "run_id": run_id,
-                "plan": plan.code,
                 "target": a.target.code,
-                "as_of": as_of,
                 "status": a.status.value,
                 "figure": a.figure,
                 "payload": a.as_dict(),
@@ -72,12 +71,8 @@ def latest_assessments(ctx: Context, plan_code: str | None = None) -> list[dict[
     """The most recent stored assessment of each target of a plan."""
     plan = get_plan(ctx, plan_code)
     with ctx.reading() as conn:
-        rows = conn.execute(
-            select(assessment)
-            .where(assessment.c.plan == plan.code)
-            .order_by(assessment.c.as_of.desc(), assessment.c.id.desc())
-        ).all()
+        rows = store.assessment_payloads(conn, plan.code)
     seen: dict[str, dict[str, object]] = {}
-    for r in rows:
-        seen.setdefault(r.target, dict(r.payload))
+    for target, payload in rows:
+        seen.setdefault(target, payload)
     return [seen[t.code] for t in plan.targets if t.code in seen]

@@ -1,18 +1,22 @@
-"""Settings the store keeps about itself (key and value)."""
+"""What the store says of itself: the version of its data, which changes whenever a load adds a
+batch or a plan or form is loaded (the key of the results a context keeps)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from typing import Any
 
-from wenzeng.store.tables import meta
+from sqlalchemy import Connection, func, select
 
-
-def get_meta(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+from wenzeng.store.tables import batch, form_def, plan
 
 
-def set_meta(conn: Connection, key: str, value: str) -> None:
-    if get_meta(conn, key) is None:
-        conn.execute(insert(meta).values(key=key, value=value))
-    else:
-        conn.execute(update(meta).where(meta.c.key == key).values(value=value))
+def data_version(conn: Connection) -> tuple[Any, ...]:
+    """(newest batch, newest plan load, newest form load): changes whenever any of them does."""
+    row = conn.execute(
+        select(
+            select(func.max(batch.c.id)).scalar_subquery(),
+            select(func.max(plan.c.loaded_at)).scalar_subquery(),
+            select(func.max(form_def.c.loaded_at)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)

@@ -29,7 +29,7 @@ from wenzeng.analysis.transforms import (
     yoy_from_levels,
 )
 from wenzeng.auth import policy
-from wenzeng.auth.principal import Principal
+from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.domain.catalog import EntityKind, Measure
 from wenzeng.domain.observation import SIMULATED_LABEL, ObservationRecord
 from wenzeng.domain.periods import Period, PeriodError, PeriodType, parse_period
@@ -194,13 +194,6 @@ def _published(records: Iterable[ObservationRecord]) -> list[ObservationRecord]:
     return [r for r in records if r.source_kind in policy.PUBLISHED_SOURCES and not r.simulated]
 
 
-def _visible(
-    ctx: Context, p: Principal, records: Iterable[ObservationRecord]
-) -> list[ObservationRecord]:
-    cat = ctx.catalogue
-    return [r for r in records if policy.may_see_record(p, r.entity, r.source_kind, cat)]
-
-
 def _indicator_names(ctx: Context, code: str) -> tuple[str, str]:
     ind = ctx.catalogue.indicators.get(code)
     return (ind.name.zh, ind.name.en) if ind else (code, code)
@@ -348,6 +341,7 @@ def _vintages(ctx: Context, t: Target, evidence: Sequence[Evidence], as_of: date
         try:
             found = observations(
                 ctx,
+                ANONYMOUS,  # published figures only
                 SeriesQuery(
                     e.indicator,
                     entity=t.entity,
@@ -415,7 +409,9 @@ def _target_chart(ctx: Context, t: Target, a: Assessment, as_of: date, en: bool)
     for code in codes:
         try:
             recs = observations(
-                ctx, SeriesQuery(code, entity=t.entity, measure=t.measure.value, as_of=as_of)
+                ctx,
+                ANONYMOUS,  # the newest published vintage of each period
+                SeriesQuery(code, entity=t.entity, measure=t.measure.value, as_of=as_of),
             )
         except WenzengError:
             continue
@@ -786,6 +782,7 @@ def _warning_chart(
         period = parse_period(str(w["period"]))
         recs = observations(
             ctx,
+            p,
             SeriesQuery(indicator, entity=entity, measure=measure, period_type=period_type),
         )
     except (WenzengError, PeriodError):
@@ -793,9 +790,7 @@ def _warning_chart(
     last = period.year * 12 + period.last_month - 1
     first = last - WARNING_MONTHS + 1
     recs = [
-        r
-        for r in _visible(ctx, p, recs)
-        if first <= r.period_obj.year * 12 + r.period_obj.last_month - 1 <= last
+        r for r in recs if first <= r.period_obj.year * 12 + r.period_obj.last_month - 1 <= last
     ]
     recs.sort(key=lambda r: r.period_obj.end)
     if not recs:
@@ -1155,13 +1150,13 @@ def explore(ctx: Context, p: Principal, q: ExplorerQuery, lang: str) -> dict[str
     else:
         measure = "level"
         period_type = SOURCE_PERIOD_TYPE.get(q.transform, q.period_type)
-    records = observations(
+    seen = observations(
         ctx,
+        p,
         SeriesQuery(
             ind.code, entity=entity.code, measure=measure, period_type=period_type, as_of=as_of
         ),
     )
-    seen = _visible(ctx, p, records)
     if q.transform == "as_stored":
         rows = [_record_row(r) for r in seen]
     else:

@@ -431,7 +431,9 @@ def region_context(ctx: Context, p: Principal, code: str, en: bool) -> dict[str,
     )
     warnings = list_warnings(ctx, p, entity=e.code, limit=100) if p.authenticated else None
     enterprises = (
-        d.region_enterprises(ctx, p, e.code) if d.may_see_region_enterprises(p, e.code) else None
+        d.region_enterprises(ctx, p, e.code)
+        if policy.may_see_region_enterprises(p, e.code)
+        else None
     )
     latest = _latest_rows(cat, records)
     kind_zh, kind_en = d.REGION_KIND_TEXT[e.kind.value]

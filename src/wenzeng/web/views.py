@@ -6,7 +6,7 @@ import contextlib
 from functools import partial
 from typing import Any
 
-from wenzeng.auth.principal import ANONYMOUS, Principal
+from wenzeng.auth.principal import ANONYMOUS, SYSTEM, Principal
 from wenzeng.domain.observation import QUALIFIER_TEXT, ObservationRecord
 from wenzeng.domain.plan import Target
 from wenzeng.domain.units import UnitError, convert
@@ -14,8 +14,8 @@ from wenzeng.present import charts
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import list_warnings
 from wenzeng.services.plans import get_plan, stored_plans, target_figures
+from wenzeng.services.series import read_observations
 from wenzeng.services.tracking import assess_plan
-from wenzeng.store import repo
 
 
 def display_value(rec: ObservationRecord, unit: str | None) -> dict[str, Any]:
@@ -38,13 +38,14 @@ def sparkline(ctx: Context, t: Target) -> dict[str, Any] | None:
     """A small chart of the target's series: annual and year-to-date values, the goal dashed."""
     ind = ctx.base_catalogue.indicators.get(t.indicator)
     codes = [t.indicator, *(ind.same_as if ind else [])]
-    with ctx.reading() as conn:
+    with ctx.reading() as conn:  # as the target cards read them (services.plans)
         records = [
             r
             for code in codes
-            for r in repo.query_observations(
-                conn,
-                units=ctx.units,
+            for r in read_observations(
+                ctx,
+                SYSTEM,
+                conn=conn,
                 indicator=code,
                 entities=[t.entity],
                 measure=t.measure.value,

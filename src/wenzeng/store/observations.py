@@ -1,0 +1,338 @@
+"""The observation repository: figures by series and period, every vintage kept.
+
+The figure shown for a period is the one of the latest vintage (not after the date asked
+about) among those the reader may see: :func:`latest_vintage_first` is that rule, written
+once, and every query that picks one figure per period ranks by it.  The reader's
+:class:`~wenzeng.domain.visibility.Visibility` is applied before the ranking, so a published
+figure still shows when a newer figure of the same period is one the reader may not see.
+Functions take a connection; none of them commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    func,
+    not_,
+    or_,
+    select,
+)
+
+from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.visibility import PUBLISHED_SOURCES, Visibility
+from wenzeng.store.tables import batch, observation, series, source
+
+
+def latest_vintage_first() -> tuple[ColumnElement[Any], ...]:
+    """The order of the figures of one series and period, the one shown first: the latest
+    vintage; among figures of the same vintage an exact figure before a bound; then the
+    first stored."""
+    return (
+        observation.c.vintage.desc(),
+        case((observation.c.qualifier == "", 0), else_=1),
+        observation.c.id,
+    )
+
+
+def _rank() -> ColumnElement[int]:
+    return func.row_number().over(
+        partition_by=(observation.c.series_id, observation.c.period),
+        order_by=latest_vintage_first(),
+    )
+
+
+def _allowed(visibility: Visibility | None) -> list[ColumnElement[bool]]:
+    """The condition on series and source rows for what ``visibility`` lets a reader see."""
+    if visibility is None or visibility.everything:
+        return []
+    published = source.c.kind.in_(sorted(PUBLISHED_SOURCES))
+    if not visibility.entities:
+        return [published]
+    return [or_(published, series.c.entity.in_(sorted(visibility.entities)))]
+
+
+def _from_tables(stmt: Select[Any], *, sources: bool = True) -> Select[Any]:
+    """``stmt`` over observations with their series (and sources)."""
+    tables = observation.join(series, series.c.id == observation.c.series_id)
+    if sources:
+        tables = tables.join(source, source.c.id == observation.c.source_id)
+    return stmt.select_from(tables)
+
+
+def _filters(
+    *,
+    indicator: str | None = None,
+    indicators: Sequence[str] | None = None,
+    entities: Sequence[str] | None = None,
+    measure: str | None = None,
+    period_type: str | None = None,
+    periods: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    as_of: date | None = None,
+    simulated: bool | None = None,
+) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if indicator is not None:
+        conds.append(series.c.indicator == indicator)
+    if indicators:
+        conds.append(series.c.indicator.in_(list(indicators)))
+    if entities is not None:
+        conds.append(series.c.entity.in_(list(entities)))
+    if measure is not None:
+        conds.append(series.c.measure == measure)
+    if period_type is not None:
+        conds.append(series.c.period_type == period_type)
+    if periods:
+        conds.append(observation.c.period.in_(list(periods)))
+    if start is not None:
+        conds.append(observation.c.period >= start)
+    if end is not None:
+        conds.append(observation.c.period <= end)
+    if as_of is not None:
+        conds.append(observation.c.vintage <= as_of)
+    if simulated is not None:
+        conds.append(observation.c.simulated == simulated)
+    return conds
+
+
+def _vintage(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _rows_to_records(rows: Iterable[Any], units: dict[str, str | None]) -> list[ObservationRecord]:
+    return [
+        ObservationRecord(
+            indicator=r.indicator,
+            entity=r.entity,
+            measure=r.measure,
+            period_type=r.period_type,
+            period=r.period,
+            vintage=_vintage(r.vintage),
+            value=r.value,
+            qualifier=r.qualifier,
+            unit=units.get(r.indicator) if r.measure == "level" else "%",
+            published_value=r.published_value,
+            published_unit=r.published_unit,
+            source_kind=r.source_kind,
+            source_title=r.source_title,
+            source_url=r.source_url,
+            note=r.note,
+            simulated=bool(r.simulated),
+            batch_id=r.batch_id,
+        )
+        for r in rows
+    ]
+
+
+def query_observations(
+    conn: Connection,
+    *,
+    units: dict[str, str | None],
+    visibility: Visibility | None = None,
+    indicator: str | None = None,
+    indicators: Sequence[str] | None = None,
+    entities: Sequence[str] | None = None,
+    measure: str | None = None,
+    period_type: str | None = None,
+    periods: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    as_of: date | None = None,
+    all_vintages: bool = False,
+    simulated: bool | None = None,
+) -> list[ObservationRecord]:
+    """Observations matching the filters, of those ``visibility`` allows (all when None).
+
+    With ``all_vintages`` every stored vintage is returned (the revision history).
+    Otherwise one value per series and period: the first by :func:`latest_vintage_first`
+    among the vintages not after ``as_of``.  One query.
+    """
+    conds = _filters(
+        indicator=indicator,
+        indicators=indicators,
+        entities=entities or None,  # none given: every entity
+        measure=measure,
+        period_type=period_type,
+        periods=periods,
+        start=start,
+        end=end,
+        as_of=as_of,
+        simulated=simulated,
+    )
+    inner = _from_tables(
+        select(
+            series.c.indicator,
+            series.c.entity,
+            series.c.measure,
+            series.c.period_type,
+            observation,
+            source.c.kind.label("source_kind"),
+            source.c.title.label("source_title"),
+            source.c.url.label("source_url"),
+            _rank().label("rank"),
+        )
+    ).where(and_(*conds, *_allowed(visibility)))
+    ranked = inner.subquery()
+    stmt = select(ranked).order_by(
+        ranked.c.indicator,
+        ranked.c.entity,
+        ranked.c.measure,
+        ranked.c.period_type,
+        ranked.c.period,
+        ranked.c.vintage,
+        ranked.c.id,
+    )
+    if not all_vintages:
+        stmt = stmt.where(ranked.c.rank == 1)
+    return _rows_to_records(conn.execute(stmt), units)
+
+
+def entities_with_unseen(
+    conn: Connection,
+    visibility: Visibility,
+    *,
+    entities: Sequence[str],
+    indicator: str | None = None,
+    measure: str | None = None,
+    period_type: str | None = None,
+    start: str | None = None,
+    simulated: bool | None = None,
+) -> set[str]:
+    """Which of ``entities`` hold figures (of any vintage) that ``visibility`` does not allow."""
+    allowed = _allowed(visibility)
+    if not allowed or not entities:
+        return set()
+    conds = _filters(
+        indicator=indicator,
+        entities=entities,
+        measure=measure,
+        period_type=period_type,
+        start=start,
+        simulated=simulated,
+    )
+    stmt = (
+        _from_tables(select(series.c.entity).distinct())
+        .where(and_(*conds))
+        .where(not_(and_(*allowed)))
+    )
+    return set(conn.execute(stmt).scalars())
+
+
+def panel_rows(
+    conn: Connection,
+    *,
+    indicator: str,
+    measure: str,
+    period_type: str,
+    entities: Sequence[str] | None,
+    as_of: date | None,
+    simulated: bool | None = None,
+    visibility: Visibility | None = None,
+) -> list[tuple[str, str, float, bool]]:
+    """(entity, period, value, simulated) of one kind of series, latest vintage as of a date."""
+    conds = _filters(
+        indicator=indicator,
+        entities=entities,
+        measure=measure,
+        period_type=period_type,
+        as_of=as_of,
+        simulated=simulated,
+    )
+    allowed = _allowed(visibility)
+    base = select(
+        series.c.entity,
+        observation.c.period,
+        observation.c.value,
+        observation.c.simulated,
+        _rank().label("rank"),
+    )
+    inner = _from_tables(base, sources=bool(allowed)).where(and_(*conds, *allowed)).subquery()
+    stmt = select(inner.c.entity, inner.c.period, inner.c.value, inner.c.simulated).where(
+        inner.c.rank == 1
+    )
+    return [(r[0], r[1], float(r[2]), bool(r[3])) for r in conn.execute(stmt)]
+
+
+def entities_with_data(
+    conn: Connection, period: str, entities: Sequence[str], as_of: date
+) -> set[str]:
+    """Which of ``entities`` had any observation for ``period`` by ``as_of`` (however it
+    arrived)."""
+    if not entities:
+        return set()
+    stmt = (
+        select(series.c.entity)
+        .distinct()
+        .join(observation, observation.c.series_id == series.c.id)
+        .where(
+            observation.c.period == period,
+            observation.c.vintage <= as_of,
+            series.c.entity.in_(list(entities)),
+        )
+    )
+    return set(conn.execute(stmt).scalars())
+
+
+def count_observations(conn: Connection, *, simulated: bool | None = None) -> int:
+    stmt = select(func.count()).select_from(observation)
+    if simulated is not None:
+        stmt = stmt.where(observation.c.simulated == simulated)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def existing_keys(conn: Connection, batch_kind: str) -> set[tuple[Any, ...]]:
+    """Natural keys of the observations loaded by batches of one kind (for idempotent loads)."""
+    stmt = _from_tables(
+        select(
+            series.c.indicator,
+            series.c.entity,
+            series.c.measure,
+            series.c.period_type,
+            observation.c.period,
+            observation.c.vintage,
+            observation.c.value,
+            source.c.title,
+            source.c.url,
+        )
+    ).join(batch, batch.c.id == observation.c.batch_id)
+    stmt = stmt.where(batch.c.kind == batch_kind)
+    return {
+        (
+            r.indicator,
+            r.entity,
+            r.measure,
+            r.period_type,
+            r.period,
+            _vintage(r.vintage),
+            round(r.value, 9),
+            r.title,
+            r.url,
+        )
+        for r in conn.execute(stmt)
+    }
+
+
+def list_series(conn: Connection, indicator: str | None = None) -> list[dict[str, Any]]:
+    stmt = (
+        select(
+            series,
+            func.count(observation.c.id).label("observations"),
+            func.min(observation.c.period).label("first"),
+            func.max(observation.c.period).label("last"),
+        )
+        .join(observation, observation.c.series_id == series.c.id)
+        .group_by(series.c.id)
+        .order_by(series.c.indicator, series.c.entity, series.c.measure, series.c.period_type)
+    )
+    if indicator:
+        stmt = stmt.where(series.c.indicator == indicator)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
