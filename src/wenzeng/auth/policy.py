@@ -103,3 +103,9 @@ def require_reporter_for(
             f"只能填报本单位的报表 / you may fill in forms only for your own organisation "
             f"({p.entity or 'none'}), not {reporter}"
         )
+
+
+# -- api --
+def require_analysis_runner(p: Principal) -> None:
+    """Running the analysis and keeping its results is for department staff."""
+    require_staff(p)
