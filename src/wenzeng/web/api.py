@@ -76,6 +76,7 @@ def _sub(s: subs.Submission) -> SubmissionOut:
 @router.get("/me", summary="The caller", responses=errors(401))
 def me(p: UserDep) -> MeOut:
     return MeOut(
+        ok=True,
         username=p.username,
         role=p.role,
         entity=p.entity,
@@ -317,7 +318,7 @@ def tracker_get(ctx: CtxDep, p: UserDep, form: str, period: str) -> TrackerOut:
     responses=errors(401, 403, 404, 422),
 )
 def tracker_remind(ctx: CtxDep, p: UserDep, form: str, period: str) -> RemindersOut:
-    return RemindersOut(queued=tracking.queue_reminders(ctx, p, form, period))
+    return RemindersOut(ok=True, queued=tracking.queue_reminders(ctx, p, form, period))
 
 
 # -- observations --------------------------------------------------------------------------------
@@ -518,7 +519,7 @@ def reports_withdraw(ctx: CtxDep, p: UserDep, rid: int) -> ReportOut:
 )
 def reports_delete(ctx: CtxDep, p: UserDep, rid: int) -> DeletedOut:
     reports.delete_report(ctx, p, rid)
-    return DeletedOut(deleted=rid)
+    return DeletedOut(ok=True, deleted=rid)
 
 
 def _report(details: dict[str, Any]) -> ReportOut:

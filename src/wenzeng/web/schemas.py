@@ -12,16 +12,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
 
+from wenzeng.analysis import tracking
 from wenzeng.analysis.tracking import FigureKind
-from wenzeng.analysis.tracking import Status as TargetStatus
 from wenzeng.auth.principal import Role
+from wenzeng.domain import submissions
 from wenzeng.domain.forms import FormField, PerMeasure, Rule
 from wenzeng.domain.issues import Severity
 from wenzeng.domain.periods import PeriodType
 from wenzeng.domain.plan import Comparator, Due, ReporterKind
-from wenzeng.domain.submissions import Status as SubmissionStatus
 from wenzeng.domain.text import I18n
 from wenzeng.services.reports import FORMATS
 
@@ -32,8 +32,40 @@ FieldValue = float | int | str
 """A checked form value: numbers as numbers, texts as texts (blank values are dropped)."""
 
 
+TargetStatus = Annotated[
+    tracking.Status,
+    WithJsonSchema(
+        {"title": "TargetStatus", "type": "string", "enum": [s.value for s in tracking.Status]}
+    ),
+]
+SubmissionStatus = Annotated[
+    submissions.Status,
+    WithJsonSchema(
+        {
+            "title": "SubmissionStatus",
+            "type": "string",
+            "enum": [s.value for s in submissions.Status],
+        }
+    ),
+]
+
+
 def _absent_if_none(value: object) -> bool:
     return value is None
+
+
+def _never_null(schema: dict[str, Any]) -> None:
+    """The JSON schema of a key that is left out rather than written as null."""
+    kinds = [k for k in schema.pop("anyOf", []) if k != {"type": "null"}]
+    if len(kinds) == 1:
+        schema.update(kinds[0])
+    elif kinds:
+        schema["anyOf"] = kinds
+
+
+def omitted() -> Any:
+    """A key the answer leaves out when it has no value."""
+    return Field(default=None, exclude_if=_absent_if_none, json_schema_extra=_never_null)
 
 
 # -- what the API takes ------------------------------------------------------------------------
@@ -96,10 +128,10 @@ class ErrorItemOut(_Out):
     loc: list[str | int]
     code: str
     msg: str
-    severity: Severity | None = Field(default=None, exclude_if=_absent_if_none)
-    msg_zh: str | None = Field(default=None, exclude_if=_absent_if_none)
-    msg_en: str | None = Field(default=None, exclude_if=_absent_if_none)
-    value: JsonValue = Field(default=None, exclude_if=_absent_if_none)
+    severity: Severity | None = omitted()
+    msg_zh: str | None = omitted()
+    msg_en: str | None = omitted()
+    value: JsonValue = omitted()
 
 
 class ErrorOut(_Out):
@@ -113,7 +145,7 @@ class ErrorOut(_Out):
 
 # -- shared parts ------------------------------------------------------------------------------
 class _Answer(_Out):
-    ok: Literal[True] = True
+    ok: Literal[True]
 
 
 T = TypeVar("T")
@@ -135,7 +167,7 @@ class IssueOut(_Out):
     msg: str
     msg_zh: str
     msg_en: str
-    value: JsonValue = Field(default=None, exclude_if=_absent_if_none)
+    value: JsonValue = omitted()
 
 
 class ProblemOut(_Out):
@@ -165,9 +197,9 @@ class MeOut(_Answer):
 class DueOut(_Out):
     """When a form is due (only the parts that apply)."""
 
-    month: int | None = Field(default=None, exclude_if=_absent_if_none)
+    month: int | None = omitted()
     day: int
-    months_after_period: int | None = Field(default=None, exclude_if=_absent_if_none)
+    months_after_period: int | None = omitted()
 
 
 class FormSummaryOut(_Out):
