@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 
 from factories import ACME, ENTERPRISE_VALUES, add_enterprises
 from wenzeng.auth.principal import SYSTEM
+from wenzeng.config import load_settings
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
 from wenzeng.web import api
@@ -29,8 +30,6 @@ SAFE = {"get", "head", "options"}
 @pytest.fixture(scope="module")
 def documented() -> tuple[dict[str, Any], list[APIRoute]]:
     """The OpenAPI document and the API's routes (no store needed to build them)."""
-    from wenzeng.config import load_settings
-
     app = create_app(load_settings(database_url="sqlite://", secret_key="not-used"))
     return app.openapi(), [r for r in api.router.routes if isinstance(r, APIRoute)]
 

@@ -259,7 +259,7 @@ def submissions_update(ctx: CtxDep, p: UserDep, sid: int, body: SubmissionPatch)
     responses=errors(401, 403, 404, 409, 422),
 )
 def submissions_submit(ctx: CtxDep, p: UserDep, sid: int, body: SubmitIn) -> SubmissionOut:
-    subs.get_submission(ctx, p, sid)
+    subs.get_submission(ctx, p, sid)  # one the caller may not see is not found, as on reading
     return _sub(subs.submit(ctx, p, sid, version=body.version, explanations=body.explanations))
 
 
@@ -287,7 +287,7 @@ def submissions_return(ctx: CtxDep, p: UserDep, sid: int, body: ReturnIn) -> Sub
     responses=errors(401, 403, 404, 409, 422),
 )
 def submissions_revise(ctx: CtxDep, p: UserDep, sid: int, body: VersionIn) -> SubmissionOut:
-    subs.get_submission(ctx, p, sid)
+    subs.get_submission(ctx, p, sid)  # one the caller may not see is not found, as on reading
     return _sub(subs.revise(ctx, p, sid, version=body.version))
 
 
