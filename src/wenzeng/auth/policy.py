@@ -183,3 +183,9 @@ def may_see_warning(p: Principal, entity: str, cat: Catalogue) -> bool:
     if entity in ("CN", "regions"):
         return p.authenticated
     return entity_in_scope(p, entity, cat)
+
+
+# -- api --
+def require_analysis_runner(p: Principal) -> None:
+    """Running the analysis and keeping its results is for department staff."""
+    require_staff(p)
