@@ -14,9 +14,12 @@ and the pages never decide on their own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from wenzeng.auth.principal import Principal, Role
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
+from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import ReporterKind
 from wenzeng.errors import Forbidden, Unauthorized
 
@@ -103,3 +106,49 @@ def require_reporter_for(
             f"只能填报本单位的报表 / you may fill in forms only for your own organisation "
             f"({p.entity or 'none'}), not {reporter}"
         )
+
+
+# -- pages --
+def may_see_warnings(p: Principal) -> bool:
+    """Early warnings are for users who have logged in; the services scope which ones."""
+    return p.authenticated
+
+
+def may_handle_warnings(p: Principal) -> bool:
+    """Department staff acknowledge and close warnings."""
+    return p.role.is_staff
+
+
+def may_manage_reports(p: Principal) -> bool:
+    """Department staff generate, publish, withdraw and delete reports."""
+    return p.role.is_staff
+
+
+def require_reporter(p: Principal) -> str:
+    """The organisation ``p`` reports for; only reporting organisations fill in forms."""
+    require_login(p)
+    if p.entity is None:
+        raise Forbidden("只有报送单位可以填报 / only reporting organisations fill in forms")
+    return p.entity
+
+
+def fills_in(p: Principal, form_reporter: ReporterKind, cat: Catalogue) -> bool:
+    """Whether the organisation of ``p`` is of the kind that fills in a form for
+    ``form_reporter`` (the forms it owes)."""
+    if p.entity is None:
+        return False
+    e = cat.find_entity(p.entity)
+    return e is not None and e.kind in REPORTER_KINDS[form_reporter]
+
+
+def visible_records(
+    p: Principal, records: Iterable[ObservationRecord], cat: Catalogue
+) -> list[ObservationRecord]:
+    """The records among ``records`` that ``p`` may see (:func:`may_see_record`)."""
+    return [r for r in records if may_see_record(p, r.entity, r.source_kind, cat)]
+
+
+def published_records(records: Iterable[ObservationRecord]) -> list[ObservationRecord]:
+    """The published, not simulated, figures among ``records``: what everyone may see and
+    what a target's page shows."""
+    return [r for r in records if r.source_kind in PUBLISHED_SOURCES and not r.simulated]

@@ -31,7 +31,7 @@ from wenzeng.services.series import SeriesQuery
 from wenzeng.services.series import observations as query_observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
-from wenzeng.web.pages_reports import file_response
+from wenzeng.web.report_files import file_response
 from wenzeng.web.security import PrincipalDep, UserDep
 
 router = APIRouter(prefix="/api/v1")

@@ -1,0 +1,30 @@
+"""The series behind a target's card: its indicator's annual and year-to-date figures."""
+
+from __future__ import annotations
+
+from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.plan import Target
+from wenzeng.services.context import Context
+from wenzeng.store import repo
+
+
+def target_history(ctx: Context, t: Target) -> list[ObservationRecord]:
+    """The annual and year-to-date figures (latest vintages, no simulated data) of the
+    target's indicator and of the indicators that measure the same thing, for its entity
+    and measure."""
+    ind = ctx.base_catalogue.indicators.get(t.indicator)
+    codes = [t.indicator, *(ind.same_as if ind else [])]
+    with ctx.reading() as conn:
+        return [
+            r
+            for code in codes
+            for r in repo.query_observations(
+                conn,
+                units=ctx.units,
+                indicator=code,
+                entities=[t.entity],
+                measure=t.measure.value,
+                simulated=False,
+            )
+            if r.period_type in ("year", "cum_month")
+        ]
