@@ -56,6 +56,7 @@ from typing import Any
 
 from wenzeng.analysis.transforms import average_annual_growth
 from wenzeng.domain.catalog import Indicator
+from wenzeng.domain.labels import TARGET_STATUS
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.domain.plan import Comparator, Computation, Target
@@ -74,23 +75,11 @@ class Status(StrEnum):
 
     @property
     def zh(self) -> str:
-        return {
-            "achieved": "达标",
-            "basically": "基本达标",
-            "at_risk": "有风险",
-            "unlikely": "难以达标",
-            "no_data": "无数据",
-        }[self.value]
+        return TARGET_STATUS[self.value][0]
 
     @property
     def en(self) -> str:
-        return {
-            "achieved": "achieved",
-            "basically": "basically on target",
-            "at_risk": "at risk",
-            "unlikely": "unlikely to be met",
-            "no_data": "no data",
-        }[self.value]
+        return TARGET_STATUS[self.value][1]
 
 
 class FigureKind(StrEnum):

@@ -14,9 +14,12 @@ and the pages never decide on their own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from wenzeng.auth.principal import Principal, Role
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
+from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import ReporterKind
 from wenzeng.domain.visibility import EVERYTHING, PUBLISHED_ONLY, Visibility
 from wenzeng.domain.visibility import PUBLISHED_SOURCES as PUBLISHED_SOURCES
@@ -189,3 +192,42 @@ def may_see_warning(p: Principal, entity: str, cat: Catalogue) -> bool:
 def require_analysis_runner(p: Principal) -> None:
     """Running the analysis and keeping its results is for department staff."""
     require_staff(p)
+
+
+# -- pages --
+def may_see_warnings(p: Principal) -> bool:
+    """Early warnings are for users who have logged in; the services scope which ones."""
+    return p.authenticated
+
+
+def may_handle_warnings(p: Principal) -> bool:
+    """Department staff acknowledge and close warnings."""
+    return p.role.is_staff
+
+
+def may_manage_reports(p: Principal) -> bool:
+    """Department staff generate, publish, withdraw and delete reports."""
+    return p.role.is_staff
+
+
+def require_reporter(p: Principal) -> str:
+    """The organisation ``p`` reports for; only reporting organisations fill in forms."""
+    require_login(p)
+    if p.entity is None:
+        raise Forbidden("只有报送单位可以填报 / only reporting organisations fill in forms")
+    return p.entity
+
+
+def fills_in(p: Principal, form_reporter: ReporterKind, cat: Catalogue) -> bool:
+    """Whether the organisation of ``p`` is of the kind that fills in a form for
+    ``form_reporter`` (the forms it owes)."""
+    if p.entity is None:
+        return False
+    e = cat.find_entity(p.entity)
+    return e is not None and e.kind in REPORTER_KINDS[form_reporter]
+
+
+def published_records(records: Iterable[ObservationRecord]) -> list[ObservationRecord]:
+    """The published, not simulated, figures among ``records``: what everyone may see and
+    what a target's page shows."""
+    return [r for r in records if r.source_kind in PUBLISHED_SOURCES and not r.simulated]

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from wenzeng.domain.catalog import SeriesKind
+from wenzeng.domain.labels import QUALIFIER
 from wenzeng.domain.periods import Period, parse_period
 
 
@@ -25,12 +26,7 @@ class SeriesKey:
         return SeriesKind.of(Measure(self.measure), PeriodType(self.period_type))
 
 
-QUALIFIER_TEXT = {
-    "": ("", ""),
-    ">": ("超过", "more than"),
-    "<": ("低于", "less than"),
-    "~": ("约", "about"),
-}
+QUALIFIER_TEXT = QUALIFIER
 
 
 SIMULATED_LABEL = "模拟数据 / simulated"

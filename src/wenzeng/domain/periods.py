@@ -299,3 +299,17 @@ def _parse_label(s: str) -> Period | None:
             f"period; report quarters or months instead: {s!r}"
         )
     return Period.annual(year)
+
+
+def reporting_period(period_type: PeriodType, today: date | None = None) -> Period:
+    """The period normally being reported now for a form of ``period_type``: this year for
+    an annual form, last quarter for a quarterly one, otherwise last month."""
+    today = today or date.today()
+    if period_type is PeriodType.YEAR:
+        return Period.annual(today.year)
+    if period_type is PeriodType.QUARTER:
+        q = (today.month - 1) // 3
+        return Period.quarter(today.year, q) if q else Period.quarter(today.year - 1, 4)
+    if today.month == 1:
+        return Period.month(today.year - 1, 12)
+    return Period.month(today.year, today.month - 1)

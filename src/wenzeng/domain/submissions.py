@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from wenzeng.domain.labels import SUBMISSION_ACTION, SUBMISSION_STATUS
 from wenzeng.domain.text import BilingualError
 
 
 class Status(StrEnum):
     DRAFT = "draft"  # 草稿
-    SUBMITTED = "submitted"  # 已报送，待审核
+    SUBMITTED = "submitted"  # 已报送待审核
     ACCEPTED = "accepted"  # 已接受
     RETURNED = "returned"  # 已退回，待修改
 
     @property
     def label_zh(self) -> str:
-        return {"draft": "草稿", "submitted": "待审核", "accepted": "已接受", "returned": "已退回"}[
-            self.value
-        ]
+        return SUBMISSION_STATUS[self.value][0]
 
 
 class Action(StrEnum):
@@ -41,13 +40,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
     Action.REVISE: (frozenset({Status.ACCEPTED}), Status.DRAFT),
 }
 
-_ACTION_ZH = {
-    "edit": "修改",
-    "submit": "报送",
-    "accept": "接受",
-    "return": "退回",
-    "revise": "更正",
-}
+_ACTION_ZH = {code: zh for code, (zh, _) in SUBMISSION_ACTION.items()}
 
 
 class IllegalTransition(BilingualError):

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from wenzeng.domain.labels import WARNING_CLASS
 from wenzeng.domain.text import I18n
 
 
@@ -23,7 +24,7 @@ class Klass(StrEnum):
 
     @property
     def zh(self) -> str:
-        return {"emerging": "苗头性", "trending": "倾向性", "latent": "潜在性"}[self.value]
+        return WARNING_CLASS[self.value][0]
 
 
 class Detector(StrEnum):

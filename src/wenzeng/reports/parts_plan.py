@@ -10,6 +10,7 @@ from datetime import date
 from wenzeng.analysis.tracking import Assessment, FigureKind, Status
 from wenzeng.analysis.warnings import Finding
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
+from wenzeng.domain.labels import WARNING_SEVERITY
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.domain.warning_rules import Klass
 from wenzeng.reports.builder import DASH, Builder
@@ -19,11 +20,7 @@ from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Table, Text
 from wenzeng.reports.facts import RECEIVED
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-SEVERITY_TEXT = {
-    "high": ("高", "high"),
-    "medium": ("中", "medium"),
-    "low": ("低", "low"),
-}
+SEVERITY_TEXT = WARNING_SEVERITY
 
 
 def date_text(d: date, lang: str) -> str:

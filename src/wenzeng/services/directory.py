@@ -20,6 +20,7 @@ from wenzeng.analysis.detectors import LIGHTS, signal_score
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.definitions.catalogue import Catalogue
+from wenzeng.domain import labels
 from wenzeng.domain.catalog import (
     REPORTING_REGION_KINDS,
     Entity,
@@ -39,16 +40,8 @@ from wenzeng.store import observations as store
 from wenzeng.store.entities import stored_entities, supply_links
 
 REGION_KINDS = REPORTING_REGION_KINDS
-REGION_KIND_TEXT = {
-    "province": ("省级地区", "province"),
-    "plan_city": ("计划单列市", "city specifically designated in the state plan"),
-    "xpcc": ("新疆生产建设兵团", "XPCC"),
-}
-CHAIN_POSITIONS = {
-    "downstream": ("下游（整机）", "downstream (equipment)"),
-    "midstream": ("中游", "midstream"),
-    "upstream": ("上游", "upstream"),
-}
+REGION_KIND_TEXT = labels.ENTITY_KIND
+CHAIN_POSITIONS = labels.CHAIN_POSITION
 LISTS = {
     "重点电子整机企业": "key electronic equipment makers",
     "上游供应链企业": "upstream supply-chain enterprises",

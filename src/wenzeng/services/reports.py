@@ -10,6 +10,7 @@ from typing import Any
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
+from wenzeng.domain.labels import REPORT_KIND
 from wenzeng.domain.periods import PeriodError, parse_period
 from wenzeng.errors import ConfigurationError, NotFound, ValidationFailed
 from wenzeng.reports.build import build_document
@@ -28,11 +29,7 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-KIND_NAMES = {
-    "quarterly": ("季度行业运行情况", "Quarterly operation report"),
-    "meeting": ("运行座谈会材料", "Quarterly meeting pack"),
-    "annual": ("年度进展情况汇总", "Annual progress summary"),
-}
+KIND_NAMES = REPORT_KIND
 
 Step = Callable[[str], None]
 

@@ -33,7 +33,7 @@ from wenzeng.services.series import observations as query_observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.api_responses import CSV, DOCX, HTML, PDF, XLSX, download, errors
 from wenzeng.web.deps import CtxDep
-from wenzeng.web.pages_reports import file_response
+from wenzeng.web.report_files import file_response
 from wenzeng.web.schemas import (
     AnalysisIn,
     AnalysisOut,

@@ -19,10 +19,7 @@ from wenzeng.config import Settings
 from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
-from wenzeng.web.pages import router as pages_router
-from wenzeng.web.pages_analysis import router as analysis_pages_router
-from wenzeng.web.pages_regions import router as regions_pages_router
-from wenzeng.web.pages_reports import router as reports_pages_router
+from wenzeng.web.pages import ROUTERS as PAGE_ROUTERS
 from wenzeng.web.security import session_secret
 from wenzeng.web.templating import render
 
@@ -79,10 +76,8 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         max_age=8 * 3600,
     )
     app.include_router(api_router)
-    app.include_router(pages_router)
-    app.include_router(analysis_pages_router)
-    app.include_router(regions_pages_router)
-    app.include_router(reports_pages_router)
+    for pages_router in PAGE_ROUTERS:
+        app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(WenzengError)

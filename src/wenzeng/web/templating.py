@@ -8,11 +8,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from wenzeng.auth.principal import ANONYMOUS, Principal
+from wenzeng.domain import labels
 from wenzeng.domain.checking import format_number
 from wenzeng.web.security import csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["num"] = format_number
+templates.env.globals["labels"] = labels  # the words for codes, the same as in the twins
 
 
 def page_lang(request: Request) -> str:

@@ -17,15 +17,17 @@ from starlette.concurrency import run_in_threadpool
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
-from wenzeng.domain.periods import PeriodError, parse_period
+from wenzeng.domain import labels
 from wenzeng.errors import NotFound, ValidationFailed, WenzengError
 from wenzeng.services import reports
 from wenzeng.services.context import Context
 from wenzeng.web.deps import CtxDep
-from wenzeng.web.pages_analysis import parse_date
+from wenzeng.web.pages.fields import parse_date
+from wenzeng.web.pages.formats import page_format, respond
+from wenzeng.web.pages.names import period_code_labels
+from wenzeng.web.report_files import file_response
 from wenzeng.web.security import PrincipalDep, UserDep
 from wenzeng.web.templating import render
-from wenzeng.web.twins import respond, split_format
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -46,7 +48,6 @@ REPORT_COLUMNS = [
     ("formats", "格式 Formats"),
     ("flag", "模拟数据 Simulated"),
 ]
-LANGS = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "Word"}
 DONE = {
     "generated": ("已生成报告 #{id}（未发布）。", "Report #{id} generated (not published)."),
@@ -62,34 +63,11 @@ DONE = {
 }
 
 
-def file_response(meta: dict[str, Any], body: bytes, fmt: str, *, inline: bool = False) -> Response:
-    """A report file as a download (or, for HTML with ``inline``, to read in the browser)."""
-    disposition = "inline" if inline and fmt == "html" else "attachment"
-    headers = {
-        "Content-Disposition": f'{disposition}; filename="{reports.stored_file_name(meta, fmt)}"',
-        "Cache-Control": "private, no-cache",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if fmt == "html":
-        # The report is self-contained (inline styles and SVG): it may load and run nothing.
-        headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox"
-        )
-    return Response(body, media_type=reports.MEDIA_TYPES[fmt], headers=headers)
-
-
-def _period_labels(code: str) -> tuple[str, str]:
-    try:
-        per = parse_period(code)
-    except PeriodError:
-        return code, code
-    return per.label_zh, per.label_en
-
-
 def _row(r: dict[str, Any]) -> dict[str, Any]:
     rid = r["id"]
-    label_zh, label_en = _period_labels(r["period"])
-    lang_zh, lang_en = LANGS.get(r["lang"], (r["lang"], r["lang"]))
+    label_zh, label_en = period_code_labels(r["period"])
+    lang_zh, lang_en = labels.pair(labels.LANGUAGE, r["lang"])
+    state_zh, state_en = labels.REPORT_STATE["published" if r["published"] else "draft"]
     links = [
         {
             "format": f["format"],
@@ -106,8 +84,8 @@ def _row(r: dict[str, Any]) -> dict[str, Any]:
         "period_label_en": label_en,
         "lang_zh": lang_zh,
         "lang_en": lang_en,
-        "state_zh": "已发布" if r["published"] else "未发布",
-        "state_en": "published" if r["published"] else "draft",
+        "state_zh": state_zh,
+        "state_en": state_en,
         "links": links,
         "view": f"/reports/{rid}/file.html?inline=1"
         if any(f["format"] == "html" for f in links)
@@ -142,29 +120,20 @@ def reports_context(
         zh, en = DONE[done]
         notice = {"kind": done, "zh": zh.format(id=rid), "en": en.format(id=rid)}
     return {
-        "staff": p.role.is_staff,
+        "staff": policy.may_manage_reports(p),
         "count": len(table),
         "published": sum(1 for r in table if r["published"]),
         "notice": notice,
         "message": message,
         "form": form or _blank_form(),
         "options": {
-            "kinds": [
-                {"code": k, "zh": zh, "en": en} for k, (zh, en) in reports.KIND_NAMES.items()
-            ],
-            "langs": [{"code": k, "zh": zh, "en": en} for k, (zh, en) in LANGS.items()],
+            "kinds": labels.options(labels.REPORT_KIND, "code"),
+            "langs": labels.options(labels.LANGUAGE, "code"),
             "formats": [{"code": f, "name": FORMAT_NAMES[f]} for f in reports.FORMATS],
         },
         "table": table,
         "columns": REPORT_COLUMNS,
     }
-
-
-def _page_format(request: Request) -> str:
-    name, fmt = split_format(request.url.path.rstrip("/").rsplit("/", 1)[-1])
-    if name != "reports":
-        raise NotFound(f"没有这个页面 / no such page: {request.url.path}")
-    return fmt
 
 
 @router.get("/reports", response_class=HTMLResponse)
@@ -176,7 +145,7 @@ def reports_page(
     done: str | None = None,
     report: int | None = None,
 ) -> Response:
-    fmt = _page_format(request)
+    fmt = page_format(request, "reports")
     context = reports_context(ctx, p, done=done, rid=report)
     return respond(request, "reports.html", context, fmt, "reports")
 

@@ -1,0 +1,69 @@
+"""The latest figures of a place or an organisation, as the region and enterprise pages
+list them: one row a series, with its value written for people and its source."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wenzeng.definitions.catalogue import Catalogue
+from wenzeng.domain.observation import ObservationRecord
+from wenzeng.present.place_charts import series_name
+from wenzeng.services import directory as d
+
+LATEST_COLUMNS = [
+    ("indicator", "指标代码 Indicator"),
+    ("indicator_zh", "指标 Indicator name"),
+    ("measure", "口径 Measure"),
+    ("period_type", "期间类型 Period type"),
+    ("period", "报告期 Period"),
+    ("value", "数值 Value"),
+    ("unit", "单位 Unit"),
+    ("flag", "模拟数据 Simulated"),
+    ("source_title", "来源 Source"),
+    ("source_url", "来源链接 Source URL"),
+    ("vintage", "可得日期 Known by"),
+]
+
+_BILINGUAL = re.compile(
+    r"^(?P<zh>.*[\u4e00-\u9fff\uff08-\uff09].*?)\s*/\s*(?P<en>[^\u4e00-\u9fff]+)$"
+)
+
+
+def value_text(value: float | None, unit: str | None, qualifier: str | None = "") -> str:
+    """A figure as a tile or a table shows it: a percentage to 0.1, a level without
+    decimals when large, with ≥, ≤ or ≈ for a bound."""
+    if value is None:
+        return "—"
+    mark = {">": "≥", "<": "≤", "~": "≈"}.get(qualifier or "", "")
+    if unit == "%":
+        return f"{mark}{value:.1f}%"
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+    return f"{mark}{text}"
+
+
+def halves(text: str) -> tuple[str, str]:
+    """'中文 / English' → both halves; a text in one language serves for both."""
+    m = _BILINGUAL.match(text or "")
+    return (m["zh"].strip(), m["en"].strip()) if m else (text, text)
+
+
+def latest_rows(cat: Catalogue, records: list[ObservationRecord]) -> list[dict[str, Any]]:
+    """The newest figure of each series among ``records``, in the catalogue's order."""
+    order = {code: i for i, code in enumerate(cat.indicators)}
+    latest = sorted(
+        d.latest_by_series(records),
+        key=lambda r: (order.get(r.indicator, 999), r.measure, r.period_type),
+    )
+    rows = []
+    for r in latest:
+        row = d.record_row(r)
+        ind = cat.indicators.get(r.indicator)
+        row["indicator_zh"] = ind.name.zh if ind else r.indicator
+        row["indicator_en"] = ind.name.en if ind else r.indicator
+        row["series_zh"] = series_name(cat, (r.indicator, r.measure, r.period_type), False)
+        row["series_en"] = series_name(cat, (r.indicator, r.measure, r.period_type), True)
+        row["value_text"] = value_text(r.value, r.unit, r.qualifier)
+        row["source_zh"], row["source_en"] = halves(r.source_title)
+        rows.append(row)
+    return rows

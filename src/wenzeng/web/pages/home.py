@@ -1,0 +1,83 @@
+"""The overview (运行总览): the plan's headline targets as cards, and the newest warnings."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from wenzeng.auth import policy
+from wenzeng.auth.principal import ANONYMOUS, Principal
+from wenzeng.domain.plan import Target
+from wenzeng.present.target_charts import display_value, goal_text, sparkline
+from wenzeng.services.context import Context
+from wenzeng.services.early_warning import list_warnings
+from wenzeng.services.plans import get_plan, stored_plans, target_figures
+from wenzeng.services.target_series import target_history
+from wenzeng.services.tracking import assess_plan
+from wenzeng.web.deps import CtxDep
+from wenzeng.web.security import PrincipalDep
+from wenzeng.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _sparkline(ctx: Context, t: Target) -> dict[str, Any] | None:
+    return sparkline(t, target_history(ctx, t))
+
+
+def overview_context(
+    ctx: Context, plan_code: str | None, p: Principal = ANONYMOUS
+) -> dict[str, Any]:
+    plan = get_plan(ctx, plan_code)
+    assessed = {a.target.code: a for a in assess_plan(ctx, plan)}
+    cards = []
+    for fig in target_figures(ctx, plan):
+        t = fig.target
+        rec = fig.shown
+        card = fig.as_dict()
+        card["goal_text"] = goal_text(t)
+        card["display"] = display_value(rec, t.unit) if rec else None
+        card["has_exact"] = fig.exact is not None
+        card["scope_note"] = t.scope_note.model_dump() if t.scope_note else None
+        a = assessed[t.code]
+        card["assessment"] = {
+            "status": a.status.value,
+            "status_zh": a.status.zh,
+            "status_en": a.status.en,
+            "figure": a.figure,
+            "figure_kind": a.figure_kind.value,
+            "figure_note_zh": a.figure_note_zh,
+            "figure_note_en": a.figure_note_en,
+            "rule_zh": a.rule_zh,
+            "rule_en": a.rule_en,
+            "probability": a.projection.probability if a.projection else None,
+        }
+        card["sparkline"] = ctx.memo(("sparkline", plan.code, t.code), partial(_sparkline, ctx, t))
+        cards.append(card)
+    return {
+        "plan": {
+            "code": plan.code,
+            "title": plan.title.model_dump(),
+            "document_number": plan.document_number,
+            "period": [plan.period.start, plan.period.end],
+            "issued": plan.issued.isoformat(),
+        },
+        "plans": [{"code": p.code, "title": p.title.model_dump()} for p in stored_plans(ctx)],
+        "targets": cards,
+        "warnings": list_warnings(ctx, p, status="new", limit=8)
+        if policy.may_see_warnings(p)
+        else [],
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, ctx: CtxDep, p: PrincipalDep, plan: str | None = None) -> Response:
+    return render(request, "overview.html", d=overview_context(ctx, plan, p), charts=True)
+
+
+@router.get("/index.json")
+def overview_json(ctx: CtxDep, p: PrincipalDep, plan: str | None = None) -> dict[str, Any]:
+    return {"ok": True, **overview_context(ctx, plan, p)}

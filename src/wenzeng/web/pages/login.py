@@ -1,0 +1,57 @@
+"""Logging in (CSRF-protected, throttled by the accounts service) and out."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from wenzeng.errors import Forbidden, WenzengError
+from wenzeng.services import accounts
+from wenzeng.web.deps import CtxDep
+from wenzeng.web.security import PrincipalDep, UserDep, csrf_token
+from wenzeng.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str) -> str:
+    """Only paths on this site: never redirect a user elsewhere after login."""
+    return target if target.startswith("/") and not target.startswith("//") else "/report"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, p: PrincipalDep, next: str = "/report") -> Response:
+    return render(request, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    ctx: CtxDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    csrf_token_: Annotated[str, Form(alias="csrf_token")] = "",
+    next: Annotated[str, Form()] = "/report",
+) -> Response:
+    expected = request.session.get("csrf", "")
+    if not expected or not hmac.compare_digest(str(expected), csrf_token_):
+        raise Forbidden("CSRF 校验失败，请刷新页面后重试 / CSRF check failed; reload the page")
+    try:
+        p = accounts.authenticate(ctx, username, password)
+    except WenzengError as exc:
+        return render(
+            request, "login.html", status_code=exc.status, next=_safe_next(next), error=exc.message
+        )
+    request.session.clear()
+    request.session["uid"] = p.user_id
+    csrf_token(request)  # a fresh token for the new session
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, p: UserDep) -> Response:
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
