@@ -31,14 +31,15 @@ from wenzeng.services.series import SeriesQuery
 from wenzeng.services.series import observations as query_observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.json_body import StrictJsonRoute
 from wenzeng.web.pages_reports import file_response
 from wenzeng.web.security import PrincipalDep, UserDep
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=StrictJsonRoute)
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class SubmissionIn(_In):

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wenzeng import __version__
 from wenzeng.config import Settings
+from wenzeng.domain.text import clip
 from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
@@ -35,6 +36,17 @@ def wants_html(request: Request) -> bool:
     if path.startswith("/api/") or path.endswith((".json", ".csv", ".xlsx")):
         return False
     return "text/html" in request.headers.get("accept", "")
+
+
+def request_error(e: Any) -> dict[str, Any]:
+    """One problem of a request the framework refused, in the error body's shape: the
+    names in its location cut short, a body that is not JSON said so in our words."""
+    loc = [clip(x) if isinstance(x, str) else x for x in e["loc"]]
+    msg = e["msg"]
+    if e["type"] == "json_invalid":
+        why = str(e.get("ctx", {}).get("error", ""))
+        msg = f"请求体不是有效的 JSON / the request body is not valid JSON ({clip(why, 200)})"
+    return {"loc": loc, "code": e["type"], "msg": msg}
 
 
 class DataVersionScope:
@@ -95,7 +107,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": list(e["loc"]), "code": e["type"], "msg": e["msg"]} for e in exc.errors()]
+        errors = [request_error(e) for e in exc.errors()]
         return JSONResponse(
             {
                 "ok": False,
