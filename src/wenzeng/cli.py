@@ -27,6 +27,7 @@ from rich.table import Table
 from wenzeng import __version__
 from wenzeng.config import Settings, load_settings
 from wenzeng.errors import WenzengError
+from wenzeng.present.cells import spreadsheet_safe
 
 app = typer.Typer(
     name="wenzeng",
@@ -114,8 +115,8 @@ def _emit_rows(
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow([c for c, _ in columns])
-        for r in rows:
-            w.writerow([r.get(c) for c, _ in columns])
+        for r in rows:  # text a spreadsheet would run as a formula stays text
+            w.writerow([spreadsheet_safe(r.get(c)) for c, _ in columns])
         sys.stdout.write(buf.getvalue())
         return
     table = Table(title=title, show_lines=False)
