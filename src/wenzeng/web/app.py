@@ -20,6 +20,7 @@ from wenzeng.domain.text import clip
 from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
+from wenzeng.web.headers import SecurityHeaders
 from wenzeng.web.pages import router as pages_router
 from wenzeng.web.pages_analysis import router as analysis_pages_router
 from wenzeng.web.pages_regions import router as regions_pages_router
@@ -89,7 +90,9 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         session_cookie="wenzeng_session",
         same_site="lax",
         max_age=8 * 3600,
+        https_only=settings.secure_cookies,
     )
+    app.add_middleware(SecurityHeaders)  # outermost: also on errors the app answers
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(analysis_pages_router)
