@@ -62,7 +62,9 @@ def _importers_of(top: str) -> list[str]:
     return sorted(
         name
         for name, path in MODULES.items()
-        if any(i == top or i.startswith(top + ".") for i in _imports(name, path, module_level=False))
+        if any(
+            i == top or i.startswith(top + ".") for i in _imports(name, path, module_level=False)
+        )
     )
 
 

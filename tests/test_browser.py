@@ -273,3 +273,41 @@ def test_staff_generate_and_publish_a_report_and_the_public_reads_it(site: str, 
     shot(report, "public-report-inline")
     public.close()
     assert outside == []
+
+
+def watch_errors(page, into: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Collect what the browser refuses (the policy's violations) and every script error."""
+
+    def console(m) -> None:  # type: ignore[no-untyped-def]
+        if m.type == "error" and "Failed to load resource" not in m.text:  # a 404 is no error
+            into.append(f"{page.url}: {m.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: into.append(f"{page.url}: {e}"))
+
+
+def test_no_page_breaks_the_content_security_policy(site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """Every page works under the policy: nothing refused, no script error, charts drawn."""
+    outside: list[str] = []
+    refused: list[str] = []
+    for who in (None, "ana", "sichuan"):
+        page = page_for(browser, site, outside)
+        watch_errors(page, refused)
+        if who:
+            login(page, site, who)
+        for _name, path, allowed in PAGES:
+            if allowed != "public" and (who is None or who not in allowed):
+                continue
+            response = page.goto(f"{site}{path}")
+            assert response is not None and response.status == 200, (who, path)
+            assert "script-src 'self'" in response.headers["content-security-policy"]
+            page.wait_for_load_state("networkidle")
+            for chart in page.query_selector_all("div.chart[data-spec]"):
+                assert chart.query_selector("svg.main-svg") is not None, (who, path)
+        page.goto(f"{site}/regions/000000")  # the error page's back link goes back
+        page.click("a.back")
+        page.wait_for_load_state()
+        assert not page.url.endswith("/regions/000000")
+        page.close()
+    assert refused == []
+    assert outside == []

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
             "(created on first start)."
         ),
     )
+    secure_cookies: bool = Field(
+        default=False,
+        description=(
+            "Mark the session cookie Secure (sent over HTTPS only): set it when WenZeng is "
+            "served behind TLS. Off for the local quick start on plain http://127.0.0.1."
+        ),
+    )
     smtp_host: str | None = Field(
         default=None, description="SMTP server for reminders; unset = reminders stay in the outbox."
     )

@@ -22,6 +22,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from wenzeng.present.cells import spreadsheet_safe
+
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -56,8 +58,8 @@ def emit_rows(
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow([c for c, _ in columns])
-        for r in rows:
-            w.writerow([r.get(c) for c, _ in columns])
+        for r in rows:  # text a spreadsheet would run as a formula stays text
+            w.writerow([spreadsheet_safe(r.get(c)) for c, _ in columns])
         sys.stdout.write(buf.getvalue())
         return
     table = Table(title=title, show_lines=False)

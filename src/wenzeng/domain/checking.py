@@ -15,8 +15,9 @@ from typing import Any
 
 from wenzeng.domain.expressions import Env, History
 from wenzeng.domain.forms import FieldType, Form, FormField, Severity
+from wenzeng.domain.text import clip, clip_value, quote
 from wenzeng.domain.units import UnitError, conversion_factor
-from wenzeng.domain.values import ValueError_, parse_value
+from wenzeng.domain.values import OutOfBounds, ValueError_, as_figure, parse_value
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Problem:
     msg_en: str
     values: dict[str, Any] = dc_field(default_factory=dict)
     explanation: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", clip_value(self.values))
 
     @property
     def msg(self) -> str:
@@ -112,55 +116,83 @@ def clean_field(f: FormField, raw: Any) -> tuple[Any, Problem | None]:
             f.code,
             "choice",
             Severity.ERROR,
-            f"{f.label.zh}应为以下之一：{allowed}（填写的是 {text!r}）",
-            f"{f.label.en} must be one of {', '.join(c.code for c in f.choices)} (found {text!r})",
+            f"{f.label.zh}应为以下之一：{allowed}（填写的是 {quote(text)}）",
+            f"{f.label.en} must be one of {', '.join(c.code for c in f.choices)} "
+            f"(found {quote(text)})",
             {f.code: text},
         )
     return _clean_number(f, raw)
 
 
-def _clean_number(f: FormField, raw: Any) -> tuple[Any, Problem | None]:
+def _out_of_bounds(f: FormField, raw: Any) -> Problem:
+    """A number no figure can be (NaN, infinity, or beyond the bound of :mod:`values`)."""
+    return Problem(
+        f.code,
+        "type",
+        Severity.ERROR,
+        f"{f.label.zh}不是有效数值（非有限数或绝对值不小于10¹⁵）：{quote(raw)}",
+        f"{f.label.en} is not a valid figure (not finite, or 10^15 or more in size): {quote(raw)}",
+        {f.code: raw if isinstance(raw, str) else str(raw)},  # NaN has no place in JSON
+    )
+
+
+def _read_number(f: FormField, raw: Any) -> tuple[float | None, bool, str | None, Problem | None]:
+    """(value, written with %, unit written after it, problem) of a number field's input."""
     if isinstance(raw, bool):
         raw = str(raw)
     if isinstance(raw, int | float):
-        value: float | None = float(raw)
-        percent, written_unit = False, None
-    else:
-        text, written_unit = _unit_in(str(raw))
         try:
-            parsed = parse_value(text)
-        except ValueError_:
-            return None, Problem(
+            return as_figure(raw), False, None, None
+        except OutOfBounds:
+            return None, False, None, _out_of_bounds(f, raw)
+    text, written_unit = _unit_in(str(raw))
+    try:
+        parsed = parse_value(text)
+    except OutOfBounds:
+        return None, False, None, _out_of_bounds(f, raw)
+    except ValueError_:
+        return (
+            None,
+            False,
+            None,
+            Problem(
                 f.code,
                 "type",
                 Severity.ERROR,
-                f"{f.label.zh}不是数字：{raw!r}",
-                f"{f.label.en} is not a number: {raw!r}",
+                f"{f.label.zh}不是数字：{quote(raw)}",
+                f"{f.label.en} is not a number: {quote(raw)}",
                 {f.code: raw},
-            )
-        value, percent = parsed.value, parsed.percent
-        if value is None:
-            return None, None
+            ),
+        )
+    return parsed.value, parsed.percent, written_unit, None
+
+
+def _clean_number(f: FormField, raw: Any) -> tuple[Any, Problem | None]:
+    value, percent, written_unit, problem = _read_number(f, raw)
+    if value is None:
+        return None, problem
     assert value is not None
     if percent and f.unit != "%":
         return None, Problem(
             f.code,
             "unit",
             Severity.ERROR,
-            f"{f.label.zh}的单位是{f.unit or '无'}，不应带 % 号：{raw!r}",
-            f"{f.label.en} is in {f.unit or 'no unit'}, not %: {raw!r}",
+            f"{f.label.zh}的单位是{f.unit or '无'}，不应带 % 号：{quote(raw)}",
+            f"{f.label.en} is in {f.unit or 'no unit'}, not %: {quote(raw)}",
             {f.code: raw},
         )
     if written_unit and f.unit and written_unit != f.unit:
         try:
-            value *= conversion_factor(written_unit, f.unit)
+            value = as_figure(value * conversion_factor(written_unit, f.unit))
+        except OutOfBounds:
+            return None, _out_of_bounds(f, raw)
         except UnitError:
             return None, Problem(
                 f.code,
                 "unit",
                 Severity.ERROR,
-                f"{f.label.zh}应以{f.unit}填报，{written_unit!r}无法换算",
-                f"{f.label.en} is reported in {f.unit}; {written_unit!r} cannot be converted",
+                f"{f.label.zh}应以{f.unit}填报，{quote(written_unit)}无法换算",
+                f"{f.label.en} is reported in {f.unit}; {quote(written_unit)} cannot be converted",
                 {f.code: raw},
             )
     if f.type is FieldType.INTEGER and not float(value).is_integer():
@@ -168,8 +200,8 @@ def _clean_number(f: FormField, raw: Any) -> tuple[Any, Problem | None]:
             f.code,
             "type",
             Severity.ERROR,
-            f"{f.label.zh}应为整数：{raw!r}",
-            f"{f.label.en} must be a whole number: {raw!r}",
+            f"{f.label.zh}应为整数：{quote(raw)}",
+            f"{f.label.en} must be a whole number: {quote(raw)}",
             {f.code: raw},
         )
     if f.min is not None and value < f.min:
@@ -210,11 +242,11 @@ def check_values(
     for code in sorted(set(raw) - known):
         problems.append(
             Problem(
-                code,
+                clip(code),
                 "unknown_field",
                 Severity.ERROR,
-                f"表中没有字段 {code!r}",
-                f"the form has no field {code!r}",
+                f"表中没有字段 {quote(code)}",
+                f"the form has no field {quote(code)}",
             )
         )
     for f in all_fields:

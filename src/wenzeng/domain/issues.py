@@ -3,6 +3,10 @@
 Every problem names where it is (file, sheet, row, column or key), carries
 a stable code, a message in Chinese and English, and a severity: an error
 blocks, a warning needs an explanation before it is accepted.
+
+What a file holds never makes a problem long: the texts of a location, a
+message and the value kept with it are cut to a bound (a 1 MB cell is quoted
+by its first characters, see :func:`wenzeng.domain.text.quote`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from wenzeng.domain.text import clip, clip_value
+
+LOCATION_LIMIT = 120  # characters of a file name, sheet, column or key shown
+MESSAGE_LIMIT = 1000  # characters of a message, whatever it quotes
 
 
 class Severity(StrEnum):
@@ -39,6 +48,7 @@ class IssueCode(StrEnum):
     MEASURE_NOT_PUBLISHED = "measure_not_published"
     DUPLICATE = "duplicate"
     OUT_OF_RANGE = "out_of_range"
+    BAD_LINK = "bad_link"
     # form rules
     RULE_FAILED = "rule_failed"
     NEEDS_EXPLANATION = "needs_explanation"
@@ -56,6 +66,12 @@ class Location:
     column: str | None = None
     line: int | None = None  # for text files such as YAML
     key: str | None = None  # dotted path inside a structured file
+
+    def __post_init__(self) -> None:
+        for name in ("file", "sheet", "column", "key"):
+            value = getattr(self, name)
+            if isinstance(value, str) and len(value) > LOCATION_LIMIT:
+                object.__setattr__(self, name, clip(value, LOCATION_LIMIT))
 
     def as_list(self) -> list[Any]:
         """The ``loc`` of the error contract: ["file", f, "row", 12, "column", "value"]."""
@@ -91,6 +107,11 @@ class Issue:
     msg_en: str
     severity: Severity = Severity.ERROR
     value: Any = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "msg_zh", clip(self.msg_zh, MESSAGE_LIMIT))
+        object.__setattr__(self, "msg_en", clip(self.msg_en, MESSAGE_LIMIT))
+        object.__setattr__(self, "value", clip_value(self.value))
 
     @property
     def msg(self) -> str:

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
-from wenzeng.domain.text import BilingualError
+from wenzeng.domain.text import BilingualError, quote
 
 
 class PeriodType(StrEnum):
@@ -231,7 +231,7 @@ def parse_period(text: str, period_type: str | None = None) -> Period:
             wanted = PeriodType(period_type)
         except ValueError as exc:
             raise PeriodError(
-                f"未知的期间类型 / unknown period type: {period_type!r} "
+                f"未知的期间类型 / unknown period type: {quote(period_type)} "
                 f"(expected one of {', '.join(t.value for t in PeriodType)})"
             ) from exc
     else:
@@ -239,7 +239,7 @@ def parse_period(text: str, period_type: str | None = None) -> Period:
     period = _parse_code(s) or _parse_label(s)
     if period is None:
         raise PeriodError(
-            f"无法识别的期间 / unreadable period: {raw!r} "
+            f"无法识别的期间 / unreadable period: {quote(raw)} "
             "(expected e.g. 2024, 2024-Q3, 2024-09, 2024-01~09, 2024年1-9月)"
         )
     if wanted is not None and wanted is not period.type:
@@ -248,7 +248,7 @@ def parse_period(text: str, period_type: str | None = None) -> Period:
         if wanted is PeriodType.MONTH and period.type is PeriodType.CUM_MONTH and period.index == 1:
             return Period.month(period.year, 1)
         raise PeriodError(
-            f"期间 {raw!r} 不是 {wanted.value} / period {raw!r} is a {period.type.value}, "
+            f"期间 {quote(raw)} 不是 {wanted.value} / period {quote(raw)} is a {period.type.value}, "
             f"not a {wanted.value}"
         )
     return period
@@ -281,10 +281,10 @@ def _parse_label(s: str) -> Period | None:
             if last == first + 2 and first in (1, 4, 7, 10):
                 return Period.quarter(year, (first + 2) // 3)
             raise PeriodError(
-                f"只支持从1月起的累计期间 / cumulative periods must start in January: {s!r}"
+                f"只支持从1月起的累计期间 / cumulative periods must start in January: {quote(s)}"
             )
         if last < first:
-            raise PeriodError(f"期间终止月早于起始月 / period ends before it starts: {s!r}")
+            raise PeriodError(f"期间终止月早于起始月 / period ends before it starts: {quote(s)}")
         return Period.cum_month(year, last)
     if m["month"]:
         month = int(m["month"])
@@ -296,7 +296,7 @@ def _parse_label(s: str) -> Period | None:
             return Period.cum_month(year, 6)
         raise PeriodError(
             f"下半年不是累计期间，请按季度或月份报送 / 'second half' is not a cumulative "
-            f"period; report quarters or months instead: {s!r}"
+            f"period; report quarters or months instead: {quote(s)}"
         )
     return Period.annual(year)
 

@@ -12,9 +12,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from wenzeng.domain.catalog import Measure
+from wenzeng.domain.links import is_web_url
 from wenzeng.domain.periods import PeriodType
 from wenzeng.domain.text import I18n
 
@@ -57,6 +58,13 @@ class Party(_Model):
 class Source(_Model):
     title: str
     url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        if url is not None and not is_web_url(url):
+            raise ValueError("the source url must be an http:// or https:// address")
+        return url
 
 
 class PlanPeriod(_Model):

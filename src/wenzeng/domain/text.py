@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -34,3 +36,27 @@ class BilingualError(ValueError):
             en = en or zh
         super().__init__(bilingual(zh, en))
         self.zh, self.en = zh, en
+
+
+ECHO_LIMIT = 40  # characters of a cell a message quotes
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """At most ``limit`` characters of a text someone wrote, then '…': messages stay short
+    whatever a file's cells hold."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def clip_value(value: Any) -> Any:
+    """A cell kept in an error body: texts (also in a dict of cells) cut to
+    :data:`ECHO_LIMIT` characters."""
+    if isinstance(value, str):
+        return clip(value)
+    if isinstance(value, dict):
+        return {clip_value(k): clip_value(v) for k, v in value.items()}
+    return value
+
+
+def quote(value: object) -> str:
+    """A cell as a message quotes it: ``'12,3x'``, cut to :data:`ECHO_LIMIT` characters."""
+    return repr(clip(value)) if isinstance(value, str) else clip(repr(value))

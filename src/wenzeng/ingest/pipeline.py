@@ -17,9 +17,11 @@ import polars as pl
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.catalog import Measure
 from wenzeng.domain.issues import Issue, IssueCode, IssueCollector, Location, Severity
+from wenzeng.domain.links import is_web_url
 from wenzeng.domain.periods import PeriodError, parse_period
+from wenzeng.domain.text import clip, clip_value
 from wenzeng.domain.units import UnitError, conversion_factor, get_unit
-from wenzeng.domain.values import ValueError_, parse_value
+from wenzeng.domain.values import MAX_MAGNITUDE, OutOfBounds, ValueError_, parse_value
 from wenzeng.ingest.readers import ROW, RawTable
 
 FIELDS = (
@@ -72,6 +74,12 @@ OUTPUT_SCHEMA = {
 }
 
 
+def _listing(columns: list[str], most: int = 30) -> str:
+    """A file's column names for a message: each cut short, at most ``most`` of them."""
+    shown = ", ".join(clip(c) for c in columns[:most])
+    return shown + (f", … (+{len(columns) - most})" if len(columns) > most else "")
+
+
 @dataclass
 class ColumnMapping:
     """Which column of the file holds which field, and constant values for fields it lacks."""
@@ -111,9 +119,9 @@ class ColumnMapping:
                     Issue(
                         Location(file=table.file, sheet=table.sheet, column=col),
                         IssueCode.MISSING_COLUMN,
-                        f"映射的列 {col!r}（字段 {f}）不存在；文件的列为：{', '.join(table.columns)}",
+                        f"映射的列 {col!r}（字段 {f}）不存在；文件的列为：{_listing(table.columns)}",
                         f"mapped column {col!r} (field {f}) is not in the file; its columns are: "
-                        f"{', '.join(table.columns)}",
+                        f"{_listing(table.columns)}",
                     )
                 )
         for f in FIELDS:
@@ -130,9 +138,9 @@ class ColumnMapping:
                         Location(file=table.file, sheet=table.sheet),
                         IssueCode.MISSING_COLUMN,
                         f"缺少必填字段 {f}（可用 --map {f}=列名 或 --set {f}=值 指定）；"
-                        f"文件的列为：{', '.join(table.columns)}",
+                        f"文件的列为：{_listing(table.columns)}",
                         f"required field {f} is missing (use --map {f}=COLUMN or --set {f}=VALUE); "
-                        f"the file's columns are: {', '.join(table.columns)}",
+                        f"the file's columns are: {_listing(table.columns)}",
                     )
                 )
         return found, issues
@@ -180,9 +188,11 @@ class _Checker:
         en: Any,
         severity: Severity = Severity.ERROR,
     ) -> None:
-        """One issue per offending row; ``zh``/``en`` are callables of the cell value."""
+        """One issue per offending row; ``zh``/``en`` are callables of the cell value (cut
+        to a few dozen characters, so that a huge cell makes no huge message)."""
         bad = frame.filter(mask).select(ROW, pl.col(f"_{f}"))
-        for row, value in bad.iter_rows():
+        for row, cell in bad.iter_rows():
+            value = clip_value(cell)
             if len(self.issues.issues) >= self.issues.limit:
                 self.issues.dropped += bad.height
                 return
@@ -356,6 +366,7 @@ def validate_table(
     f = _check_values(f, c)
     f = _check_units(f, c)
     f = _check_vintage(f, c, default_vintage)
+    _check_links(f, c)
 
     f = f.with_columns(
         pl.col("_indicator").alias("indicator"),
@@ -375,8 +386,14 @@ def validate_table(
     return Validated(kept, issues)
 
 
+def _sane(value: pl.Expr) -> pl.Expr:
+    """Where a number can be a figure: finite and below :data:`MAX_MAGNITUDE` in size."""
+    return value.is_finite() & (value.abs() < MAX_MAGNITUDE)
+
+
 def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
-    fast = pl.col("_value").str.replace_all(",", "").cast(pl.Float64, strict=False)
+    cast = pl.col("_value").str.replace_all(",", "").cast(pl.Float64, strict=False)
+    fast = pl.when(_sane(cast)).then(cast)  # 'NaN', 'inf', '1e309' are left to parse_value
     f = f.with_columns(
         fast.alias("value"),
         pl.lit("").alias("qualifier"),
@@ -385,10 +402,13 @@ def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
     )
     slow = f.filter(pl.col("value").is_null() & pl.col("_value").is_not_null())
     if slow.height:
-        fixes, bad, missing = [], [], []
+        fixes, bad, huge, missing = [], [], [], []
         for row, cell in slow.select(ROW, "_value").iter_rows():
             try:
                 p = parse_value(cell)
+            except OutOfBounds:
+                huge.append(row)
+                continue
             except ValueError_:
                 bad.append(row)
                 continue
@@ -419,6 +439,14 @@ def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
             IssueCode.NOT_A_NUMBER,
             lambda v: f"不是数字：{v!r}",
             lambda v: f"not a number: {v!r}",
+        )
+        c.report(
+            f,
+            pl.col(ROW).is_in(huge),
+            "value",
+            IssueCode.OUT_OF_RANGE,
+            lambda v: f"不是有效数值（非有限数或绝对值不小于10¹⁵）：{v!r}",
+            lambda v: f"not a valid figure (not finite, or 10^15 or more in size): {v!r}",
         )
     if "qualifier" in c.columns:
         f = f.with_columns(
@@ -520,7 +548,16 @@ def _check_units(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
         lambda v: f"水平值带有 % 号：{v!r}",
         lambda v: f"a level written with a % sign: {v!r}",
     )
-    return f.with_columns((pl.col("value") * pl.col("_factor")).alias("value"))
+    f = f.with_columns((pl.col("value") * pl.col("_factor")).alias("value"))
+    c.report(  # a conversion can overflow: 9e307 万亿元 is no longer a number in 元
+        f,
+        pl.col("value").is_not_null() & ~_sane(pl.col("value")),
+        "value",
+        IssueCode.OUT_OF_RANGE,
+        lambda v: f"换算为指标的单位后不是有效数值（绝对值不小于10¹⁵）：{v!r}",
+        lambda v: f"not a valid figure in the indicator's unit (10^15 or more in size): {v!r}",
+    )
+    return f
 
 
 def get_unit_safe(unit: str) -> str | None:
@@ -547,6 +584,21 @@ def _check_vintage(f: pl.DataFrame, c: _Checker, default: date) -> pl.DataFrame:
         lambda v: f"unreadable date (expected YYYY-MM-DD): {v!r}",
     )
     return f
+
+
+def _check_links(f: pl.DataFrame, c: _Checker) -> None:
+    """A source link is a web address (http or https): it becomes a link on the pages."""
+    links = f["_source_url"].drop_nulls().unique().to_list()
+    bad = [u for u in links if not is_web_url(u)]
+    if bad:
+        c.report(
+            f,
+            pl.col("_source_url").is_in(bad),
+            "source_url",
+            IssueCode.BAD_LINK,
+            lambda v: f"来源链接须为 http:// 或 https:// 网址：{v!r}",
+            lambda v: f"a source link must be an http:// or https:// address: {v!r}",
+        )
 
 
 DUPLICATE_KEY = [

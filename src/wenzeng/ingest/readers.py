@@ -8,6 +8,7 @@ fits, the error names every reader tried.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +42,9 @@ class Reader(Protocol):
     def read(self, path: Path, data: bytes) -> RawTable: ...
 
 
-def _fail(file: str, code: IssueCode, zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"{zh} / {en}: {file}", issues=[Issue(Location(file=file), code, zh, en)]
-    )
+def _fail(file: str, code: IssueCode, zh: str, en: str, row: int | None = None) -> ValidationFailed:
+    where = Location(file=file, row=row)
+    return ValidationFailed(f"{zh} / {en}: {where}", issues=[Issue(where, code, zh, en)])
 
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
@@ -95,15 +95,48 @@ class CsvReader:
                 infer_schema=False,
                 truncate_ragged_lines=False,
             )
-        except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-            raise _fail(
-                file,
-                IssueCode.UNREADABLE_FILE,
-                f"CSV 无法解析：{exc}",
-                f"the CSV cannot be parsed: {exc}",
-            ) from exc
+        except pl.exceptions.PolarsError as exc:
+            # The parser's own text names its internals and quotes whole cells: say in
+            # our words what is wrong, and where, from a second reading of the text.
+            raise _malformed_csv(file, text, sep) from exc
         frame = frame.rename({c: c.strip() for c in frame.columns})
         return RawTable(file, _number_rows(frame), encoding=encoding)
+
+
+def _malformed_csv(file: str, text: str, sep: str) -> ValidationFailed:
+    """The error for a CSV file the parser refused: what is wrong and in which row."""
+    rows = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
+    width: int | None = None
+    row = 0  # spreadsheet numbering: the header is row 1
+    try:
+        for row, record in enumerate(rows, start=1):
+            if width is None:
+                width = len(record)
+            elif record and len(record) != width:
+                return _fail(
+                    file,
+                    IssueCode.UNREADABLE_FILE,
+                    f"CSV 格式有误：第{row}行有{len(record)}个字段，表头有{width}个",
+                    f"malformed CSV: row {row} has {len(record)} fields, the header {width}",
+                    row,
+                )
+    except csv.Error as exc:
+        if "field limit" not in str(exc):  # a long cell is no error of the file
+            return _fail(
+                file,
+                IssueCode.UNREADABLE_FILE,
+                f"CSV 格式有误：第{row + 1}行的引号不成对或位置不对",
+                f"malformed CSV: row {row + 1} has an unmatched or misplaced quote",
+                row + 1,
+            )
+    if width is None:
+        return _fail(file, IssueCode.EMPTY_FILE, "文件为空", "the file is empty")
+    return _fail(
+        file,
+        IssueCode.UNREADABLE_FILE,
+        "CSV 格式有误，无法读取（请用 Excel 或文本编辑器检查后另存为 CSV）",
+        "malformed CSV that cannot be read (check it in Excel or an editor and save it as CSV)",
+    )
 
 
 class ExcelReader:
@@ -122,8 +155,8 @@ class ExcelReader:
             raise _fail(
                 file,
                 IssueCode.UNREADABLE_FILE,
-                f"Excel 文件无法读取：{exc}",
-                f"the Excel file cannot be read: {exc}",
+                "Excel 文件已损坏或不是 .xlsx 格式，无法读取",
+                "the Excel file is damaged or not in the .xlsx format and cannot be read",
             ) from exc
         if not header:
             raise _fail(file, IssueCode.EMPTY_FILE, "工作表为空", "the sheet is empty")

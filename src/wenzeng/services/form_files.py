@@ -30,6 +30,7 @@ from wenzeng.domain.forms import FormField, Severity
 from wenzeng.domain.issues import Issue, IssueCode, Location
 from wenzeng.domain.issues import Severity as IssueSeverity
 from wenzeng.domain.periods import Period, PeriodError, parse_period
+from wenzeng.domain.text import clip, quote
 from wenzeng.domain.units import UNITS, UnitError, conversion_factor
 from wenzeng.domain.values import ValueError_, parse_value
 from wenzeng.errors import Forbidden, ValidationFailed, WenzengError
@@ -135,8 +136,8 @@ def plan_columns(form: LoadedForm, columns: list[str], file: str) -> ColumnPlan:
                 Issue(
                     Location(file=file, column=col),
                     IssueCode.UNKNOWN_COLUMN,
-                    f"表中没有与列“{col}”对应的指标",
-                    f"no field of the form matches column {col!r}",
+                    f"表中没有与列“{clip(col)}”对应的指标",
+                    f"no field of the form matches column {quote(col)}",
                 )
             )
             continue
@@ -150,8 +151,8 @@ def plan_columns(form: LoadedForm, columns: list[str], file: str) -> ColumnPlan:
                     Issue(
                         Location(file=file, column=col),
                         IssueCode.UNIT_MISMATCH,
-                        f"列“{col}”的单位 {unit} 无法换算为 {f.unit}",
-                        f"column {col!r} is in {unit}, which cannot be converted to {f.unit}",
+                        f"列“{clip(col)}”的单位 {unit} 无法换算为 {f.unit}",
+                        f"column {quote(col)} is in {unit}, which cannot be converted to {f.unit}",
                     )
                 )
                 continue
@@ -218,8 +219,8 @@ def _read_rows(
                 Issue(
                     at(plan.reporter),
                     IssueCode.UNKNOWN_ENTITY,
-                    f"未知的报送单位 {rec[plan.reporter]!r}",
-                    f"unknown reporter {rec[plan.reporter]!r}",
+                    f"未知的报送单位 {quote(rec[plan.reporter])}",
+                    f"unknown reporter {quote(rec[plan.reporter])}",
                 )
             )
             continue

@@ -33,6 +33,7 @@ from wenzeng.services.series import observations as query_observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.api_responses import CSV, DOCX, HTML, PDF, XLSX, download, errors
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.json_body import StrictJsonRoute
 from wenzeng.web.report_files import file_response
 from wenzeng.web.schemas import (
     AnalysisIn,
@@ -66,7 +67,7 @@ from wenzeng.web.schemas import (
 )
 from wenzeng.web.security import PrincipalDep, UserDep
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=StrictJsonRoute)
 
 
 def _sub(s: subs.Submission) -> SubmissionOut:

@@ -16,9 +16,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wenzeng import __version__
 from wenzeng.config import Settings
+from wenzeng.domain.text import clip
 from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
+from wenzeng.web.headers import SecurityHeaders
 from wenzeng.web.pages import ROUTERS as PAGE_ROUTERS
 from wenzeng.web.security import session_secret
 from wenzeng.web.templating import render
@@ -32,6 +34,17 @@ def wants_html(request: Request) -> bool:
     if path.startswith("/api/") or path.endswith((".json", ".csv", ".xlsx")):
         return False
     return "text/html" in request.headers.get("accept", "")
+
+
+def request_error(e: Any) -> dict[str, Any]:
+    """One problem of a request the framework refused, in the error body's shape: the
+    names in its location cut short, a body that is not JSON said so in our words."""
+    loc = [clip(x) if isinstance(x, str) else x for x in e["loc"]]
+    msg = e["msg"]
+    if e["type"] == "json_invalid":
+        why = str(e.get("ctx", {}).get("error", ""))
+        msg = f"请求体不是有效的 JSON / the request body is not valid JSON ({clip(why, 200)})"
+    return {"loc": loc, "code": e["type"], "msg": msg}
 
 
 class DataVersionScope:
@@ -74,7 +87,9 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         session_cookie="wenzeng_session",
         same_site="lax",
         max_age=8 * 3600,
+        https_only=settings.secure_cookies,
     )
+    app.add_middleware(SecurityHeaders)  # outermost: also on errors the app answers
     app.include_router(api_router)
     for pages_router in PAGE_ROUTERS:
         app.include_router(pages_router)
@@ -90,7 +105,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": list(e["loc"]), "code": e["type"], "msg": e["msg"]} for e in exc.errors()]
+        errors = [request_error(e) for e in exc.errors()]
         return JSONResponse(
             {
                 "ok": False,

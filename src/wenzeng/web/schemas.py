@@ -70,7 +70,7 @@ def omitted() -> Any:
 
 # -- what the API takes ------------------------------------------------------------------------
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class SubmissionIn(_In):

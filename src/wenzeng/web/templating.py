@@ -10,11 +10,16 @@ from fastapi.templating import Jinja2Templates
 from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.domain import labels
 from wenzeng.domain.checking import format_number
+from wenzeng.domain.links import safe_href
 from wenzeng.web.security import csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["num"] = format_number
 templates.env.globals["labels"] = labels  # the words for codes, the same as in the twins
+
+
+# every href built from data goes through it: web addresses and this site's paths only
+templates.env.filters["safe_href"] = safe_href
 
 
 def page_lang(request: Request) -> str:

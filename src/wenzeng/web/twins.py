@@ -4,7 +4,9 @@ A page's view builds one context (a dict); ``respond`` renders it as the
 format the URL asks for: ``/warnings`` (HTML), ``/warnings.json``,
 ``/warnings.csv``, ``/warnings.xlsx``.  The table of a page is the list of
 row dicts under ``context["table"]``, with its columns in
-``context["columns"]`` as (key, header) pairs.
+``context["columns"]`` as (key, header) pairs.  Text in CSV and Excel files
+that a spreadsheet would run as a formula is kept as text
+(:func:`wenzeng.present.cells.spreadsheet_safe`).
 """
 
 import csv
@@ -16,9 +18,11 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from wenzeng.errors import NotFound
+from wenzeng.present.cells import spreadsheet_safe
 from wenzeng.web.templating import render
 
 FORMATS = ("html", "json", "csv", "xlsx")
@@ -36,8 +40,39 @@ def _cell(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple | dict):
-        return str(value)
-    return value
+        value = str(value)
+    return spreadsheet_safe(value)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """As :func:`_cell`, without the control characters an Excel file cannot hold."""
+    value = _cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def csv_bytes(columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> bytes:
+    """A table as CSV (UTF-8 with a byte-order mark, so that Excel opens it right)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([spreadsheet_safe(header) for _, header in columns])
+    for r in rows:
+        w.writerow([_cell(r.get(k)) for k, _ in columns])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(columns: list[tuple[str, str]], rows: list[dict[str, Any]], title: str) -> bytes:
+    """A table as an Excel workbook of one sheet, its header in bold."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([_xlsx_cell(header) for _, header in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([_xlsx_cell(r.get(k)) for k, _ in columns])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def respond(
@@ -55,28 +90,13 @@ def respond(
     columns: list[tuple[str, str]] = context["columns"]
     rows: list[dict[str, Any]] = context["table"]
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow([header for _, header in columns])
-        for r in rows:
-            w.writerow([_cell(r.get(k)) for k, _ in columns])
         return Response(
-            buf.getvalue().encode("utf-8-sig"),
+            csv_bytes(columns, rows),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
         )
-    wb = Workbook()
-    ws = wb.active
-    ws.title = filename[:31]
-    ws.append([header for _, header in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        ws.append([_cell(r.get(k)) for k, _ in columns])
-    out = io.BytesIO()
-    wb.save(out)
     return Response(
-        out.getvalue(),
+        xlsx_bytes(columns, rows, filename),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
     )

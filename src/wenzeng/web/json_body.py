@@ -1,0 +1,85 @@
+"""Request bodies in JSON as the standard has it: no ``NaN``, no ``Infinity``.
+
+Python's ``json`` module reads ``NaN``, ``Infinity`` and ``-Infinity`` as
+floats, which no JSON standard allows and no statistic can be; a number
+too large for a float (``1e400``) it reads as infinity.  Routes of
+:class:`StrictJsonRoute` read their bodies with :func:`strict_loads`, which
+refuses all three, so such a body is answered like any other malformed JSON
+(422).  Numbers that are finite but no figure (``1e20``) are refused by the
+checks of the values, which name the field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+from wenzeng.domain.text import clip
+
+
+class _NotANumber(Exception):
+    def __init__(self, text: str, zh: str, en: str) -> None:
+        super().__init__(text)
+        self.text, self.zh, self.en = text, zh, en
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotANumber(name, "不是 JSON 数值", "is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    x = float(text)
+    if not math.isfinite(x):
+        raise _NotANumber(text, "超出数值范围", "is too large for a number")
+    return x
+
+
+MAX_DIGITS = 100  # no whole number a client sends is longer; Python refuses 4,300 digits
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise _NotANumber(text, "位数过多", "has too many digits")
+    return int(text)
+
+
+def strict_loads(body: bytes | str) -> Any:
+    """``json.loads`` that refuses ``NaN``, ``Infinity``, ``-Infinity``, numbers too large
+    for a float and whole numbers of more than :data:`MAX_DIGITS` digits."""
+    try:
+        return json.loads(
+            body,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
+    except _NotANumber as exc:
+        doc = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        shown = clip(exc.text)
+        raise json.JSONDecodeError(
+            f"{shown} {exc.zh} / {shown} {exc.en}", doc, max(doc.find(exc.text), 0)
+        ) from exc
+
+
+class StrictJsonRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = strict_loads(await self.body())
+        return self._json
+
+
+class StrictJsonRoute(APIRoute):
+    """A route whose JSON body is read by :func:`strict_loads`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict_handler(request: Request) -> Response:
+            return await handler(StrictJsonRequest(request.scope, request.receive))
+
+        return strict_handler
