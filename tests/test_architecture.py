@@ -151,3 +151,29 @@ def test_no_module_outgrows_one_job() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert set(long) <= set(LONG_MODULES), {k: v for k, v in long.items() if k not in LONG_MODULES}
+
+
+def _names_used(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add(node.name.rpartition(".")[2])
+    return names
+
+
+def test_observations_are_read_only_through_the_principal_aware_path() -> None:
+    """Every reader of observations asks ``services.series``, which asks the policy what the
+    reader may see before the store picks the newest vintage (the warning engine's panels
+    pass the policy's visibility to the store themselves)."""
+    readers = sorted(
+        name
+        for name, path in MODULES.items()
+        if not _within(name, "wenzeng.store")
+        and {"query_observations", "panel_rows"} & _names_used(path)
+    )
+    assert readers == ["wenzeng.services.early_warning", "wenzeng.services.series"]

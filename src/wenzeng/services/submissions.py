@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from wenzeng.auth import policy
-from wenzeng.auth.principal import Principal
+from wenzeng.auth.principal import SYSTEM, Principal
 from wenzeng.domain.catalog import EntityKind
 from wenzeng.domain.checking import CheckResult, Problem, check_values
 from wenzeng.domain.expressions import History
@@ -37,13 +37,13 @@ from wenzeng.services.context import Context
 from wenzeng.services.forms import LoadedForm, get_form
 from wenzeng.services.loading import store_frame
 from wenzeng.services.outbox import queue_for_entity
+from wenzeng.services.series import read_observations
 from wenzeng.store import Connection
 from wenzeng.store import submissions as store
 from wenzeng.store.audit import audit, audit_entries
 from wenzeng.store.batches import create_batch
 from wenzeng.store.clock import now
 from wenzeng.store.errors import DuplicateKey
-from wenzeng.store.observations import query_observations
 
 
 @dataclass(frozen=True)
@@ -161,9 +161,10 @@ class _History:
                 continue
             groups.setdefault((p, tuple(entities)), []).append(f)
         for (p, group), fields in groups.items():
-            records = query_observations(
-                self.conn,
-                units=self.ctx.units,
+            records = read_observations(
+                self.ctx,
+                SYSTEM,  # the rules compare with the store as the department knows it
+                conn=self.conn,
                 indicators=sorted({f.indicator for f in fields if f.indicator}),
                 entities=list(group),
                 period_type=p.type.value,
@@ -205,9 +206,10 @@ def _stored_value(
 ) -> float | None:
     """The latest value (summed over ``entities``) of a field for a period, in the field's unit."""
     if f.indicator and f.measure:
-        records = query_observations(
-            conn,
-            units=ctx.units,
+        records = read_observations(
+            ctx,
+            SYSTEM,
+            conn=conn,
             indicator=f.indicator,
             entities=entities,
             measure=f.measure.value,

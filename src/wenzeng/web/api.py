@@ -29,7 +29,7 @@ from wenzeng.services.form_files import template_csv, template_xlsx, upload
 from wenzeng.services.forms import all_forms, get_form
 from wenzeng.services.plans import get_plan
 from wenzeng.services.series import SeriesQuery
-from wenzeng.services.series import observations as query_observations
+from wenzeng.services.series import observations as series_observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.api_responses import CSV, DOCX, HTML, PDF, XLSX, download, errors
 from wenzeng.web.deps import CtxDep
@@ -339,7 +339,7 @@ def observations(
     as_of: date | None = None,
     vintages: bool = False,
 ) -> ObservationPage:
-    rows = query_observations(
+    rows = series_observations(
         ctx,
         p,
         SeriesQuery(
