@@ -101,6 +101,15 @@ def test_usage_errors(cli) -> None:
     assert code == 2 and "--bogus" in err
     code, _, err = cli("import", "/nonexistent/file.csv")
     assert code == 3 and "cannot read the file" in err
+    code, _, err = cli("analyze", "--as-of", "yesterday")
+    assert code == 2 and "invalid date" in err and "internal error" not in err
+
+
+def test_version_needs_no_command(cli) -> None:
+    from wenzeng import __version__
+
+    code, out, _ = cli("--version")
+    assert code == 0 and out.strip() == __version__
 
 
 def test_reading_commands_speak_json(cli) -> None:

@@ -27,6 +27,7 @@ app = typer.Typer(
     help="稳增 WenZeng：稳增长行动方案的监测、预警与报告 / monitoring, early warning and "
     "reporting for industry stable-growth action plans.",
     no_args_is_help=True,
+    invoke_without_command=True,  # so that ``wenzeng --version`` needs no command
     add_completion=False,
     pretty_exceptions_enable=False,
 )
