@@ -111,13 +111,23 @@ def user_passwd(
     username: Annotated[str, typer.Argument(help="用户名 / username")],
     password_stdin: PasswordStdinOpt = False,
 ) -> None:
-    """设置用户密码 / set a user's password."""
+    """设置用户密码（其所有会话随之结束）/ set a user's password (ending all their sessions)."""
     from wenzeng.services.accounts import set_password
 
     password = _read_password(password_stdin)
     with open_context() as ctx:
         set_password(ctx, SYSTEM, username, password)
     out.print(f"已设置 {username} 的密码 / password of {username} set", highlight=False)
+
+
+@user_app.command("logout")
+def user_logout(username: Annotated[str, typer.Argument(help="用户名 / username")]) -> None:
+    """结束用户在所有浏览器上的会话 / end every web session of a user, on every browser."""
+    from wenzeng.services.accounts import end_sessions
+
+    with open_context() as ctx:
+        end_sessions(ctx, SYSTEM, username)
+    out.print(f"已结束 {username} 的所有会话 / every session of {username} ended", highlight=False)
 
 
 @user_app.command("list")
@@ -132,7 +142,7 @@ def user_list(fmt: FormatOpt = Format.table) -> None:
 
 @user_app.command("disable")
 def user_disable(username: Annotated[str, typer.Argument(help="用户名 / username")]) -> None:
-    """停用用户（其令牌随之失效）/ disable a user (and with it their tokens)."""
+    """停用用户（其令牌和会话随之失效）/ disable a user (and with it their tokens and sessions)."""
     from wenzeng.services.accounts import set_active
 
     with open_context() as ctx:

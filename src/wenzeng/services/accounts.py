@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,8 +60,9 @@ def _user_row(conn: Connection, username: str) -> dict[str, Any]:
 
 
 def _public(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """A user row as shown to callers: everything but the password hash."""
-    out = {k: v for k, v in row.items() if k != "password_hash"}
+    """A user row as shown to callers: everything but the password hash and the session
+    epoch."""
+    out = {k: v for k, v in row.items() if k not in ("password_hash", "session_epoch")}
     out["active"] = bool(out["active"])
     out["has_password"] = row["password_hash"] is not None
     return out
@@ -216,13 +218,15 @@ def get_user(ctx: Context, username: str) -> dict[str, Any]:
 
 
 def set_password(ctx: Context, actor: Principal, username: str, password: str) -> None:
-    """Set a user's password (administrators, or the user themself)."""
+    """Set a user's password (administrators, or the user themself); every web session of
+    the user ends."""
     check_password_policy(password, username)
     hashed = hash_password(password)
     with ctx.transaction() as conn:
         row = _user_row(conn, username)
         policy.require_admin_or_self(actor, row["id"])
         store.set_password_hash(conn, row["id"], hashed)
+        store.next_session_epoch(conn, row["id"])  # every session of the old password ends
         audit(
             conn,
             actor=actor.username,
@@ -234,7 +238,8 @@ def set_password(ctx: Context, actor: Principal, username: str, password: str) -
 
 
 def set_active(ctx: Context, actor: Principal, username: str, active: bool) -> None:
-    """Enable or disable a user (administrators only); a disabled user's tokens stop working."""
+    """Enable or disable a user (administrators only); a disabled user's tokens stop working
+    and their web sessions end (for good: enabling the user again does not restore them)."""
     policy.require_user_admin(actor)
     with ctx.transaction() as conn:
         row = _user_row(conn, username)
@@ -243,6 +248,8 @@ def set_active(ctx: Context, actor: Principal, username: str, active: bool) -> N
         if bool(row["active"]) == active:
             return
         store.set_user_active(conn, row["id"], active)
+        if not active:
+            store.next_session_epoch(conn, row["id"])
         audit(
             conn,
             actor=actor.username,
@@ -258,10 +265,16 @@ def set_active(ctx: Context, actor: Principal, username: str, active: bool) -> N
 
 
 # -- logins -----------------------------------------------------------------------------------------
-def authenticate(
-    ctx: Context, username: str, password: str, *, when: datetime | None = None
-) -> Principal:
-    """The principal for a username and password, or Unauthorized / TooManyRequests.
+@dataclass(frozen=True)
+class Login:
+    """A successful login: who, and the session epoch their web session must carry."""
+
+    principal: Principal
+    session_epoch: int
+
+
+def log_in(ctx: Context, username: str, password: str, *, when: datetime | None = None) -> Login:
+    """The login for a username and password, or Unauthorized / TooManyRequests.
 
     After ``login_max_failures`` failed logins within ``login_window_minutes``
     (counted since the last successful login) the password is not checked at
@@ -272,7 +285,7 @@ def authenticate(
     name = username.strip().lower()[:64]
     window = timedelta(minutes=ctx.settings.login_window_minutes)
     limit = ctx.settings.login_max_failures
-    principal: Principal | None = None
+    done: Login | None = None
     wait: int | None = None
     with ctx.transaction() as conn:
         failures = store.failures_since_last_login(conn, name, at - window, at)
@@ -285,7 +298,8 @@ def authenticate(
             ok = verify_password(stored or dummy_hash(), password) and stored is not None
             ok = ok and m is not None and bool(m["active"])
             if ok and m is not None:
-                principal = principal_from_row(ctx, m)  # reads the catalogue: before writing
+                # reads the catalogue: before writing
+                done = Login(principal_from_row(ctx, m), int(m["session_epoch"]))
             store.record_login(conn, name, at, ok)
             if ok and m is not None and stored is not None:
                 if password_needs_rehash(stored):
@@ -304,18 +318,52 @@ def authenticate(
             f"登录失败次数过多，请 {wait} 分钟后再试 / "
             f"too many failed logins; try again in {wait} minutes"
         )
-    if principal is None:
+    if done is None:
         raise Unauthorized(WRONG_LOGIN)
-    return principal
+    return done
+
+
+def authenticate(
+    ctx: Context, username: str, password: str, *, when: datetime | None = None
+) -> Principal:
+    """The principal for a username and password (see :func:`log_in`)."""
+    return log_in(ctx, username, password, when=when).principal
 
 
 def principal_for_user(ctx: Context, user_id: int) -> Principal | None:
-    """The principal of a web session's user; None when the user is missing or disabled."""
+    """The principal of a user; None when the user is missing or disabled."""
     with ctx.reading() as conn:
         row = store.user_by_id(conn, user_id)
         if row is None or not row["active"]:
             return None
         return principal_from_row(ctx, row)
+
+
+def principal_for_session(ctx: Context, user_id: int, session_epoch: int) -> Principal | None:
+    """The principal of a web session; None when the user is missing or disabled, or their
+    sessions were ended (logout, a new password, disabling) after this one began."""
+    with ctx.reading() as conn:
+        row = store.user_by_id(conn, user_id)
+        if row is None or not row["active"] or row["session_epoch"] != session_epoch:
+            return None
+        return principal_from_row(ctx, row)
+
+
+def end_sessions(ctx: Context, actor: Principal, username: str) -> None:
+    """End every web session of a user, on every browser (administrators, or the user
+    themself: logging out does this)."""
+    with ctx.transaction() as conn:
+        row = _user_row(conn, username)
+        policy.require_admin_or_self(actor, row["id"])
+        store.next_session_epoch(conn, row["id"])
+        audit(
+            conn,
+            actor=actor.username,
+            action="logout",
+            object_type="user",
+            object_id=row["id"],
+            details={"username": username},
+        )
 
 
 # -- API tokens -------------------------------------------------------------------------------------

@@ -42,6 +42,18 @@ def set_user_active(conn: Connection, user_id: int, active: bool) -> None:
     conn.execute(update(user).where(user.c.id == user_id).values(active=active))
 
 
+def next_session_epoch(conn: Connection, user_id: int) -> int:
+    """Raise a user's session epoch: every web session signed with an older one ends."""
+    return int(
+        conn.execute(
+            update(user)
+            .where(user.c.id == user_id)
+            .values(session_epoch=user.c.session_epoch + 1)
+            .returning(user.c.session_epoch)
+        ).scalar_one()
+    )
+
+
 def mail_recipients(conn: Connection, entity: str) -> list[tuple[int, str]]:
     """(id, e-mail) of the active users with an e-mail address who speak for ``entity``."""
     rows = conn.execute(

@@ -38,6 +38,16 @@ def session_secret(settings: Settings) -> str:
     return key
 
 
+def start_session(request: Request, login: accounts.Login) -> None:
+    """A fresh session for a user who has just logged in: nothing of the one before is kept
+    (a new CSRF token too), and it carries the user's session epoch, so that logging out,
+    a new password or disabling the user ends it wherever it is."""
+    request.session.clear()
+    request.session["uid"] = login.principal.user_id
+    request.session["epoch"] = login.session_epoch
+    csrf_token(request)
+
+
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not token:
@@ -55,11 +65,14 @@ def _principal(request: Request, ctx: Context) -> tuple[Principal, str]:
             raise Unauthorized("令牌无效或已吊销 / the token is invalid or revoked")
         return p, "token"
     uid = request.session.get("uid") if "session" in request.scope else None
-    if isinstance(uid, int):
-        p = accounts.principal_for_user(ctx, uid)
+    if uid is not None:
+        epoch = request.session.get("epoch")
+        p = None
+        if isinstance(uid, int) and isinstance(epoch, int):
+            p = accounts.principal_for_session(ctx, uid, epoch)
         if p is not None:
             return p, "session"
-        request.session.clear()
+        request.session.clear()  # ended, or signed before sessions carried an epoch
     return ANONYMOUS, "anonymous"
 
 

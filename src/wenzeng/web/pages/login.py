@@ -1,4 +1,4 @@
-"""Logging in (CSRF-protected, throttled by the accounts service) and out."""
+"""Logging in (CSRF-protected, throttled by the accounts service) and out (everywhere)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from wenzeng.errors import Forbidden, WenzengError
 from wenzeng.services import accounts
 from wenzeng.web.deps import CtxDep
-from wenzeng.web.security import PrincipalDep, UserDep, csrf_token
+from wenzeng.web.security import PrincipalDep, UserDep, start_session
 from wenzeng.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -40,18 +40,18 @@ def login(
     if not expected or not hmac.compare_digest(str(expected), csrf_token_):
         raise Forbidden("CSRF 校验失败，请刷新页面后重试 / CSRF check failed; reload the page")
     try:
-        p = accounts.authenticate(ctx, username, password)
+        done = accounts.log_in(ctx, username, password)
     except WenzengError as exc:
         return render(
             request, "login.html", status_code=exc.status, next=_safe_next(next), error=exc.message
         )
-    request.session.clear()
-    request.session["uid"] = p.user_id
-    csrf_token(request)  # a fresh token for the new session
+    start_session(request, done)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, p: UserDep) -> Response:
+def logout(request: Request, ctx: CtxDep, p: UserDep) -> Response:
+    """Log out everywhere: every session of the user ends, not only this browser's."""
+    accounts.end_sessions(ctx, p, p.username)
     request.session.clear()
     return RedirectResponse("/", status_code=303)
