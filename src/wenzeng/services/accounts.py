@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from wenzeng.auth import policy
@@ -367,27 +367,96 @@ def end_sessions(ctx: Context, actor: Principal, username: str) -> None:
 
 
 # -- API tokens -------------------------------------------------------------------------------------
-def create_token(ctx: Context, actor: Principal, username: str, name: str) -> str:
-    """A new API token for a user (administrators, or the user themself); shown only now."""
+INVALID_TOKEN = "令牌无效或已吊销 / the token is invalid or revoked"
+EXPIRED_TOKEN = "令牌已过期，请创建新令牌 / the token has expired; create a new one"
+READ_ONLY = "read-only"
+READ_WRITE = "read-write"
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """Who a valid API token speaks for, and whether it may only read."""
+
+    principal: Principal
+    read_only: bool
+
+
+def token_expiry(
+    *, until: date | None = None, days: int | None = None, when: datetime | None = None
+) -> datetime | None:
+    """When a token made now stops working: at the end of the day ``until`` (UTC), or
+    ``days`` days from now; None (never, until revoked) when neither is given."""
+    at = _utc(when)
+    if until is not None and days is not None:
+        raise ValidationFailed(
+            "到期日与天数只能给出一个 / give either an expiry date or a number of days, not both"
+        )
+    if days is not None:
+        if days < 1:
+            raise ValidationFailed(
+                f"有效天数至少为 1：{days} / a token is valid for at least 1 day, not {days}"
+            )
+        try:
+            return at + timedelta(days=days)
+        except OverflowError:
+            raise ValidationFailed(f"有效天数过大 / too many days: {days}") from None
+    if until is not None:
+        if until < at.date():
+            raise ValidationFailed(
+                f"到期日 {until.isoformat()} 已过 / the expiry date {until.isoformat()} has passed"
+            )
+        if until >= date.max:
+            raise ValidationFailed(f"到期日无效 / invalid expiry date: {until.isoformat()}")
+        return datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
+    return None
+
+
+def create_token(
+    ctx: Context,
+    actor: Principal,
+    username: str,
+    name: str,
+    *,
+    expires_at: datetime | None = None,
+    read_only: bool = False,
+) -> str:
+    """A new API token for a user (administrators, or the user themself); shown only now.
+
+    ``expires_at`` (see :func:`token_expiry`) ends it by itself; a ``read_only`` token may
+    only read (GET, HEAD, OPTIONS)."""
     label = name.strip()
     if not label or len(label) > 100:
         raise ValidationFailed(
             "令牌名称不能为空且不超过 100 个字符 / a token needs a name of 1–100 characters"
         )
+    created = now()
+    if expires_at is not None and as_utc(expires_at) <= created:
+        raise ValidationFailed("令牌的到期时间已过 / the token's expiry time has passed")
     plain, digest = new_token()
     with ctx.transaction() as conn:
         row = _user_row(conn, username)
         policy.require_admin_or_self(actor, row["id"])
         token_id = store.insert_token(
-            conn, user_id=row["id"], name=label, token_hash=digest, created_at=now()
+            conn,
+            user_id=row["id"],
+            name=label,
+            token_hash=digest,
+            created_at=created,
+            expires_at=as_utc(expires_at) if expires_at is not None else None,
+            read_only=read_only,
         )
+        details: dict[str, Any] = {"username": username, "name": label}
+        if read_only:
+            details["scope"] = READ_ONLY
+        if expires_at is not None:
+            details["expires_at"] = as_utc(expires_at).isoformat()
         audit(
             conn,
             actor=actor.username,
             action="token_create",
             object_type="token",
             object_id=token_id,
-            details={"username": username, "name": label},
+            details=details,
         )
     return plain
 
@@ -413,29 +482,58 @@ def revoke_token(ctx: Context, actor: Principal, token_id: int) -> None:
 
 
 def list_tokens(ctx: Context, username: str) -> list[dict[str, Any]]:
-    """A user's tokens, without their hashes."""
+    """A user's tokens, without their hashes: each with its scope (read-only or read-write),
+    when it expires (None: never) and whether it has expired."""
+    at = now()
     with ctx.reading() as conn:
         owner = _user_row(conn, username)
-        return store.user_tokens(conn, owner["id"])
+        rows = store.user_tokens(conn, owner["id"])
+    out = []
+    for r in rows:
+        expires = r["expires_at"]
+        out.append(
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "scope": READ_ONLY if r["read_only"] else READ_WRITE,
+                "created_at": r["created_at"],
+                "expires_at": expires,
+                "expired": expires is not None and as_utc(expires) <= at,
+                "last_used_at": r["last_used_at"],
+                "revoked": r["revoked"],
+            }
+        )
+    return out
 
 
-def principal_for_token(ctx: Context, plain: str) -> Principal | None:
-    """The principal of an API token; None when it is unknown, revoked or its user disabled.
+def use_token(ctx: Context, plain: str) -> TokenUse:
+    """Who an API token speaks for; Unauthorized when it is unknown, revoked, its user
+    disabled, or it has expired (with a message of its own).
 
     The look-up only reads; ``last_used_at`` is written, in a short transaction of its own,
     at most once a minute per token, so that API requests do not queue for the write lock.
     """
-    if not plain:
-        return None
-    digest = hash_token(plain)
-    at = now()
-    with ctx.reading() as conn:
-        row = store.user_for_token(conn, digest)
+    row = None
+    if plain:
+        with ctx.reading() as conn:
+            row = store.user_for_token(conn, hash_token(plain))
     if row is None or not row["active"]:
-        return None
+        raise Unauthorized(INVALID_TOKEN)
+    at = now()
+    if row["expires_at"] is not None and row["expires_at"] <= at:
+        raise Unauthorized(EXPIRED_TOKEN)
     principal = principal_from_row(ctx, row)
     last = row["last_used_at"]
     if last is None or at - last >= TOKEN_LAST_USED_EVERY:
         with ctx.transaction() as conn:
             store.touch_token(conn, row["token_id"], at)
-    return principal
+    return TokenUse(principal, row["read_only"])
+
+
+def principal_for_token(ctx: Context, plain: str) -> Principal | None:
+    """The principal of an API token; None when it is unknown, revoked, expired or its user
+    disabled (see :func:`use_token`)."""
+    try:
+        return use_token(ctx, plain).principal
+    except Unauthorized:
+        return None

@@ -97,7 +97,14 @@ def failures_since_last_login(
 
 # -- API tokens ---------------------------------------------------------------------------------
 def insert_token(
-    conn: Connection, *, user_id: int, name: str, token_hash: str, created_at: datetime
+    conn: Connection,
+    *,
+    user_id: int,
+    name: str,
+    token_hash: str,
+    created_at: datetime,
+    expires_at: datetime | None = None,
+    read_only: bool = False,
 ) -> int:
     return int(
         conn.execute(
@@ -108,6 +115,8 @@ def insert_token(
                 token_hash=token_hash,
                 created_at=created_at,
                 revoked=False,
+                expires_at=expires_at,
+                read_only=read_only,
             )
             .returning(api_token.c.id)
         ).scalar_one()
@@ -130,34 +139,51 @@ def revoke_token(conn: Connection, token_id: int) -> None:
     conn.execute(update(api_token).where(api_token.c.id == token_id).values(revoked=True))
 
 
+def _utc_or_none(when: datetime | None) -> datetime | None:
+    return as_utc(when) if when is not None else None
+
+
 def user_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     """A user's tokens without their hashes, oldest first."""
     rows = conn.execute(
         select(
             api_token.c.id,
             api_token.c.name,
+            api_token.c.read_only,
             api_token.c.created_at,
+            api_token.c.expires_at,
             api_token.c.last_used_at,
             api_token.c.revoked,
         )
         .where(api_token.c.user_id == user_id)
         .order_by(api_token.c.id)
     )
-    return [dict(r._mapping) | {"revoked": bool(r.revoked)} for r in rows]
+    return [
+        dict(r._mapping) | {"revoked": bool(r.revoked), "read_only": bool(r.read_only)}
+        for r in rows
+    ]
 
 
 def user_for_token(conn: Connection, token_hash: str) -> dict[str, Any] | None:
-    """The user of an unrevoked token, with ``token_id`` and ``last_used_at`` (UTC or None)."""
+    """The user of an unrevoked token, with the token's ``token_id``, ``read_only``,
+    ``expires_at`` and ``last_used_at`` (UTC or None)."""
     row = conn.execute(
-        select(user, api_token.c.id.label("token_id"), api_token.c.last_used_at)
+        select(
+            user,
+            api_token.c.id.label("token_id"),
+            api_token.c.read_only,
+            api_token.c.expires_at,
+            api_token.c.last_used_at,
+        )
         .join(api_token, api_token.c.user_id == user.c.id)
         .where(api_token.c.token_hash == token_hash, api_token.c.revoked.is_(False))
     ).first()
     if row is None:
         return None
     found = dict(row._mapping)
-    if found["last_used_at"] is not None:
-        found["last_used_at"] = as_utc(found["last_used_at"])
+    found["read_only"] = bool(found["read_only"])
+    found["expires_at"] = _utc_or_none(found["expires_at"])
+    found["last_used_at"] = _utc_or_none(found["last_used_at"])
     return found
 
 

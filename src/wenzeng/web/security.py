@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.config import Settings
 from wenzeng.errors import Forbidden, Unauthorized
@@ -60,10 +61,9 @@ def _principal(request: Request, ctx: Context) -> tuple[Principal, str]:
     """(principal, how they were recognised: token | session | anonymous)."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        p = accounts.principal_for_token(ctx, auth[7:].strip())
-        if p is None:
-            raise Unauthorized("令牌无效或已吊销 / the token is invalid or revoked")
-        return p, "token"
+        use = accounts.use_token(ctx, auth[7:].strip())
+        policy.require_token_scope(use.read_only, request.method)
+        return use.principal, "token"
     uid = request.session.get("uid") if "session" in request.scope else None
     if uid is not None:
         epoch = request.session.get("epoch")
