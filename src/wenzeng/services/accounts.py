@@ -273,25 +273,70 @@ class Login:
     session_epoch: int
 
 
-def log_in(ctx: Context, username: str, password: str, *, when: datetime | None = None) -> Login:
+def _locked_until(failures: list[datetime], limit: int, window: timedelta) -> datetime | None:
+    """When a sliding window of ``window`` again holds fewer than ``limit`` of ``failures``
+    (sorted); None when it already does."""
+    if len(failures) < limit:
+        return None
+    return failures[len(failures) - limit] + window
+
+
+def _too_many(unlock: datetime, at: datetime, *, per_client: bool) -> TooManyRequests:
+    seconds = max(1, math.ceil((unlock - at).total_seconds()))
+    wait = max(1, math.ceil(seconds / 60))
+    if per_client:
+        return TooManyRequests(
+            f"来自此地址的登录失败次数过多，请 {wait} 分钟后再试 / "
+            f"too many failed logins from this address; try again in {wait} minutes",
+            retry_after=seconds,
+        )
+    return TooManyRequests(
+        f"登录失败次数过多，请 {wait} 分钟后再试 / "
+        f"too many failed logins; try again in {wait} minutes",
+        retry_after=seconds,
+    )
+
+
+def log_in(
+    ctx: Context,
+    username: str,
+    password: str,
+    *,
+    client: str | None = None,
+    when: datetime | None = None,
+) -> Login:
     """The login for a username and password, or Unauthorized / TooManyRequests.
 
-    After ``login_max_failures`` failed logins within ``login_window_minutes``
-    (counted since the last successful login) the password is not checked at
-    all until the oldest of them leaves the window; refused attempts are not
-    recorded, so they do not extend the lock.
+    Two sliding windows of ``login_window_minutes`` throttle guessing. After
+    ``login_max_failures`` failed logins for one user name (counted since its last
+    successful login), or ``login_max_failures_per_client`` failed logins from one client
+    address whatever names they tried (password spraying), the password is not checked at
+    all until the oldest of them leaves the window; refused attempts are not recorded, so
+    they do not extend the lock.
     """
     at = _utc(when)
     name = username.strip().lower()[:64]
+    address = client[:64] if client else None
     window = timedelta(minutes=ctx.settings.login_window_minutes)
-    limit = ctx.settings.login_max_failures
     done: Login | None = None
-    wait: int | None = None
+    refused: TooManyRequests | None = None
     with ctx.transaction() as conn:
-        failures = store.failures_since_last_login(conn, name, at - window, at)
-        if len(failures) >= limit:
-            unlock = failures[len(failures) - limit] + window
-            wait = max(1, math.ceil((unlock - at).total_seconds() / 60))
+        client_unlock = None
+        if address is not None:
+            client_unlock = _locked_until(
+                store.client_failures(conn, address, at - window, at),
+                ctx.settings.login_max_failures_per_client,
+                window,
+            )
+        name_unlock = _locked_until(
+            store.failures_since_last_login(conn, name, at - window, at),
+            ctx.settings.login_max_failures,
+            window,
+        )
+        if client_unlock is not None:
+            refused = _too_many(client_unlock, at, per_client=True)
+        elif name_unlock is not None:
+            refused = _too_many(name_unlock, at, per_client=False)
         else:
             m = store.user_by_name(conn, name)
             stored = m["password_hash"] if m is not None else None
@@ -300,7 +345,7 @@ def log_in(ctx: Context, username: str, password: str, *, when: datetime | None 
             if ok and m is not None:
                 # reads the catalogue: before writing
                 done = Login(principal_from_row(ctx, m), int(m["session_epoch"]))
-            store.record_login(conn, name, at, ok)
+            store.record_login(conn, name, at, ok, address)
             if ok and m is not None and stored is not None:
                 if password_needs_rehash(stored):
                     store.set_password_hash(conn, m["id"], hash_password(password))
@@ -313,11 +358,8 @@ def log_in(ctx: Context, username: str, password: str, *, when: datetime | None 
                     details={"via": "password"},
                 )
     # raised outside the transaction so that the failed attempt stays recorded
-    if wait is not None:
-        raise TooManyRequests(
-            f"登录失败次数过多，请 {wait} 分钟后再试 / "
-            f"too many failed logins; try again in {wait} minutes"
-        )
+    if refused is not None:
+        raise refused
     if done is None:
         raise Unauthorized(WRONG_LOGIN)
     return done

@@ -65,8 +65,28 @@ def mail_recipients(conn: Connection, entity: str) -> list[tuple[int, str]]:
 
 
 # -- login attempts -----------------------------------------------------------------------------
-def record_login(conn: Connection, username: str, at: datetime, ok: bool) -> None:
-    conn.execute(insert(login_attempt).values(username=username, at=at, ok=ok))
+def record_login(
+    conn: Connection, username: str, at: datetime, ok: bool, client: str | None = None
+) -> None:
+    conn.execute(insert(login_attempt).values(username=username, at=at, ok=ok, client=client))
+
+
+def client_failures(
+    conn: Connection, client: str, since: datetime, until: datetime
+) -> list[datetime]:
+    """Times (UTC) of the failed logins from ``client`` in (since, until], whatever the name;
+    a successful login does not reset them (an attacker may have an account of their own)."""
+    rows = conn.execute(
+        select(login_attempt.c.at)
+        .where(
+            login_attempt.c.client == client,
+            login_attempt.c.ok.is_(False),
+            login_attempt.c.at > since,
+            login_attempt.c.at <= until,
+        )
+        .order_by(login_attempt.c.at)
+    )
+    return [as_utc(r.at) for r in rows]
 
 
 def failures_since_last_login(
