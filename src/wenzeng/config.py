@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, description="Window for counting failed logins (throttling)."
     )
+    login_max_failures_per_client: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins allowed from one client address within login_window_minutes.",
+    )
 
     @property
     def effective_database_url(self) -> str:

@@ -41,6 +41,12 @@ class TooManyRequests(WenzengError):
     exit_code = 8
     code = "too_many_requests"
 
+    def __init__(
+        self, message: str, *, retry_after: int | None = None, issues: Sequence[Issue] = ()
+    ) -> None:
+        super().__init__(message, issues=issues)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
 
 class NotFound(WenzengError):
     status = 404

@@ -231,3 +231,16 @@ def published_records(records: Iterable[ObservationRecord]) -> list[ObservationR
     """The published, not simulated, figures among ``records``: what everyone may see and
     what a target's page shows."""
     return [r for r in records if r.source_kind in PUBLISHED_SOURCES and not r.simulated]
+
+
+# -- security2 --
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def require_token_scope(read_only: bool, method: str) -> None:
+    """A read-only API token reads: a request of any other method is refused."""
+    if read_only and method.upper() not in READING_METHODS:
+        raise Forbidden(
+            f"此令牌只读，不能用于 {method.upper()} 请求 / this token is read-only: "
+            f"it may not be used for {method.upper()} requests"
+        )

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from wenzeng.auth.principal import SYSTEM
-from wenzeng.cli.arguments import usage
+from wenzeng.cli.arguments import iso_date, usage
 from wenzeng.cli.context import open_context
 from wenzeng.cli.output import Format, FormatOpt, emit_rows, err, out
 
@@ -39,7 +39,10 @@ USER_COLUMNS = [
 TOKEN_COLUMNS = [
     ("id", "编号 id"),
     ("name", "名称 name"),
+    ("scope", "范围 scope"),
     ("created_at", "创建 created"),
+    ("expires_at", "到期 expires"),
+    ("expired", "已过期 expired"),
     ("last_used_at", "最近使用 last used"),
     ("revoked", "已吊销 revoked"),
 ]
@@ -111,13 +114,23 @@ def user_passwd(
     username: Annotated[str, typer.Argument(help="用户名 / username")],
     password_stdin: PasswordStdinOpt = False,
 ) -> None:
-    """设置用户密码 / set a user's password."""
+    """设置用户密码（其所有会话随之结束）/ set a user's password (ending all their sessions)."""
     from wenzeng.services.accounts import set_password
 
     password = _read_password(password_stdin)
     with open_context() as ctx:
         set_password(ctx, SYSTEM, username, password)
     out.print(f"已设置 {username} 的密码 / password of {username} set", highlight=False)
+
+
+@user_app.command("logout")
+def user_logout(username: Annotated[str, typer.Argument(help="用户名 / username")]) -> None:
+    """结束用户在所有浏览器上的会话 / end every web session of a user, on every browser."""
+    from wenzeng.services.accounts import end_sessions
+
+    with open_context() as ctx:
+        end_sessions(ctx, SYSTEM, username)
+    out.print(f"已结束 {username} 的所有会话 / every session of {username} ended", highlight=False)
 
 
 @user_app.command("list")
@@ -132,7 +145,7 @@ def user_list(fmt: FormatOpt = Format.table) -> None:
 
 @user_app.command("disable")
 def user_disable(username: Annotated[str, typer.Argument(help="用户名 / username")]) -> None:
-    """停用用户（其令牌随之失效）/ disable a user (and with it their tokens)."""
+    """停用用户（其令牌和会话随之失效）/ disable a user (and with it their tokens and sessions)."""
     from wenzeng.services.accounts import set_active
 
     with open_context() as ctx:
@@ -154,13 +167,44 @@ def user_enable(username: Annotated[str, typer.Argument(help="用户名 / userna
 def token_create(
     username: Annotated[str, typer.Argument(help="用户名 / username")],
     name: Annotated[str, typer.Option("--name", help="令牌名称（用途）/ what the token is for")],
+    expires: Annotated[
+        str | None,
+        typer.Option(
+            "--expires",
+            metavar="YYYY-MM-DD",
+            help="有效至该日结束（UTC）/ works until the end of this day (UTC)",
+        ),
+    ] = None,
+    days: Annotated[
+        int | None,
+        typer.Option("--days", help="有效天数 / works for this many days from now"),
+    ] = None,
+    read_only: Annotated[
+        bool,
+        typer.Option(
+            "--read-only",
+            help="只读：只能用于 GET/HEAD/OPTIONS 请求 / read-only: GET, HEAD and OPTIONS only",
+        ),
+    ] = False,
 ) -> None:
-    """创建 API 令牌（只显示这一次）/ create an API token (shown only this once)."""
-    from wenzeng.services.accounts import create_token
+    """创建 API 令牌（只显示这一次）/ create an API token (shown only this once).
 
+    没有 --expires 或 --days 的令牌一直有效，直到被吊销 / without --expires or --days a token
+    works until it is revoked."""
+    from wenzeng.services.accounts import create_token, token_expiry
+
+    until = iso_date(expires) if expires is not None else None
+    expires_at = token_expiry(until=until, days=days)
     with open_context() as ctx:
-        token = create_token(ctx, SYSTEM, username, name)
+        token = create_token(
+            ctx, SYSTEM, username, name, expires_at=expires_at, read_only=read_only
+        )
     out.print(token, highlight=False, markup=False)
+    if read_only:
+        err.print("只读令牌 / a read-only token", highlight=False)
+    if expires_at is not None:
+        when = expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        err.print(f"有效至 {when} / works until {when}", highlight=False)
     err.print(
         "请立即妥善保存此令牌，它不会再次显示 / keep this token safe now: "
         "it will not be shown again"

@@ -42,6 +42,18 @@ def set_user_active(conn: Connection, user_id: int, active: bool) -> None:
     conn.execute(update(user).where(user.c.id == user_id).values(active=active))
 
 
+def next_session_epoch(conn: Connection, user_id: int) -> int:
+    """Raise a user's session epoch: every web session signed with an older one ends."""
+    return int(
+        conn.execute(
+            update(user)
+            .where(user.c.id == user_id)
+            .values(session_epoch=user.c.session_epoch + 1)
+            .returning(user.c.session_epoch)
+        ).scalar_one()
+    )
+
+
 def mail_recipients(conn: Connection, entity: str) -> list[tuple[int, str]]:
     """(id, e-mail) of the active users with an e-mail address who speak for ``entity``."""
     rows = conn.execute(
@@ -53,8 +65,28 @@ def mail_recipients(conn: Connection, entity: str) -> list[tuple[int, str]]:
 
 
 # -- login attempts -----------------------------------------------------------------------------
-def record_login(conn: Connection, username: str, at: datetime, ok: bool) -> None:
-    conn.execute(insert(login_attempt).values(username=username, at=at, ok=ok))
+def record_login(
+    conn: Connection, username: str, at: datetime, ok: bool, client: str | None = None
+) -> None:
+    conn.execute(insert(login_attempt).values(username=username, at=at, ok=ok, client=client))
+
+
+def client_failures(
+    conn: Connection, client: str, since: datetime, until: datetime
+) -> list[datetime]:
+    """Times (UTC) of the failed logins from ``client`` in (since, until], whatever the name;
+    a successful login does not reset them (an attacker may have an account of their own)."""
+    rows = conn.execute(
+        select(login_attempt.c.at)
+        .where(
+            login_attempt.c.client == client,
+            login_attempt.c.ok.is_(False),
+            login_attempt.c.at > since,
+            login_attempt.c.at <= until,
+        )
+        .order_by(login_attempt.c.at)
+    )
+    return [as_utc(r.at) for r in rows]
 
 
 def failures_since_last_login(
@@ -85,7 +117,14 @@ def failures_since_last_login(
 
 # -- API tokens ---------------------------------------------------------------------------------
 def insert_token(
-    conn: Connection, *, user_id: int, name: str, token_hash: str, created_at: datetime
+    conn: Connection,
+    *,
+    user_id: int,
+    name: str,
+    token_hash: str,
+    created_at: datetime,
+    expires_at: datetime | None = None,
+    read_only: bool = False,
 ) -> int:
     return int(
         conn.execute(
@@ -96,6 +135,8 @@ def insert_token(
                 token_hash=token_hash,
                 created_at=created_at,
                 revoked=False,
+                expires_at=expires_at,
+                read_only=read_only,
             )
             .returning(api_token.c.id)
         ).scalar_one()
@@ -118,34 +159,51 @@ def revoke_token(conn: Connection, token_id: int) -> None:
     conn.execute(update(api_token).where(api_token.c.id == token_id).values(revoked=True))
 
 
+def _utc_or_none(when: datetime | None) -> datetime | None:
+    return as_utc(when) if when is not None else None
+
+
 def user_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     """A user's tokens without their hashes, oldest first."""
     rows = conn.execute(
         select(
             api_token.c.id,
             api_token.c.name,
+            api_token.c.read_only,
             api_token.c.created_at,
+            api_token.c.expires_at,
             api_token.c.last_used_at,
             api_token.c.revoked,
         )
         .where(api_token.c.user_id == user_id)
         .order_by(api_token.c.id)
     )
-    return [dict(r._mapping) | {"revoked": bool(r.revoked)} for r in rows]
+    return [
+        dict(r._mapping) | {"revoked": bool(r.revoked), "read_only": bool(r.read_only)}
+        for r in rows
+    ]
 
 
 def user_for_token(conn: Connection, token_hash: str) -> dict[str, Any] | None:
-    """The user of an unrevoked token, with ``token_id`` and ``last_used_at`` (UTC or None)."""
+    """The user of an unrevoked token, with the token's ``token_id``, ``read_only``,
+    ``expires_at`` and ``last_used_at`` (UTC or None)."""
     row = conn.execute(
-        select(user, api_token.c.id.label("token_id"), api_token.c.last_used_at)
+        select(
+            user,
+            api_token.c.id.label("token_id"),
+            api_token.c.read_only,
+            api_token.c.expires_at,
+            api_token.c.last_used_at,
+        )
         .join(api_token, api_token.c.user_id == user.c.id)
         .where(api_token.c.token_hash == token_hash, api_token.c.revoked.is_(False))
     ).first()
     if row is None:
         return None
     found = dict(row._mapping)
-    if found["last_used_at"] is not None:
-        found["last_used_at"] = as_utc(found["last_used_at"])
+    found["read_only"] = bool(found["read_only"])
+    found["expires_at"] = _utc_or_none(found["expires_at"])
+    found["last_used_at"] = _utc_or_none(found["last_used_at"])
     return found
 
 

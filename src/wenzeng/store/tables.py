@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -32,8 +34,22 @@ metadata = MetaData(
         "uq": "uq_%(table_name)s_%(column_0_N_name)s",
         "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
         "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
     }
 )
+
+# Every stored number is finite and of a size a statistic can be: the store refuses NaN and the
+# infinities whatever writes to it (NaN compares greater than every number on PostgreSQL and
+# becomes NULL on SQLite, so either way the check or NOT NULL fails).
+FINITE_BOUND = "1e15"
+
+
+def finite(column: str) -> CheckConstraint:
+    """The check that keeps ``column`` finite and below 10^15 in size (NULL passes)."""
+    return CheckConstraint(
+        f"{column} BETWEEN -{FINITE_BOUND} AND {FINITE_BOUND}", name=f"{column}_finite"
+    )
+
 
 # Where a set of observations came from: a publication, an imported file, a form submission.
 source = Table(
@@ -95,6 +111,7 @@ observation = Table(
         "submission_id", Integer, ForeignKey("submission.id")
     ),  # accepted submission it came from
     Index("ix_observation_key", "series_id", "period", "vintage"),
+    finite("value"),
 )
 
 # Entities that live in the store rather than the catalogue files: key enterprises.
@@ -212,6 +229,9 @@ user = Table(
     Column("password_hash", Text),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # raised by logout, a new password and disabling: a web session signed with an older
+    # epoch no longer counts
+    Column("session_epoch", Integer, nullable=False, default=0, server_default="0"),
 )
 
 api_token = Table(
@@ -224,6 +244,8 @@ api_token = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True)),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("expires_at", DateTime(timezone=True)),  # None: until revoked
+    Column("read_only", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 login_attempt = Table(
@@ -233,7 +255,9 @@ login_attempt = Table(
     Column("username", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("ok", Boolean, nullable=False),
+    Column("client", String(64)),  # the address the attempt came from
     Index("ix_login_attempt_username_at", "username", "at"),
+    Index("ix_login_attempt_client_at", "client", "at"),
 )
 
 outbox = Table(
@@ -276,6 +300,7 @@ assessment = Table(
     Column("figure", Float),
     Column("payload", JSON, nullable=False),
     Index("ix_assessment_plan_target", "plan", "target", "as_of"),
+    finite("figure"),
 )
 
 # A problem found by the early-warning rules.  ``key`` (rule × indicator × entity) identifies

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.config import Settings
 from wenzeng.errors import Forbidden, Unauthorized
@@ -38,6 +39,16 @@ def session_secret(settings: Settings) -> str:
     return key
 
 
+def start_session(request: Request, login: accounts.Login) -> None:
+    """A fresh session for a user who has just logged in: nothing of the one before is kept
+    (a new CSRF token too), and it carries the user's session epoch, so that logging out,
+    a new password or disabling the user ends it wherever it is."""
+    request.session.clear()
+    request.session["uid"] = login.principal.user_id
+    request.session["epoch"] = login.session_epoch
+    csrf_token(request)
+
+
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not token:
@@ -50,16 +61,18 @@ def _principal(request: Request, ctx: Context) -> tuple[Principal, str]:
     """(principal, how they were recognised: token | session | anonymous)."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        p = accounts.principal_for_token(ctx, auth[7:].strip())
-        if p is None:
-            raise Unauthorized("令牌无效或已吊销 / the token is invalid or revoked")
-        return p, "token"
+        use = accounts.use_token(ctx, auth[7:].strip())
+        policy.require_token_scope(use.read_only, request.method)
+        return use.principal, "token"
     uid = request.session.get("uid") if "session" in request.scope else None
-    if isinstance(uid, int):
-        p = accounts.principal_for_user(ctx, uid)
+    if uid is not None:
+        epoch = request.session.get("epoch")
+        p = None
+        if isinstance(uid, int) and isinstance(epoch, int):
+            p = accounts.principal_for_session(ctx, uid, epoch)
         if p is not None:
             return p, "session"
-        request.session.clear()
+        request.session.clear()  # ended, or signed before sessions carried an epoch
     return ANONYMOUS, "anonymous"
 
 

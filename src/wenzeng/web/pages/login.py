@@ -1,4 +1,4 @@
-"""Logging in (CSRF-protected, throttled by the accounts service) and out."""
+"""Logging in (CSRF-protected, throttled by the accounts service) and out (everywhere)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wenzeng.errors import Forbidden, WenzengError
+from wenzeng.errors import Forbidden, TooManyRequests, WenzengError
 from wenzeng.services import accounts
 from wenzeng.web.deps import CtxDep
-from wenzeng.web.security import PrincipalDep, UserDep, csrf_token
+from wenzeng.web.security import PrincipalDep, UserDep, start_session
 from wenzeng.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -20,6 +20,12 @@ router = APIRouter(include_in_schema=False)
 def _safe_next(target: str) -> str:
     """Only paths on this site: never redirect a user elsewhere after login."""
     return target if target.startswith("/") and not target.startswith("//") else "/report"
+
+
+def _client_address(request: Request) -> str | None:
+    """The address the request came from, as the server sees it (behind a reverse proxy,
+    run uvicorn with the proxy's forwarded headers trusted, or every login shares one)."""
+    return request.client.host if request.client is not None else None
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -40,18 +46,21 @@ def login(
     if not expected or not hmac.compare_digest(str(expected), csrf_token_):
         raise Forbidden("CSRF 校验失败，请刷新页面后重试 / CSRF check failed; reload the page")
     try:
-        p = accounts.authenticate(ctx, username, password)
+        done = accounts.log_in(ctx, username, password, client=_client_address(request))
     except WenzengError as exc:
-        return render(
+        page = render(
             request, "login.html", status_code=exc.status, next=_safe_next(next), error=exc.message
         )
-    request.session.clear()
-    request.session["uid"] = p.user_id
-    csrf_token(request)  # a fresh token for the new session
+        if isinstance(exc, TooManyRequests) and exc.retry_after is not None:
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    start_session(request, done)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, p: UserDep) -> Response:
+def logout(request: Request, ctx: CtxDep, p: UserDep) -> Response:
+    """Log out everywhere: every session of the user ends, not only this browser's."""
+    accounts.end_sessions(ctx, p, p.username)
     request.session.clear()
     return RedirectResponse("/", status_code=303)
