@@ -35,12 +35,7 @@ def analyze(
     if backtest:
         _backtest(backtest, fmt)
         return
-    when = (
-        month_end(as_of)
-        if as_of and len(as_of) == 7
-        else (date.fromisoformat(as_of) if as_of else None)
-    )
-    _analysis(when, fmt)
+    _analysis(month_end(as_of) if as_of else None, fmt)
 
 
 def _backtest(months: str, fmt: Format) -> None:

@@ -35,7 +35,7 @@ from wenzeng.store import Connection
 from wenzeng.store import analysis as store
 from wenzeng.store.audit import audit
 from wenzeng.store.clock import now
-from wenzeng.store.observations import panel_rows
+from wenzeng.store.observations import first_year, panel_rows
 
 PANEL_MONTHS = 36
 OPEN = ("new", "acknowledged")
@@ -184,11 +184,37 @@ def analyse(
     return AnalysisResult(as_of, None, assessments, findings, stats, signals)
 
 
+def analysis_dates(ctx: Context) -> tuple[date, date]:
+    """The dates an analysis may be run as of: from 1 January of the first year the store
+    has figures for or a stored plan covers, to today."""
+    today = date.today()
+    with ctx.reading() as conn:
+        data_year = first_year(conn)
+    years = [p.period.start for p in stored_plans(ctx)]
+    if data_year is not None:
+        years.append(data_year)
+    return (date(min(years), 1, 1) if years else today), today
+
+
+def require_analysis_date(ctx: Context, when: date) -> None:
+    """Refuse (422) an analysis date before the data's range or after today: a run kept as
+    of 1970 or of next year would describe data that was never known then."""
+    first, last = analysis_dates(ctx)
+    if not first <= when <= last:
+        raise ValidationFailed(
+            f"分析日期 {when.isoformat()} 超出数据范围（{first.isoformat()} 至 "
+            f"{last.isoformat()}）/ the analysis date {when.isoformat()} is outside the "
+            f"data's range ({first.isoformat()} to {last.isoformat()})"
+        )
+
+
 def run_analysis(
     ctx: Context, as_of: date | None = None, *, step: Step | None = None
 ) -> AnalysisResult:
-    """Analyse as of a date and keep the results (run, assessments, warnings)."""
+    """Analyse as of a date and keep the results (run, assessments, warnings); a date
+    outside :func:`analysis_dates` is refused."""
     when = as_of or date.today()
+    require_analysis_date(ctx, when)
     result = analyse(ctx, when, step=step)
     say = step or (lambda _m: None)
     say("保存结果 / saving")
