@@ -231,3 +231,11 @@ def published_records(records: Iterable[ObservationRecord]) -> list[ObservationR
     """The published, not simulated, figures among ``records``: what everyone may see and
     what a target's page shows."""
     return [r for r in records if r.source_kind in PUBLISHED_SOURCES and not r.simulated]
+
+
+# -- security2b --
+def may_see_full_analysis(p: Principal) -> bool:
+    """A stored analysis run as the department made it (on every figure: collected,
+    unpublished and simulated, the key enterprises' too) is for department staff; everyone
+    else sees the run's results computed on published figures only."""
+    return p.role.is_staff
