@@ -135,3 +135,25 @@ def test_a_json_version_of_400_digits_is_refused_naming_its_field(desk: Desk) ->
     )
     assert r.status_code == 422
     assert "version" in r.json()["errors"][0]["msg"]
+
+
+def test_a_json_body_that_is_not_utf8_is_malformed_not_a_bad_request(desk: Desk) -> None:
+    r = desk.client.post(
+        "/api/v1/submissions/check",
+        content=b"\xa2\xe8\xbd\xbf,\x8f!",
+        headers={**desk.reporter, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    (error,) = r.json()["errors"]
+    assert error["code"] == "json_invalid" and "not UTF-8" in error["msg"]
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary=x"])
+def test_an_upload_body_the_parser_cannot_read_is_malformed(desk: Desk, content_type: str) -> None:
+    r = desk.client.post(
+        "/api/v1/forms/monthly_enterprise/upload",
+        content=b"None\r\n\r\x00",
+        headers={**desk.reporter, "Content-Type": content_type},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["code"] in ("body_invalid", "missing")

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,7 +22,8 @@ from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
 from wenzeng.web.headers import SecurityHeaders
-from wenzeng.web.methods import allowed_methods, leaf_routes
+from wenzeng.web.http_errors import framework_error
+from wenzeng.web.methods import leaf_routes
 from wenzeng.web.pages import ROUTERS as PAGE_ROUTERS
 from wenzeng.web.security import session_secret
 from wenzeng.web.templating import render
@@ -108,27 +108,10 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code != 405:
-            return await http_exception_handler(request, exc)
         routes = leaf_routes(
             api_router.routes, *(r.routes for r in PAGE_ROUTERS), app.router.routes
         )
-        allowed = allowed_methods(routes, request.scope)
-        methods = ", ".join(allowed)
-        message = (
-            f"该地址不支持 {request.method} 方法，支持 {methods} / {request.method} is not "
-            f"allowed here; this address allows {methods}"
-        )
-        return JSONResponse(
-            {
-                "ok": False,
-                "status": 405,
-                "message": message,
-                "errors": [{"loc": [], "code": "method_not_allowed", "msg": message}],
-            },
-            status_code=405,
-            headers={"Allow": methods},
-        )
+        return await framework_error(request, exc, routes)
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

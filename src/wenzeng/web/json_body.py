@@ -101,7 +101,14 @@ def _field_of_refused(body: bytes | str) -> str | None:
 def strict_loads(body: bytes | str) -> Any:
     """``json.loads`` that refuses ``NaN``, ``Infinity``, ``-Infinity``, numbers too large
     for a float and whole numbers of more than :data:`MAX_DIGITS` digits, naming the field
-    that holds one."""
+    that holds one; a body that is not UTF-8 text is malformed like any other."""
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(
+                "请求体不是 UTF-8 文本 / the request body is not UTF-8 text", "", exc.start
+            ) from exc
     try:
         return json.loads(
             body,

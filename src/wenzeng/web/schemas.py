@@ -26,8 +26,17 @@ from wenzeng.domain.plan import Comparator, Due, ReporterKind
 from wenzeng.domain.text import I18n
 from wenzeng.services.reports import FORMATS, LANGS, REPORT_KINDS
 
-Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
-"""A moment as the store gives it, in ISO 8601 (with its offset where the store keeps one)."""
+Timestamp = Annotated[
+    str,
+    Field(
+        json_schema_extra={
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$",
+            "description": "ISO 8601, in UTC; with its offset where the store keeps one",
+        }
+    ),
+]
+"""A moment as the store gives it, in ISO 8601 (with its offset where the store keeps one:
+SQLite keeps none, so the document does not call it an RFC 3339 ``date-time``)."""
 
 FieldValue = float | int | str
 """A checked form value: numbers as numbers, texts as texts (blank values are dropped)."""
