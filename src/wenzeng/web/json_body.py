@@ -104,7 +104,7 @@ def strict_loads(body: bytes | str) -> Any:
     that holds one; a body that is not UTF-8 text is malformed like any other."""
     if isinstance(body, bytes):
         try:
-            body = body.decode("utf-8")
+            body = body.decode(json.detect_encoding(body))  # UTF-8, or UTF-16/32 as json reads
         except UnicodeDecodeError as exc:
             raise json.JSONDecodeError(
                 "请求体不是 UTF-8 文本 / the request body is not UTF-8 text", "", exc.start
