@@ -31,7 +31,7 @@ def test_the_range_runs_from_the_first_year_of_data_to_today(ctx: Context) -> No
 def test_the_service_refuses_a_date_outside_the_range(ctx: Context, when: date) -> None:
     with pytest.raises(ValidationFailed, match="outside the data's range"):
         run_analysis(ctx, when)
-    assert latest_run(ctx) is None
+    assert latest_run(ctx, SYSTEM) is None
 
 
 def test_the_first_day_of_the_range_is_accepted(ctx: Context) -> None:
@@ -55,7 +55,7 @@ def test_the_api_refuses_it_with_422(ctx: Context, as_of: object) -> None:
         )
     assert r.status_code == 422, r.text
     assert "outside the data's range" in r.json()["message"]
-    assert latest_run(ctx) is None
+    assert latest_run(ctx, SYSTEM) is None
 
 
 def test_the_command_line_refuses_it(
