@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint bench clean install
+.PHONY: run test test-sqlite test-postgres lint bench fuzz clean install
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
+
+## make fuzz: the longer API fuzzing run (schemathesis, every operation and role); prints its figures
+fuzz: $(STAMP)
+	$(BIN)/python bench/api_fuzz.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py

@@ -244,3 +244,11 @@ def require_token_scope(read_only: bool, method: str) -> None:
             f"此令牌只读，不能用于 {method.upper()} 请求 / this token is read-only: "
             f"it may not be used for {method.upper()} requests"
         )
+
+
+# -- security2b --
+def may_see_full_analysis(p: Principal) -> bool:
+    """A stored analysis run as the department made it (on every figure: collected,
+    unpublished and simulated, the key enterprises' too) is for department staff; everyone
+    else sees the run's results computed on published figures only."""
+    return p.role.is_staff

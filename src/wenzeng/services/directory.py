@@ -139,9 +139,9 @@ def light_of(value: float | None, sig: SignalIndicator | None) -> dict[str, Any]
     }
 
 
-def national_lights(ctx: Context) -> dict[str, dict[str, Any]]:
-    """indicator → the national light of the latest stored analysis run."""
-    run = latest_run(ctx)
+def national_lights(ctx: Context, p: Principal) -> dict[str, dict[str, Any]]:
+    """indicator → the national light of the latest stored analysis run, as ``p`` may see it."""
+    run = latest_run(ctx, p)
     if run is None:
         return {}
     lights = (run.get("summary") or {}).get("signals", {}).get("lights", [])

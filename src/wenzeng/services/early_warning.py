@@ -21,7 +21,7 @@ from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.warnings import Finding, Names, Panel, RunStats, build_panel, composite
 from wenzeng.analysis.warnings import run_rules as run_warning_rules
 from wenzeng.auth import policy
-from wenzeng.auth.principal import SYSTEM, Principal
+from wenzeng.auth.principal import ANONYMOUS, SYSTEM, Principal
 from wenzeng.definitions.catalogue import catalog_dir
 from wenzeng.definitions.yaml_doc import load_model
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
@@ -35,10 +35,11 @@ from wenzeng.store import Connection
 from wenzeng.store import analysis as store
 from wenzeng.store.audit import audit
 from wenzeng.store.clock import now
-from wenzeng.store.observations import panel_rows
+from wenzeng.store.observations import first_year, panel_rows
 
 PANEL_MONTHS = 36
 OPEN = ("new", "acknowledged")
+PUBLIC_VIEW = "public"  # the stored summary's part computed on published figures only
 Step = Callable[[str], None]
 
 
@@ -87,9 +88,11 @@ def load_panels(
     as_of: date | None,
     *,
     published_only: bool = False,
+    reader: Principal = SYSTEM,
     length: int = PANEL_MONTHS,
 ) -> dict[SeriesSpec, Panel]:
-    """One panel per kind of series; its last column is the newest month known on ``as_of``."""
+    """One panel per kind of series, of the figures ``reader`` may see (the department's
+    analysis: all); its last column is the newest month known on ``as_of``."""
     out = {}
     for spec in specs:
         if spec.period_type not in ("month", "cum_month"):
@@ -102,7 +105,7 @@ def load_panels(
             entities=_entities(ctx, spec.entities),
             as_of=as_of,
             simulated=False if published_only else None,
-            visibility=policy.visibility(SYSTEM, ctx.catalogue),  # the department's analysis
+            visibility=policy.visibility(reader, ctx.catalogue),
         )
         frame = pl.DataFrame(
             rows,
@@ -167,16 +170,24 @@ class AnalysisResult:
 
 
 def analyse(
-    ctx: Context, as_of: date, *, published_only: bool = False, step: Step | None = None
+    ctx: Context,
+    as_of: date,
+    *,
+    published_only: bool = False,
+    reader: Principal = SYSTEM,
+    step: Step | None = None,
 ) -> AnalysisResult:
-    """The analysis in memory (nothing stored)."""
+    """The analysis in memory (nothing stored), of the figures ``reader`` may see (the
+    department's analysis: all), without simulated ones when ``published_only``."""
     say = step or (lambda _m: None)
     config = warning_config()
     say("目标跟踪 / target tracking")
     assessments = {plan.code: assess_plan(ctx, plan, as_of) for plan in stored_plans(ctx)}
     say("读取数据 / reading panels")
     with ctx.reading() as conn:
-        panels = load_panels(ctx, conn, needed_specs(config), as_of, published_only=published_only)
+        panels = load_panels(
+            ctx, conn, needed_specs(config), as_of, published_only=published_only, reader=reader
+        )
     say("预警规则 / warning rules")
     every = [a for items in assessments.values() for a in items]
     findings, stats = run_warning_rules(config, panels, names_for(ctx), every)
@@ -184,13 +195,41 @@ def analyse(
     return AnalysisResult(as_of, None, assessments, findings, stats, signals)
 
 
+def analysis_dates(ctx: Context) -> tuple[date, date]:
+    """The dates an analysis may be run as of: from 1 January of the first year the store
+    has figures for or a stored plan covers, to today."""
+    today = date.today()
+    with ctx.reading() as conn:
+        data_year = first_year(conn)
+    years = [p.period.start for p in stored_plans(ctx)]
+    if data_year is not None:
+        years.append(data_year)
+    return (date(min(years), 1, 1) if years else today), today
+
+
+def require_analysis_date(ctx: Context, when: date) -> None:
+    """Refuse (422) an analysis date before the data's range or after today: a run kept as
+    of 1970 or of next year would describe data that was never known then."""
+    first, last = analysis_dates(ctx)
+    if not first <= when <= last:
+        raise ValidationFailed(
+            f"分析日期 {when.isoformat()} 超出数据范围（{first.isoformat()} 至 "
+            f"{last.isoformat()}）/ the analysis date {when.isoformat()} is outside the "
+            f"data's range ({first.isoformat()} to {last.isoformat()})"
+        )
+
+
 def run_analysis(
     ctx: Context, as_of: date | None = None, *, step: Step | None = None
 ) -> AnalysisResult:
-    """Analyse as of a date and keep the results (run, assessments, warnings)."""
+    """Analyse as of a date and keep the results (run, assessments, warnings); a date
+    outside :func:`analysis_dates` is refused."""
     when = as_of or date.today()
+    require_analysis_date(ctx, when)
     result = analyse(ctx, when, step=step)
     say = step or (lambda _m: None)
+    say("公开数据的结果 / the results on published figures")
+    public = analyse(ctx, when, published_only=True, reader=ANONYMOUS)
     say("保存结果 / saving")
     with ctx.transaction() as conn:
         run_id = store.add_run(conn, when)
@@ -199,8 +238,15 @@ def run_analysis(
             save_assessments(conn, run_id, plans[code], when, items)
         result.new, result.updated = record_findings(conn, result.findings, when)
         result.run_id = run_id
-        store.set_run_summary(conn, run_id, result.summary())
+        public.run_id = run_id
+        store.set_run_summary(conn, run_id, {**result.summary(), PUBLIC_VIEW: _public(public)})
     return result
+
+
+def _public(result: AnalysisResult) -> dict[str, Any]:
+    """What the public is shown of a run: the results computed on published figures only;
+    the warnings raised and updated are the department's and are left out."""
+    return {k: v for k, v in result.summary().items() if k not in ("new", "updated")}
 
 
 def record_findings(conn: Connection, findings: list[Finding], as_of: date) -> tuple[int, int]:
@@ -320,10 +366,21 @@ def set_warning_status(
     return get_warning(ctx, p, wid)
 
 
-def latest_run(ctx: Context) -> dict[str, Any] | None:
-    """The summary of the most recent stored analysis run."""
+def latest_run(ctx: Context, p: Principal) -> dict[str, Any] | None:
+    """The summary of the most recent stored analysis run as ``p`` may see it: the
+    department's results for staff, those computed on published figures for everyone else
+    (:func:`wenzeng.auth.policy.may_see_full_analysis`).  Of a run kept without the latter,
+    everyone else sees its date and the targets' status (computed on published figures)."""
     with ctx.reading() as conn:
         row = store.latest_run(conn)
     if row is None:
         return None
-    return {"id": row["id"], "as_of": row["as_of"].isoformat(), "summary": row["summary"]}
+    summary = dict(row["summary"] or {})
+    public = summary.pop(PUBLIC_VIEW, None)
+    if not policy.may_see_full_analysis(p):
+        summary = public if isinstance(public, dict) else _bare(summary)
+    return {"id": row["id"], "as_of": row["as_of"].isoformat(), "summary": summary}
+
+
+def _bare(summary: dict[str, Any]) -> dict[str, Any]:
+    return {k: summary[k] for k in ("as_of", "run", "targets") if k in summary}

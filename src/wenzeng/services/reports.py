@@ -14,7 +14,8 @@ from wenzeng.domain.labels import REPORT_KIND
 from wenzeng.domain.periods import PeriodError, parse_period
 from wenzeng.errors import ConfigurationError, NotFound, ValidationFailed
 from wenzeng.reports.build import build_document
-from wenzeng.reports.definition import REPORT_KINDS, report_definition
+from wenzeng.reports.definition import REPORT_KINDS as REPORT_KINDS
+from wenzeng.reports.definition import report_definition
 from wenzeng.reports.document import Document
 from wenzeng.services.context import Context
 from wenzeng.services.report_facts import StoreFacts
@@ -24,6 +25,7 @@ from wenzeng.store.audit import audit
 from wenzeng.store.clock import now
 
 FORMATS = ("html", "pdf", "docx")
+LANGS = ("zh", "en")
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -44,7 +46,7 @@ def check_request(kind: str, fmt: Sequence[str], lang: str) -> None:
             raise ValidationFailed(
                 f"未知的格式 / unknown format: {f!r} (expected {', '.join(FORMATS)})"
             )
-    if lang not in ("zh", "en"):
+    if lang not in LANGS:
         raise ValidationFailed(f"未知的语言 / unknown language: {lang!r} (expected zh or en)")
 
 

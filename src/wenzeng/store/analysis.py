@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select, true, update
 
+from wenzeng.store.ids import storable_id
 from wenzeng.store.tables import analysis_run, assessment, warning
 
 
@@ -78,6 +79,8 @@ def update_warning(conn: Connection, wid: int, values: dict[str, Any]) -> None:
 
 
 def get_warning(conn: Connection, wid: int) -> dict[str, Any] | None:
+    if not storable_id(wid):
+        return None
     row = conn.execute(select(warning).where(warning.c.id == wid)).first()
     return dict(row._mapping) if row else None
 

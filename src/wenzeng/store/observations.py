@@ -336,3 +336,10 @@ def list_series(conn: Connection, indicator: str | None = None) -> list[dict[str
     if indicator:
         stmt = stmt.where(series.c.indicator == indicator)
     return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def first_year(conn: Connection) -> int | None:
+    """The year of the earliest period any observation is of (a period's code begins with its
+    year); None when the store holds no observation."""
+    first = conn.execute(select(func.min(observation.c.period))).scalar()
+    return int(first[:4]) if first else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from wenzeng.store.ids import storable_id
 from wenzeng.store.tables import report, report_file
 
 
@@ -63,6 +64,8 @@ def report_rows(conn: Connection) -> list[dict[str, Any]]:
 
 
 def report_row(conn: Connection, rid: int) -> dict[str, Any] | None:
+    if not storable_id(rid):
+        return None
     row = conn.execute(select(report).where(report.c.id == rid)).first()
     return dict(row._mapping) if row is not None else None
 

@@ -11,10 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from wenzeng.domain.submissions import Status
 from wenzeng.store.clock import now
 from wenzeng.store.errors import DuplicateKey
+from wenzeng.store.ids import storable_id
 from wenzeng.store.tables import submission
 
 
 def submission_row(conn: Connection, sid: int) -> dict[str, Any] | None:
+    if not storable_id(sid):
+        return None
     row = conn.execute(select(submission).where(submission.c.id == sid)).first()
     return dict(row._mapping) if row is not None else None
 

@@ -408,7 +408,7 @@ def target_detail(
     responses=errors(401),
 )
 def signals(ctx: CtxDep, p: PrincipalDep) -> SignalsOut:
-    latest = latest_run(ctx)
+    latest = latest_run(ctx, p)
     return SignalsOut.model_validate({"ok": True, "run": latest})
 
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -21,6 +22,8 @@ from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
 from wenzeng.web.headers import SecurityHeaders
+from wenzeng.web.http_errors import framework_error
+from wenzeng.web.methods import leaf_routes
 from wenzeng.web.pages import ROUTERS as PAGE_ROUTERS
 from wenzeng.web.security import session_secret
 from wenzeng.web.templating import render
@@ -102,6 +105,13 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         if exc.status == 401:
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         return render(request, "error.html", status_code=exc.status, error=exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        routes = leaf_routes(
+            api_router.routes, *(r.routes for r in PAGE_ROUTERS), app.router.routes
+        )
+        return await framework_error(request, exc, routes)
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -48,9 +48,67 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+class _Refused:
+    """Stands, in a second reading of a refused body, for the number that was refused."""
+
+
+_REFUSED = _Refused()
+
+
+def _refused_or_float(text: str) -> Any:
+    try:
+        return _finite_float(text)
+    except _NotANumber:
+        return _REFUSED
+
+
+def _refused_or_int(text: str) -> Any:
+    return _REFUSED if len(text) > MAX_DIGITS else int(text)
+
+
+def _path_to(node: Any, path: str = "") -> str | None:
+    """The dotted path (``values.revenue_cum``, ``formats[2]``) of the first refused number
+    in ``node``; None when there is none."""
+    if node is _REFUSED:
+        return path
+    items: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        items = [(f"{path}.{k}" if path else str(k), v) for k, v in node.items()]
+    elif isinstance(node, list):
+        items = [(f"{path}[{i}]", v) for i, v in enumerate(node)]
+    for sub_path, value in items:
+        found = _path_to(value, sub_path)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_of_refused(body: bytes | str) -> str | None:
+    """The field whose number was refused: the body read again, each refused number kept as
+    a marker, and the marker looked for."""
+    try:
+        doc = json.loads(
+            body,
+            parse_constant=lambda _name: _REFUSED,
+            parse_float=_refused_or_float,
+            parse_int=_refused_or_int,
+        )
+    except ValueError:
+        return None
+    return _path_to(doc)
+
+
 def strict_loads(body: bytes | str) -> Any:
     """``json.loads`` that refuses ``NaN``, ``Infinity``, ``-Infinity``, numbers too large
-    for a float and whole numbers of more than :data:`MAX_DIGITS` digits."""
+    for a float and whole numbers of more than :data:`MAX_DIGITS` digits, naming the field
+    that holds one; a body that is not UTF-8 text is malformed like any other."""
+    if isinstance(body, bytes):
+        try:
+            body = body.decode(json.detect_encoding(body))  # UTF-8, or UTF-16/32 as json reads
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(
+                "请求体不是 UTF-8 文本 / the request body is not UTF-8 text", "", exc.start
+            ) from exc
     try:
         return json.loads(
             body,
@@ -61,8 +119,10 @@ def strict_loads(body: bytes | str) -> Any:
     except _NotANumber as exc:
         doc = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         shown = clip(exc.text)
+        field = _field_of_refused(body)
+        named = f"{clip(field)}: {shown}" if field else shown
         raise json.JSONDecodeError(
-            f"{shown} {exc.zh} / {shown} {exc.en}", doc, max(doc.find(exc.text), 0)
+            f"{named} {exc.zh} / {named} {exc.en}", doc, max(doc.find(exc.text), 0)
         ) from exc
 
 

@@ -9,6 +9,7 @@ of being documented wrongly.  Timestamps are passed through as the services writ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -23,10 +24,19 @@ from wenzeng.domain.issues import Severity
 from wenzeng.domain.periods import PeriodType
 from wenzeng.domain.plan import Comparator, Due, ReporterKind
 from wenzeng.domain.text import I18n
-from wenzeng.services.reports import FORMATS
+from wenzeng.services.reports import FORMATS, LANGS, REPORT_KINDS
 
-Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
-"""A moment as the store gives it, in ISO 8601 (with its offset where the store keeps one)."""
+Timestamp = Annotated[
+    str,
+    Field(
+        json_schema_extra={
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$",
+            "description": "ISO 8601, in UTC; with its offset where the store keeps one",
+        }
+    ),
+]
+"""A moment as the store gives it, in ISO 8601 (with its offset where the store keeps one:
+SQLite keeps none, so the document does not call it an RFC 3339 ``date-time``)."""
 
 FieldValue = float | int | str
 """A checked form value: numbers as numbers, texts as texts (blank values are dropped)."""
@@ -109,12 +119,26 @@ class WarningStatusIn(_In):
     note: str | None = None
 
 
+def one_of(values: Sequence[str]) -> dict[str, Any]:
+    """The JSON schema's list of the texts a field takes; the service checks it and refuses
+    another text (422) with its own message."""
+    return {"enum": list(values)}
+
+
 class ReportIn(_In):
-    kind: str = Field(description="quarterly | meeting | annual")
-    period: str = Field(description="e.g. 2024Q3 or 2024-Q3 (quarterly, meeting), 2024 (annual)")
-    lang: str = Field(default="zh", description="zh | en")
+    kind: str = Field(
+        description="quarterly | meeting | annual", json_schema_extra=one_of(REPORT_KINDS)
+    )
+    period: str = Field(
+        min_length=1,
+        max_length=40,
+        description="e.g. 2024Q3 or 2024-Q3 (quarterly, meeting), 2024 (annual)",
+    )
+    lang: str = Field(default="zh", description="zh | en", json_schema_extra=one_of(LANGS))
     as_of: date | None = Field(default=None, description="the data as known on this day (today)")
-    formats: list[str] = Field(default_factory=lambda: list(FORMATS), min_length=1)
+    formats: list[Annotated[str, Field(json_schema_extra=one_of(FORMATS))]] = Field(
+        default_factory=lambda: list(FORMATS), min_length=1
+    )
 
 
 # -- the one error body ------------------------------------------------------------------------

@@ -38,6 +38,6 @@ def item_format(
     NotFound with ``missing`` for a format the page has not, or a code that is not a number
     where one is needed."""
     stem, fmt = split_format(name)
-    if fmt not in formats or (numeric and not stem.isdigit()):
+    if fmt not in formats or (numeric and not (stem.isascii() and stem.isdigit())):
         raise NotFound(missing)
     return stem, fmt

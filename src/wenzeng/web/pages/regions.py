@@ -154,7 +154,7 @@ def regions_context(
         "any_simulated": any(r["simulated"] for r in rows),
         "partly_hidden": data["partly_hidden"],
         "signal": data["signal"],
-        "national": d.national_lights(ctx).get(ind.code),
+        "national": d.national_lights(ctx, p).get(ind.code),
         "legend": legend,
         "grid": {"rows": grid_rows, "cols": grid_cols},
         "options": {

@@ -20,6 +20,7 @@ from wenzeng.services.context import Context
 from wenzeng.services.form_files import upload as upload_file
 from wenzeng.services.forms import LoadedForm, all_forms, get_form
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.pages.fields import parse_version
 from wenzeng.web.pages.formats import page_format, respond
 from wenzeng.web.security import UserDep
 from wenzeng.web.templating import render
@@ -124,8 +125,7 @@ async def report_save(
     per = subs.form_period(form, period)
     data = await request.form()
     values, notes = _posted_values(form, data)
-    version_text = str(data.get("version") or "")
-    version = int(version_text) if version_text.isdigit() else None
+    version = parse_version(str(data.get("version") or ""))
     action = str(data.get("action") or "save")
     try:
         s = subs.save(

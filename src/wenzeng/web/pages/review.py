@@ -11,6 +11,7 @@ from wenzeng.domain.submissions import Status
 from wenzeng.services import submissions as subs
 from wenzeng.services.forms import all_forms, get_form
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.pages.fields import parse_version
 from wenzeng.web.pages.formats import ONE_THING, item_format, page_format, respond
 from wenzeng.web.pages.reporting import SUBMISSION_COLUMNS
 from wenzeng.web.security import UserDep
@@ -52,7 +53,7 @@ def review_queue(request: Request, ctx: CtxDep, p: UserDep, form: str | None = N
 @router.post("/review/{sid}")
 async def review_action(request: Request, ctx: CtxDep, p: UserDep, sid: int) -> Response:
     data = await request.form()
-    version = int(str(data.get("version") or "0"))
+    version = parse_version(str(data.get("version") or "")) or 0
     if data.get("action") == "accept":
         subs.accept(ctx, p, sid, version=version)
     else:
