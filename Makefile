@@ -39,8 +39,12 @@ lint: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python bench/api_fuzz.py
 
+## make bench: the import, analysis and pages benchmarks (installs the bench extra: pandas for the baseline)
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/analysis_bench.py
+	$(BIN)/python bench/pages_bench.py
 
 clean:
 	rm -rf $(VENV) var test-output .pytest_cache
