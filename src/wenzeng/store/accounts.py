@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, func, insert, select, update
 
 from wenzeng.store.clock import as_utc
 from wenzeng.store.tables import api_token, login_attempt, user
@@ -71,15 +71,14 @@ def record_login(
     conn.execute(insert(login_attempt).values(username=username, at=at, ok=ok, client=client))
 
 
-def client_failures(
-    conn: Connection, client: str, since: datetime, until: datetime
+def _failures(
+    conn: Connection, who: ColumnElement[bool], since: datetime, until: datetime
 ) -> list[datetime]:
-    """Times (UTC) of the failed logins from ``client`` in (since, until], whatever the name;
-    a successful login does not reset them (an attacker may have an account of their own)."""
+    """Times (UTC) of the failed logins matching ``who`` in (since, until], oldest first."""
     rows = conn.execute(
         select(login_attempt.c.at)
         .where(
-            login_attempt.c.client == client,
+            who,
             login_attempt.c.ok.is_(False),
             login_attempt.c.at > since,
             login_attempt.c.at <= until,
@@ -87,6 +86,14 @@ def client_failures(
         .order_by(login_attempt.c.at)
     )
     return [as_utc(r.at) for r in rows]
+
+
+def client_failures(
+    conn: Connection, client: str, since: datetime, until: datetime
+) -> list[datetime]:
+    """Times (UTC) of the failed logins from ``client`` in (since, until], whatever the name;
+    a successful login does not reset them (an attacker may have an account of their own)."""
+    return _failures(conn, login_attempt.c.client == client, since, until)
 
 
 def failures_since_last_login(
@@ -102,17 +109,7 @@ def failures_since_last_login(
         )
     ).scalar_one_or_none()
     start = max(since, as_utc(last_ok)) if last_ok is not None else since
-    rows = conn.execute(
-        select(login_attempt.c.at)
-        .where(
-            login_attempt.c.username == username,
-            login_attempt.c.ok.is_(False),
-            login_attempt.c.at > start,
-            login_attempt.c.at <= until,
-        )
-        .order_by(login_attempt.c.at)
-    )
-    return [as_utc(r.at) for r in rows]
+    return _failures(conn, login_attempt.c.username == username, start, until)
 
 
 # -- API tokens ---------------------------------------------------------------------------------
