@@ -17,20 +17,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from factories import ACME, BETA, ENTERPRISE_VALUES, add_enterprises
+from figures import Figure, store_figures
 from web_session import PASSWORD, csrf, login
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.domain.catalog import EntityKind
 from wenzeng.services import accounts
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
-from wenzeng.services.loading import store_frame
-from wenzeng.store import batches as batch_store
 from wenzeng.store.entities import insert_supply_links
 from wenzeng.web.app import create_app
 
@@ -49,40 +47,9 @@ SIM = "模拟演示数据（非真实统计）/ Simulated demo data (not real st
 HTML = {"Accept": "text/html"}
 
 
-def simulated(ctx: Context, rows: list[tuple[str, str, str, str, str, float]]) -> None:
+def simulated(ctx: Context, rows: list[Figure]) -> None:
     """Store simulated figures (indicator, entity, measure, period type, period, value)."""
-    frame = pl.DataFrame(
-        [
-            (i, e, m, t, p, date(2025, 11, 20), v, "", None, None, SIM, None, None)
-            for i, e, m, t, p, v in rows
-        ],
-        schema={
-            "indicator": pl.Utf8,
-            "entity": pl.Utf8,
-            "measure": pl.Utf8,
-            "period_type": pl.Utf8,
-            "period": pl.Utf8,
-            "vintage": pl.Date,
-            "value": pl.Float64,
-            "qualifier": pl.Utf8,
-            "published_value": pl.Utf8,
-            "published_unit": pl.Utf8,
-            "source_title": pl.Utf8,
-            "source_url": pl.Utf8,
-            "note": pl.Utf8,
-        },
-        orient="row",
-    )
-    with ctx.transaction() as conn:
-        batch = batch_store.create_batch(conn, "demo", note="tests")
-        store_frame(
-            conn,
-            frame,
-            batch_id=batch,
-            source_kind="simulated",
-            default_title=SIM,
-            simulated=True,
-        )
+    store_figures(ctx, "simulated", date(2025, 11, 20), rows, title=SIM)
 
 
 @dataclass
