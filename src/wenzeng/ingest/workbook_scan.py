@@ -17,6 +17,7 @@ that the reader streams exactly that range and fills merges itself.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -33,6 +34,7 @@ MAIN_NS = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
 )
+PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 MAX_ROW = 1_048_576  # Excel's own bounds: a reference past them is no cell at all
 MAX_COL = 16_384
@@ -43,6 +45,10 @@ Range = tuple[int, int, int, int]  # min row, min column, max row, max column (1
 _CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
 
 
+_PLAIN_CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+
+
+@functools.lru_cache(maxsize=4096)
 def column_number(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -208,17 +214,12 @@ class _Part:
 
     # -- expat handlers -----------------------------------------------------------------
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        ns, _, local = name.rpartition(" ")
-        if ns == "http://schemas.openxmlformats.org/package/2006/relationships":
-            if local == "Relationship" and attrs.get("TargetMode") != "External":
-                self._relationship(attrs)
-            return
-        if ns not in MAIN_NS:
-            return
-        handler = self._START.get(local)
+        handler = _START.get(name)  # one lookup by the full name: this runs for every element
         if handler is not None:
             handler(self, attrs)
-        elif local == "t" and (self.cell is not None or self.string is not None):
+
+    def _text(self, attrs: dict[str, str]) -> None:
+        if self.cell is not None or self.string is not None:
             self.counting = self.phonetic == 0
 
     def _worksheet(self, attrs: dict[str, str]) -> None:
@@ -241,16 +242,18 @@ class _Part:
     def _cell(self, attrs: dict[str, str]) -> None:
         r = attrs.get("r")
         if r is None:
-            cell = (max(self.row, 1), self.col + 1)
+            row, col = max(self.row, 1), self.col + 1
         else:
-            found = parse_cell(r)
-            if found is None:
+            m = _PLAIN_CELL.fullmatch(r)  # the usual form, e.g. B12, parsed in one step
+            found = (int(m[2]), column_number(m[1])) if m else parse_cell(r)
+            if found is None or found[0] > MAX_ROW or found[1] > MAX_COL:
                 raise self._damaged("cell", r)
-            cell = found
-        name = f"{column_letters(cell[1])}{cell[0]}"
-        self._check_position(*cell, f"单元格 {name}", f"cell {name}")
-        self.row, self.col = cell
-        self.cell, self.cell_type, self.valued = cell, attrs.get("t"), False
+            row, col = found
+        if row > self.limits.rows or col > self.limits.columns:
+            name = f"{column_letters(col)}{row}"
+            self._check_position(row, col, f"单元格 {name}", f"cell {name}")
+        self.row, self.col = row, col
+        self.cell, self.cell_type, self.valued = (row, col), attrs.get("t"), False
 
     def _value(self, attrs: dict[str, str]) -> None:
         if self.cell is not None:
@@ -294,6 +297,8 @@ class _Part:
             self.book.sheet_ids.setdefault(self.part, []).append((attrs.get("name", ""), rid))
 
     def _relationship(self, attrs: dict[str, str]) -> None:
+        if attrs.get("TargetMode") == "External":
+            return
         # The rels of part X live in dir(X)/_rels/base(X).rels; targets resolve as openpyxl
         # resolves them (relative to dir(X), or absolute from the package's root).
         folder, base = posixpath.split(self.part)
@@ -305,44 +310,40 @@ class _Part:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(folder), target))
         self.book.targets.setdefault(source, {})[attrs.get("Id", "")] = target
 
-    _START: dict[str, Callable[[_Part, dict[str, str]], None]] = {
-        "worksheet": _worksheet,
-        "dimension": _dimension,
-        "row": _row,
-        "c": _cell,
-        "v": _value,
-        "is": _inline,
-        "mergeCell": _merge,
-        "si": _shared_string,
-        "rPh": _phonetic,
-        "sheet": _sheet_entry,
-    }
-
     def end(self, name: str) -> None:
-        ns, _, local = name.rpartition(" ")
-        if ns not in MAIN_NS:
-            return
-        if local == "v" and self.cell is not None:
+        handler = _END.get(name)
+        if handler is not None:
+            handler(self)
+
+    def _end_value(self) -> None:
+        if self.cell is not None:
             self.counting = False
             self._cell_value_done()
-        elif local == "t":
-            self.counting = False
-        elif local == "c" and self.cell is not None:
+
+    def _end_text(self) -> None:
+        self.counting = False
+
+    def _end_cell(self) -> None:
+        if self.cell is not None:
             self._cell_done()
-        elif local == "rPh":
-            self.phonetic -= 1
-        elif local == "si" and self.string is not None:
-            if self.chars > self.limits.cell_chars:
-                if self.book.sheets:  # a sheet scanned before: no cell to name, refuse now
-                    limit = self.limits.cell_chars
-                    raise self._refuse(
-                        f"共享字符串第 {self.string + 1:,} 条有 {self.chars:,} 个字符，超过上限 "
-                        f"{limit:,}（设置 {setting('cell_chars')}）",
-                        f"shared string {self.string + 1:,} holds {self.chars:,} characters, "
-                        f"over the limit of {limit:,} (setting {setting('cell_chars')})",
-                    )
-                self.book.long_strings[self.string] = self.chars
-            self.string = None
+
+    def _end_phonetic(self) -> None:
+        self.phonetic -= 1
+
+    def _end_shared_string(self) -> None:
+        if self.string is None:
+            return
+        if self.chars > self.limits.cell_chars:
+            if self.book.sheets:  # a sheet scanned before: no cell to name, refuse now
+                limit = self.limits.cell_chars
+                raise self._refuse(
+                    f"共享字符串第 {self.string + 1:,} 条有 {self.chars:,} 个字符，超过上限 "
+                    f"{limit:,}（设置 {setting('cell_chars')}）",
+                    f"shared string {self.string + 1:,} holds {self.chars:,} characters, "
+                    f"over the limit of {limit:,} (setting {setting('cell_chars')})",
+                )
+            self.book.long_strings[self.string] = self.chars
+        self.string = None
 
     def _cell_value_done(self) -> None:
         if self.cell_type == "s":
@@ -388,6 +389,33 @@ class _Part:
                 and self.chars > self.limits.cell_chars
             ):
                 self._too_long(self.chars)
+
+
+_STARTS: dict[str, Callable[[_Part, dict[str, str]], None]] = {
+    "worksheet": _Part._worksheet,
+    "dimension": _Part._dimension,
+    "row": _Part._row,
+    "c": _Part._cell,
+    "v": _Part._value,
+    "is": _Part._inline,
+    "t": _Part._text,
+    "mergeCell": _Part._merge,
+    "si": _Part._shared_string,
+    "rPh": _Part._phonetic,
+    "sheet": _Part._sheet_entry,
+}
+_ENDS: dict[str, Callable[[_Part], None]] = {
+    "v": _Part._end_value,
+    "t": _Part._end_text,
+    "c": _Part._end_cell,
+    "rPh": _Part._end_phonetic,
+    "si": _Part._end_shared_string,
+}
+# Element names as expat gives them (namespace, a space, the local name): only the
+# spreadsheet's own namespaces count, and the package's relationships.
+_START = {f"{ns} {local}": h for ns in MAIN_NS for local, h in _STARTS.items()}
+_START[f"{PACKAGE_RELS} Relationship"] = _Part._relationship
+_END = {f"{ns} {local}": h for ns in MAIN_NS for local, h in _ENDS.items()}
 
 
 def _no_dtd(*_args: Any) -> None:
