@@ -473,7 +473,37 @@ def test_a_page_gets_a_readable_page(web: tuple[TestClient, dict[str, str], Cont
     )
     assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
     assert "请求体" in r.text and "request body" in r.text and "<html" in r.text.lower()
+    assert r.headers["X-Content-Type-Options"] == "nosniff"  # inside the security headers
     assert submissions_logged(cx) == 0
+
+
+def test_the_upload_page_reports_a_hostile_workbook_with_its_cell(
+    web: tuple[TestClient, dict[str, str], Context],
+) -> None:
+    c, _, cx = web
+    login(c, "acme", "/report")
+    page = c.get("/report/upload")
+    r = c.post(
+        "/report/upload",
+        data={"form": "monthly_enterprise", "csrf_token": csrf(page.text)},
+        files={"file": ("merge.xlsx", hostile.far_merge(), "application/octet-stream")},
+        headers={"Accept": "text/html"},
+    )
+    # the page answers a refused file as any invalid one: with the upload form and the report
+    assert r.status_code in (413, 422) and "审核报告" in r.text
+    assert "A3:XFD1048576" in r.text and "WENZENG_LIMIT_ROWS" in r.text
+    assert submissions_logged(cx) == 0
+
+
+def test_a_request_can_check_a_file_before_handing_it_on(sqlite_ctx: Context) -> None:
+    from wenzeng.services.loading import check_file
+
+    with pytest.raises(TooLarge, match="XFD1048576"):
+        check_file(sqlite_ctx, "far.xlsx", hostile.far_cell())
+    check_file(sqlite_ctx, "plain.xlsx", hostile.plain_workbook(5))  # within the limits
+    sqlite_ctx.settings = sqlite_ctx.settings.model_copy(update={"limit_rows": 4})
+    with pytest.raises(TooLarge, match="row 7, past the limit of 4 rows"):
+        check_file(sqlite_ctx, "plain.xlsx", hostile.plain_workbook(5))
 
 
 def test_a_hostile_workbook_upload_answers_413_in_both_languages(

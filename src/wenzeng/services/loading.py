@@ -18,7 +18,7 @@ from wenzeng.config import Settings
 from wenzeng.definitions.catalogue import builtin_plan_files, read_plan
 from wenzeng.domain.issues import Issue
 from wenzeng.errors import Conflict, ValidationFailed
-from wenzeng.ingest.limits import Limits, read_bounded
+from wenzeng.ingest.limits import Limits, precheck, read_bounded
 from wenzeng.ingest.pipeline import ColumnMapping, validate_table
 from wenzeng.ingest.published import estimate_vintage, qualifier_from_note
 from wenzeng.ingest.readers import ROW, RawTable, read_table
@@ -77,6 +77,13 @@ def upload_limits(settings: Settings) -> Limits:
         compression_ratio=settings.limit_compression_ratio,
         cell_chars=settings.limit_cell_chars,
     )
+
+
+def check_file(ctx: Context, file_name: str, data: bytes) -> None:
+    """Refuse a file over the limits (:class:`wenzeng.errors.TooLarge`, 413) without reading
+    it: for a request that hands the file on (to a background job, say), so that the refusal
+    comes in the request, before anything is queued.  Reading it checks again."""
+    precheck(file_name, data, upload_limits(ctx.settings))
 
 
 def file_digest(data: bytes) -> str:
