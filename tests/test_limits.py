@@ -140,6 +140,32 @@ def test_a_zip_bomb_under_the_size_limit_is_refused_by_its_ratio() -> None:
     assert peak < MEMORY_BOUND, peak
 
 
+def test_a_zip_directory_that_lies_about_sizes_inflates_nothing_past_them() -> None:
+    """A part that claims 1,000 bytes and holds 30 MB: nothing inflates past the claim (the
+    zip reader stops there and the checksum fails): refused as damaged, in little memory."""
+    import struct
+    import zipfile
+
+    row = "<row>" + "<c><v>1</v></c>" * 10 + "</row>"
+    sheet = hostile.sheet_xml(row * (30 * 1024 * 1024 // len(row)), dimension=None)
+    honest = hostile.workbook(sheet)
+    data = bytearray(honest)
+    info = zipfile.ZipFile(io.BytesIO(honest)).getinfo("xl/worksheets/sheet1.xml")
+    assert info.file_size > 30_000_000
+    struct.pack_into("<I", data, info.header_offset + 22, 1000)  # the local header
+    name = b"xl/worksheets/sheet1.xml"
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:  # the central directory's entry for the sheet
+        if data[at + 46 : at + 46 + len(name)] == name:
+            struct.pack_into("<I", data, at + 24, 1000)
+        at = data.find(b"PK\x01\x02", at + 4)
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name.decode()).file_size == 1000
+    exc, peak = peak_memory(lambda: read_table(Path("lies.xlsx"), bytes(data)))
+    assert isinstance(exc, ValidationFailed) and exc.status == 422, exc
+    assert "xl/worksheets/sheet1.xml" in exc.message
+    assert peak < 20 * 1024 * 1024, peak
+
+
 def test_the_used_range_is_limited_by_its_cells() -> None:
     rows = "".join(f'<row r="{r}"><c r="J{r}"><v>{r}</v></c></row>' for r in range(1, 30))
     data = hostile.workbook(hostile.sheet_xml(rows, dimension=None))
