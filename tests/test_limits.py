@@ -231,6 +231,16 @@ def test_the_streaming_reader_keeps_titles_merged_headers_dates_and_gaps() -> No
     assert numbers == [4, 6, 9]
 
 
+def test_cells_without_references_or_with_odd_ones_are_placed_as_openpyxl_places_them() -> None:
+    rows = (
+        hostile.HEADER_ROW
+        + '<row><c t="inlineStr"><is><t>E9001</t></is></c><c><v>7</v></c></row>'  # row 2
+        + '<row r="5"><c r="A2" t="inlineStr"><is><t>E9002</t></is></c><c><v>8</v></c></row>'
+    )
+    table = read_table(Path("odd.xlsx"), hostile.workbook(hostile.sheet_xml(rows)))
+    assert table.frame.rows() == [("E9001", "7", 2), ("E9002", "8", 5)]
+
+
 def test_a_normal_workbook_reads_every_row(tmp_path: Path) -> None:
     data = hostile.plain_workbook(500)
     table = read_table(Path("plain.xlsx"), data)

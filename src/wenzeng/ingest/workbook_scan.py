@@ -252,7 +252,8 @@ class _Part:
         if row > self.limits.rows or col > self.limits.columns:
             name = f"{column_letters(col)}{row}"
             self._check_position(row, col, f"单元格 {name}", f"cell {name}")
-        self.row, self.col = row, col
+        # As openpyxl counts: rows by their <row> elements, columns by the cells.
+        self.col = col
         self.cell, self.cell_type, self.valued = (row, col), attrs.get("t"), False
 
     def _value(self, attrs: dict[str, str]) -> None:
@@ -359,6 +360,7 @@ class _Part:
             self._too_long(self.chars)
         if self.valued and self.shape is not None:
             row, col = self.cell
+            row = max(row, self.row)  # the reader places a cell in the row that holds it
             if row > self.shape.max_row or col > self.shape.max_col:
                 self.shape.max_row = max(self.shape.max_row, row)
                 self.shape.max_col = max(self.shape.max_col, col)
