@@ -154,8 +154,17 @@ def child(kind: str, path: Path, cap_bytes: int) -> None:
     except MemoryError:
         out["outcome"] = "refused by the cap (MemoryError)"
     out["seconds"] = time.perf_counter() - t
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM).  Not ``ru_maxrss``: Linux carries that over
+    ``exec`` from the parent, which holds the generated files."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(kind: str, path: Path, cap_bytes: int, timeout: float) -> dict[str, Any]:
