@@ -48,8 +48,9 @@ SHEET = "月报"  # the name every workbook here gives its sheet
 
 def sheet_xml(rows: str, *, dimension: str | None = "A1", merges: Iterable[str] = ()) -> str:
     dim = f"<dimension ref={quoteattr(dimension)}/>" if dimension is not None else ""
-    merged = "".join(f"<mergeCell ref={quoteattr(m)}/>" for m in merges)
-    merged = f'<mergeCells count="{len(list(merges))}">{merged}</mergeCells>' if merged else ""
+    refs = list(merges)
+    merged = "".join(f"<mergeCell ref={quoteattr(m)}/>" for m in refs)
+    merged = f'<mergeCells count="{len(refs)}">{merged}</mergeCells>' if refs else ""
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">{dim}'
         f"<sheetData>{rows}</sheetData>{merged}</worksheet>"

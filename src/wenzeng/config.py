@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     )
     limit_columns: int = Field(default=1_000, ge=1, description="Most columns of a file.")
     limit_cells: int = Field(
-        default=10_000_000,
+        default=5_000_000,
         ge=1,
         description="Most cells (rows x columns) a sheet declares, uses or merges.",
     )

@@ -38,7 +38,7 @@ class Limits:
     upload_bytes: int = 64 * MiB  # WENZENG_LIMIT_UPLOAD_BYTES: a 50 MB CSV still fits
     rows: int = 1_000_000  # WENZENG_LIMIT_ROWS: row numbers of a sheet, lines of a CSV
     columns: int = 1_000  # WENZENG_LIMIT_COLUMNS
-    cells: int = 10_000_000  # WENZENG_LIMIT_CELLS: rows x columns a sheet declares or uses
+    cells: int = 5_000_000  # WENZENG_LIMIT_CELLS: rows x columns a sheet declares or uses
     uncompressed_bytes: int = 256 * MiB  # WENZENG_LIMIT_UNCOMPRESSED_BYTES: a whole workbook
     compression_ratio: int = 100  # WENZENG_LIMIT_COMPRESSION_RATIO: of any part over 1 MiB
     cell_chars: int = 32_767  # WENZENG_LIMIT_CELL_CHARS: Excel's own limit for a cell
