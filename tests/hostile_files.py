@@ -62,9 +62,13 @@ def shared_strings(strings: Iterable[str]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}">{items}</sst>'
 
 
-def workbook(sheet: str | bytes, strings: Iterable[str] = ()) -> bytes:
+def workbook(
+    sheet: str | bytes, strings: Iterable[str] = (), extra: dict[str, str] | None = None
+) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in (extra or {}).items():
+            z.writestr(name, text)
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", ROOT_RELS)
         z.writestr("xl/workbook.xml", WORKBOOK)

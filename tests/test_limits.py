@@ -195,6 +195,17 @@ def test_a_doctype_is_refused_as_damaged() -> None:
     assert info.value.status == 422 and "xl/worksheets/sheet1.xml" in info.value.message
 
 
+def test_a_loose_xml_part_that_is_no_sheet_does_not_spoil_the_workbook() -> None:
+    """Excel writes legacy VML drawings (comments) as loose XML: not read, not refused."""
+    rows = hostile.HEADER_ROW + '<row r="2">' + hostile.inline("A2", "E9001") + "</row>"
+    vml = "<xml><v:shape><br></xml>"
+    data = hostile.workbook(hostile.sheet_xml(rows), extra={"xl/drawings/vmlDrawing1.vml": vml})
+    assert read_table(Path("v.xlsx"), data).frame.height == 1
+    broken_sheet = hostile.sheet_xml(rows).replace("</sheetData>", "<row></sheetData>")
+    with pytest.raises(ValidationFailed, match="xl/worksheets/sheet1.xml"):
+        read_table(Path("b.xlsx"), hostile.workbook(broken_sheet))
+
+
 # -- workbooks as offices make them: the streaming reader keeps what the old one read ----------
 def test_the_streaming_reader_keeps_titles_merged_headers_dates_and_gaps() -> None:
     from datetime import date

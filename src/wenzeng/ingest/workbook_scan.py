@@ -507,20 +507,29 @@ def _scan_part(book: _Book, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
                 parser.Parse(chunk, False)
                 chunk = _read(book, stream)
             parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        if info.filename in book.sheets:
+            raise _unreadable(book, info) from exc
+        # Not a sheet: a legacy VML drawing, say, which Excel writes as loose XML.  No one
+        # reads it as a sheet (the reader refuses a sheet part the survey did not see), and
+        # what it held up to the error was checked like any part.
     except (
-        expat.ExpatError,
         ValueError,
         zipfile.BadZipFile,
         NotImplementedError,
         RuntimeError,
         OSError,
         EOFError,
-    ) as exc:
-        raise damaged(
-            book.file,
-            f"Excel 文件已损坏：部件 {info.filename[:80]} 无法读取",
-            f"the Excel file is damaged: the part {info.filename[:80]!r} cannot be read",
-        ) from exc
+    ) as exc:  # a DTD, a broken stream, a compression zipfile cannot read
+        raise _unreadable(book, info) from exc
+
+
+def _unreadable(book: _Book, info: zipfile.ZipInfo) -> Exception:
+    return damaged(
+        book.file,
+        f"Excel 文件已损坏：部件 {info.filename[:80]} 无法读取",
+        f"the Excel file is damaged: the part {info.filename[:80]!r} cannot be read",
+    )
 
 
 def _read(book: _Book, stream: IO[bytes]) -> bytes:
