@@ -72,6 +72,39 @@ class Settings(BaseSettings):
         description="Failed logins allowed from one client address within login_window_minutes.",
     )
 
+    # -- limits on files and request bodies, checked before work starts ----------------------
+    # (wenzeng.ingest.limits; the web layer's body limit is wenzeng.web.body_limit)
+    limit_upload_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1,
+        description="Largest file (bytes) an upload or `wenzeng import` accepts.",
+    )
+    limit_body_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1,
+        description="Largest request body (bytes) other than a file upload (multipart).",
+    )
+    limit_rows: int = Field(
+        default=1_000_000, ge=1, description="Most rows of a file (a sheet's row numbers)."
+    )
+    limit_columns: int = Field(default=1_000, ge=1, description="Most columns of a file.")
+    limit_cells: int = Field(
+        default=5_000_000,
+        ge=1,
+        description="Most cells (rows x columns) a sheet declares, uses or merges.",
+    )
+    limit_uncompressed_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1,
+        description="Largest uncompressed size (bytes) of a workbook's parts together.",
+    )
+    limit_compression_ratio: int = Field(
+        default=100, ge=1, description="Highest compression ratio of a workbook part over 1 MiB."
+    )
+    limit_cell_chars: int = Field(
+        default=32_767, ge=1, description="Most characters in one cell (Excel's own limit)."
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -72,6 +72,15 @@ class ValidationFailed(WenzengError):
     code = "validation_failed"
 
 
+class TooLarge(ValidationFailed):
+    """A file or request over one of the limits (``wenzeng.ingest.limits``), refused before
+    any work starts: 413 Content Too Large.  A kind of validation failure, so every place
+    that reports a refused file reports this one too."""
+
+    status = 413
+    code = "too_large"
+
+
 class ConfigurationError(WenzengError):
     status = 500
     exit_code = 2

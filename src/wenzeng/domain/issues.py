@@ -35,6 +35,7 @@ class IssueCode(StrEnum):
     MISSING_COLUMN = "missing_column"
     UNKNOWN_COLUMN = "unknown_column"
     EMPTY_FILE = "empty_file"
+    TOO_LARGE = "too_large"  # over a limit (size, rows, columns, cell length)
     # values
     REQUIRED = "required"
     NOT_A_NUMBER = "not_a_number"

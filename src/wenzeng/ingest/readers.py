@@ -17,7 +17,19 @@ from typing import Protocol
 import polars as pl
 
 from wenzeng.domain.issues import Issue, IssueCode, Location
-from wenzeng.errors import ValidationFailed
+from wenzeng.errors import ValidationFailed, WenzengError
+from wenzeng.ingest.limits import (
+    DEFAULT_LIMITS,
+    Checked,
+    Limits,
+    check_cell_length,
+    is_text,
+    is_workbook,
+    precheck,
+    read_bounded,
+    refuse,
+    setting,
+)
 
 ROW = "__row"
 
@@ -39,7 +51,7 @@ class Reader(Protocol):
 
     def handles(self, path: Path, head: bytes) -> bool: ...
 
-    def read(self, path: Path, data: bytes) -> RawTable: ...
+    def read(self, path: Path, data: bytes, checked: Checked) -> RawTable: ...
 
 
 def _fail(file: str, code: IssueCode, zh: str, en: str, row: int | None = None) -> ValidationFailed:
@@ -73,9 +85,9 @@ class CsvReader:
     name = "CSV (UTF-8, GBK/GB18030)"
 
     def handles(self, path: Path, head: bytes) -> bool:
-        return path.suffix.lower() in (".csv", ".txt", ".tsv")
+        return is_text(path)
 
-    def read(self, path: Path, data: bytes) -> RawTable:
+    def read(self, path: Path, data: bytes, checked: Checked) -> RawTable:
         file = str(path)
         text, encoding = decode_text(data, file)
         if not text.strip():
@@ -100,7 +112,27 @@ class CsvReader:
             # our words what is wrong, and where, from a second reading of the text.
             raise _malformed_csv(file, text, sep) from exc
         frame = frame.rename({c: c.strip() for c in frame.columns})
+        _check_cells(file, frame, checked.limits)
         return RawTable(file, _number_rows(frame), encoding=encoding)
+
+
+def _check_cells(file: str, frame: pl.DataFrame, limits: Limits) -> None:
+    """Rows and cell lengths of a parsed CSV, counted by the column: the lines counted
+    before were an upper bound of the rows, and a cell's length shows once quotes are read."""
+    if frame.height + 1 > limits.rows:  # the header is row 1
+        raise refuse(
+            file,
+            f"行数超过上限 {limits.rows:,} 行（设置 {setting('rows')}）",
+            f"more rows than the limit of {limits.rows:,} (setting {setting('rows')})",
+            row=limits.rows + 1,
+        )
+    for name in frame.columns:
+        if len(name) > limits.cell_chars:
+            check_cell_length(file, 1, name[:40], len(name), limits)
+        lengths = frame.get_column(name).str.len_chars()
+        longest = lengths.max()
+        if isinstance(longest, int) and longest > limits.cell_chars:
+            check_cell_length(file, (lengths.arg_max() or 0) + 2, name, longest, limits)
 
 
 def _malformed_csv(file: str, text: str, sep: str) -> ValidationFailed:
@@ -143,14 +175,20 @@ class ExcelReader:
     name = "Excel (.xlsx)"
 
     def handles(self, path: Path, head: bytes) -> bool:
-        return path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04")
+        return is_workbook(path, head)
 
-    def read(self, path: Path, data: bytes) -> RawTable:
+    def read(self, path: Path, data: bytes, checked: Checked) -> RawTable:
         from wenzeng.ingest.excel import read_sheet
 
         file = str(path)
+        survey = checked.workbook
+        if survey is None:  # never read a workbook the limits did not check
+            survey = precheck(file, data, checked.limits).workbook
+            assert survey is not None
         try:
-            sheet, header, rows, numbers = read_sheet(data)
+            sheet, header, rows, numbers = read_sheet(data, survey)
+        except WenzengError:
+            raise
         except Exception as exc:  # openpyxl raises many kinds for broken files
             raise _fail(
                 file,
@@ -168,11 +206,12 @@ class ExcelReader:
 READERS: list[Reader] = [ExcelReader(), CsvReader()]
 
 
-def read_table(path: Path, data: bytes | None = None) -> RawTable:
+def read_table(path: Path, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> RawTable:
+    """A file as a table of text cells, after :func:`wenzeng.ingest.limits.precheck`."""
     file = str(path)
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_bounded(path, limits)
         except OSError as exc:
             raise _fail(
                 file,
@@ -187,9 +226,10 @@ def read_table(path: Path, data: bytes | None = None) -> RawTable:
             "不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV",
             "the old .xls format is not supported; save as .xlsx or CSV",
         )
+    checked = precheck(file, data, limits)
     for reader in READERS:
         if reader.handles(path, data[:8]):
-            return reader.read(path, data)
+            return reader.read(path, data, checked)
     tried = "; ".join(r.name for r in READERS)
     raise _fail(
         file,

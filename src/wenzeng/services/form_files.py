@@ -38,6 +38,7 @@ from wenzeng.ingest.readers import ROW, RawTable, read_table
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.services.forms import LoadedForm, get_form
+from wenzeng.services.loading import upload_limits
 
 REPORTER_HEADERS = (
     "报送单位代码",
@@ -269,7 +270,7 @@ def upload(
     policy.require_login(p)
     form = get_form(ctx, form_code)
     file = path.name
-    table = read_table(path, data)
+    table = read_table(path, data, upload_limits(ctx.settings))  # limits first, then reading
     plan = plan_columns(form, table.columns, file)
     if plan.issues:
         raise ValidationFailed(

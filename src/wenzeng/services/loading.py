@@ -14,9 +14,11 @@ from pathlib import Path
 
 import polars as pl
 
+from wenzeng.config import Settings
 from wenzeng.definitions.catalogue import builtin_plan_files, read_plan
 from wenzeng.domain.issues import Issue
 from wenzeng.errors import Conflict, ValidationFailed
+from wenzeng.ingest.limits import Limits, precheck, read_bounded
 from wenzeng.ingest.pipeline import ColumnMapping, validate_table
 from wenzeng.ingest.published import estimate_vintage, qualifier_from_note
 from wenzeng.ingest.readers import ROW, RawTable, read_table
@@ -64,6 +66,26 @@ def store_frame(
     return n
 
 
+def upload_limits(settings: Settings) -> Limits:
+    """The limits on files (``WENZENG_LIMIT_*``), for :func:`wenzeng.ingest.limits.precheck`."""
+    return Limits(
+        upload_bytes=settings.limit_upload_bytes,
+        rows=settings.limit_rows,
+        columns=settings.limit_columns,
+        cells=settings.limit_cells,
+        uncompressed_bytes=settings.limit_uncompressed_bytes,
+        compression_ratio=settings.limit_compression_ratio,
+        cell_chars=settings.limit_cell_chars,
+    )
+
+
+def check_file(ctx: Context, file_name: str, data: bytes) -> None:
+    """Refuse a file over the limits (:class:`wenzeng.errors.TooLarge`, 413) without reading
+    it: for a request that hands the file on (to a background job, say), so that the refusal
+    comes in the request, before anything is queued.  Reading it checks again."""
+    precheck(file_name, data, upload_limits(ctx.settings))
+
+
 def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -79,11 +101,12 @@ def import_file(
     progress: Progress | None = None,
 ) -> LoadResult:
     """Import a CSV or Excel file of observations, all rows or none."""
+    limits = upload_limits(ctx.settings)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, limits)  # a file over the limit is refused unread
     except OSError:
         data = None  # read_table reports it with the file's name
-    table = read_table(path, data)
+    table = read_table(path, data, limits)
     digest = file_digest(data or b"")
     with ctx.transaction() as conn:
         if not force:

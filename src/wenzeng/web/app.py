@@ -21,6 +21,7 @@ from wenzeng.domain.text import clip
 from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
+from wenzeng.web.body_limit import BodyLimit
 from wenzeng.web.headers import SecurityHeaders
 from wenzeng.web.http_errors import framework_error
 from wenzeng.web.methods import leaf_routes
@@ -84,6 +85,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(DataVersionScope)
+    app.add_middleware(BodyLimit, upload_bytes=settings.limit_upload_bytes, body_bytes=settings.limit_body_bytes)  # fmt: skip
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),
