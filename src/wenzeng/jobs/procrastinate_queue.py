@@ -1,0 +1,102 @@
+"""The queue in PostgreSQL: procrastinate, in the store's own database (its tables beside
+WenZeng's, created by ``wenzeng init`` when absent)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import procrastinate
+from procrastinate import exceptions
+
+from wenzeng.jobs.queue import Handler, Tick
+
+log = logging.getLogger("wenzeng.jobs")
+QUEUE = "wenzeng"
+TASK = "wenzeng.run_job"
+
+
+class ProcrastinateQueue:
+    name = "procrastinate"
+
+    def __init__(self, conninfo: str) -> None:
+        self.app = procrastinate.App(
+            connector=procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=4)
+        )
+        self._handle: Handler | None = None
+        self._open = False
+
+        def run_job(job_id: int) -> None:
+            if self._handle is None:  # pragma: no cover - only a worker fetches jobs
+                raise RuntimeError("no job handler: run jobs with `wenzeng worker`")
+            self._handle(job_id)
+
+        self._task: Any = self.app.task(name=TASK, queue=QUEUE)(run_job)
+
+    def _opened(self) -> procrastinate.App:
+        if not self._open:
+            self.app.open()
+            self._open = True
+        return self.app
+
+    def prepare(self) -> None:
+        app = self._opened()
+        row = app.connector.get_sync_connector().execute_query_one(
+            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS present"
+        )
+        if not row["present"]:
+            app.schema_manager.apply_schema()
+
+    def enqueue(self, job_id: int) -> None:
+        self._opened()
+        # one waiting library job per WenZeng job: asking again while it waits is a no-op
+        with contextlib.suppress(exceptions.AlreadyEnqueued):
+            self._task.configure(queueing_lock=f"wenzeng-job-{job_id}").defer(job_id=job_id)
+
+    def run_worker(
+        self, handle: Handler, *, concurrency: int, tick: Tick, tick_seconds: float
+    ) -> None:
+        self._handle = handle
+        self.close()  # the worker opens its own (asynchronous) pool
+
+        async def ticking() -> None:
+            while True:
+                await asyncio.to_thread(tick)
+                await self._retry_stalled(tick_seconds)
+                await asyncio.sleep(tick_seconds)
+
+        async def main() -> None:
+            async with self.app.open_async():
+                ticker = asyncio.create_task(ticking())
+                try:
+                    await self.app.run_worker_async(
+                        queues=[QUEUE],
+                        concurrency=concurrency,
+                        fetch_job_polling_interval=1.0,
+                        update_heartbeat_interval=max(1.0, tick_seconds),
+                        stalled_worker_timeout=max(3.0, 3 * tick_seconds),
+                    )
+                finally:
+                    ticker.cancel()
+
+        asyncio.run(main())
+
+    async def _retry_stalled(self, tick_seconds: float) -> None:
+        """Library jobs of a worker that stopped sending heartbeats go back to the queue
+        (running them again is harmless: a WenZeng job is claimed once per attempt)."""
+        try:
+            stalled = await self.app.job_manager.get_stalled_jobs(
+                queue=QUEUE, seconds_since_heartbeat=max(3.0, 3 * tick_seconds)
+            )
+            for job in stalled:
+                log.info("retrying library job %s of a stalled worker", job.id)
+                await self.app.job_manager.retry_job(job)
+        except Exception:  # the next tick tries again
+            log.exception("could not retry stalled library jobs")
+
+    def close(self) -> None:
+        if self._open:
+            self.app.close()
+            self._open = False
