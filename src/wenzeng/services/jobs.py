@@ -101,19 +101,23 @@ def _check(ctx: Context, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         return {"form": params["form"], "filename": params["filename"], "submit": params["submit"]}
     if kind == "report":
         from wenzeng.domain.periods import PeriodError, parse_period
+        from wenzeng.reports.build import report_period
+        from wenzeng.reports.definition import report_definition
         from wenzeng.services import reports
 
         reports.check_request(params["kind"], params["formats"], params["lang"])
         try:
-            parse_period(params["period"])
+            period = parse_period(params["period"])
         except PeriodError as exc:
             raise ValidationFailed(str(exc)) from exc
+        report_period(report_definition(params["kind"]), period)  # a quarter, or a year
         as_of = params.get("as_of") or date.today().isoformat()
         if date.fromisoformat(as_of) > date.today():
             raise ValidationFailed(
                 f"数据截至日期不能晚于今天 / the vintage cannot be in the future: {as_of}"
             )
-        return {**params, "formats": list(params["formats"]), "as_of": as_of}
+        formats = [f for f in reports.FORMATS if f in params["formats"]]
+        return {**params, "period": period.code, "formats": formats, "as_of": as_of}
     if kind == "analysis":
         from wenzeng.services.early_warning import require_analysis_date
 

@@ -210,7 +210,7 @@ async def form_upload(
 
 
 # -- jobs ----------------------------------------------------------------------------------------
-@router.get("/jobs", summary="Jobs: one's own, or every job for staff", responses=errors(401))
+@router.get("/jobs", summary="Jobs: one's own, or every job for staff", responses=errors(401, 422))
 def jobs_list(ctx: CtxDep, p: UserDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> JobPage:
     rows = jobs.list_jobs(ctx, p, limit=limit)
     return JobPage.model_validate({"ok": True, "count": len(rows), "jobs": rows})
