@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 import procrastinate
-from procrastinate import exceptions
+from procrastinate import exceptions, jobs
 
 from wenzeng.jobs.queue import Handler, Tick
 
@@ -86,15 +86,22 @@ class ProcrastinateQueue:
     async def _retry_stalled(self, tick_seconds: float) -> None:
         """Library jobs of a worker that stopped sending heartbeats go back to the queue
         (running them again is harmless: a WenZeng job is claimed once per attempt)."""
+        manager = self.app.job_manager
         try:
-            stalled = await self.app.job_manager.get_stalled_jobs(
+            stalled = await manager.get_stalled_jobs(
                 queue=QUEUE, seconds_since_heartbeat=max(3.0, 3 * tick_seconds)
             )
-            for job in stalled:
-                log.info("retrying library job %s of a stalled worker", job.id)
-                await self.app.job_manager.retry_job(job)
         except Exception:  # the next tick tries again
-            log.exception("could not retry stalled library jobs")
+            log.exception("could not read stalled library jobs")
+            return
+        for job in stalled:
+            try:
+                log.info("retrying library job %s of a stalled worker", job.id)
+                await manager.retry_job(job)
+            except Exception:  # e.g. the WenZeng job is queued again already: drop this one
+                log.info("library job %s is queued again already; closing it", job.id)
+                with contextlib.suppress(Exception):
+                    await manager.finish_job(job, status=jobs.Status.FAILED, delete_job=False)
 
     def close(self) -> None:
         if self._open:

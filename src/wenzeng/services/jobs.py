@@ -248,13 +248,14 @@ class _Progress:
     def __call__(
         self, stage: str | None, done: int | None = None, total: int | None = None
     ) -> None:
+        new_stage = stage is not None and stage[:200] != self.values.get("stage")
         if stage is not None:
             self.values["stage"] = stage[:200]
         if done is not None:
             self.values["done_count"] = done
         if total is not None:
             self.values["total_count"] = total
-        if time.monotonic() - self._last < 0.25 and done is not None and done != total:
+        if not new_stage and time.monotonic() - self._last < 0.25:
             return  # rows: at most four writes a second
         if self._sqlite and self.ctx.in_open_transaction():
             return
