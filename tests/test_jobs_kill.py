@@ -72,7 +72,7 @@ def test_a_worker_killed_mid_upload_leaves_none_and_the_next_one_applies_it_once
     finally:
         second.stop()
     assert done["status"] == "done" and done["attempts"] == 2, done
-    assert "retrying" in second.text()
+    assert "its worker stopped; retrying" in second.text()
     stored = _stored(jctx, acme)
     assert len(stored) == months and {s.version for s in stored} == {1}  # all, once
     assert _saves(jctx) == months

@@ -27,6 +27,7 @@ class ProcrastinateQueue:
         )
         self._handle: Handler | None = None
         self._open = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # the worker's, while it runs
 
         def run_job(job_id: int) -> None:
             if self._handle is None:  # pragma: no cover - only a worker fetches jobs
@@ -50,10 +51,19 @@ class ProcrastinateQueue:
             app.schema_manager.apply_schema()
 
     def enqueue(self, job_id: int) -> None:
-        self._opened()
         # one waiting library job per WenZeng job: asking again while it waits is a no-op
+        deferrer = self._task.configure(queueing_lock=f"wenzeng-job-{job_id}")
+        if self._loop is not None:  # in the worker: through its open (asynchronous) pool
+            asyncio.run_coroutine_threadsafe(self._defer(deferrer, job_id), self._loop).result(30)
+            return
+        self._opened()
         with contextlib.suppress(exceptions.AlreadyEnqueued):
-            self._task.configure(queueing_lock=f"wenzeng-job-{job_id}").defer(job_id=job_id)
+            deferrer.defer(job_id=job_id)
+
+    @staticmethod
+    async def _defer(deferrer: Any, job_id: int) -> None:
+        with contextlib.suppress(exceptions.AlreadyEnqueued):
+            await deferrer.defer_async(job_id=job_id)
 
     def run_worker(
         self, handle: Handler, *, concurrency: int, tick: Tick, tick_seconds: float
@@ -69,6 +79,7 @@ class ProcrastinateQueue:
 
         async def main() -> None:
             async with self.app.open_async():
+                self._loop = asyncio.get_running_loop()
                 ticker = asyncio.create_task(ticking())
                 try:
                     await self.app.run_worker_async(
@@ -80,6 +91,7 @@ class ProcrastinateQueue:
                     )
                 finally:
                     ticker.cancel()
+                    self._loop = None
 
         asyncio.run(main())
 

@@ -29,8 +29,8 @@ def run_worker(
     def tick() -> None:
         try:
             found = service.reconcile(ctx, queue.enqueue)
-        except Exception:  # e.g. SQLite's write lock held by a long job: next tick
-            log.debug("reconcile skipped", exc_info=True)
+        except Exception as exc:  # e.g. SQLite's write lock held by a long job: next tick
+            log.info("reconciling jobs skipped this time: %s", exc)
             return
         for job_id in found["retried"]:
             tell(f"任务 / job {job_id}: 工作进程停止，重试 / its worker stopped; retrying")
