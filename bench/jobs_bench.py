@@ -31,14 +31,14 @@ PATHS = ("/healthz", "/index.json")
 
 def make_csv(path: Path, megabytes: int, header: str) -> int:
     """A filled-in monthly enterprise form of E0001 (a demo enterprise), ``megabytes`` large;
-    its periods repeat after 200 years of months, as a file pasted together by mistake."""
+    its periods repeat after 100 years of months, as a file pasted together by mistake."""
     values = "12000,100000,11000,95000,5.0,6000,3000,30000,12500,8000,20000,1500"
     rows = 0
     with path.open("w", encoding="utf-8") as fh:
         fh.write(header + "\n")
         size = len(header.encode()) + 1
         while size < megabytes * 1_000_000:
-            i = rows % 2400
+            i = rows % 1200
             line = f"E0001,{2025 - i // 12}-{12 - i % 12:02d},{values}\n"
             fh.write(line)
             size += len(line.encode())
