@@ -63,6 +63,18 @@ def test_a_worker_runs_an_upload_and_its_progress_shows_while_it_runs(
         why=f"the job running with its rows counted; worker log:\n{worker.text()}",
     )
     assert "检查并保存 / checking and saving" in seen["stage"] and seen["finished_at"] is None
+    # and the rows checked so far, while the job's transaction is still open
+    midway = wait_until(
+        lambda: (
+            (j := jobs.get_job(jctx, acme, job["id"]))["status"] == "running"
+            and 0 < j["done"] < 240
+            and j
+        ),
+        60,
+        why="rows checked so far",
+    )
+    assert _stored(jctx, acme) == []  # nothing is seen before the whole file is in
+    assert midway["total"] == 240
     done = wait_until(
         lambda: (j := jobs.get_job(jctx, acme, job["id"]))["finished"] and j, 120, why="the end"
     )

@@ -68,5 +68,17 @@ class HueyQueue:
         finally:
             stop.set()
 
+    def note_progress(self, job_id: int, values: dict[str, Any] | None) -> None:
+        # huey's key-value store, in the queue's own file: no wait for the store's lock
+        key = f"wenzeng-progress-{job_id}"
+        if values is None:
+            self.huey.delete(key)
+        else:
+            self.huey.put(key, dict(values))
+
+    def progress(self, job_id: int) -> dict[str, Any] | None:
+        got = self.huey.get(f"wenzeng-progress-{job_id}", peek=True)
+        return dict(got) if isinstance(got, dict) else None
+
     def close(self) -> None:
         self.huey.storage.close()

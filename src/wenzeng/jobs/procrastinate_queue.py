@@ -115,6 +115,12 @@ class ProcrastinateQueue:
                 with contextlib.suppress(Exception):
                     await manager.finish_job(job, status=jobs.Status.FAILED, delete_job=False)
 
+    def note_progress(self, job_id: int, values: dict[str, Any] | None) -> None:
+        """Not needed: on PostgreSQL progress goes to the job's record while it runs."""
+
+    def progress(self, job_id: int) -> dict[str, Any] | None:
+        return None
+
     def close(self) -> None:
         if self._open:
             self.app.close()

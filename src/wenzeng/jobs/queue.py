@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 Handler = Callable[[int], None]
 Tick = Callable[[], None]
@@ -27,6 +27,13 @@ class JobQueue(Protocol):
         """Run jobs with ``handle`` until stopped (SIGINT / SIGTERM), and ``tick`` every
         ``tick_seconds`` (the reconciling of stalled jobs)."""
 
+    def note_progress(self, job_id: int, values: dict[str, Any] | None) -> None:
+        """Keep a running job's progress beside the queue (None: forget it); used where the
+        store cannot take it while the job's own transaction holds its write lock."""
+
+    def progress(self, job_id: int) -> dict[str, Any] | None:
+        """The progress :meth:`note_progress` kept, if any."""
+
     def close(self) -> None: ...
 
 
@@ -43,6 +50,8 @@ def open_queue(backend: str, where: str) -> JobQueue:
         from wenzeng.jobs.procrastinate_queue import ProcrastinateQueue
 
         return ProcrastinateQueue(where)
+    if where in ("", ":memory:"):
+        raise ValueError("a store in memory has no job queue: run its jobs inline")
     from wenzeng.jobs.huey_queue import HueyQueue
 
     return HueyQueue(queue_file(where))

@@ -17,6 +17,7 @@ on PostgreSQL, huey beside SQLite, see ``wenzeng.jobs``) only carries its id to 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -203,7 +204,7 @@ def get_job(ctx: Context, p: Principal, job_id: int) -> dict[str, Any]:
         row = store.job_row(conn, job_id)
     if row is None or not policy.may_see_job(p, row["started_by"]):
         raise NotFound(f"任务不存在 / no such job: {job_id}")
-    return as_dict(row)
+    return as_dict(_live(ctx, row))
 
 
 def list_jobs(ctx: Context, p: Principal, *, limit: int = 50) -> list[dict[str, Any]]:
@@ -211,7 +212,19 @@ def list_jobs(ctx: Context, p: Principal, *, limit: int = 50) -> list[dict[str, 
     owner = policy.job_list_owner(p)
     with ctx.reading() as conn:
         rows = store.job_rows(conn, started_by=owner, limit=limit)
-    return [as_dict(r) for r in rows]
+    return [as_dict(_live(ctx, r)) for r in rows]
+
+
+def _live(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
+    """A running job's record with the progress kept beside the queue, where the store could
+    not take it (SQLite, while the job's transaction holds the write lock)."""
+    if row["status"] != "running" or ctx.engine.dialect.name != "sqlite":
+        return row
+    try:
+        kept = queue_for(ctx).progress(row["id"])
+    except Exception:  # the record alone, then
+        return row
+    return {**row, **kept} if kept else row
 
 
 def wait_for(
@@ -258,6 +271,9 @@ class _Progress:
         if not new_stage and time.monotonic() - self._last < 0.25:
             return  # rows: at most four writes a second
         if self._sqlite and self.ctx.in_open_transaction():
+            self._last = time.monotonic()
+            with contextlib.suppress(Exception):  # progress is worth no failed job
+                queue_for(self.ctx).note_progress(self.job_id, dict(self.values))
             return
         self.write()
 
@@ -394,6 +410,9 @@ def execute(ctx: Context, job_id: int) -> str | None:
         return None
     finally:
         beat.stopped.set()
+        if progress._sqlite:
+            with contextlib.suppress(Exception):
+                queue_for(ctx).note_progress(job_id, None)
 
 
 def _execute(
