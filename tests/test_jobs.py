@@ -175,3 +175,68 @@ def test_the_api_answers_202_and_waits_for_the_end_on_request(
             "2025-10",
         ]
         assert client.get("/api/v1/jobs/1", params={"wait": 31}, headers=headers).status_code == 422
+
+
+def test_serve_starts_its_worker_and_stops_it(sqlite_ctx: Context, tmp_path: Path) -> None:
+    """``wenzeng serve`` (as ``make run`` starts it) runs jobs with the worker it starts, and
+    takes the worker down with it."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    from wenzeng.services import accounts
+
+    acme = reporter(sqlite_ctx)
+    token = accounts.create_token(sqlite_ctx, acme, "acme", "script")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "WENZENG_DATABASE_URL": sqlite_ctx.settings.effective_database_url,
+        "WENZENG_JOBS_INLINE": "0",
+        "WENZENG_SECRET_KEY": "k" * 40,
+    }
+    log = (tmp_path / "serve.log").open("wb")
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "wenzeng", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def children() -> list[int]:
+        path = Path(f"/proc/{serve.pid}/task/{serve.pid}/children")
+        return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+    try:
+
+        def up() -> bool:
+            try:
+                return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        wait_until(up, 60, every=0.2, why="the server answering")
+        (worker_pid,) = wait_until(children, 30, why="the worker started")
+        r = httpx.post(
+            f"{base}/api/v1/forms/monthly_enterprise/upload",
+            params={"wait": 30},
+            files={"file": ("m.csv", monthly_csv(sqlite_ctx, 2), "text/csv")},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+        assert r.status_code == 202 and r.json()["job"]["status"] == "done", r.text[:300]
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(60)
+        wait_until(lambda: not Path(f"/proc/{worker_pid}").exists(), 30, why="the worker gone")
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
+        log.close()

@@ -92,12 +92,20 @@ def _job_worker(start: bool) -> Iterator[None]:
         argv[3:3] = ["--database-url", state.database_url]
     proc = subprocess.Popen(argv)
     err.print(f"后台任务进程 / job worker: pid {proc.pid}")
+    # uvicorn raises the SIGTERM it caught again once it has shut down: let that unwind to
+    # the ``finally`` below instead of ending the process with the worker left running
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         yield
     finally:
+        signal.signal(signal.SIGTERM, previous)
         proc.send_signal(signal.SIGINT)  # finish the running jobs' current step, then stop
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _exit_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
