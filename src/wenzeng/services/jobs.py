@@ -227,19 +227,6 @@ def _live(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
     return {**row, **kept} if kept else row
 
 
-def wait_for(
-    ctx: Context, p: Principal, job_id: int, seconds: float, *, poll: float = 0.2
-) -> dict[str, Any]:
-    """The job once it has ended, or as it stands after ``seconds`` (at most WAIT_MAX).
-    Blocks its thread: the web layer calls it off the event loop."""
-    deadline = time.monotonic() + min(max(seconds, 0.0), WAIT_MAX)
-    job = get_job(ctx, p, job_id)
-    while not job["finished"] and time.monotonic() < deadline:
-        time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
-        job = get_job(ctx, p, job_id)
-    return job
-
-
 # -- running -----------------------------------------------------------------------------------
 
 
