@@ -99,9 +99,10 @@ def _job_worker(start: bool) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-        proc.send_signal(signal.SIGINT)  # finish the running jobs' current step, then stop
+        # stop now: a job cut short wrote nothing and is retried by the next worker
+        proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
