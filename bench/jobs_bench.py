@@ -187,6 +187,15 @@ def main() -> None:
         print(
             f"worst p99 while jobs run: {worst:.1f} ms (aim < 200 ms): {'met' if worst < 200 else 'MISSED'}"
         )
+        deadline = time.monotonic() + 120
+        while not (rep := job(url, report_id))["finished"] and time.monotonic() < deadline:
+            time.sleep(1)
+        up = job(url, upload_id)
+        print(
+            f"then: report {rep['status']} {rep['message'] or ''} after "
+            f"{time.perf_counter() - started:.0f} s; upload {up['status']} "
+            f"({up['stage']}, {up['done']}/{up['total']})"
+        )
     finally:
         server.stop()
 
