@@ -86,6 +86,7 @@ class ProcrastinateQueue:
                         queues=[QUEUE],
                         concurrency=concurrency,
                         fetch_job_polling_interval=1.0,
+                        delete_jobs="successful",  # the WenZeng record keeps the history
                         update_heartbeat_interval=max(1.0, tick_seconds),
                         stalled_worker_timeout=max(3.0, 3 * tick_seconds),
                     )

@@ -454,18 +454,22 @@ def _fail(
     errors: list[dict[str, Any]],
     status: int,
 ) -> None:
-    with ctx.store.transaction() as conn:
-        held = store.finish(
-            conn,
-            job_id,
-            attempt,
-            now(),
-            status="failed",
-            result={"ok": False, "status": status},
-            errors=errors,
-            message=message,
-            **progress.values,
-        )
+    try:
+        with ctx.store.transaction() as conn:
+            held = store.finish(
+                conn,
+                job_id,
+                attempt,
+                now(),
+                status="failed",
+                result={"ok": False, "status": status},
+                errors=errors,
+                message=message,
+                **progress.values,
+            )
+    except Exception:  # e.g. SQLite's write lock held by another job's long transaction
+        log.exception("job %s attempt %s: its failure could not be recorded", job_id, attempt)
+        return  # still running on record: retried once its heartbeat is stale
     if not held:
         raise Superseded(f"job {job_id} attempt {attempt} lost its job")
 
