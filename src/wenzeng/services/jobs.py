@@ -233,8 +233,9 @@ def _live(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
 class _Progress:
     """Progress and heartbeat of one attempt, written in short transactions of their own.
 
-    On SQLite, while the job's own transaction holds the write lock, progress is kept and
-    written with the job's end (a write would wait for the job itself)."""
+    On SQLite, while the job's own transaction holds the write lock, progress is kept beside
+    the queue instead (a write would wait for the job itself) and written with the job's end.
+    A progress write that fails (the lock held by another job) is skipped, not fatal."""
 
     def __init__(self, ctx: Context, job_id: int, attempt: int) -> None:
         self.ctx = ctx
@@ -262,7 +263,12 @@ class _Progress:
             with contextlib.suppress(Exception):  # progress is worth no failed job
                 queue_for(self.ctx).note_progress(self.job_id, dict(self.values))
             return
-        self.write()
+        try:
+            self.write()
+        except Superseded:
+            raise
+        except Exception as exc:  # e.g. SQLite's write lock, held by another job
+            log.info("progress of job %s not recorded: %s", self.job_id, exc)
 
     def write(self, **extra: Any) -> None:
         with self._lock, self.ctx.store.transaction() as conn:
