@@ -19,6 +19,10 @@ from wenzeng.services.context import Context
 from wenzeng.services.setup import initialise
 
 PG_URL = os.environ.get("WENZENG_TEST_POSTGRES_URL")
+
+# Jobs (uploads, reports, analysis runs) run in the request that starts them, so that a test
+# reads their end in the answer; tests/test_jobs*.py run them with real workers instead.
+os.environ.setdefault("WENZENG_JOBS_INLINE", "1")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

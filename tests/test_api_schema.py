@@ -74,7 +74,7 @@ def _takes_version(spec: dict[str, Any], op: dict[str, Any]) -> bool:
 def test_every_route_answers_a_typed_body(documented: tuple[dict[str, Any], list[Any]]) -> None:
     spec, _ = documented
     ops = list(_operations(spec))
-    assert len(ops) == 33
+    assert len(ops) == 35
     for path, method, op in ops:
         ok = [s for s in op["responses"] if s.startswith("2")]
         assert len(ok) == 1, (method, path)
@@ -237,11 +237,22 @@ def test_real_answers_fit_the_document(call: Caller) -> None:
     csv = (SPECIMENS / "enterprise_gbk.csv").read_bytes()
     files = {"file": ("e.csv", csv, "text/csv")}
     got = call(
-        "e9001", "POST", upload, path={"code": "monthly_enterprise"}, files=files, expect=200
+        "e9001", "POST", upload, path={"code": "monthly_enterprise"}, files=files, expect=202
     )
-    assert got["submissions"]
+    assert got["job"]["status"] == "done" and got["job"]["result"]["submissions"]
     files = {"file": ("e.csv", b"a,b\n1,2\n", "text/csv")}
-    call("e9001", "POST", upload, path={"code": "monthly_enterprise"}, files=files, expect=422)
+    bad_job = call(
+        "e9001", "POST", upload, path={"code": "monthly_enterprise"}, files=files, expect=202
+    )["job"]
+    assert bad_job["status"] == "failed" and bad_job["result"] == {"ok": False, "status": 422}
+    assert {"column", "a"} <= set(bad_job["errors"][0]["loc"])
+    job = f"{v1}/jobs/{{job_id}}"
+    call("e9001", "GET", job, path={"job_id": bad_job["id"]}, expect=200)
+    call("admin", "GET", job, path={"job_id": bad_job["id"]}, expect=200)  # staff see it
+    call(None, "GET", job, path={"job_id": bad_job["id"]}, expect=401)
+    call("e9001", "GET", job, path={"job_id": 99999}, expect=404)
+    call("e9001", "GET", job, path={"job_id": "x"}, expect=422)
+    assert call("e9001", "GET", f"{v1}/jobs", expect=200)["count"] == 2
 
     tracker = f"{v1}/tracker/{{form}}/{{period}}"
     where = {"form": "monthly_enterprise", "period": "2025-10"}
@@ -261,7 +272,8 @@ def test_real_answers_fit_the_document(call: Caller) -> None:
     call(None, "GET", f"{v1}/targets/{{code}}", path=code, expect=200)
     call(None, "GET", f"{v1}/targets/{{code}}", path={"code": "nope"}, expect=404)
     call("e9001", "POST", f"{v1}/analysis", json={}, expect=403)
-    call("admin", "POST", f"{v1}/analysis", json={"as_of": "2023-03-31"}, expect=200)
+    run = call("admin", "POST", f"{v1}/analysis", json={"as_of": "2023-03-31"}, expect=202)
+    assert run["job"]["status"] == "done" and run["job"]["result"]["run"]
     call(None, "GET", f"{v1}/signals", expect=200)
     listed = call("admin", "GET", f"{v1}/warnings", expect=200)
     warning = f"{v1}/warnings/{{wid}}"
@@ -285,7 +297,9 @@ def test_real_answers_fit_the_document(call: Caller) -> None:
     reports = f"{v1}/reports"
     call(None, "GET", reports, expect=200)
     request = {"kind": "quarterly", "period": "2024Q3", "formats": ["html"], "as_of": "2025-01-31"}
-    rid = {"rid": call("admin", "POST", reports, json=request, expect=201)["report"]["id"]}
+    made_report = call("admin", "POST", reports, json=request, expect=202)["job"]
+    assert made_report["status"] == "done", made_report
+    rid = {"rid": made_report["result"]["id"]}
     call("admin", "POST", reports, json={**request, "kind": "weekly"}, expect=422)
     one_report = f"{reports}/{{rid}}"
     call("admin", "GET", f"{one_report}/file.{{fmt}}", path={**rid, "fmt": "html"}, expect=200)
@@ -297,8 +311,8 @@ def test_real_answers_fit_the_document(call: Caller) -> None:
     call("admin", "DELETE", one_report, path=rid, expect=404)
 
     routes = {(m, t) for m, t, _ in call.seen}
-    assert len(routes) == 33, sorted(
+    assert len(routes) == 35, sorted(
         {(m.lower(), p) for p, ops in call.spec["paths"].items() for m in ops}
         - {(m.lower(), t) for m, t in routes}
     )
-    assert {s for _, _, s in call.seen} >= {200, 201, 401, 403, 404, 409, 422}
+    assert {s for _, _, s in call.seen} >= {200, 201, 202, 401, 403, 404, 409, 422}

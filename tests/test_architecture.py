@@ -80,6 +80,8 @@ def _within(name: str, package: str) -> bool:
         ("fastapi", "wenzeng.web"),
         ("starlette", "wenzeng.web"),
         ("typer", "wenzeng.cli"),
+        ("procrastinate", "wenzeng.jobs"),
+        ("huey", "wenzeng.jobs"),
     ],
 )
 def test_a_library_is_used_only_in_its_layer(library: str, home: str) -> None:

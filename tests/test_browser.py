@@ -149,6 +149,9 @@ def test_province_uploads_fixes_submits_and_staff_accepts(site: str, browser) ->
     assert "报告期" in report and "营业收入" not in report.split("八点五")[0][-5:]
     assert "八点五" in report  # the value that is not a number, with its row
     assert "nothing was written" in page.inner_text(".alert.error")
+    assert "/jobs/" in page.url  # the upload ran as a job; its page shows the report
+    page.goto(f"{site}/report/upload")
+    page.select_option("select[name=form]", "monthly_province")
     page.set_input_files("input[name=file]", str(home / "good.csv"))
     page.check("input[name=submit]")
     page.click("button.primary")
@@ -251,7 +254,12 @@ def test_staff_generate_and_publish_a_report_and_the_public_reads_it(site: str, 
     page.uncheck("input[name=formats][value=pdf]")
     page.uncheck("input[name=formats][value=docx]")
     page.click("form.generate button.primary")
+    # the report is made as a job: its page says when it is ready and links to it
     page.wait_for_selector(".alert.ok", timeout=60_000)
+    assert "/jobs/" in page.url and "报告已生成" in page.inner_text(".alert.ok")
+    shot(page, "ana-report-job")
+    page.click(".alert.ok a")
+    page.wait_for_selector(".alert.ok")
     shot(page, "ana-reports-generated")
     notice = page.inner_text(".alert.ok")
     rid = notice.split("#", 1)[1].split("（", 1)[0]

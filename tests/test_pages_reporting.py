@@ -129,15 +129,17 @@ def test_upload_page_shows_the_validation_report(site: TestClient) -> None:
             data={"form": "monthly_enterprise", "csrf_token": csrf(page.text)},
             files={"file": ("enterprise_bad.csv", fh, "text/csv")},
         )
-    assert r.status_code == 422
+    # the upload is a job: the answer is its page (after a 303), with the validation report
+    assert r.status_code == 200 and re.search(r"/jobs/\d+$", str(r.url))
     assert "审核报告" in r.text and "报告期" in r.text and "<td>3</td>" in r.text
+    assert "enterprise_bad.csv" in r.text and "失败" in r.text
     with (HERE / "enterprise_gbk.csv").open("rb") as fh:
         r = site.post(
             "/report/upload",
             data={"form": "monthly_enterprise", "csrf_token": csrf(page.text)},
             files={"file": ("enterprise_gbk.csv", fh, "text/csv")},
         )
-    assert r.status_code == 200 and "已保存 2" in r.text
+    assert r.status_code == 200 and "已保存 2" in r.text and "已完成" in r.text
 
 
 def test_staff_pages_are_refused_to_reporters(site: TestClient) -> None:

@@ -63,9 +63,13 @@ def generate(site: Site, *formats: str, **fields: str) -> int:
     }
     r = site.staff.post("/reports", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
-    m = re.fullmatch(r"/reports\?done=generated&report=(\d+)", r.headers["location"])
+    m = re.fullmatch(r"/jobs/(\d+)", r.headers["location"])  # the report is made as a job
     assert m, r.headers["location"]
-    return int(m.group(1))
+    page = site.staff.get(r.headers["location"])
+    assert page.status_code == 200 and "报告已生成" in page.text, page.text[-2000:]
+    job = site.staff.get(f"/api/v1/jobs/{m.group(1)}").json()["job"]
+    assert job["status"] == "done" and job["started_by"] == "ana"
+    return int(job["result"]["id"])
 
 
 def act(site: Site, who: str, rid: int, action: str) -> int:
@@ -250,9 +254,12 @@ def test_api_list_create_publish_withdraw_delete(site: Site) -> None:
     assert bad.status_code == 422 and "unknown format" in bad.json()["message"]
 
     r = api.post("/api/v1/reports", json=body, headers=auth("ana"))
-    assert r.status_code == 201, r.text
-    report = r.json()["report"]
-    rid = report["id"]
+    assert r.status_code == 202, r.text
+    job = r.json()["job"]
+    assert job["status"] == "done" and r.headers["location"] == f"/api/v1/jobs/{job['id']}"
+    rid = job["result"]["id"]
+    listed = api.get("/api/v1/reports", headers=auth("ana")).json()["reports"]
+    report = next(x for x in listed if x["id"] == rid)
     assert report["title"] == TITLE_ZH and report["published"] is False
     assert report["files"][0]["format"] == "html" and report["files"][0]["size"] > 1000
 

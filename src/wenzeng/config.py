@@ -105,6 +105,29 @@ class Settings(BaseSettings):
         default=32_767, ge=1, description="Most characters in one cell (Excel's own limit)."
     )
 
+    # -- jobs: long work (uploads, reports, analysis runs) done by a worker, see docs/jobs.md --
+    jobs_inline: bool = Field(
+        default=False,
+        description=(
+            "Run jobs in the process that starts them, before answering (tests and scripts "
+            "only: a long job then holds its request)."
+        ),
+    )
+    jobs_concurrency: int = Field(
+        default=2, ge=1, le=64, description="Jobs one `wenzeng worker` runs at a time."
+    )
+    jobs_stale_seconds: int = Field(
+        default=60,
+        ge=2,
+        description=(
+            "A running job whose worker has not been heard of for this long is retried "
+            "(or failed after jobs_max_attempts)."
+        ),
+    )
+    jobs_max_attempts: int = Field(
+        default=3, ge=1, le=20, description="Attempts at a job before it is marked failed."
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

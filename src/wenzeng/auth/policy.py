@@ -252,3 +252,27 @@ def may_see_full_analysis(p: Principal) -> bool:
     unpublished and simulated, the key enterprises' too) is for department staff; everyone
     else sees the run's results computed on published figures only."""
     return p.role.is_staff
+
+
+# -- jobs --
+def require_job_starter(p: Principal, kind: str) -> None:
+    """Who may start a job: an upload anyone who has logged in (each row is checked against
+    the uploader's scope), a report or an analysis run department staff."""
+    if kind == "upload":
+        require_login(p)
+    elif kind == "report":
+        require_staff(p)
+    else:
+        require_analysis_runner(p)
+
+
+def may_see_job(p: Principal, started_by: str) -> bool:
+    """A job (its progress, its result, its errors) is seen by the account that started it
+    and by department staff; to everyone else it does not exist."""
+    return p.authenticated and (p.role.is_staff or p.username == started_by)
+
+
+def job_list_owner(p: Principal) -> str | None:
+    """Whose jobs a job list shows: every job to department staff (None), else one's own."""
+    require_login(p)
+    return None if p.role.is_staff else p.username

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from wenzeng import __version__
-from wenzeng.cli import analyze, loading, setup, status, tracker
+from wenzeng.cli import analyze, loading, setup, status, tracker, worker
 from wenzeng.cli.catalog import catalog_app
 from wenzeng.cli.context import state
 from wenzeng.cli.data import data_app
@@ -34,7 +34,7 @@ app = typer.Typer(
 
 # Single commands (``wenzeng init`` …), then the groups (``wenzeng plan …``), each in the
 # order of ``wenzeng --help``.
-for module in (setup, loading, status, tracker, analyze):
+for module in (setup, loading, status, tracker, analyze, worker):
     app.add_typer(module.commands)
 app.add_typer(plan_app, name="plan")
 app.add_typer(data_app, name="data")
@@ -43,6 +43,7 @@ app.add_typer(forms_app, name="forms")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(user_app, name="user")
 app.add_typer(report_app, name="report")
+app.add_typer(worker.jobs_app, name="jobs")
 
 
 @app.callback()

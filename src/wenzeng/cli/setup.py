@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -28,6 +33,10 @@ def init(
             report = initialise(
                 ctx, demo=demo, step=lambda s: err.print(f"· {s}"), progress=advance
             )
+        # -- jobs: the queue's tables beside the store, when absent --
+        from wenzeng.services.jobs import prepare_queue
+
+        err.print(f"· 任务队列 / job queue: {prepare_queue(ctx)}")
     for code, changed in report.plans:
         err.print(f"计划 / plan {code}: {'已加载 / loaded' if changed else '未变 / unchanged'}")
     b = report.builtin
@@ -52,6 +61,13 @@ def init(
 def serve(
     host: Annotated[str | None, typer.Option(help="监听地址 / address")] = None,
     port: Annotated[int | None, typer.Option(help="端口 / port")] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="同时启动一个后台任务进程 / also start one job worker (`wenzeng worker`)",
+        ),
+    ] = True,
 ) -> None:
     """启动网页服务 / serve WenZeng's pages and API."""
     import uvicorn
@@ -61,4 +77,36 @@ def serve(
     settings = state.settings(host=host, port=port)
     application = create_app(settings)
     err.print(f"稳增 WenZeng: http://{settings.host}:{settings.port}/")
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+    with _job_worker(worker and not settings.jobs_inline):
+        uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+
+
+@contextmanager
+def _job_worker(start: bool) -> Iterator[None]:
+    """-- jobs: one `wenzeng worker` beside the server, stopped with it --"""
+    if not start:
+        yield
+        return
+    argv = [sys.executable, "-m", "wenzeng", "worker"]
+    if state.database_url:
+        argv[3:3] = ["--database-url", state.database_url]
+    proc = subprocess.Popen(argv)
+    err.print(f"后台任务进程 / job worker: pid {proc.pid}")
+    # uvicorn raises the SIGTERM it caught again once it has shut down: let that unwind to
+    # the ``finally`` below instead of ending the process with the worker left running
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        # stop now: a job cut short wrote nothing and is retried by the next worker
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _exit_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -25,6 +25,19 @@ T = TypeVar("T")
 _SCOPED_VERSIONS: ContextVar[dict[int, tuple[Any, ...]] | None] = ContextVar(
     "wenzeng_scoped_versions", default=None
 )
+
+
+@dataclass
+class _Joined:
+    """The one transaction that every :meth:`Context.transaction` joins within
+    :meth:`Context.one_transaction`: opened by the first, committed at the end."""
+
+    ctx_id: int
+    stack: ExitStack
+    conn: Connection | None = None
+
+
+_JOINED: ContextVar[_Joined | None] = ContextVar("wenzeng_joined_transaction", default=None)
 
 
 @contextmanager
@@ -56,12 +69,45 @@ class Context:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
+        """One unit of work: committed when the block ends, rolled back on any error (or,
+        within :meth:`one_transaction`, part of that one)."""
+        joined = _JOINED.get()
+        if joined is not None and joined.ctx_id == id(self):
+            yield self._joined_connection(joined)
+            return
         with self.store.transaction() as conn:
             yield conn
         scoped = _SCOPED_VERSIONS.get()
         if scoped is not None:  # the data may have changed: read the version again
             scoped.pop(id(self), None)
+
+    def _joined_connection(self, joined: _Joined) -> Connection:
+        if joined.conn is None:
+            joined.conn = joined.stack.enter_context(self.store.transaction())
+        return joined.conn
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Callable[[], Connection]]:
+        """Within the block every :meth:`transaction` (in this thread) joins one, begun by
+        the first and committed when the block ends, or rolled back on any error: work made
+        of several units (a job and the record of its end) happens entirely or not at all.
+        Yields a function giving that transaction's connection (beginning it if needed)."""
+        joined = _Joined(id(self), ExitStack())
+        token = _JOINED.set(joined)
+        try:
+            with joined.stack:
+                yield lambda: self._joined_connection(joined)
+        finally:
+            _JOINED.reset(token)
+            scoped = _SCOPED_VERSIONS.get()
+            if scoped is not None:
+                scoped.pop(id(self), None)
+
+    def in_open_transaction(self) -> bool:
+        """Whether this thread holds an open :meth:`one_transaction` of this context that
+        has begun (on SQLite it holds the write lock: other writes wait for it)."""
+        joined = _JOINED.get()
+        return joined is not None and joined.ctx_id == id(self) and joined.conn is not None
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

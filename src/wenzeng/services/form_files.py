@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,8 @@ class UploadResult:
 
 
 Row = tuple[int, str, Period, dict[str, Any]]
+# how far an upload got: (stage, rows done, rows in all); for the job's progress
+Progress = Callable[[str, int, int | None], None]
 
 
 def _read_rows(
@@ -265,11 +268,14 @@ def upload(
     data: bytes | None = None,
     *,
     submit: bool = False,
+    progress: Progress | None = None,
 ) -> UploadResult:
     """Create or update drafts from a filled-in file (and submit them), all rows or none."""
     policy.require_login(p)
+    say = progress or (lambda _stage, _done, _total: None)
     form = get_form(ctx, form_code)
     file = path.name
+    say("读取文件 / reading the file", 0, None)
     table = read_table(path, data, upload_limits(ctx.settings))  # limits first, then reading
     plan = plan_columns(form, table.columns, file)
     if plan.issues:
@@ -278,11 +284,14 @@ def upload(
             issues=plan.issues,
         )
     rows, issues = _read_rows(ctx, p, form, table, plan, file)
+    say("检查并保存 / checking and saving", 0, len(rows))
     columns_of = {f.code: col for col, (f, _) in plan.fields.items()}
     warnings: list[Issue] = []
     out: list[subs.Submission] = []
     with ctx.transaction() as conn:
-        for row, reporter, per, values in rows:
+        for done, (row, reporter, per, values) in enumerate(rows):
+            if done % 100 == 0:
+                say("检查并保存 / checking and saving", done, len(rows))
             result = subs.check(ctx, conn, form, reporter, per, values, {})
             for pr in result.problems:
                 error = pr.severity is Severity.ERROR
@@ -337,7 +346,9 @@ def upload(
                 f"written: {len(issues)} problem(s)",
                 issues=issues + warnings,
             )
+    say("检查并保存 / checking and saving", len(rows), len(rows))
     if submit:
+        say("报送 / submitting", 0, len(out))
         out = [subs.submit(ctx, p, s.id, version=s.version) for s in out]
     return UploadResult(out, warnings)
 

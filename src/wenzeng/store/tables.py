@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 metadata = MetaData(
@@ -362,4 +363,47 @@ report_file = Table(
     Column("size", Integer, nullable=False),
     Column("content", LargeBinary, nullable=False),
     UniqueConstraint("report_id", "format"),
+)
+
+# -- jobs ---------------------------------------------------------------------------------------
+
+# Long work (an upload, a report, an analysis run) done outside the request by a worker.  The
+# queue library only carries "run job <id>"; this row is the job itself: what to do (params and,
+# for an upload, the uploaded bytes, so an accepted upload survives the web process), how far it
+# got and how it ended.  ``attempts`` is the fencing token of the worker that holds the job: only
+# the attempt that claimed it may record its end, in the same transaction as the job's effect.
+JOB_ACTIVE = ("queued", "running")
+
+job = Table(
+    "job",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # upload | report | analysis
+    Column("dedup_key", String(64), nullable=False),  # identical requests share a key
+    Column("params", JSON, nullable=False),
+    Column("payload", LargeBinary),  # the uploaded file until the job ends
+    Column("status", String(8), nullable=False),  # queued | running | done | failed
+    Column("stage", Text),
+    Column("done_count", Integer, nullable=False, server_default="0"),  # rows read / steps done
+    Column("total_count", Integer),
+    Column("result", JSON),
+    Column("errors", JSON),  # issues, as an upload's validation report
+    Column("message", Text),  # why it failed, in Chinese and English
+    Column("started_by", String(64), nullable=False),
+    Column("started_by_id", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Index("ix_job_started_by_id", "started_by", "id"),
+    Index("ix_job_status_heartbeat_at", "status", "heartbeat_at"),
+    # identical requests while one is queued or running are the same job
+    Index(
+        "uq_job_dedup_key_active",
+        "dedup_key",
+        unique=True,
+        sqlite_where=text("status IN ('queued', 'running')"),
+        postgresql_where=text("status IN ('queued', 'running')"),
+    ),
 )

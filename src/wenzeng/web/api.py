@@ -6,26 +6,27 @@ what is decided in ``wenzeng.auth.policy``, by the services or, where a route
 has no service to ask, by the route calling a policy function.
 """
 
+import asyncio
+import time
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from wenzeng.auth import policy
 from wenzeng.errors import NotFound
-from wenzeng.services import reports
+from wenzeng.services import jobs, reports
 from wenzeng.services import submissions as subs
 from wenzeng.services import tracker as tracking
 from wenzeng.services.early_warning import (
     get_warning,
     latest_run,
     list_warnings,
-    run_analysis,
     set_warning_status,
 )
-from wenzeng.services.form_files import template_csv, template_xlsx, upload
+from wenzeng.services.form_files import template_csv, template_xlsx
 from wenzeng.services.forms import all_forms, get_form
 from wenzeng.services.plans import get_plan
 from wenzeng.services.series import SeriesQuery
@@ -43,6 +44,8 @@ from wenzeng.web.schemas import (
     DeletedOut,
     FormDetailOut,
     FormsOut,
+    JobOut,
+    JobPage,
     MeOut,
     ObservationPage,
     RemindersOut,
@@ -150,9 +153,42 @@ def form_template_xlsx(ctx: CtxDep, p: UserDep, code: str) -> Response:
     )
 
 
+WaitQuery = Annotated[
+    float,
+    Query(
+        ge=0,
+        le=jobs.WAIT_MAX,
+        description="seconds to wait for the job's end before answering (at most 30)",
+    ),
+]
+
+
+async def _job_answer(
+    ctx: CtxDep, p: UserDep, job: dict[str, Any], wait: float, response: Response
+) -> JobOut:
+    """The job, once it has ended or after ``wait`` seconds; polls the store off the event
+    loop, so waiting holds no other request."""
+    deadline = time.monotonic() + min(wait, jobs.WAIT_MAX)
+    while not job["finished"] and time.monotonic() < deadline:
+        await asyncio.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        job = await run_in_threadpool(jobs.get_job, ctx, p, job["id"])
+    response.headers["Location"] = f"/api/v1/jobs/{job['id']}"
+    model = _RESULTS.get(job["kind"])
+    if job["status"] == "done" and model is not None:
+        model.model_validate(job["result"])  # a result that drifts from its shape fails loudly
+    return JobOut.model_validate({"ok": True, "job": job})
+
+
+_RESULTS: dict[str, type[UploadOut] | type[AnalysisOut]] = {
+    "upload": UploadOut,
+    "analysis": AnalysisOut,
+}
+
+
 @router.post(
     "/forms/{code}/upload",
-    summary="Upload a filled-in form (CSV or Excel)",
+    status_code=202,
+    summary="Upload a filled-in form (CSV or Excel): a job; its result is an UploadOut",
     responses=errors(401, 403, 404, 422),
 )
 async def form_upload(
@@ -160,11 +196,36 @@ async def form_upload(
     p: UserDep,
     code: str,
     file: Annotated[UploadFile, File()],
+    response: Response,
     submit: Annotated[bool, Form()] = False,
-) -> UploadOut:
+    wait: WaitQuery = 0,
+) -> JobOut:
+    """Accepted at once (202) as a job; all rows or none are written when it runs.  Follow
+    it at ``/api/v1/jobs/{id}`` (or pass ``wait``); an identical upload while the first
+    is queued or running is the same job."""
     data = await file.read()
-    result = upload(ctx, p, code, Path(file.filename or "upload.csv"), data, submit=submit)
-    return UploadOut.model_validate(result.as_dict())
+    params = {"form": code, "filename": file.filename or "upload.csv", "submit": submit}
+    job, _ = await run_in_threadpool(jobs.start, ctx, p, "upload", params, data)
+    return await _job_answer(ctx, p, job, wait, response)
+
+
+# -- jobs ----------------------------------------------------------------------------------------
+@router.get("/jobs", summary="Jobs: one's own, or every job for staff", responses=errors(401, 422))
+def jobs_list(ctx: CtxDep, p: UserDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> JobPage:
+    rows = jobs.list_jobs(ctx, p, limit=limit)
+    return JobPage.model_validate({"ok": True, "count": len(rows), "jobs": rows})
+
+
+@router.get(
+    "/jobs/{job_id}",
+    summary="A job: its progress, its result or its errors (its starter and staff)",
+    responses=errors(401, 404, 422),
+)
+async def job_detail(
+    ctx: CtxDep, p: UserDep, job_id: int, response: Response, wait: WaitQuery = 0
+) -> JobOut:
+    job = await run_in_threadpool(jobs.get_job, ctx, p, job_id)
+    return await _job_answer(ctx, p, job, wait, response)
 
 
 # -- submissions ---------------------------------------------------------------------------------
@@ -360,12 +421,17 @@ def observations(
 # -- analysis: targets, signals, warnings --------------------------------------------------------
 @router.post(
     "/analysis",
-    summary="Run the analysis as of a date and keep it (staff)",
+    status_code=202,
+    summary="Run the analysis as of a date and keep it (staff): a job; its result is an AnalysisOut",
     responses=errors(401, 403, 422),
 )
-def analysis_run(ctx: CtxDep, p: UserDep, body: AnalysisIn) -> AnalysisOut:
+async def analysis_run(
+    ctx: CtxDep, p: UserDep, body: AnalysisIn, response: Response, wait: WaitQuery = 0
+) -> JobOut:
     policy.require_analysis_runner(p)
-    return AnalysisOut.model_validate({"ok": True, **run_analysis(ctx, body.as_of).summary()})
+    params = {"as_of": body.as_of.isoformat() if body.as_of else None}
+    job, _ = await run_in_threadpool(jobs.start, ctx, p, "analysis", params)
+    return await _job_answer(ctx, p, job, wait, response)
 
 
 @router.get(
@@ -466,17 +532,25 @@ def reports_list(ctx: CtxDep, p: PrincipalDep) -> ReportPage:
 
 @router.post(
     "/reports",
-    status_code=201,
-    summary="Generate and keep a report, unpublished (staff)",
+    status_code=202,
+    summary="Generate and keep a report, unpublished (staff): a job; its result names the report",
     responses=errors(401, 403, 422),
 )
-def reports_create(ctx: CtxDep, p: UserDep, body: ReportIn) -> ReportOut:
-    """Takes several seconds (3–20, by the formats asked); runs in the server's worker threads."""
-    g = reports.generate(
-        ctx, p, body.kind, body.period, formats=body.formats, lang=body.lang, as_of=body.as_of
-    )
-    assert g.report_id is not None
-    return _report(reports.get_report(ctx, p, g.report_id))
+async def reports_create(
+    ctx: CtxDep, p: UserDep, body: ReportIn, response: Response, wait: WaitQuery = 0
+) -> JobOut:
+    """A report takes several seconds (3–20, by the formats asked): accepted at once (202)
+    as a job; the same request while it is queued or running is the same job (no
+    duplicate report)."""
+    params = {
+        "kind": body.kind,
+        "period": body.period,
+        "lang": body.lang,
+        "as_of": body.as_of.isoformat() if body.as_of else None,
+        "formats": list(body.formats),
+    }
+    job, _ = await run_in_threadpool(jobs.start, ctx, p, "report", params)
+    return await _job_answer(ctx, p, job, wait, response)
 
 
 @router.get(

@@ -521,3 +521,46 @@ class ReportPage(Page[ReportDataOut]):
 
 class DeletedOut(_Answer):
     deleted: int
+
+
+# -- jobs --------------------------------------------------------------------------------------
+class JobDataOut(_Out):
+    """A job: long work (an upload, a report, an analysis run) done by a worker."""
+
+    id: int
+    kind: Literal["upload", "report", "analysis"]
+    kind_zh: str
+    kind_en: str
+    status: Literal["queued", "running", "done", "failed"]
+    status_zh: str
+    status_en: str
+    finished: bool = Field(description="done or failed: the job will not change any more")
+    stage: str | None = Field(description="what the job is doing, Chinese / English")
+    done: int = Field(description="rows read and checked (uploads) so far")
+    total: int | None = Field(description="rows in all, once the file has been read")
+    params: dict[str, JsonValue] = Field(description="what was asked (never the file itself)")
+    result: dict[str, JsonValue] | None = Field(
+        description=(
+            "when done: an upload's submissions and warnings (as UploadOut), a report's id, "
+            "title and files, an analysis run's summary (as AnalysisOut); when failed: "
+            "the HTTP status the error would have had"
+        )
+    )
+    errors: list[ErrorItemOut] = Field(
+        description="when failed: the problems, an upload's by file, row and column"
+    )
+    message: str | None = Field(description="when failed: why, Chinese / English")
+    started_by: str
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
+    attempts: int = Field(description="workers that took the job (more than 1: retried)")
+    url: str = Field(description="the job's page")
+
+
+class JobOut(_Answer):
+    job: JobDataOut
+
+
+class JobPage(Page[JobDataOut]):
+    items: list[JobDataOut] = Field(alias="jobs")

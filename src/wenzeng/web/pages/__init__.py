@@ -12,6 +12,7 @@ from wenzeng.web.pages import (
     enterprises,
     explorer,
     home,
+    jobs,
     login,
     regions,
     reporting,
@@ -34,4 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     enterprises.router,
     tracker.router,
     reports.router,
+    jobs.router,
 )

@@ -3,11 +3,11 @@ uploads of filled-in templates with their validation report."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from wenzeng.auth import policy
@@ -15,9 +15,9 @@ from wenzeng.auth.principal import Principal
 from wenzeng.domain.periods import Period, reporting_period
 from wenzeng.domain.submissions import Status
 from wenzeng.errors import ValidationFailed, WenzengError
+from wenzeng.services import jobs
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
-from wenzeng.services.form_files import upload as upload_file
 from wenzeng.services.forms import LoadedForm, all_forms, get_form
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.fields import parse_version
@@ -184,26 +184,21 @@ async def upload_post(
     file: Annotated[UploadFile, File()],
     submit: Annotated[bool, Form()] = False,
 ) -> Response:
+    """The upload becomes a job; its page shows the progress, then the stored submissions
+    or the validation report."""
     data = await file.read()
+    params = {"form": form, "filename": file.filename or "upload.csv", "submit": submit}
     try:
-        result = upload_file(ctx, p, form, Path(file.filename or "upload.csv"), data, submit=submit)
-    except ValidationFailed as exc:
+        job, _ = await run_in_threadpool(jobs.start, ctx, p, "upload", params, data)
+    except WenzengError as exc:
         return render(
             request,
             "upload.html",
-            status_code=422,
+            status_code=exc.status,
             forms=_my_forms(ctx, p),
             result=None,
             issues=exc.issues,
             message=exc.message,
             chosen=form,
         )
-    return render(
-        request,
-        "upload.html",
-        forms=_my_forms(ctx, p),
-        result=result,
-        issues=result.warnings,
-        message=None,
-        chosen=form,
-    )
+    return RedirectResponse(job["url"], status_code=303)

@@ -1,14 +1,13 @@
 """The reports page (报告): generated reports with their files, generating and publishing them.
 
 Everyone sees the published reports and downloads their files; department staff also
-see drafts, generate reports (in a worker thread: a report takes several seconds),
+see drafts, generate reports (as jobs a worker runs: a report takes several seconds),
 publish, withdraw and delete them.  The list has its data twins (``/reports.json``,
 ``.csv``, ``.xlsx``); the services decide who may see and do what.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,7 +18,7 @@ from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
 from wenzeng.errors import NotFound, ValidationFailed, WenzengError
-from wenzeng.services import reports
+from wenzeng.services import jobs, reports
 from wenzeng.services.context import Context
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.fields import parse_date
@@ -29,7 +28,6 @@ from wenzeng.web.report_files import file_response
 from wenzeng.web.security import PrincipalDep, UserDep
 from wenzeng.web.templating import render
 
-log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 REPORT_COLUMNS = [
@@ -173,33 +171,18 @@ async def reports_generate(request: Request, ctx: CtxDep, p: UserDep) -> Respons
             )
         if not formats:
             raise ValidationFailed("请至少选择一种格式 / choose at least one format")
-        generated = await run_in_threadpool(
-            reports.generate,
-            ctx,
-            p,
-            kind,
-            period,
-            formats=formats,
-            lang=lang,
-            as_of=parse_date(as_of),
-        )
+        params = {
+            "kind": kind,
+            "period": period,
+            "lang": lang,
+            "as_of": d.isoformat() if (d := parse_date(as_of)) else None,
+            "formats": formats,
+        }
+        job, _ = await run_in_threadpool(jobs.start, ctx, p, "report", params)
     except WenzengError as exc:
         context = await run_in_threadpool(reports_context, ctx, p, message=exc.message, form=form)
         return render(request, "reports.html", status_code=exc.status, **context)
-    except Exception:  # a renderer failed: say so on the page, keep the trace in the log
-        log.exception("report generation failed: %r", form)
-        context = await run_in_threadpool(
-            reports_context,
-            ctx,
-            p,
-            message="报告生成失败，请稍后重试或告知系统管理员 / the report could not be generated;"
-            " try again later or tell the administrator",
-            form=form,
-        )
-        return render(request, "reports.html", status_code=500, **context)
-    return RedirectResponse(
-        f"/reports?done=generated&report={generated.report_id}", status_code=303
-    )
+    return RedirectResponse(job["url"], status_code=303)
 
 
 @router.get("/reports/{rid}/file.{fmt}")
