@@ -27,7 +27,7 @@ from wenzeng.ingest.limits import Limits, precheck
 from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.ingest.readers import read_table
 from wenzeng.ingest.workbook_scan import MAX_COL, MAX_ROW, parse_range, survey_workbook
-from wenzeng.services import accounts
+from wenzeng.services import accounts, jobs
 from wenzeng.services.context import Context
 from wenzeng.services.form_files import upload
 from wenzeng.services.loading import import_file
@@ -428,7 +428,8 @@ def test_an_upload_over_the_limit_is_refused_by_its_content_length(
     values = ",".join(str(v) for v in ENTERPRISE_VALUES.values())
     small = f"报送单位代码,报告期,{fields}\nE9001,2025-10,{values}\n".encode()
     r = c.post(UPLOAD, files={"file": ("m.csv", small, "text/csv")}, headers=headers)
-    assert r.status_code == 200, r.text  # within the limit, the upload works as before
+    assert r.status_code == 202, r.text  # within the limit, the upload is taken as a job
+    assert r.json()["job"]["status"] == "done", r.text
     assert submissions_logged(cx) == before + 1
 
 
@@ -536,8 +537,8 @@ def test_the_upload_page_reports_a_hostile_workbook_with_its_cell(
         files={"file": ("merge.xlsx", hostile.far_merge(), "application/octet-stream")},
         headers={"Accept": "text/html"},
     )
-    # the page answers a refused file as any invalid one: with the upload form and the report
-    assert r.status_code in (413, 422) and "审核报告" in r.text
+    # refused in the request, before a job is made: the upload form with the report
+    assert r.status_code == 413 and "审核报告" in r.text
     assert "A3:XFD1048576" in r.text and "WENZENG_LIMIT_ROWS" in r.text
     assert submissions_logged(cx) == 0
 
@@ -567,3 +568,4 @@ def test_a_hostile_workbook_upload_answers_413_in_both_languages(
     assert issue["loc"] == ["file", "far.xlsx", "sheet", "月报", "row", 1048576, "column", "XFD"]
     assert "超过行数上限" in issue["msg_zh"] and "past the limit" in issue["msg_en"]
     assert submissions_logged(cx) == 0
+    assert jobs.list_jobs(cx, SYSTEM) == []  # refused before a job was stored or queued

@@ -92,13 +92,18 @@ def _dedup_key(kind: str, params: dict[str, Any], payload: bytes | None, who: st
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def _check(ctx: Context, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+def _check(
+    ctx: Context, kind: str, params: dict[str, Any], payload: bytes | None = None
+) -> dict[str, Any]:
     """What can be checked before the job is queued; the params made explicit (a report's
     data date), so that identical requests are recognised."""
     if kind == "upload":
         from wenzeng.services.forms import get_form
+        from wenzeng.services.loading import check_file
 
         get_form(ctx, params["form"])  # an unknown form is a 404 now, not a failed job
+        # a file over the limits is a 413 now, before it is stored or queued
+        check_file(ctx, params["filename"], payload or b"")
         return {"form": params["form"], "filename": params["filename"], "submit": params["submit"]}
     if kind == "report":
         from wenzeng.domain.periods import PeriodError, parse_period
@@ -141,7 +146,7 @@ def start(
     report or an analysis run is the department's (two of its staff asking for the same
     report at once get one)."""
     policy.require_job_starter(p, kind)
-    params = _check(ctx, kind, params)
+    params = _check(ctx, kind, params, payload)
     key = _dedup_key(kind, params, payload, p.username if kind == "upload" else None)
     with ctx.transaction() as conn:
         job_id, created = store.insert_job(

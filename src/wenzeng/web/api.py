@@ -189,7 +189,7 @@ _RESULTS: dict[str, type[UploadOut] | type[AnalysisOut]] = {
     "/forms/{code}/upload",
     status_code=202,
     summary="Upload a filled-in form (CSV or Excel): a job; its result is an UploadOut",
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 413, 422),
 )
 async def form_upload(
     ctx: CtxDep,

@@ -18,6 +18,8 @@ ERROR_MEANINGS = {
     "of a browser session)",
     404: "不存在，或调用者无权看到 / not found, or not visible to the caller",
     409: "状态或版本冲突：请刷新后重试 / conflict with the current state or version; reload",
+    413: "文件或请求体超过限制（见 WENZENG_LIMIT_*）/ the file or the request body is over a "
+    "limit (see WENZENG_LIMIT_*)",
     422: "请求或数据有误 / the request or its data is invalid",
 }
 
