@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import polars as pl
-from sqlalchemy import Connection, insert, select, tuple_
+from sqlalchemy import Connection, and_, insert, or_, select
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from wenzeng.store.tables import observation, series
@@ -48,26 +48,31 @@ def resolve_series(conn: Connection, keys: pl.DataFrame) -> pl.DataFrame:
     keys = keys.select(KEY_COLUMNS).unique()
     wanted = [tuple(r) for r in keys.iter_rows()]
     found: dict[tuple[str, ...], int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        stmt = select(series.c.id, *[series.c[c] for c in KEY_COLUMNS]).where(
-            tuple_(*[series.c[c] for c in KEY_COLUMNS]).in_(chunk)
-        )
-        for row in conn.execute(stmt):
-            found[tuple(row[1:])] = row[0]
+    _find_series(conn, wanted, found)
     missing = [k for k in wanted if k not in found]
     if missing:
         conn.execute(insert(series), [dict(zip(KEY_COLUMNS, k, strict=True)) for k in missing])
-        stmt = select(series.c.id, *[series.c[c] for c in KEY_COLUMNS]).where(
-            tuple_(*[series.c[c] for c in KEY_COLUMNS]).in_(missing)
-        )
-        for row in conn.execute(stmt):
-            found[tuple(row[1:])] = row[0]
+        _find_series(conn, missing, found)
     return pl.DataFrame(
         [(*k, v) for k, v in found.items()],
         schema=[*[(c, pl.Utf8) for c in KEY_COLUMNS], ("series_id", pl.Int64)],
         orient="row",
     )
+
+
+def _find_series(
+    conn: Connection, keys: list[tuple[str, ...]], found: dict[tuple[str, ...], int]
+) -> None:
+    """Look ``keys`` up through the series' unique key, 200 at a time.
+
+    Written as OR of key equalities, not a row-value ``IN``: SQLite answers the latter
+    with a scan of the whole table, which grows with every enterprise."""
+    cols = [series.c[c] for c in KEY_COLUMNS]
+    for start in range(0, len(keys), 200):
+        chunk = keys[start : start + 200]
+        cond = or_(*[and_(*[c == v for c, v in zip(cols, k, strict=True)]) for k in chunk])
+        for row in conn.execute(select(series.c.id, *cols).where(cond)):
+            found[tuple(row[1:])] = row[0]
 
 
 def write_observations(

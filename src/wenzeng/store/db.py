@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from wenzeng.errors import ConfigurationError
+from wenzeng.store.meta import CHANGED, bump_if_changed, note_write
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,6 +41,10 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 WRITE_OPTION = "wenzeng_write"
+
+
+def _note_write(conn: Connection, clauseelement: Any, *_args: Any) -> None:
+    note_write(conn, clauseelement)
 
 
 def _create_private(path: Path) -> None:
@@ -68,11 +73,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(parsed, echo=echo, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_execute", _note_write)
         return engine
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+        event.listen(engine, "before_execute", _note_write)
+        return engine
     raise ConfigurationError(
         f"不支持的数据库 / unsupported database: {parsed.get_backend_name()} "
         "(WenZeng supports sqlite and postgresql)"
@@ -116,8 +124,10 @@ class Store:
     def transaction(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
+            conn.info.pop(CHANGED, None)  # info lives with the pooled connection
             with conn.begin():
                 yield conn
+                bump_if_changed(conn)  # last, so its row lock is held for the commit only
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
