@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -44,6 +45,8 @@ class Context:
     store: Store
     base_catalogue: Catalogue = field(default_factory=builtin_catalogue)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # forms, plans
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _key_locks: dict[Any, threading.RLock] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -141,9 +144,17 @@ class Context:
         hit = self.cache.get(("memo", key))
         if hit is not None and hit[0] == version:
             return hit[1]  # type: ignore[no-any-return]
-        value = compute()
-        self.cache[("memo", key)] = (version, value)
-        return value
+        # one computation at a time per key: fifty requests that find it missing wait for
+        # the first instead of each computing it (the threads of one worker process)
+        with self._lock:
+            lock = self._key_locks.setdefault(key, threading.RLock())
+        with lock:
+            hit = self.cache.get(("memo", key))
+            if hit is not None and hit[0] == version:
+                return hit[1]  # type: ignore[no-any-return]
+            value = compute()
+            self.cache[("memo", key)] = (version, value)
+            return value
 
     def invalidate(self) -> None:
         self.cache.clear()

@@ -67,7 +67,8 @@ def bump_if_changed(conn: Connection) -> None:
 
 def data_version(conn: Connection) -> tuple[int, ...]:
     """The counters, in the order of ``COUNTERS``: one small query."""
-    found = dict(
-        conn.execute(select(data_version_table.c.name, data_version_table.c.version)).all()
-    )
+    found: dict[str, int] = {
+        r.name: r.version
+        for r in conn.execute(select(data_version_table.c.name, data_version_table.c.version))
+    }
     return tuple(int(found.get(n, 0)) for n in COUNTERS)
