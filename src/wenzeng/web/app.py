@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -100,6 +101,9 @@ def create_app(
         app.state.ctx = ctx
         if warm:
             warm_caches(ctx)
+        # requests beyond these wait their turn in order, instead of dozens of threads
+        # taking the one interpreter lock in turns (long tails under load)
+        to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         yield
         if context is None:
             ctx.close()
