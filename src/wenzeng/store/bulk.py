@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import polars as pl
-from sqlalchemy import Connection, and_, insert, or_, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from wenzeng.store.tables import observation, series
@@ -63,16 +63,29 @@ def resolve_series(conn: Connection, keys: pl.DataFrame) -> pl.DataFrame:
 def _find_series(
     conn: Connection, keys: list[tuple[str, ...]], found: dict[tuple[str, ...], int]
 ) -> None:
-    """Look ``keys`` up through the series' unique key, 200 at a time.
+    """Look ``keys`` up through the series' entity index, 500 entities at a time: the series
+    of those entities and indicators, of which the wanted ones are kept.
 
-    Written as OR of key equalities, not a row-value ``IN``: SQLite answers the latter
-    with a scan of the whole table, which grows with every enterprise."""
-    cols = [series.c[c] for c in KEY_COLUMNS]
-    for start in range(0, len(keys), 200):
-        chunk = keys[start : start + 200]
-        cond = or_(*[and_(*[c == v for c, v in zip(cols, k, strict=True)]) for k in chunk])
-        for row in conn.execute(select(series.c.id, *cols).where(cond)):
-            found[tuple(row[1:])] = row[0]
+    Not a row-value ``IN``: SQLite answers it with a scan of the whole table, which grows
+    with every enterprise.  One statement shape (expanding parameters), compiled once."""
+    wanted = set(keys)
+    by_entity: dict[str, set[str]] = {}
+    for k in keys:
+        by_entity.setdefault(k[1], set()).add(k[0])
+    entities = sorted(by_entity)
+    for start in range(0, len(entities), 500):
+        chunk = entities[start : start + 500]
+        indicators = sorted(set().union(*(by_entity[e] for e in chunk)))
+        for row in conn.execute(_SERIES_BY_ENTITY, {"entities": chunk, "indicators": indicators}):
+            key = tuple(row[1:])
+            if key in wanted:
+                found[key] = row[0]
+
+
+_SERIES_BY_ENTITY = select(series.c.id, *[series.c[c] for c in KEY_COLUMNS]).where(
+    series.c.entity.in_(bindparam("entities", expanding=True)),
+    series.c.indicator.in_(bindparam("indicators", expanding=True)),
+)
 
 
 def write_observations(
