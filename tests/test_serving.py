@@ -186,3 +186,30 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
         proc.wait(timeout=30)
         log.close()
         setup.close()
+
+
+def test_fifty_cold_requests_compute_a_result_once(sqlite_ctx: Context) -> None:
+    """Threads of one worker that find a result missing wait for the first to compute it."""
+    import threading
+
+    from wenzeng.services.context import data_version_scope
+
+    computed: list[int] = []
+    start = threading.Barrier(20)
+
+    def slow() -> int:
+        computed.append(1)
+        time.sleep(0.2)
+        return 42
+
+    def request() -> None:
+        start.wait()
+        with data_version_scope():
+            assert sqlite_ctx.memo(("cold",), slow) == 42
+
+    threads = [threading.Thread(target=request) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(computed) == 1
