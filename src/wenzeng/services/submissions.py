@@ -364,6 +364,11 @@ def save(
     form = get_form(ctx, form_code)
     policy.require_reporter_for(p, reporter, form.form.reporter, ctx.catalogue)
     per = form_period(form, period)
+    notes = dict(explanations or {})
+    # the rules read the stored history before the write transaction, so that writers
+    # (SQLite has one at a time) hold the store only for the write itself
+    with ctx.reading() as conn:
+        result = check(ctx, conn, form, reporter, per, values, notes)
     with ctx.transaction() as conn:
         return save_in(
             conn,
@@ -373,9 +378,10 @@ def save(
             reporter,
             per,
             values,
-            explanations or {},
+            notes,
             version=version,
             channel=channel,
+            result=result,
         )
 
 
@@ -483,8 +489,11 @@ def submit(
     version: int,
     explanations: Mapping[str, str] | None = None,
 ) -> Submission:
-    """Send a draft for review: no errors may remain and every warning needs an explanation."""
-    with ctx.transaction() as conn:
+    """Send a draft for review: no errors may remain and every warning needs an explanation.
+
+    The rules check the values of the version read first, outside the write transaction;
+    the write happens only if the submission is still at that version."""
+    with ctx.reading() as conn:
         sub = _load(conn, sid)
         form = get_form(ctx, sub.form)
         policy.require_reporter_for(p, sub.reporter, form.form.reporter, ctx.catalogue)
@@ -492,18 +501,22 @@ def submit(
         notes = {**sub.explanations, **(explanations or {})}
         notes = {k: v.strip() for k, v in notes.items() if v and v.strip()}
         result = check(ctx, conn, form, sub.reporter, parse_period(sub.period), sub.values, notes)
-        if not result.can_submit:
-            blocking = result.errors + result.unexplained
-            raise ValidationFailed(
-                f"报送 {sid} 未通过审核：{len(result.errors)} 个错误须改正，"
-                f"{len(result.unexplained)} 个提示须说明 / submission {sid} cannot be submitted: "
-                f"{len(result.errors)} error(s) to correct, {len(result.unexplained)} warning(s) "
-                "to explain",
-                issues=[_issue(pr) for pr in blocking],
-            )
+    if not result.can_submit:
+        blocking = result.errors + result.unexplained
+        raise ValidationFailed(
+            f"报送 {sid} 未通过审核：{len(result.errors)} 个错误须改正，"
+            f"{len(result.unexplained)} 个提示须说明 / submission {sid} cannot be submitted: "
+            f"{len(result.errors)} error(s) to correct, {len(result.unexplained)} warning(s) "
+            "to explain",
+            issues=[_issue(pr) for pr in blocking],
+        )
+    with ctx.transaction() as conn:
+        now_stored = _load(conn, sid)
+        if now_stored.version != sub.version:  # changed since it was checked
+            _update(conn, now_stored, sub.version)  # raises the usual conflict
         new = _update(
             conn,
-            sub,
+            now_stored,
             version,
             status=target.value,
             explanations=notes,
