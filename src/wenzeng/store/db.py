@@ -151,6 +151,12 @@ class WriterQueue:
             finally:
                 self._depth -= 1
 
+    def close(self) -> None:
+        with self._local:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
 
 class Store:
     """The store's engine behind the two ways of using it: a unit of work that writes
@@ -196,3 +202,5 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.writers is not None:
+            self.writers.close()
