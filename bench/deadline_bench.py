@@ -30,6 +30,7 @@ import asyncio
 import os
 import random
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -59,24 +60,25 @@ PROGRESS_EVERY = 500
 
 
 # -- the world -------------------------------------------------------------------------------------
-def pg_schema(url: str) -> tuple[str, str]:
+def pg_database(url: str) -> tuple[str, str]:
+    """A fresh, empty database on the server of ``url``: (its URL, its name)."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    name = f"wz_bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}", schema
+    return make_url(url).set(database=name).render_as_string(hide_password=False), name
 
 
-def drop_schema(url: str, schema: str) -> None:
+def drop_database(url: str, name: str) -> None:
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
 
 
@@ -251,9 +253,15 @@ async def clients(base: str, concurrency: int) -> AsyncIterator[asyncio.Queue[An
 
 
 async def rush(
-    base: str, tokens: dict[str, str], concurrency: int
+    base: str,
+    tokens: dict[str, str],
+    concurrency: int,
+    created: dict[str, int],
+    kill: Any = None,
 ) -> tuple[Phase, dict[str, tuple[int, int]]]:
-    """Every enterprise creates and submits its form; returns {code: (id, version)} submitted."""
+    """Every enterprise creates and submits its form; returns {code: (id, version)} submitted
+    and fills ``created`` with {code: id} of every acknowledged draft.  ``kill()`` is called
+    once a third of the enterprises are done (kill -9 of a worker)."""
     phase = Phase()
     submitted: dict[str, tuple[int, int]] = {}
     gate = asyncio.Semaphore(concurrency)
@@ -276,6 +284,7 @@ async def rush(
                         client, phase, "create", "/api/v1/submissions", body, tokens[code]
                     )
                     if sub is not None:
+                        created[code] = sub["id"]
                         notes = {pr["rule"]: EXPLANATION for pr in sub["problems"]}
                         done = await post(
                             client, phase, "submit",
@@ -288,6 +297,8 @@ async def rush(
                 finally:
                     pool.put_nowait(client)
                 phase.done += 1
+                if kill is not None and phase.done == len(enterprises) // 3:
+                    kill()
                 if phase.done % PROGRESS_EVERY == 0:
                     say(f"  rush: {phase.done:,}/{len(enterprises):,}")
 
@@ -327,9 +338,13 @@ def warm_up(base: str, tokens: dict[str, str]) -> None:
 
 
 async def accept_all(
-    base: str, token: str, submitted: dict[str, tuple[int, int]], concurrency: int
+    base: str,
+    token: str,
+    submitted: dict[str, tuple[int, int]],
+    concurrency: int,
+    accepted: set[int],
 ) -> Phase:
-    """The analyst accepts every submitted report."""
+    """The analyst accepts every submitted report; ``accepted`` gets the acknowledged ids."""
     phase = Phase()
     gate = asyncio.Semaphore(concurrency)
     async with clients(base, concurrency) as pool:
@@ -338,10 +353,12 @@ async def accept_all(
             async with gate:
                 client = pool.get_nowait()
                 try:
-                    await post(
+                    done = await post(
                         client, phase, "accept", f"/api/v1/submissions/{sid}/accept",
                         {"version": version}, token,
                     )  # fmt: skip
+                    if done is not None:
+                        accepted.add(sid)
                 finally:
                     pool.put_nowait(client)
                 phase.done += 1
@@ -359,9 +376,18 @@ async def accept_all(
 
 
 # -- the check -------------------------------------------------------------------------------------
-def check_store(url: str, data_dir: Path, n: int) -> list[str]:
-    """Mismatches between what was submitted and what the store holds (empty: all is well)."""
-    from sqlalchemy import func, select
+def check_store(
+    url: str,
+    data_dir: Path,
+    created: dict[str, int],
+    submitted: dict[str, tuple[int, int]],
+    accepted: set[int],
+) -> tuple[list[str], int]:
+    """(mismatches, lost): every acknowledged draft must be stored, every acknowledged
+    submission stored as submitted or accepted, every acknowledged acceptance stored as
+    accepted with each of its figures as an observation.  ``lost`` counts acknowledged
+    steps the store does not hold."""
+    from sqlalchemy import select
 
     from wenzeng.config import load_settings
     from wenzeng.domain.periods import parse_period
@@ -373,21 +399,28 @@ def check_store(url: str, data_dir: Path, n: int) -> list[str]:
     from wenzeng.store.tables import submission
 
     out: list[str] = []
+    lost = 0
     ctx = Context.open(load_settings(database_url=url, data_dir=data_dir))
     try:
-        every = codes(n)
         with ctx.reading() as conn:
-            accepted = conn.execute(
-                select(func.count())
-                .select_from(submission)
-                .where(
-                    submission.c.form == FORM,
-                    submission.c.period == PERIOD,
-                    submission.c.status == "accepted",
+            stored = {
+                r.reporter: (r.id, r.status)
+                for r in conn.execute(
+                    select(submission.c.reporter, submission.c.id, submission.c.status).where(
+                        submission.c.form == FORM, submission.c.period == PERIOD
+                    )
                 )
-            ).scalar_one()
-            if accepted != n:
-                out.append(f"{accepted:,} submissions accepted, expected {n:,}")
+            }
+            for code, sid in created.items():
+                if stored.get(code, (None,))[0] != sid:
+                    lost += 1
+                    out.append(f"{code}: acknowledged draft {sid} is not stored")
+            for code, (sid, _v) in submitted.items():
+                want = ("accepted",) if sid in accepted else ("submitted", "accepted")
+                if stored.get(code, (None, None))[1] not in want:
+                    lost += 1
+                    out.append(f"{code}: submission {sid} stored as {stored.get(code)}")
+            every = [c for c, (sid, _v) in submitted.items() if sid in accepted]
             form = get_form(ctx, FORM)
             per = parse_period(PERIOD, "month")
             for f in form.fields:
@@ -411,20 +444,21 @@ def check_store(url: str, data_dir: Path, n: int) -> list[str]:
                     sent = values_for(code).get(f.code)
                     if sent is None:
                         continue
-                    want = float(sent)
+                    want_v = float(sent)
                     if f.measure.value == "level" and unit and f.unit:
-                        want = convert(want, f.unit, unit)
+                        want_v = convert(want_v, f.unit, unit)
                     if f.code == "revenue_cum":  # spelled out: 万元 → 亿元
-                        assert unit == "亿元" and abs(want - sent / 10_000) < 1e-9
+                        assert unit == "亿元" and abs(want_v - sent / 10_000) < 1e-9
                     have = got.get(code)
-                    if have is None or abs(have - want) > 1e-9 * max(1.0, abs(want)):
+                    if have is None or abs(have - want_v) > 1e-9 * max(1.0, abs(want_v)):
+                        lost += have is None
                         out.append(
                             f"{code} {f.indicator} {f.measure.value} {fp.type.value} "
-                            f"{fp.code}: stored {have!r}, submitted {sent!r} {f.unit} = {want!r}"
+                            f"{fp.code}: stored {have!r}, submitted {sent!r} {f.unit} = {want_v!r}"
                         )
     finally:
         ctx.close()
-    return out
+    return out, lost
 
 
 # -- the baseline ----------------------------------------------------------------------------------
@@ -468,92 +502,175 @@ def baseline(url: str, data_dir: Path, n: int) -> tuple[float, int, Counter[str]
 
 # -- reporting -------------------------------------------------------------------------------------
 def row(label: str, what: str, n: int, seconds: float, xs: list[float] | None) -> str:
+    label = label[:16]
     rate = n / seconds if seconds else float("nan")
     lat = (
         f"{pct(xs, 50):>8.0f} {pct(xs, 95):>8.0f} {pct(xs, 99):>8.0f} {max(xs):>8.0f}"
         if xs
         else f"{'':>8} {'':>8} {'':>8} {'':>8}"
     )
-    return f"{label:<11} {what:<34} {n:>7,} {seconds:>8.2f} {rate:>8.1f} {lat}"
+    return f"{label:<16} {what:<34} {n:>7,} {seconds:>8.2f} {rate:>8.1f} {lat}"
 
 
-def measure_store(label: str, make_url: Any, args: argparse.Namespace, tmp: Path) -> bool:
+@dataclass
+class Run:
+    """One configuration's rush and acceptance."""
+
+    label: str
+    rushed: Phase
+    accepted: Phase
+    submitted: int
+    lost: int
+    mismatches: list[str]
+    killed: int | None  # the pid killed mid-rush, if any
+
+
+def measure_http(
+    label: str, make_url: Any, args: argparse.Namespace, tmp: Path, workers: int, kill: bool
+) -> Run:
     n, conc = args.enterprises, args.concurrency
-    ok = True
-    # HTTP, concurrent
-    url, schema = make_url("http")
-    data_dir = tmp / f"{label}-http"
+    url, drop = make_url()
+    data_dir = tmp / f"{label}-{workers}-{'kill' if kill else 'http'}".replace(" ", "_")
     data_dir.mkdir()
+    killed: list[int] = []
     try:
         t0 = time.perf_counter()
         tokens = build_store(url, data_dir, n, with_tokens=True)
         say(f"{label}: store with {n:,} enterprises, users and tokens in "
             f"{time.perf_counter() - t0:.1f}s")  # fmt: skip
-        server = Server(url, data_dir)
+        server = Server(url, data_dir, workers=workers)
+
+        def kill_one() -> None:
+            pid = server.worker_pids()[0]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+            say(f"  kill -9 {pid} (a worker) mid-rush")
+
+        created: dict[str, int] = {}
+        accepted: set[int] = set()
         try:
             server.wait_ready()
             if not args.cold:
                 warm_up(server.base, tokens)
-            say(f"{label}: server up on {server.base}; the rush ({conc} at a time)")
-            rushed, submitted = timed_cpu(server, rush(server.base, tokens, conc))
+            say(f"{label}: {workers} worker(s) up on {server.base}; the rush ({conc} at a time)")
+            rushed, submitted = timed_cpu(
+                server, rush(server.base, tokens, conc, created, kill_one if kill else None)
+            )
+            if kill:  # the supervisor starts a new worker in place of the killed one
+                server.wait_ready()
             say(f"{label}: acceptance of {len(submitted):,}")
-            accepted = timed_cpu(
-                server, accept_all(server.base, tokens["analyst"], submitted, conc)
+            acc = timed_cpu(
+                server, accept_all(server.base, tokens["analyst"], submitted, conc, accepted)
             )
         finally:
             server.stop()
         say(f"{label}: checking the store")
-        mismatches = check_store(url, data_dir, n)
+        mismatches, lost = check_store(url, data_dir, created, submitted, accepted)
     finally:
-        if schema:
-            drop_schema(args.postgres, schema)
-    # in-process, sequential
-    url, schema = make_url("inproc")
-    data_dir = tmp / f"{label}-inproc"
-    data_dir.mkdir()
-    try:
-        say(f"{label}: in-process baseline")
-        base_s, base_n, base_failures = baseline(url, data_dir, n)
-    finally:
-        if schema:
-            drop_schema(args.postgres, schema)
+        drop()
+    return Run(
+        f"{label} x{workers}" + (" kill -9" if kill else ""),
+        rushed,
+        acc,
+        len(submitted),
+        lost,
+        mismatches,
+        killed[0] if killed else None,
+    )
 
-    print(row(label, f"rush: requests (x{conc})", len(rushed.request_ms), rushed.seconds,
-              rushed.request_ms))  # fmt: skip
-    print(row(label, f"rush: create+submit (x{conc})", len(submitted), rushed.seconds,
-              rushed.whole_ms))  # fmt: skip
-    print(row(label, f"accept (x{conc})", len(submitted) - sum(accepted.failures.values()),
-              accepted.seconds,
-              accepted.request_ms))  # fmt: skip
-    print(row(label, "in-process create+submit (x1)", base_n, base_s, None))
-    for name, ph in (("rush", rushed), ("accept", accepted)):
+
+def report_run(r: Run, first: Run, base_rate: float, conc: int, n: int) -> bool:
+    """Print one run's CPU, ratios, failures, check and aims; False if it failed."""
+    ok = True
+    for name, ph in (("rush", r.rushed), ("accept", r.accepted)):
         print(
-            f"{label:<11} CPU during the {name}: server {ph.server_cpu:.1f} s "
-            f"({ph.server_cpu / ph.seconds:.0%} of one core), this client {ph.client_cpu:.1f} s"
+            f"{r.label:<16} CPU during the {name}: server {ph.server_cpu:.1f} s "
+            f"({ph.server_cpu / ph.seconds:.0%} of one core), this client "
+            f"{ph.client_cpu:.1f} s"
         )
-    http_rate = len(submitted) / rushed.seconds
-    base_rate = base_n / base_s
-    print(f"{label:<11} HTTP x{conc} / in-process: {http_rate / base_rate:.2f}x submissions/s")
-    for phase_name, phase in (("rush", rushed), ("accept", accepted)):
+    if r is not first:
+        rate = (r.submitted / r.rushed.seconds) / (first.submitted / first.rushed.seconds)
+        acc = (len(r.accepted.request_ms) / r.accepted.seconds) / (
+            len(first.accepted.request_ms) / first.accepted.seconds
+        )
+        print(
+            f"{r.label:<16} vs {first.label}: submissions/s {rate:.2f}x, accepts/s "
+            f"{acc:.2f}x; request p99 {pct(r.rushed.request_ms, 99):.0f} vs "
+            f"{pct(first.rushed.request_ms, 99):.0f} ms"
+        )
+    if base_rate == base_rate:  # measured (not NaN)
+        http_rate = r.submitted / r.rushed.seconds
+        print(
+            f"{r.label:<16} HTTP x{conc} / in-process: {http_rate / base_rate:.2f}x submissions/s"
+        )
+    for phase_name, phase in (("rush", r.rushed), ("accept", r.accepted)):
         for key, count in sorted(phase.failures.items()):
-            ok = False
-            print(f"{label:<11} FAILED {phase_name} {key}: {count:,}  e.g. {phase.examples[key]}")
+            if r.killed is None:
+                ok = False
+            print(f"{r.label:<16} {'FAILED' if r.killed is None else 'refused (the kill)'} "
+                  f"{phase_name} {key}: {count:,}  e.g. {phase.examples[key][:120]}")  # fmt: skip
+    if r.mismatches:
+        ok = False
+        print(f"{r.label:<16} check: {len(r.mismatches):,} mismatches, {r.lost} lost")
+        for m in r.mismatches[:20]:
+            print(f"{r.label:<16}   {m}")
+    else:
+        print(
+            f"{r.label:<16} check: OK, 0 lost ({r.submitted:,} acknowledged submissions, "
+            f"{len(r.accepted.request_ms) - sum(r.accepted.failures.values()):,} "
+            "acknowledged acceptances, every figure stored)"
+        )
+    if r.killed is None and r.submitted != n:
+        ok = False
+    p99 = pct(r.rushed.request_ms, 99)
+    a99 = pct(r.accepted.request_ms, 99)
+    print(
+        f"{r.label:<16} aim p99 < 500 ms: requests {'met' if p99 < 500 else 'MISSED'} "
+        f"({p99:.0f} ms), accepts {'met' if a99 < 500 else 'MISSED'} ({a99:.0f} ms); "
+        f"create+submit together {pct(r.rushed.whole_ms, 99):.0f} ms"
+    )
+    return ok
+
+
+def measure_store(label: str, make_url: Any, args: argparse.Namespace, tmp: Path) -> bool:
+    n, conc = args.enterprises, args.concurrency
+    ok = True
+    runs = [
+        measure_http(label, make_url, args, tmp, w, False)
+        for w in [int(x) for x in args.workers.split(",")]
+    ]
+    if args.kill_worker:
+        runs.append(measure_http(label, make_url, args, tmp, args.kill_worker, True))
+    base_s = float("nan")
+    base_n = 0
+    base_failures: Counter[str] = Counter()
+    if not args.skip_inprocess:
+        url, drop = make_url()
+        data_dir = tmp / f"{label}-inproc".replace(" ", "_")
+        data_dir.mkdir()
+        try:
+            say(f"{label}: in-process baseline")
+            base_s, base_n, base_failures = baseline(url, data_dir, n)
+        finally:
+            drop()
+
+    for r in runs:
+        print(row(r.label, f"rush: requests (x{conc})", len(r.rushed.request_ms),
+                  r.rushed.seconds, r.rushed.request_ms))  # fmt: skip
+        print(row(r.label, f"rush: create+submit (x{conc})", r.submitted, r.rushed.seconds,
+                  r.rushed.whole_ms))  # fmt: skip
+        print(row(r.label, f"accept (x{conc})", len(r.accepted.request_ms)
+                  - sum(r.accepted.failures.values()), r.accepted.seconds,
+                  r.accepted.request_ms))  # fmt: skip
+    if base_n:
+        print(row(label, "in-process create+submit (x1)", base_n, base_s, None))
+    first = runs[0]
+    base_rate = base_n / base_s if base_n else float("nan")
+    for r in runs:
+        ok = report_run(r, first, base_rate, conc, n) and ok
     for key, count in sorted(base_failures.items()):
         ok = False
-        print(f"{label:<11} FAILED in-process {key}: {count:,}")
-    if mismatches:
-        ok = False
-        print(f"{label:<11} check: {len(mismatches):,} mismatches")
-        for m in mismatches[:20]:
-            print(f"{label:<11}   {m}")
-    else:
-        print(f"{label:<11} check: OK ({n:,} accepted, every figure stored)")
-    p99 = pct(rushed.request_ms, 99)
-    aim = "met" if p99 < 500 else "MISSED"
-    print(
-        f"{label:<11} aim p99 < 500 ms per rush request: {aim} ({p99:.0f} ms; "
-        f"create+submit together {pct(rushed.whole_ms, 99):.0f} ms)"
-    )
+        print(f"{label:<16} FAILED in-process {key}: {count:,}")
     return ok
 
 
@@ -565,6 +682,20 @@ def main() -> None:
     p.add_argument("--concurrency", type=int, default=50)
     p.add_argument("--postgres", default=os.environ.get("WENZENG_TEST_POSTGRES_URL"))
     p.add_argument("--sqlite-only", action="store_true")
+    p.add_argument("--postgres-only", action="store_true")
+    p.add_argument(
+        "--workers",
+        default="1,2",
+        help="worker counts, each on a fresh store; the first is the baseline (default 1,2)",
+    )
+    p.add_argument(
+        "--kill-worker",
+        type=int,
+        default=0,
+        metavar="N",
+        help="one more run with N workers, one killed with kill -9 a third into the rush",
+    )
+    p.add_argument("--skip-inprocess", action="store_true", help="no in-process baseline")
     p.add_argument(
         "--cold",
         action="store_true",
@@ -579,22 +710,31 @@ def main() -> None:
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        targets: list[tuple[str, Any]] = [
-            ("SQLite", lambda name: (f"sqlite:///{tmpdir / name}.db", None))
-        ]
+        counter = iter(range(1_000))
+        targets: list[tuple[str, Any]] = []
+        if not args.postgres_only:
+            targets.append(
+                ("SQLite", lambda: (f"sqlite:///{tmpdir / str(next(counter))}.db", lambda: None))
+            )
         if args.postgres and not args.sqlite_only:
-            targets.append(("PostgreSQL", lambda _name: pg_schema(args.postgres)))
+
+            def fresh_pg() -> tuple[str, Any]:
+                url, name = pg_database(args.postgres)
+                return url, lambda: drop_database(args.postgres, name)
+
+            targets.append(("PostgreSQL", fresh_pg))
         print(f"{args.enterprises:,} enterprises, form {FORM}, period {PERIOD}; latencies in ms")
         print(
-            f"{'store':<11} {'phase':<34} {'n':>7} {'seconds':>8} {'per s':>8} "
+            f"{'store':<16} {'phase':<34} {'n':>7} {'seconds':>8} {'per s':>8} "
             f"{'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}"
         )
         for label, make_url in targets:
             before = os.getloadavg()[0]
             ok = measure_store(label, make_url, args, tmpdir) and ok
             print(
-                f"{label:<11} load average (1 min) {before:.1f} before, {os.getloadavg()[0]:.1f} "
-                f"after, on {os.cpu_count()} CPUs: other work on the machine skews the figures"
+                f"{label:<16} load average (1 min) {before:.1f} before, "
+                f"{os.getloadavg()[0]:.1f} after, on {os.cpu_count()} CPUs: other work on the "
+                "machine skews the figures"
             )
     sys.exit(0 if ok else 1)
 

@@ -71,6 +71,17 @@ class Settings(BaseSettings):
         ge=1,
         description="Failed logins allowed from one client address within login_window_minutes.",
     )
+    # -- serving under load (issue 12) --
+    request_threads: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description=(
+            "Threads per worker process that run requests' blocking work (the store, "
+            "computation). Few threads keep latency even under load: Python runs one at a "
+            "time; more help only with a slow remote store."
+        ),
+    )
 
     # -- limits on files and request bodies, checked before work starts ----------------------
     # (wenzeng.ingest.limits; the web layer's body limit is wenzeng.web.body_limit)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -61,6 +62,28 @@ def init(
 def serve(
     host: Annotated[str | None, typer.Option(help="监听地址 / address")] = None,
     port: Annotated[int | None, typer.Option(help="端口 / port")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="工作进程数 / worker processes (PostgreSQL in production; SQLite works too)",
+        ),
+    ] = 1,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            help="信任反向代理的 X-Forwarded-For/-Proto / trust a reverse proxy's "
+            "X-Forwarded-For and X-Forwarded-Proto"
+        ),
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="可信代理地址（逗号分隔，默认 127.0.0.1 或 FORWARDED_ALLOW_IPS）/ addresses of "
+            "trusted proxies, comma-separated (default: FORWARDED_ALLOW_IPS or 127.0.0.1)"
+        ),
+    ] = None,
     worker: Annotated[
         bool,
         typer.Option(
@@ -73,12 +96,28 @@ def serve(
     import uvicorn
 
     from wenzeng.web.app import create_app
+    from wenzeng.web.security import session_secret
 
     settings = state.settings(host=host, port=port)
-    application = create_app(settings)
-    err.print(f"稳增 WenZeng: http://{settings.host}:{settings.port}/")
+    session_secret(settings)  # made once here, not by each worker at the same moment
+    err.print(f"稳增 WenZeng: http://{settings.host}:{settings.port}/ ({workers} worker(s))")
+    common: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "warning",
+        "proxy_headers": proxy_headers,
+        "forwarded_allow_ips": forwarded_allow_ips,
+    }
     with _job_worker(worker and not settings.jobs_inline):
-        uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+        if workers == 1:
+            uvicorn.run(create_app(settings, warm=True), **common)
+            return
+        # each worker builds its own application (and engine) from the environment
+        if state.database_url:
+            os.environ["WENZENG_DATABASE_URL"] = state.database_url
+        uvicorn.run(
+            "wenzeng.web.app:create_app_from_environment", factory=True, workers=workers, **common
+        )
 
 
 @contextmanager

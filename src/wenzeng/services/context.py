@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
@@ -16,7 +17,7 @@ from wenzeng.errors import ConfigurationError
 from wenzeng.store import Connection, Engine
 from wenzeng.store.db import Store
 from wenzeng.store.entities import stored_entities
-from wenzeng.store.meta import data_version
+from wenzeng.store.meta import COUNTERS, data_version
 
 T = TypeVar("T")
 
@@ -56,8 +57,9 @@ class Context:
     settings: Settings
     store: Store
     base_catalogue: Catalogue = field(default_factory=builtin_catalogue)
-    _catalogue: Catalogue | None = field(default=None, repr=False)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # forms, plans
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _key_locks: dict[Any, threading.RLock] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -130,26 +132,42 @@ class Context:
     @property
     def catalogue(self) -> Catalogue:
         """The built-in catalogue plus the enterprises kept in the store."""
-        if self._catalogue is None:
-            with self.reading() as conn:
-                rows = stored_entities(conn)
-            extra = [
-                Entity(
-                    code=r["code"],
-                    kind=EntityKind(r["kind"]),
-                    name=I18n(zh=r["name_zh"], en=r["name_en"]),
-                    parent=r["region"],
-                    sectors=[r["sector"]] if r["sector"] else [],
-                    simulated=r["simulated"],
-                )
-                for r in rows
-            ]
-            self._catalogue = self.base_catalogue.with_entities(extra)
-        return self._catalogue
+        return self.kept(("catalogue",), self._read_catalogue, on=("entities",))
+
+    def _read_catalogue(self) -> Catalogue:
+        with self.reading() as conn:
+            rows = stored_entities(conn)
+        extra = [
+            Entity(
+                code=r["code"],
+                kind=EntityKind(r["kind"]),
+                name=I18n(zh=r["name_zh"], en=r["name_en"]),
+                parent=r["region"],
+                sectors=[r["sector"]] if r["sector"] else [],
+                simulated=r["simulated"],
+            )
+            for r in rows
+        ]
+        return self.base_catalogue.with_entities(extra)
+
+    def kept(
+        self, key: tuple[Any, ...], compute: Callable[[], T], *, on: tuple[str, ...] = COUNTERS
+    ) -> T:
+        """``compute()``, kept for the life of the process and checked against the data
+        version in every request (another worker may have changed the data); outside a
+        request (commands, scripts) kept until :meth:`invalidate`, without a query."""
+        if _SCOPED_VERSIONS.get() is not None:
+            return self.memo(key, compute, on=on)
+        hit = self.cache.get(("memo", key))
+        if hit is not None:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self.cache[("memo", key)] = (None, value)
+        return value
 
     def data_version(self) -> tuple[Any, ...]:
-        """Changes whenever data, plans or forms change: a load adds a batch, a plan or form
-        load stamps its row.  One small query."""
+        """The store's counters (``store.meta.COUNTERS``): they change whenever data,
+        entities, plans or forms change, whichever process changed them.  One small query."""
         scoped = _SCOPED_VERSIONS.get()
         if scoped is not None and id(self) in scoped:
             return scoped[id(self)]
@@ -159,21 +177,32 @@ class Context:
             scoped[id(self)] = version
         return version
 
-    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, kept until the data changes (see :meth:`data_version`).
+    def memo(
+        self, key: tuple[Any, ...], compute: Callable[[], T], *, on: tuple[str, ...] = COUNTERS
+    ) -> T:
+        """``compute()``, kept until the data changes (see :meth:`data_version`); ``on``
+        names the counters the result depends on (all by default).
 
         Read-mostly pages (the overview, target pages) are computed once per change of the
         data instead of once per request."""
-        version = self.data_version()
+        full = self.data_version()
+        version = full if on == COUNTERS else tuple(full[COUNTERS.index(n)] for n in on)
         hit = self.cache.get(("memo", key))
         if hit is not None and hit[0] == version:
             return hit[1]  # type: ignore[no-any-return]
-        value = compute()
-        self.cache[("memo", key)] = (version, value)
-        return value
+        # one computation at a time per key: fifty requests that find it missing wait for
+        # the first instead of each computing it (the threads of one worker process)
+        with self._lock:
+            lock = self._key_locks.setdefault(key, threading.RLock())
+        with lock:
+            hit = self.cache.get(("memo", key))
+            if hit is not None and hit[0] == version:
+                return hit[1]  # type: ignore[no-any-return]
+            value = compute()
+            self.cache[("memo", key)] = (version, value)
+            return value
 
     def invalidate(self) -> None:
-        self._catalogue = None
         self.cache.clear()
 
     @property

@@ -49,7 +49,7 @@ def load_form_file(ctx: Context, path: Path, *, builtin: bool = False) -> tuple[
         )
     if not changed:
         return form.code, False
-    ctx.cache.pop("forms", None)
+    ctx.invalidate()  # the forms and what was computed from them
     return form.code, True
 
 
@@ -58,18 +58,20 @@ def load_builtin_forms(ctx: Context) -> list[tuple[str, bool]]:
 
 
 def all_forms(ctx: Context) -> dict[str, LoadedForm]:
-    cached = ctx.cache.get("forms")
-    if cached is None:
+    """The stored forms, read once per change of the data (in every worker process)."""
+
+    def read() -> dict[str, LoadedForm]:
         with ctx.reading() as conn:
             rows = form_documents(conn)
         plans = {p.code: p for p in stored_plans(ctx)}
-        cached = {}
+        found = {}
         for r in rows:
             form = read_form(Path(r["file"] or r["code"]), r["document"], ctx.base_catalogue)
             plan = plans.get(form.per_measure.plan) if form.per_measure else None
-            cached[form.code] = LoadedForm(form, expand_fields(form, plan))
-        ctx.cache["forms"] = cached
-    return cached
+            found[form.code] = LoadedForm(form, expand_fields(form, plan))
+        return found
+
+    return ctx.kept(("forms",), read, on=("definitions",))
 
 
 def get_form(ctx: Context, code: str) -> LoadedForm:

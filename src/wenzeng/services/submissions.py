@@ -110,9 +110,9 @@ PREFETCHED = frozenset({"prev", "last_year", "prev_cum", "national"})
 
 
 class _History:
-    """The stored figures the rules compare with. The first look-up of a function reads
-    every indicator-backed field's figure for it: one query per period and set of entities
-    instead of one per field."""
+    """The stored figures the rules compare with. The first look-up of a prefetched
+    function reads every indicator-backed field's figure for all of them: one query per
+    period type instead of one per function, period and field."""
 
     def __init__(
         self, ctx: Context, conn: Connection, form: LoadedForm, reporter: str, period: Period
@@ -120,7 +120,7 @@ class _History:
         self.ctx, self.conn, self.form = ctx, conn, form
         self.reporter, self.period = reporter, period
         self.memo: dict[tuple[str, str], float | None] = {}
-        self.fetched: set[str] = set()
+        self.fetched = False
 
     def target(self, fn: str, f: FormField) -> tuple[Period | None, list[str]]:
         p = field_period(self.form, f, self.period)
@@ -149,34 +149,46 @@ class _History:
         entities = self.ctx.catalogue.entities_of(*kinds)
         return [e.code for e in entities if e.code != self.reporter]
 
-    def prefetch(self, fn: str) -> None:
-        self.fetched.add(fn)
-        groups: dict[tuple[Period, tuple[str, ...]], list[FormField]] = {}
-        for f in self.form.fields:
-            if not (f.indicator and f.measure):
-                continue
-            p, entities = self.target(fn, f)
-            if p is None or not entities:
-                self.memo[(fn, f.code)] = None
-                continue
-            groups.setdefault((p, tuple(entities)), []).append(f)
-        for (p, group), fields in groups.items():
-            records = read_observations(
+    def prefetch(self) -> None:
+        """Read the stored figures of every prefetched function for every indicator-backed
+        field at once: one query per period type (this month alone, January to this month),
+        whatever the number of fields and functions."""
+        self.fetched = True
+        wanted: list[tuple[str, FormField, Period, tuple[str, ...]]] = []
+        by_type: dict[str, tuple[set[str], set[str], set[str]]] = {}
+        for fn in sorted(PREFETCHED):
+            for f in self.form.fields:
+                if not (f.indicator and f.measure):
+                    continue
+                p, entities = self.target(fn, f)
+                if p is None or not entities:
+                    self.memo[(fn, f.code)] = None
+                    continue
+                wanted.append((fn, f, p, tuple(entities)))
+                inds, ents, pers = by_type.setdefault(p.type.value, (set(), set(), set()))
+                inds.add(f.indicator)
+                ents.update(entities)
+                pers.add(p.code)
+        found: dict[tuple[str, str], list[ObservationRecord]] = {}
+        for ptype, (inds, ents, pers) in sorted(by_type.items()):
+            for r in read_observations(
                 self.ctx,
                 SYSTEM,  # the rules compare with the store as the department knows it
                 conn=self.conn,
-                indicators=sorted({f.indicator for f in fields if f.indicator}),
-                entities=list(group),
-                period_type=p.type.value,
-                periods=[p.code],
-            )
-            for f in fields:
-                self.memo[(fn, f.code)] = _field_total(self.ctx, f, records)
+                indicators=sorted(inds),
+                entities=sorted(ents),
+                period_type=ptype,
+                periods=sorted(pers),
+            ):
+                found.setdefault((ptype, r.period), []).append(r)
+        for fn, f, per, group in wanted:
+            records = [r for r in found.get((per.type.value, per.code), []) if r.entity in group]
+            self.memo[(fn, f.code)] = _field_total(self.ctx, f, records)
 
     def lookup(self, fn: str, code: str) -> float | None:
         key = (fn, code)
-        if key not in self.memo and fn in PREFETCHED and fn not in self.fetched:
-            self.prefetch(fn)
+        if key not in self.memo and fn in PREFETCHED and not self.fetched:
+            self.prefetch()
         if key not in self.memo:  # one field, or one with no indicator (accepted submissions)
             f = self.form.field(code)
             p, entities = self.target(fn, f)
@@ -352,6 +364,11 @@ def save(
     form = get_form(ctx, form_code)
     policy.require_reporter_for(p, reporter, form.form.reporter, ctx.catalogue)
     per = form_period(form, period)
+    notes = dict(explanations or {})
+    # the rules read the stored history before the write transaction, so that writers
+    # (SQLite has one at a time) hold the store only for the write itself
+    with ctx.reading() as conn:
+        result = check(ctx, conn, form, reporter, per, values, notes)
     with ctx.transaction() as conn:
         return save_in(
             conn,
@@ -361,9 +378,10 @@ def save(
             reporter,
             per,
             values,
-            explanations or {},
+            notes,
             version=version,
             channel=channel,
+            result=result,
         )
 
 
@@ -471,8 +489,11 @@ def submit(
     version: int,
     explanations: Mapping[str, str] | None = None,
 ) -> Submission:
-    """Send a draft for review: no errors may remain and every warning needs an explanation."""
-    with ctx.transaction() as conn:
+    """Send a draft for review: no errors may remain and every warning needs an explanation.
+
+    The rules check the values of the version read first, outside the write transaction;
+    the write happens only if the submission is still at that version."""
+    with ctx.reading() as conn:
         sub = _load(conn, sid)
         form = get_form(ctx, sub.form)
         policy.require_reporter_for(p, sub.reporter, form.form.reporter, ctx.catalogue)
@@ -480,18 +501,22 @@ def submit(
         notes = {**sub.explanations, **(explanations or {})}
         notes = {k: v.strip() for k, v in notes.items() if v and v.strip()}
         result = check(ctx, conn, form, sub.reporter, parse_period(sub.period), sub.values, notes)
-        if not result.can_submit:
-            blocking = result.errors + result.unexplained
-            raise ValidationFailed(
-                f"报送 {sid} 未通过审核：{len(result.errors)} 个错误须改正，"
-                f"{len(result.unexplained)} 个提示须说明 / submission {sid} cannot be submitted: "
-                f"{len(result.errors)} error(s) to correct, {len(result.unexplained)} warning(s) "
-                "to explain",
-                issues=[_issue(pr) for pr in blocking],
-            )
+    if not result.can_submit:
+        blocking = result.errors + result.unexplained
+        raise ValidationFailed(
+            f"报送 {sid} 未通过审核：{len(result.errors)} 个错误须改正，"
+            f"{len(result.unexplained)} 个提示须说明 / submission {sid} cannot be submitted: "
+            f"{len(result.errors)} error(s) to correct, {len(result.unexplained)} warning(s) "
+            "to explain",
+            issues=[_issue(pr) for pr in blocking],
+        )
+    with ctx.transaction() as conn:
+        now_stored = _load(conn, sid)
+        if now_stored.version != sub.version:  # changed since it was checked
+            _update(conn, now_stored, sub.version)  # raises the usual conflict
         new = _update(
             conn,
-            sub,
+            now_stored,
             version,
             status=target.value,
             explanations=notes,

@@ -15,13 +15,20 @@ from wenzeng.store.tables import batch, source
 def source_ids(
     conn: Connection, kind: str, pairs: Iterable[tuple[str, str | None]]
 ) -> dict[tuple[str, str | None], int]:
-    """Ids of sources (title, url) of one kind, creating those not yet stored."""
+    """Ids of sources (title, url) of one kind, creating those not yet stored.
+
+    Reads only the wanted titles (through the (kind, title, url) key), never every source
+    of the kind: one source per accepted submission would make that a growing scan."""
     wanted = set(pairs)
     found: dict[tuple[str, str | None], int] = {}
-    for row in conn.execute(
-        select(source.c.id, source.c.title, source.c.url).where(source.c.kind == kind)
-    ):
-        found[(row.title, row.url)] = row.id
+    titles = sorted({t for t, _ in wanted})
+    for start in range(0, len(titles), 500):
+        for row in conn.execute(
+            select(source.c.id, source.c.title, source.c.url).where(
+                source.c.kind == kind, source.c.title.in_(titles[start : start + 500])
+            )
+        ):
+            found[(row.title, row.url)] = row.id
     missing = [p for p in wanted if p not in found]
     if missing:
         conn.execute(insert(source), [{"kind": kind, "title": t, "url": u} for t, u in missing])

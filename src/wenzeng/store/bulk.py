@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import polars as pl
-from sqlalchemy import Connection, insert, select, tuple_
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from wenzeng.store.tables import observation, series
@@ -48,26 +48,44 @@ def resolve_series(conn: Connection, keys: pl.DataFrame) -> pl.DataFrame:
     keys = keys.select(KEY_COLUMNS).unique()
     wanted = [tuple(r) for r in keys.iter_rows()]
     found: dict[tuple[str, ...], int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        stmt = select(series.c.id, *[series.c[c] for c in KEY_COLUMNS]).where(
-            tuple_(*[series.c[c] for c in KEY_COLUMNS]).in_(chunk)
-        )
-        for row in conn.execute(stmt):
-            found[tuple(row[1:])] = row[0]
+    _find_series(conn, wanted, found)
     missing = [k for k in wanted if k not in found]
     if missing:
         conn.execute(insert(series), [dict(zip(KEY_COLUMNS, k, strict=True)) for k in missing])
-        stmt = select(series.c.id, *[series.c[c] for c in KEY_COLUMNS]).where(
-            tuple_(*[series.c[c] for c in KEY_COLUMNS]).in_(missing)
-        )
-        for row in conn.execute(stmt):
-            found[tuple(row[1:])] = row[0]
+        _find_series(conn, missing, found)
     return pl.DataFrame(
         [(*k, v) for k, v in found.items()],
         schema=[*[(c, pl.Utf8) for c in KEY_COLUMNS], ("series_id", pl.Int64)],
         orient="row",
     )
+
+
+def _find_series(
+    conn: Connection, keys: list[tuple[str, ...]], found: dict[tuple[str, ...], int]
+) -> None:
+    """Look ``keys`` up through the series' entity index, 500 entities at a time: the series
+    of those entities and indicators, of which the wanted ones are kept.
+
+    Not a row-value ``IN``: SQLite answers it with a scan of the whole table, which grows
+    with every enterprise.  One statement shape (expanding parameters), compiled once."""
+    wanted = set(keys)
+    by_entity: dict[str, set[str]] = {}
+    for k in keys:
+        by_entity.setdefault(k[1], set()).add(k[0])
+    entities = sorted(by_entity)
+    for start in range(0, len(entities), 500):
+        chunk = entities[start : start + 500]
+        indicators = sorted(set().union(*(by_entity[e] for e in chunk)))
+        for row in conn.execute(_SERIES_BY_ENTITY, {"entities": chunk, "indicators": indicators}):
+            key = tuple(row[1:])
+            if key in wanted:
+                found[key] = row[0]
+
+
+_SERIES_BY_ENTITY = select(series.c.id, *[series.c[c] for c in KEY_COLUMNS]).where(
+    series.c.entity.in_(bindparam("entities", expanding=True)),
+    series.c.indicator.in_(bindparam("indicators", expanding=True)),
+)
 
 
 def write_observations(

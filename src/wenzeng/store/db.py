@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from wenzeng.errors import ConfigurationError
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: the writers of one process still queue
+    fcntl = None  # type: ignore[assignment]
+from wenzeng.store.meta import CHANGED, bump_if_changed, note_write
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,6 +47,10 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 WRITE_OPTION = "wenzeng_write"
+
+
+def _note_write(conn: Connection, clauseelement: Any, *_args: Any) -> None:
+    note_write(conn, clauseelement)
 
 
 def _create_private(path: Path) -> None:
@@ -68,11 +79,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(parsed, echo=echo, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_execute", _note_write)
         return engine
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+        event.listen(engine, "before_execute", _note_write)
+        return engine
     raise ConfigurationError(
         f"不支持的数据库 / unsupported database: {parsed.get_backend_name()} "
         "(WenZeng supports sqlite and postgresql)"
@@ -101,12 +115,59 @@ def schema_status(engine: Engine) -> tuple[str | None, str]:
     return current, head or ""
 
 
+class WriterQueue:
+    """One writing transaction at a time on a SQLite file, for the threads of this process
+    (a lock) and for every process (an ``flock`` on ``<database>-writer.lock``).
+
+    SQLite allows one writer; the others wait in the driver's busy handler, which sleeps
+    1, 2, 5 … up to 100 ms between tries, so under load the lock is often free while its
+    waiters sleep, and the order is left to chance (long tails).  Waiting here instead
+    wakes the next writer as soon as the lock is released.  The kernel drops an ``flock``
+    when its process dies, so a worker killed mid-write blocks no one.  Readers never wait
+    (WAL)."""
+
+    def __init__(self, database: str | None) -> None:
+        self._local = threading.RLock()
+        self._depth = 0
+        self._path = f"{database}-writer.lock" if database and fcntl is not None else None
+        self._fd: int | None = None
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._local:
+            self._depth += 1
+            try:
+                if self._path is None or self._depth > 1:
+                    yield
+                    return
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_CREAT | os.O_RDWR, 0o600)
+                assert fcntl is not None
+                fcntl.flock(self._fd, fcntl.LOCK_EX)  # waits without the GIL
+                try:
+                    yield
+                finally:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+            finally:
+                self._depth -= 1
+
+    def close(self) -> None:
+        with self._local:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
 class Store:
     """The store's engine behind the two ways of using it: a unit of work that writes
     (committed when the block ends, rolled back on any error) and a read."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.writers: WriterQueue | None = None
+        if engine.dialect.name == "sqlite":
+            db = engine.url.database
+            self.writers = WriterQueue(db if db and db != ":memory:" else None)
 
     @classmethod
     def open(cls, url: str, *, echo: bool = False) -> Store:
@@ -114,10 +175,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
+        with ExitStack() as stack:
+            if self.writers is not None:
+                stack.enter_context(self.writers.turn())
+            yield stack.enter_context(self._transaction())
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
+            conn.info.pop(CHANGED, None)  # info lives with the pooled connection
             with conn.begin():
                 yield conn
+                bump_if_changed(conn)  # last, so its row lock is held for the commit only
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -132,3 +202,5 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.writers is not None:
+            self.writers.close()

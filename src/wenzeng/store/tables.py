@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -160,6 +161,16 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text),
+)
+
+# Counters raised by every transaction that changes what the read-mostly pages show: "data"
+# (loads, analysis runs, warnings, reports), "entities", "definitions" (plans, forms); the keys
+# of the caches of every worker process (see wenzeng.store.meta).
+data_version_table = Table(
+    "data_version",
+    metadata,
+    Column("name", String(16), primary_key=True),
+    Column("version", BigInteger, nullable=False, default=0),
 )
 
 # -- collection (联网直报) ------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """The web application, built by :func:`create_app` from settings (never at import time)."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -66,12 +67,44 @@ class DataVersionScope:
             await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
+def warm_caches(ctx: Context) -> None:
+    """Fill the read-mostly results (catalogue, forms, plans, the overview's assessments,
+    figures and sparklines) before the worker takes requests, so that fifty requests to a
+    fresh worker do not each compute them.  A store without a plan has nothing to warm."""
+    from wenzeng.auth.principal import ANONYMOUS
+    from wenzeng.services.forms import all_forms
+    from wenzeng.web.pages.home import overview_context
+
+    with data_version_scope():
+        ctx.catalogue  # noqa: B018 (read for its cache)
+        all_forms(ctx)
+        with suppress(WenzengError):  # e.g. no plan loaded yet: the overview says so when asked
+            overview_context(ctx, None, ANONYMOUS)
+
+
+def create_app_from_environment() -> FastAPI:
+    """The application of one worker of ``wenzeng serve --workers N`` (uvicorn's factory):
+    its settings come from the ``WENZENG_*`` environment the command set."""
+    from wenzeng.config import load_settings
+
+    return create_app(load_settings(), warm=True)
+
+
+def create_app(
+    settings: Settings, context: Context | None = None, *, warm: bool = False
+) -> FastAPI:
+    """The application; ``warm``: fill the caches at startup (``wenzeng serve``)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = context or Context.open(settings)
         ctx.require_schema()
         app.state.ctx = ctx
+        if warm:
+            warm_caches(ctx)
+        # requests beyond these wait their turn in order, instead of dozens of threads
+        # taking the one interpreter lock in turns (long tails under load)
+        to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         yield
         if context is None:
             ctx.close()

@@ -7,7 +7,8 @@ from fastapi import Depends, Query, Request
 from wenzeng.services.context import Context
 
 
-def get_ctx(request: Request) -> Context:
+async def get_ctx(request: Request) -> Context:
+    """The running context (async: no trip through the thread pool for an attribute)."""
     ctx: Context = request.app.state.ctx
     return ctx
 

@@ -15,14 +15,14 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from wenzeng.errors import NotFound
 from wenzeng.present.cells import spreadsheet_safe
+from wenzeng.web.etag import json_answer
 from wenzeng.web.templating import render
 
 FORMATS = ("html", "json", "csv", "xlsx")
@@ -75,14 +75,18 @@ def xlsx_bytes(columns: list[tuple[str, str]], rows: list[dict[str, Any]], title
     return out.getvalue()
 
 
+def twin_data(context: dict[str, Any]) -> dict[str, Any]:
+    """What a page's JSON twin holds: its context without the keys kept for the page."""
+    return {k: v for k, v in context.items() if not k.startswith("_")}
+
+
 def respond(
     request: Request, template: str, context: dict[str, Any], fmt: str, filename: str
 ) -> Response:
     if fmt == "html":
         return render(request, template, **context)
     if fmt == "json":
-        data = {k: v for k, v in context.items() if not k.startswith("_")}
-        return JSONResponse({"ok": True, **jsonable_encoder(data)})
+        return json_answer(request, twin_data(context))
     if "table" not in context:
         raise NotFound(
             f"此页面没有表格，无法导出 {fmt} / this page has no table to export as {fmt}"

@@ -22,10 +22,12 @@ from wenzeng.present.series_charts import explorer_chart
 from wenzeng.services.context import Context
 from wenzeng.services.series import SeriesQuery, observations
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.etag import cached_json
 from wenzeng.web.pages.fields import blank, parse_date, parse_period_field
 from wenzeng.web.pages.formats import page_format, respond
 from wenzeng.web.security import PrincipalDep
 from wenzeng.web.templating import page_lang, render
+from wenzeng.web.twins import twin_data
 
 router = APIRouter(include_in_schema=False)
 
@@ -184,12 +186,37 @@ def explorer_page(
         transform=blank(transform) or "as_stored",
         as_of=blank(as_of),
     )
-    base = {"query": q.as_dict(), "options": _options(ctx, p), "columns": EXPLORER_COLUMNS}
     lang = page_lang(request)
-    try:
+
+    def base() -> dict[str, Any]:
+        return {"query": q.as_dict(), "options": _options(ctx, p), "columns": EXPLORER_COLUMNS}
+
+    def answer() -> dict[str, Any]:
         # the same question by the same user on the same data gives the same answer
         key = ("explorer", tuple(sorted(q.as_dict().items())), p.username, p.role.value, lang)
         found = ctx.memo(key, lambda: explore(ctx, p, q, lang))
+        return {
+            **base(),
+            "error": None,
+            "table": found["rows"],
+            "chart": found["chart"],
+            "charts": found["chart"] is not None,
+            "info": found["info"],
+            "entity_info": found["entity_info"],
+            "published_only": found["published_only"],
+        }
+
+    if fmt == "json":  # from bytes kept until the data change
+
+        def twin() -> dict[str, Any]:
+            try:
+                return twin_data(answer())
+            except WenzengError as exc:
+                raise ValidationFailed(exc.message) from exc
+
+        return cached_json(request, ctx, p, twin)
+    try:
+        context = answer()
     except WenzengError as exc:
         if fmt != "html":
             raise ValidationFailed(exc.message) from exc
@@ -197,7 +224,7 @@ def explorer_page(
             request,
             "explorer.html",
             status_code=422,
-            **base,
+            **base(),
             error=exc.message,
             table=[],
             chart=None,
@@ -205,14 +232,4 @@ def explorer_page(
             entity_info=None,
             published_only=False,
         )
-    context = {
-        **base,
-        "error": None,
-        "table": found["rows"],
-        "chart": found["chart"],
-        "charts": found["chart"] is not None,
-        "info": found["info"],
-        "entity_info": found["entity_info"],
-        "published_only": found["published_only"],
-    }
     return respond(request, "explorer.html", context, fmt, "explorer")

@@ -18,6 +18,7 @@ from wenzeng.services.plans import get_plan, stored_plans, target_figures
 from wenzeng.services.target_series import target_history
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.etag import cached_json
 from wenzeng.web.security import PrincipalDep
 from wenzeng.web.templating import render
 
@@ -79,5 +80,7 @@ def overview(request: Request, ctx: CtxDep, p: PrincipalDep, plan: str | None = 
 
 
 @router.get("/index.json")
-def overview_json(ctx: CtxDep, p: PrincipalDep, plan: str | None = None) -> dict[str, Any]:
-    return {"ok": True, **overview_context(ctx, plan, p)}
+def overview_json(
+    request: Request, ctx: CtxDep, p: PrincipalDep, plan: str | None = None
+) -> Response:
+    return cached_json(request, ctx, p, lambda: overview_context(ctx, plan, p))

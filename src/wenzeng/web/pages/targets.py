@@ -25,10 +25,12 @@ from wenzeng.services.plans import get_plan
 from wenzeng.services.series import SeriesQuery, observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.etag import cached_json
 from wenzeng.web.pages.formats import ONE_THING, item_format, respond
 from wenzeng.web.pages.names import indicator_names
 from wenzeng.web.security import PrincipalDep
 from wenzeng.web.templating import page_lang
+from wenzeng.web.twins import twin_data
 
 router = APIRouter(include_in_schema=False)
 
@@ -218,8 +220,13 @@ def target_page(
         formats=ONE_THING,
     )
     lang = page_lang(request)
-    context = ctx.memo(
-        ("target_page", code, plan, as_of or date.today(), lang),
-        lambda: target_context(ctx, code, plan, as_of, lang),
-    )
-    return respond(request, "target.html", context, fmt, f"target_{code}")
+
+    def context() -> dict[str, Any]:
+        return ctx.memo(
+            ("target_page", code, plan, as_of or date.today(), lang),
+            lambda: target_context(ctx, code, plan, as_of, lang),
+        )
+
+    if fmt == "json":  # the same for every reader, but kept per reader all the same
+        return cached_json(request, ctx, p, lambda: twin_data(context()))
+    return respond(request, "target.html", context(), fmt, f"target_{code}")
