@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         ge=1,
         description="Failed logins allowed from one client address within login_window_minutes.",
     )
-    # -- serving under load (issue 12) --
+    # -- serving under load --
     request_threads: int = Field(
         default=4,
         ge=1,

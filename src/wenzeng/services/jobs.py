@@ -33,7 +33,7 @@ from wenzeng.auth.principal import SYSTEM, Principal
 from wenzeng.domain.labels import REPORT_KIND
 from wenzeng.errors import NotFound, ValidationFailed, WenzengError
 from wenzeng.jobs.queue import JobQueue, open_queue
-from wenzeng.services.context import Context
+from wenzeng.services.context import Context, data_version_scope
 from wenzeng.store import jobs as store
 from wenzeng.store.clock import as_utc, now
 
@@ -402,7 +402,11 @@ def execute(ctx: Context, job_id: int) -> str | None:
     beat = _Heartbeat(progress, max(0.5, ctx.settings.jobs_stale_seconds / 4))
     beat.start()
     try:
-        return _execute(ctx, row, attempt, payload, progress)
+        # one unit of work, as a request is: what the worker keeps (the catalogue with its
+        # enterprises, the forms) is checked against the store's data version, so that an
+        # enterprise or form another process added is known to the job
+        with data_version_scope():
+            return _execute(ctx, row, attempt, payload, progress)
     except Superseded:
         log.warning("job %s attempt %s was retried elsewhere; its work is undone", job_id, attempt)
         return None

@@ -1,7 +1,7 @@
 """the data version counter that keys every worker's caches
 
 Revision ID: 0007
-Revises: 0005 (the lead re-chains it after 0006)
+Revises: 0006
 """
 
 import sqlalchemy as sa
