@@ -88,6 +88,24 @@ def test_a_worker_runs_an_upload_and_its_progress_shows_while_it_runs(
     assert created_later and later["id"] != job["id"]
 
 
+def test_an_upload_that_submits_saves_and_submits_every_row_in_its_job(
+    jctx: Context, worker: Worker
+) -> None:
+    """Saving the drafts and submitting them are one transaction: the submit step reads the
+    drafts the same job has just written (not yet committed)."""
+    acme = reporter(jctx)
+    params = {**upload_params("submit.csv"), "submit": True}
+    job, _ = jobs.start(jctx, acme, "upload", params, monthly_csv(jctx, 3))
+    done = wait_until(
+        lambda: (j := jobs.get_job(jctx, acme, job["id"]))["finished"] and j,
+        60,
+        why=f"the end; worker log:\n{worker.text()}",
+    )
+    assert done["status"] == "done", done
+    stored = _stored(jctx, acme)
+    assert len(stored) == 3 and {s.status for s in stored} == {"submitted"}
+
+
 def test_a_bad_file_fails_with_its_rows_and_writes_nothing(jctx: Context, worker: Worker) -> None:
     acme = reporter(jctx)
     job, _ = jobs.start(

@@ -113,6 +113,12 @@ class Context:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
+        """A connection to read with; within a begun :meth:`one_transaction`, that
+        transaction's, so that the work reads what it has written so far."""
+        joined = _JOINED.get()
+        if joined is not None and joined.ctx_id == id(self) and joined.conn is not None:
+            yield joined.conn
+            return
         with self.store.reading() as conn:
             yield conn
 
