@@ -195,12 +195,12 @@ def test_the_units_run_wenzeng_behind_a_proxy(fresh_database: str, tmp_path: Pat
             auth = {"Authorization": f"Bearer {token}"}
             started = http.post("/api/v1/analysis", json={}, headers=auth)
             assert started.status_code == 202, started.text
-            job = started.json()
+            job = started.json()["job"]
             deadline = time.monotonic() + 120
             while job["status"] in ("queued", "running"):
                 assert time.monotonic() < deadline, (logs / "worker.log").read_text()
                 time.sleep(0.5)
-                job = http.get(f"/api/v1/jobs/{job['id']}", headers=auth).json()
+                job = http.get(f"/api/v1/jobs/{job['id']}", headers=auth).json()["job"]
             assert job["status"] == "done", job
             assert job["result"]["ok"] is True
     finally:
