@@ -22,6 +22,16 @@ templates.env.globals["labels"] = labels  # the words for codes, the same as in 
 templates.env.filters["safe_href"] = safe_href
 
 
+def moment(iso: str | None) -> str:
+    """An ISO time of the store (UTC) as a person reads it: 2026-12-03 11:14:16 UTC."""
+    if not iso:
+        return "—"
+    return iso.replace("T", " ").removesuffix("+00:00") + " UTC"
+
+
+templates.env.filters["moment"] = moment
+
+
 def page_lang(request: Request) -> str:
     """?lang= chooses the language and is remembered in the session; Chinese by default."""
     asked = request.query_params.get("lang")
