@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import polars as pl
-
 from wenzeng.auth import policy
 from wenzeng.auth.principal import SYSTEM, Principal
 from wenzeng.domain.catalog import EntityKind
@@ -31,17 +29,15 @@ from wenzeng.domain.plan import ReporterKind
 from wenzeng.domain.submissions import Action, IllegalTransition, Status, next_status
 from wenzeng.domain.units import convert
 from wenzeng.errors import Conflict, NotFound, ValidationFailed
-from wenzeng.ingest.pipeline import OUTPUT_SCHEMA
-from wenzeng.ingest.readers import ROW
 from wenzeng.services.context import Context
 from wenzeng.services.forms import LoadedForm, get_form
-from wenzeng.services.loading import store_frame
 from wenzeng.services.outbox import queue_for_entity
 from wenzeng.services.series import read_observations
 from wenzeng.store import Connection
 from wenzeng.store import submissions as store
 from wenzeng.store.audit import audit, audit_entries
-from wenzeng.store.batches import create_batch
+from wenzeng.store.batches import create_batch, finish_batch, source_ids
+from wenzeng.store.bulk import write_observation_rows
 from wenzeng.store.clock import now
 from wenzeng.store.errors import DuplicateKey
 
@@ -561,28 +557,35 @@ def accept(
             conn, sub, version, status=target.value, reviewed_by=p.username, reviewed_at=now()
         )
         rows = _observations(ctx, form, sub, vintage or date.today())
-        if rows.height:
+        if rows:
             batch_id = create_batch(
                 conn, "submission", file=f"submission {sid}", created_by=p.username
             )
-            store_frame(conn, rows, batch_id=batch_id, source_kind="submission", default_title="")
+            # a report's dozen figures: the plain path, not the frames of a file load
+            pairs = {(r["source_title"], r["source_url"]) for r in rows}
+            ids = source_ids(conn, "submission", pairs)
+            for r in rows:
+                r["source_id"] = ids[(r["source_title"], r["source_url"])]
+            finish_batch(conn, batch_id, write_observation_rows(conn, rows, batch_id))
         audit(
             conn,
             actor=p.username,
             action="accept",
             object_type="submission",
             object_id=sid,
-            details={"observations": rows.height, "revision": sub.revision},
+            details={"observations": len(rows), "revision": sub.revision},
         )
         return new
 
 
-def _observations(ctx: Context, form: LoadedForm, sub: Submission, vintage: date) -> pl.DataFrame:
+def _observations(
+    ctx: Context, form: LoadedForm, sub: Submission, vintage: date
+) -> list[dict[str, Any]]:
     per = parse_period(sub.period)
     title = (
         f"{form.form.title.zh}：{sub.reporter} {per.label_zh}（报送 #{sub.id}，第{sub.revision}版）"
     )
-    out = []
+    out: list[dict[str, Any]] = []
     for f in form.fields:
         value = sub.values.get(f.code)
         if value is None or not f.indicator or f.measure is None:
@@ -610,8 +613,7 @@ def _observations(ctx: Context, form: LoadedForm, sub: Submission, vintage: date
                 "submission_id": sub.id,
             }
         )
-    schema = {**{k: v for k, v in OUTPUT_SCHEMA.items() if k != ROW}, "submission_id": pl.Int64}
-    return pl.DataFrame(out, schema=schema)
+    return out
 
 
 def return_(ctx: Context, p: Principal, sid: int, *, version: int, reason: str) -> Submission:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from wenzeng.store.tables import batch, source
 
@@ -24,9 +24,7 @@ def source_ids(
     titles = sorted({t for t, _ in wanted})
     for start in range(0, len(titles), 500):
         for row in conn.execute(
-            select(source.c.id, source.c.title, source.c.url).where(
-                source.c.kind == kind, source.c.title.in_(titles[start : start + 500])
-            )
+            _SOURCES_BY_TITLE, {"kind": kind, "titles": titles[start : start + 500]}
         ):
             found[(row.title, row.url)] = row.id
     missing = [p for p in wanted if p not in found]
@@ -34,6 +32,12 @@ def source_ids(
         conn.execute(insert(source), [{"kind": kind, "title": t, "url": u} for t, u in missing])
         return source_ids(conn, kind, wanted)
     return {p: found[p] for p in wanted}
+
+
+_SOURCES_BY_TITLE = select(source.c.id, source.c.title, source.c.url).where(
+    source.c.kind == bindparam("kind"),
+    source.c.title.in_(bindparam("titles", expanding=True)),
+)  # built once: building the statement cost as much as running it
 
 
 def create_batch(
