@@ -36,7 +36,7 @@ from wenzeng.services.series import read_observations
 from wenzeng.store import Connection
 from wenzeng.store import submissions as store
 from wenzeng.store.audit import audit, audit_entries
-from wenzeng.store.batches import create_batch, finish_batch, source_ids
+from wenzeng.store.batches import create_batch, source_ids
 from wenzeng.store.bulk import write_observation_rows
 from wenzeng.store.clock import now
 from wenzeng.store.errors import DuplicateKey
@@ -558,15 +558,19 @@ def accept(
         )
         rows = _observations(ctx, form, sub, vintage or date.today())
         if rows:
-            batch_id = create_batch(
-                conn, "submission", file=f"submission {sid}", created_by=p.username
-            )
             # a report's dozen figures: the plain path, not the frames of a file load
+            batch_id = create_batch(
+                conn,
+                "submission",
+                file=f"submission {sid}",
+                created_by=p.username,
+                rows=len(rows),  # every row is written, or the transaction fails
+            )
             pairs = {(r["source_title"], r["source_url"]) for r in rows}
             ids = source_ids(conn, "submission", pairs)
             for r in rows:
                 r["source_id"] = ids[(r["source_title"], r["source_url"])]
-            finish_batch(conn, batch_id, write_observation_rows(conn, rows, batch_id))
+            write_observation_rows(conn, rows, batch_id)
         audit(
             conn,
             actor=p.username,

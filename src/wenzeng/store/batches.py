@@ -28,9 +28,12 @@ def source_ids(
         ):
             found[(row.title, row.url)] = row.id
     missing = [p for p in wanted if p not in found]
-    if missing:
-        conn.execute(insert(source), [{"kind": kind, "title": t, "url": u} for t, u in missing])
-        return source_ids(conn, kind, wanted)
+    if missing:  # their ids come back from the insert, not from a second read
+        made = conn.execute(
+            _INSERT_SOURCE_RETURNING, [{"kind": kind, "title": t, "url": u} for t, u in missing]
+        )
+        for row in made:
+            found[(row.title, row.url)] = row.id
     return {p: found[p] for p in wanted}
 
 
@@ -38,6 +41,9 @@ _SOURCES_BY_TITLE = select(source.c.id, source.c.title, source.c.url).where(
     source.c.kind == bindparam("kind"),
     source.c.title.in_(bindparam("titles", expanding=True)),
 )  # built once: building the statement cost as much as running it
+
+
+_INSERT_SOURCE_RETURNING = insert(source).returning(source.c.id, source.c.title, source.c.url)
 
 
 def create_batch(
@@ -48,14 +54,16 @@ def create_batch(
     sha256: str | None = None,
     created_by: str | None = None,
     note: str | None = None,
+    rows: int = 0,
 ) -> int:
+    """A new load; ``rows``: its row count when known now (else :func:`finish_batch`)."""
     result = conn.execute(
         insert(batch)
         .values(
             kind=kind,
             file=file,
             sha256=sha256,
-            rows=0,
+            rows=rows,
             created_at=datetime.now(UTC),
             created_by=created_by,
             note=note,

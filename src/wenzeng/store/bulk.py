@@ -133,9 +133,12 @@ def write_observation_rows(
     found: dict[tuple[str, ...], int] = {}
     _find_series(conn, wanted, found)
     missing = [k for k in wanted if k not in found]
-    if missing:
-        conn.execute(insert(series), [dict(zip(KEY_COLUMNS, k, strict=True)) for k in missing])
-        _find_series(conn, missing, found)
+    if missing:  # new series: their ids come back from the insert, not from a second read
+        made = conn.execute(
+            _INSERT_SERIES_RETURNING, [dict(zip(KEY_COLUMNS, k, strict=True)) for k in missing]
+        )
+        for row in made:
+            found[tuple(row[1:])] = row[0]
     params = [
         {
             **{c: r.get(c) for c in OBS_COLUMNS},
@@ -152,6 +155,9 @@ def write_observation_rows(
 
 
 _INSERT_OBSERVATION = insert(observation)
+_INSERT_SERIES_RETURNING = insert(series).returning(
+    series.c.id, *[series.c[c] for c in KEY_COLUMNS]
+)
 
 
 @contextmanager
