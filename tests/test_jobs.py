@@ -102,6 +102,7 @@ def test_an_upload_that_submits_saves_and_submits_every_row_in_its_job(
         why=f"the end; worker log:\n{worker.text()}",
     )
     assert done["status"] == "done", done
+    assert done["done"] == done["total"] == 3  # the job page's count ends at all rows
     stored = _stored(jctx, acme)
     assert len(stored) == 3 and {s.status for s in stored} == {"submitted"}
 

@@ -417,6 +417,12 @@ def execute(ctx: Context, job_id: int) -> str | None:
                 queue_for(ctx).note_progress(job_id, None)
 
 
+def _all_done(values: dict[str, Any]) -> dict[str, Any]:
+    """A job that ended well has processed all its rows, whenever it last said how far it got."""
+    total = values.get("total_count")
+    return {"done_count": total} if total is not None else {}
+
+
 def _execute(
     ctx: Context, row: dict[str, Any], attempt: int, payload: bytes | None, progress: _Progress
 ) -> str:
@@ -434,7 +440,7 @@ def _execute(
                 now(),
                 status="done",
                 result=json.loads(json.dumps(result, default=str)),
-                **{**progress.values, "stage": "完成 / done"},
+                **{**progress.values, **_all_done(progress.values), "stage": "完成 / done"},
             ):
                 raise Superseded(f"job {job_id} attempt {attempt} lost its job")
         log.info("job %s attempt %s: done", job_id, attempt)
