@@ -47,18 +47,27 @@ Progress = Callable[[int], None]
 def resolve_series(conn: Connection, keys: pl.DataFrame) -> pl.DataFrame:
     """Series ids for the distinct keys in ``keys``, creating the missing series."""
     keys = keys.select(KEY_COLUMNS).unique()
-    wanted = [tuple(r) for r in keys.iter_rows()]
-    found: dict[tuple[str, ...], int] = {}
-    _find_series(conn, wanted, found)
-    missing = [k for k in wanted if k not in found]
-    if missing:
-        conn.execute(insert(series), [dict(zip(KEY_COLUMNS, k, strict=True)) for k in missing])
-        _find_series(conn, missing, found)
+    found = _series_ids(conn, [tuple(r) for r in keys.iter_rows()])
     return pl.DataFrame(
         [(*k, v) for k, v in found.items()],
         schema=[*[(c, pl.Utf8) for c in KEY_COLUMNS], ("series_id", pl.Int64)],
         orient="row",
     )
+
+
+def _series_ids(conn: Connection, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """The id of each series key (distinct keys), creating the series that do not exist yet:
+    their ids come back from the insert, not from a second read."""
+    found: dict[tuple[str, ...], int] = {}
+    _find_series(conn, keys, found)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        made = conn.execute(
+            _INSERT_SERIES_RETURNING, [dict(zip(KEY_COLUMNS, k, strict=True)) for k in missing]
+        )
+        for row in made:
+            found[tuple(row[1:])] = row[0]
+    return found
 
 
 def _find_series(
@@ -129,16 +138,7 @@ def write_observation_rows(
     if not rows:
         return 0
     keys = [tuple(r[c] for c in KEY_COLUMNS) for r in rows]
-    wanted = list(dict.fromkeys(keys))
-    found: dict[tuple[str, ...], int] = {}
-    _find_series(conn, wanted, found)
-    missing = [k for k in wanted if k not in found]
-    if missing:  # new series: their ids come back from the insert, not from a second read
-        made = conn.execute(
-            _INSERT_SERIES_RETURNING, [dict(zip(KEY_COLUMNS, k, strict=True)) for k in missing]
-        )
-        for row in made:
-            found[tuple(row[1:])] = row[0]
+    found = _series_ids(conn, list(dict.fromkeys(keys)))
     params = [
         {
             **{c: r.get(c) for c in OBS_COLUMNS},
