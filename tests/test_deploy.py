@@ -9,7 +9,6 @@ import re
 import secrets
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from processes import free_port, worker_pids
 from wenzeng.config import SETTINGS, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,12 +69,6 @@ def test_the_proxy_lets_through_every_upload_wenzeng_accepts() -> None:
     assert "X-Forwarded-Proto" in conf and "X-Forwarded-For" in conf
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def fresh_database() -> Iterator[str]:
     base = os.environ.get("WENZENG_TEST_POSTGRES_URL")
@@ -92,20 +86,6 @@ def fresh_database() -> Iterator[str]:
         admin.dispose()
 
 
-def _children(pid: int) -> set[int]:
-    kids: set[int] = set()
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(
-                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
-            )
-        except OSError:
-            continue
-        if fields.get("PPid", "").strip() == str(pid):
-            kids.add(int(status.parent.name))
-    return kids
-
-
 def _stop(proc: subprocess.Popen[bytes]) -> int:
     proc.send_signal(signal.SIGINT)  # the units' KillSignal
     try:
@@ -119,7 +99,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> int:
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_the_units_run_wenzeng_behind_a_proxy(fresh_database: str, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         **_env_file(),
@@ -172,7 +152,7 @@ def test_the_units_run_wenzeng_behind_a_proxy(fresh_database: str, tmp_path: Pat
                 pass
             time.sleep(0.3)
         # --workers 4: the supervisor and its worker processes
-        assert len(_children(server.pid)) >= 4
+        assert len(worker_pids(server.pid)) >= 4
 
         with httpx.Client(base_url=base, timeout=30) as http:
             # behind TLS at the proxy: the session cookie is Secure

@@ -19,6 +19,7 @@ from jobkit import (
     upload_params,
     wait_until,
 )
+from processes import free_port
 from wenzeng.errors import NotFound
 from wenzeng.services import jobs
 from wenzeng.services import submissions as subs
@@ -201,7 +202,6 @@ def test_serve_starts_its_worker_and_stops_it(sqlite_ctx: Context, tmp_path: Pat
     takes the worker down with it."""
     import os
     import signal
-    import socket
     import subprocess
     import sys
 
@@ -211,9 +211,7 @@ def test_serve_starts_its_worker_and_stops_it(sqlite_ctx: Context, tmp_path: Pat
 
     acme = reporter(sqlite_ctx)
     token = accounts.create_token(sqlite_ctx, acme, "acme", "script")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "WENZENG_DATABASE_URL": sqlite_ctx.settings.effective_database_url,

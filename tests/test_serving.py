@@ -4,7 +4,6 @@ version and the reader, and ``wenzeng serve --workers 2`` answering from two pro
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
 from factories import ACME, add_enterprises, enterprise_values
+from processes import free_port, worker_pids
 from wenzeng.auth.principal import SYSTEM, Principal, Role
 from wenzeng.config import load_settings
 from wenzeng.services import accounts
@@ -119,34 +119,13 @@ def test_a_write_through_one_context_is_seen_by_another(ctx: Context) -> None:
 
 
 # -- wenzeng serve --workers 2 --------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _worker_pids(parent: int) -> set[int]:
-    found = set()
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat[1]) == parent:
-                cmd = (d / "cmdline").read_bytes()
-                if b"spawn_main" in cmd:
-                    found.add(int(d.name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").exists(), reason="reads the process table in /proc")
 def test_serve_with_two_workers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'w.db'}"
     setup = Context.open(load_settings(database_url=url, data_dir=tmp_path))
     initialise(setup)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "WENZENG_DATA_DIR": str(tmp_path)}
     env.pop("WENZENG_SECRET_KEY", None)
     log = (tmp_path / "serve.log").open("wb")
@@ -167,7 +146,7 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        assert len(_worker_pids(proc.pid)) == 2
+        assert len(worker_pids(proc.pid)) == 2
         # one key for the sessions of both workers, made once by the command
         assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
         answers = [httpx.get(f"{base}/index.json", timeout=30) for _ in range(6)]  # new
