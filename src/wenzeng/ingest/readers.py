@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -18,6 +18,7 @@ import polars as pl
 
 from wenzeng.domain.issues import Issue, IssueCode, Location
 from wenzeng.errors import ValidationFailed, WenzengError
+from wenzeng.ingest.framing import Framing
 from wenzeng.ingest.limits import (
     DEFAULT_LIMITS,
     Checked,
@@ -32,6 +33,7 @@ from wenzeng.ingest.limits import (
 )
 
 ROW = "__row"
+COLUMN = "__column"  # in a long table made from a wide one: the header of the value's column
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,11 @@ class RawTable:
     frame: pl.DataFrame  # text columns + ROW
     encoding: str | None = None
     sheet: str | None = None
+    framing: Framing = field(default_factory=Framing)  # title, notes, period found around it
 
     @property
     def columns(self) -> list[str]:
-        return [c for c in self.frame.columns if c != ROW]
+        return [c for c in self.frame.columns if c not in (ROW, COLUMN)]
 
 
 class Reader(Protocol):
