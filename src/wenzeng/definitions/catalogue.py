@@ -55,6 +55,24 @@ def _key(label: str) -> str:
     return unicodedata.normalize("NFKC", label).strip().casefold()
 
 
+@dataclass(frozen=True)
+class IndicatorMatch:
+    """What a label resolved to: one indicator, or the candidates it could mean (maybe none)."""
+
+    code: str | None
+    candidates: tuple[str, ...] = ()
+
+
+def _unit_fits(unit: str, canonical: str | None) -> bool:
+    if canonical is None:
+        return unit.strip() in ("%", "％")
+    try:
+        conversion_factor(unit, canonical)
+    except UnitError:
+        return False
+    return True
+
+
 @dataclass
 class Catalogue:
     indicators: dict[str, Indicator]
@@ -78,6 +96,23 @@ class Catalogue:
             return self.indicators[code]
         except KeyError:
             raise NotFound(f"未知指标 / unknown indicator: {code!r}") from None
+
+    def find_indicator(self, label: str, *, unit: str | None = None) -> IndicatorMatch:
+        """The indicator a label in a file names: its code or its Chinese or English name.
+
+        ``unit`` (as written beside the label, e.g. 万台) narrows a label several
+        indicators share to those whose unit it converts to.
+        """
+        key = _key(label)
+        found = [
+            i.code
+            for i in self.indicators.values()
+            if key in (_key(i.code), _key(i.name.zh), _key(i.name.en))
+        ]
+        if unit and len(found) > 1:
+            fitting = [c for c in found if _unit_fits(unit, self.indicators[c].unit)]
+            found = fitting or found
+        return IndicatorMatch(found[0] if len(found) == 1 else None, tuple(found))
 
     def find_entity(self, label: str) -> Entity | None:
         code = self._labels.get(_key(label))
