@@ -38,6 +38,9 @@ class Framing:
 
     title: str | None = None  # the title rows' text, joined with a space
     header_rows: tuple[int, ...] = ()  # spreadsheet row numbers of the header (1 or 2 rows)
+    header: tuple[str, ...] = ()  # each column's header text as written, in order; the parts
+    # of a two-row header joined with "/" (营业收入/本月); the frame's column i is header[i]
+    # even where the frame had to rename a repeated header (同比增长(%) twice)
     notes: tuple[NoteRow, ...] = field(default_factory=tuple)  # title, unit, note, source rows
     period: str | None = None  # a period label from the title or header, e.g. "2024年1-9月"
     unit: str | None = None  # from a "单位：亿元" line or a title's "（单位：亿元）"
