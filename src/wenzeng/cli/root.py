@@ -44,6 +44,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(user_app, name="user")
 app.add_typer(report_app, name="report")
 app.add_typer(worker.jobs_app, name="jobs")
+app.add_typer(loading.profiles_app, name="import-profiles")
 
 
 @app.callback()

@@ -18,7 +18,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
+from wenzeng.domain.checking import Problem
 from wenzeng.domain.forms import FormField, Severity
 from wenzeng.domain.issues import Issue, IssueCode, Location
 from wenzeng.domain.issues import Severity as IssueSeverity
@@ -107,22 +108,45 @@ def _split_unit(header: str) -> tuple[str, str | None]:
     return text, None
 
 
+def _converts(unit: str | None, to: str | None) -> bool:
+    if not unit or not to:
+        return False
+    try:
+        conversion_factor(unit, to)
+    except UnitError:
+        return False
+    return True
+
+
 @dataclass
 class ColumnPlan:
     reporter: str | None = None
     period: str | None = None
+    title_period: str | None = None  # the period the title says, when no column gives it
     fields: dict[str, tuple[FormField, float]] = field(
         default_factory=dict
     )  # column → field, factor
     issues: list[Issue] = field(default_factory=list)
 
 
-def plan_columns(form: LoadedForm, columns: list[str], file: str) -> ColumnPlan:
+def plan_columns(
+    form: LoadedForm,
+    columns: list[str],
+    file: str,
+    *,
+    period: str | None = None,
+    unit: str | None = None,
+) -> ColumnPlan:
+    """Which column holds the reporter, the period and each field, and by what factor a
+    column's unit converts to its field's.  ``period`` is the period the file's title says
+    (then no period column is needed); ``unit`` is a 单位 line's unit, for the columns whose
+    header names none and whose field it converts to."""
     by_key: dict[str, FormField] = {}
     for f in form.fields:
         for name in (f.code, f.label.zh, f.label.en):
             by_key.setdefault(_key(name), f)
-    plan = ColumnPlan()
+    plan = ColumnPlan(title_period=period)
+    unit_line = unit
     for col in columns:
         k = _key(col)
         if plan.reporter is None and k in {_key(h) for h in REPORTER_HEADERS}:
@@ -131,7 +155,7 @@ def plan_columns(form: LoadedForm, columns: list[str], file: str) -> ColumnPlan:
         if plan.period is None and k in {_key(h) for h in PERIOD_HEADERS}:
             plan.period = col
             continue
-        bare, unit = _split_unit(col)
+        bare, own_unit = _split_unit(col)
         found = by_key.get(_key(bare)) or by_key.get(k)
         if found is None:
             plan.issues.append(
@@ -145,6 +169,7 @@ def plan_columns(form: LoadedForm, columns: list[str], file: str) -> ColumnPlan:
             continue
         f = found
         factor = 1.0
+        unit = own_unit or (unit_line if _converts(unit_line, f.unit) else None)
         if unit and f.unit and unit != f.unit:
             try:
                 factor = conversion_factor(unit, f.unit)
@@ -171,7 +196,7 @@ def plan_columns(form: LoadedForm, columns: list[str], file: str) -> ColumnPlan:
         plan.fields[col] = (f, factor)
     for name, column in (
         ("报送单位代码 / reporter", plan.reporter),
-        ("报告期 / period", plan.period),
+        ("报告期 / period", plan.period or period),
     ):
         if column is None:
             plan.issues.append(
@@ -207,7 +232,7 @@ def _read_rows(
     ctx: Context, p: Principal, form: LoadedForm, table: RawTable, plan: ColumnPlan, file: str
 ) -> tuple[list[Row], list[Issue]]:
     """Each data row's reporter, period and field values; the problems with them."""
-    assert plan.reporter and plan.period
+    assert plan.reporter and (plan.period or plan.title_period)
     issues: list[Issue] = []
     rows: list[Row] = []
     cat = ctx.catalogue
@@ -233,12 +258,11 @@ def _read_rows(
         except Forbidden as exc:
             issues.append(Issue(at(plan.reporter), IssueCode.REFERENCE, exc.message, exc.message))
             continue
+        label = str(rec[plan.period] or "") if plan.period else (plan.title_period or "")
         try:
-            per = parse_period(str(rec[plan.period] or ""), form.form.period_type.value)
+            per = parse_period(label, form.form.period_type.value)
         except PeriodError as exc:
-            issues.append(
-                Issue(at(plan.period), IssueCode.BAD_PERIOD, exc.zh, exc.en, value=rec[plan.period])
-            )
+            issues.append(Issue(at(plan.period), IssueCode.BAD_PERIOD, exc.zh, exc.en, value=label))
             continue
         values = {
             f.code: (_scaled(rec[col], factor) if factor != 1.0 else rec[col])
@@ -277,7 +301,9 @@ def upload(
     file = path.name
     say("读取文件 / reading the file", 0, None)
     table = read_table(path, data, upload_limits(ctx.settings))  # limits first, then reading
-    plan = plan_columns(form, table.columns, file)
+    plan = plan_columns(
+        form, table.columns, file, period=table.framing.period, unit=table.framing.unit
+    )
     if plan.issues:
         raise ValidationFailed(
             f"文件的列与报表不符 / the file's columns do not fit form {form.code}",
@@ -294,22 +320,8 @@ def upload(
                 say("检查并保存 / checking and saving", done, len(rows))
             result = subs.check(ctx, conn, form, reporter, per, values, {})
             for pr in result.problems:
-                error = pr.severity is Severity.ERROR
-                issue = Issue(
-                    Location(
-                        file=file,
-                        sheet=table.sheet,
-                        row=row,
-                        column=columns_of.get(pr.field or "", pr.field),
-                        key=pr.rule,
-                    ),
-                    IssueCode.RULE_FAILED if error else IssueCode.NEEDS_EXPLANATION,
-                    pr.msg_zh,
-                    pr.msg_en,
-                    IssueSeverity.ERROR if error else IssueSeverity.WARNING,
-                    pr.values or None,
-                )
-                (issues if error else warnings).append(issue)
+                issue = _problem(pr, Location(file=file, sheet=table.sheet, row=row), columns_of)
+                (issues if issue.severity == IssueSeverity.ERROR else warnings).append(issue)
             if issues:
                 continue
             existing = subs.current(conn, form, reporter, per)
@@ -353,9 +365,116 @@ def upload(
     return UploadResult(out, warnings)
 
 
+def _problem(pr: Problem, at: Location, columns_of: dict[str, str]) -> Issue:
+    """A form check's finding on an uploaded row, at the row and the field's column."""
+    error = pr.severity is Severity.ERROR
+    return Issue(
+        replace(at, column=columns_of.get(pr.field or "", pr.field), key=pr.rule),
+        IssueCode.RULE_FAILED if error else IssueCode.NEEDS_EXPLANATION,
+        pr.msg_zh,
+        pr.msg_en,
+        IssueSeverity.ERROR if error else IssueSeverity.WARNING,
+        pr.values or None,
+    )
+
+
 def _scaled(cell: Any, factor: float) -> Any:
     try:
         parsed = parse_value(None if cell is None else str(cell))
     except ValueError_:
         return cell  # the field check reports it
     return None if parsed.value is None else parsed.value * factor
+
+
+@dataclass(frozen=True)
+class UploadPreview:
+    """How an upload would be read, before anything is written: each column's field and unit,
+    where the period comes from, the rows recognised as notes, each row's reporter and period,
+    and every problem the checks find."""
+
+    form: str
+    sheet: str | None
+    columns: list[dict[str, Any]]
+    period_from: str  # "column" or "title"
+    title: str | None
+    notes: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
+    errors: list[Issue]
+    warnings: list[Issue]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": not self.errors,
+            "dry_run": True,
+            "form": self.form,
+            "sheet": self.sheet,
+            "title": self.title,
+            "period_from": self.period_from,
+            "columns": self.columns,
+            "notes": self.notes,
+            "rows": self.rows,
+            "errors": [i.as_dict() for i in self.errors],
+            "warnings": [i.as_dict() for i in self.warnings],
+        }
+
+
+def preview(
+    ctx: Context, p: Principal, form_code: str, path: Path, data: bytes | None = None
+) -> UploadPreview:
+    """Read and check an upload as :func:`upload` would, writing nothing."""
+    policy.require_login(p)
+    form = get_form(ctx, form_code)
+    file = path.name
+    table = read_table(path, data, upload_limits(ctx.settings))
+    plan = plan_columns(
+        form, table.columns, file, period=table.framing.period, unit=table.framing.unit
+    )
+    columns: list[dict[str, Any]] = []
+    if plan.reporter:
+        columns.append({"column": plan.reporter, "role": "reporter"})
+    if plan.period:
+        columns.append({"column": plan.period, "role": "period"})
+    for col, (f, factor) in plan.fields.items():
+        columns.append(
+            {
+                "column": col,
+                "role": "field",
+                "field": f.code,
+                "label_zh": f.label.zh,
+                "label_en": f.label.en,
+                "unit": f.unit,
+                "factor": factor,
+            }
+        )
+    notes = [{"row": n.row, "kind": n.kind, "text": n.text} for n in table.framing.notes]
+    common = {
+        "form": form.code,
+        "sheet": table.sheet,
+        "columns": columns,
+        "period_from": "column" if plan.period else "title",
+        "title": table.framing.title,
+        "notes": notes,
+    }
+    if plan.issues:
+        return UploadPreview(**common, rows=[], errors=plan.issues, warnings=[])
+    rows, errors = _read_rows(ctx, p, form, table, plan, file)
+    columns_of = {f.code: col for col, (f, _) in plan.fields.items()}
+    warnings: list[Issue] = []
+    shown: list[dict[str, Any]] = []
+    with ctx.reading() as conn:
+        for row, reporter, per, values in rows:
+            result = subs.check(ctx, conn, form, reporter, per, values, {})
+            for pr in result.problems:
+                issue = _problem(pr, Location(file=file, sheet=table.sheet, row=row), columns_of)
+                (errors if issue.severity == IssueSeverity.ERROR else warnings).append(issue)
+            entity = ctx.catalogue.find_entity(reporter)
+            shown.append(
+                {
+                    "row": row,
+                    "reporter": reporter,
+                    "reporter_name": entity.name.zh if entity else reporter,
+                    "period": per.code,
+                    "period_label": per.label_zh,
+                }
+            )
+    return UploadPreview(**common, rows=shown, errors=errors, warnings=warnings)

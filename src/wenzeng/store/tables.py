@@ -418,3 +418,16 @@ job = Table(
         postgresql_where=text("status IN ('queued', 'running')"),
     ),
 )
+
+# A named way of reading a file (which column holds what, the entity or period the file does not
+# say): given once for this month's table, reused for next month's file of the same shape.
+import_profile = Table(
+    "import_profile",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("mapping", JSON, nullable=False),  # {"columns": {field: column}, "constants": {…}}
+    Column("hints", JSON, nullable=False),  # how a wide table is read (entity, period, columns…)
+    Column("created_by", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

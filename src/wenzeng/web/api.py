@@ -8,6 +8,7 @@ has no service to ask, by the route calling a policy function.
 
 import asyncio
 import time
+from pathlib import Path
 from datetime import date
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from wenzeng.services.early_warning import (
     list_warnings,
     set_warning_status,
 )
+from wenzeng.services import form_files
 from wenzeng.services.form_files import template_csv, template_xlsx
 from wenzeng.services.forms import all_forms, get_form
 from wenzeng.services.plans import get_plan
@@ -63,6 +65,7 @@ from wenzeng.web.schemas import (
     TargetsOut,
     TrackerOut,
     UploadOut,
+    UploadPreviewOut,
     VersionIn,
     WarningOut,
     WarningPage,
@@ -207,6 +210,23 @@ async def form_upload(
     params = {"form": code, "filename": file.filename or "upload.csv", "submit": submit}
     job, _ = await run_in_threadpool(jobs.start, ctx, p, "upload", params, data)
     return await _job_answer(ctx, p, job, wait, response)
+
+
+@router.post(
+    "/forms/{code}/upload/preview",
+    summary="How an upload would be read and what its checks find, writing nothing",
+    responses=errors(401, 403, 404, 413, 422),
+)
+async def form_upload_preview(
+    ctx: CtxDep, p: UserDep, code: str, file: Annotated[UploadFile, File()]
+) -> UploadPreviewOut:
+    """The columns read as the form's fields (with the unit each converts from), where the
+    period comes from (a column or the title), the rows recognised as notes, each row's
+    reporter and period, and every problem the form's checks find.  Nothing is stored."""
+    data = await file.read()
+    name = Path(file.filename or "upload.csv").name
+    found = await run_in_threadpool(form_files.preview, ctx, p, code, Path(name), data)
+    return UploadPreviewOut.model_validate(found.as_dict())
 
 
 # -- jobs ----------------------------------------------------------------------------------------

@@ -318,6 +318,46 @@ class UploadOut(_Answer):
     warnings: list[IssueOut]
 
 
+class PreviewColumnOut(_Out):
+    column: str
+    role: Literal["reporter", "period", "field"]
+    field: str = omitted()
+    label_zh: str = omitted()
+    label_en: str = omitted()
+    unit: str | None = omitted()
+    factor: float = omitted()
+
+
+class PreviewNoteOut(_Out):
+    row: int
+    kind: str
+    text: str
+
+
+class PreviewRowOut(_Out):
+    row: int
+    reporter: str
+    reporter_name: str
+    period: str
+    period_label: str
+
+
+class UploadPreviewOut(_Out):
+    """How an upload would be read and what its checks find; nothing is written."""
+
+    ok: bool
+    dry_run: Literal[True]
+    form: str
+    sheet: str | None
+    title: str | None
+    period_from: Literal["column", "title"]
+    columns: list[PreviewColumnOut]
+    notes: list[PreviewNoteOut]
+    rows: list[PreviewRowOut]
+    errors: list[IssueOut]
+    warnings: list[IssueOut]
+
+
 # -- the tracker -------------------------------------------------------------------------------
 class TrackerRowOut(_Out):
     reporter: str

@@ -3,6 +3,7 @@ uploads of filled-in templates with their validation report."""
 
 from __future__ import annotations
 
+from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -15,7 +16,7 @@ from wenzeng.auth.principal import Principal
 from wenzeng.domain.periods import Period, reporting_period
 from wenzeng.domain.submissions import Status
 from wenzeng.errors import ValidationFailed, WenzengError
-from wenzeng.services import jobs
+from wenzeng.services import form_files, jobs
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.services.forms import LoadedForm, all_forms, get_form
@@ -183,10 +184,36 @@ async def upload_post(
     form: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
     submit: Annotated[bool, Form()] = False,
+    preview: Annotated[bool, Form()] = False,
 ) -> Response:
     """The upload becomes a job; its page shows the progress, then the stored submissions
-    or the validation report."""
+    or the validation report.  A preview reads and checks the file here and writes nothing."""
     data = await file.read()
+    if preview:
+        name = PurePath(file.filename or "upload.csv").name
+        try:
+            found = await run_in_threadpool(form_files.preview, ctx, p, form, Path(name), data)
+        except WenzengError as exc:
+            return render(
+                request,
+                "upload.html",
+                status_code=exc.status,
+                forms=_my_forms(ctx, p),
+                result=None,
+                issues=exc.issues,
+                message=exc.message,
+                chosen=form,
+            )
+        return render(
+            request,
+            "upload.html",
+            forms=_my_forms(ctx, p),
+            result=None,
+            preview=found,
+            issues=found.errors + found.warnings,
+            message=None,
+            chosen=form,
+        )
     params = {"form": form, "filename": file.filename or "upload.csv", "submit": submit}
     try:
         job, _ = await run_in_threadpool(jobs.start, ctx, p, "upload", params, data)
