@@ -80,13 +80,12 @@ def import_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """导入观测数据（全部成功或全部不写入）/ import observations, all rows or none."""
-    from wenzeng.ingest.layout import LayoutHints
     from wenzeng.ingest.pipeline import ColumnMapping
-    from wenzeng.services.importing import ImportRequest, import_observations
+    from wenzeng.services.importing import ImportRequest, hints_from_options, import_observations
 
     try:
         mapping = ColumnMapping.parse(map_ or [], set_ or [])
-        hints = LayoutHints.from_options(
+        hints = hints_from_options(
             entity=entity, period=period, indicator=indicator, columns=column or [], rows=row or []
         )
         when = date.fromisoformat(vintage) if vintage else None

@@ -143,8 +143,60 @@ def _with_profile(ctx: Context, req: ImportRequest) -> ImportRequest:
     mapping = ColumnMapping(
         {**base.columns, **req.mapping.columns}, {**base.constants, **req.mapping.constants}
     )
-    hints = LayoutHints.from_dict(stored["hints"]).merged(req.hints)
+    hints = merge_hints(LayoutHints.from_dict(stored["hints"]), req.hints)
     return replace(req, mapping=mapping, hints=hints)
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.rpartition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ValueError(
+                f"无效的 {option} {item!r}，应为 名称=指标代码 / invalid {option} {item!r}: "
+                "expected NAME=CODE"
+            )
+        out[name.strip()] = value.strip()
+    return out
+
+
+def hints_from_options(
+    *,
+    entity: str | None = None,
+    period: str | None = None,
+    indicator: str | None = None,
+    columns: list[str] | None = None,
+    rows: list[str] | None = None,
+) -> LayoutHints:
+    """What the command line (``--entity``, ``--period``, ``--indicator``, ``--column
+    列名=指标[:口径]``, ``--row 行名=指标``) says about a file, as layout hints."""
+    return LayoutHints(
+        entity=entity,
+        period=period,
+        indicator=indicator,
+        columns=_pairs(columns or [], "--column"),
+        rows=_pairs(rows or [], "--row"),
+    )
+
+
+def merge_hints(base: LayoutHints, over: LayoutHints) -> LayoutHints:
+    """``over``'s hints where it gives them, ``base``'s (a saved profile's) elsewhere."""
+    a, b = base.to_dict(), over.to_dict()
+    merged: dict[str, Any] = {}
+    for key in a.keys() | b.keys():
+        x, y = a.get(key), b.get(key)
+        if isinstance(x, dict) and isinstance(y, dict):
+            merged[key] = {**x, **y}
+        else:
+            merged[key] = y if y not in (None, {}, [], "") else x
+    return LayoutHints.from_dict(merged)
+
+
+def _profile_hints(hints: LayoutHints) -> dict[str, Any]:
+    """Hints worth keeping for next month's file: not the period, which changes."""
+    kept = hints.to_dict()
+    kept.pop("period", None)
+    return kept
 
 
 def _check_profile_name(name: str) -> None:
@@ -221,9 +273,19 @@ def import_observations(
     errors = [i for i in issues if i.severity == Severity.ERROR]
     warnings = [i for i in issues if i.severity != Severity.ERROR]
     digest = file_digest(data)
-    if req.dry_run:
+    if req.dry_run:  # a reading that works may be saved; nothing else is written
+        kept = None
+        if req.save_profile and not errors:
+            save_profile(ctx, req.save_profile, req, user)
+            kept = req.save_profile
         return ImportResult(
-            None, frame.height, warnings, sheets=sheets, dry_run=True, problems=errors
+            None,
+            frame.height,
+            warnings,
+            sheets=sheets,
+            dry_run=True,
+            problems=errors,
+            profile_saved=kept,
         )
     if errors:
         raise ValidationFailed(
@@ -268,7 +330,7 @@ def import_observations(
                 conn,
                 req.save_profile,
                 {"columns": req.mapping.columns, "constants": _kept(req.mapping.constants)},
-                req.hints.to_dict(),
+                _profile_hints(req.hints),
                 user,
             )
     return ImportResult(batch_id, n, warnings, sheets=sheets, profile_saved=req.save_profile)
@@ -287,7 +349,7 @@ def save_profile(ctx: Context, name: str, req: ImportRequest, user: str | None) 
             conn,
             name,
             {"columns": req.mapping.columns, "constants": _kept(req.mapping.constants)},
-            req.hints.to_dict(),
+            _profile_hints(req.hints),
             user,
         )
 
