@@ -27,7 +27,7 @@ from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.services.form_files import upload
 from wenzeng.services.forms import get_form
-from wenzeng.services.loading import import_file
+from wenzeng.services.importing import import_file
 from wenzeng.store.audit import audit_entries
 from wenzeng.store.observations import count_observations
 from wenzeng.web.app import create_app

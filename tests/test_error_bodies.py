@@ -17,7 +17,7 @@ from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.ingest.readers import read_table
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.services.loading import import_file
+from wenzeng.services.importing import import_file
 from wenzeng.web.app import create_app
 
 MEGABYTE = "壹" * 350_000  # about 1 MB in UTF-8

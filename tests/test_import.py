@@ -12,7 +12,7 @@ from wenzeng.auth.principal import SYSTEM
 from wenzeng.errors import Conflict, ValidationFailed
 from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.services.context import Context
-from wenzeng.services.loading import import_file
+from wenzeng.services.importing import import_file
 from wenzeng.services.series import SeriesQuery, observations
 from wenzeng.store import batches as batch_store
 from wenzeng.store import observations as observation_store

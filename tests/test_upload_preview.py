@@ -81,7 +81,9 @@ def test_the_preview_names_the_problems_the_upload_would_refuse(
     path = tmp_path / "bad.csv"
     path.write_text(TITLED.replace("84000", "-5"), encoding="utf-8")
     seen = preview(cx, ACME, "monthly_enterprise", path)
-    assert any(i.loc.row == 4 and "营业收入（1-本月累计）" in (i.loc.column or "") for i in seen.errors)
+    assert any(
+        i.loc.row == 4 and "营业收入（1-本月累计）" in (i.loc.column or "") for i in seen.errors
+    )
     assert subs.list_submissions(cx, ACME) == []
 
 

@@ -24,13 +24,13 @@ from wenzeng.domain.issues import Issue, IssueCode, Location, Severity
 from wenzeng.errors import Conflict, NotFound, ValidationFailed
 from wenzeng.ingest.framing import NoteRow
 from wenzeng.ingest.layout import LayoutHints, recognise
+from wenzeng.ingest.limits import read_bounded
 from wenzeng.ingest.pipeline import FIELDS, ColumnMapping, validate_table
 from wenzeng.ingest.readers import COLUMN, ROW, RawTable, read_tables
 from wenzeng.services.context import Context
 from wenzeng.services.loading import LoadResult, file_digest, store_frame, upload_limits
 from wenzeng.store import batches as loads
 from wenzeng.store import profiles as saved
-from wenzeng.ingest.limits import read_bounded
 
 Progress = Callable[[int], None]
 
@@ -248,7 +248,10 @@ def read_file(
 def _describe_long(table: RawTable, mapping: ColumnMapping) -> list[str]:
     found, _ = mapping.resolve(table)
     lines = [f"列 {col} → 字段 {f} / column {col} → field {f}" for f, col in found.items()]
-    lines += [f"字段 {f} = {v}（所有行）/ field {f} = {v} (every row)" for f, v in mapping.constants.items()]
+    lines += [
+        f"字段 {f} = {v}（所有行）/ field {f} = {v} (every row)"
+        for f, v in mapping.constants.items()
+    ]
     return lines
 
 
@@ -334,6 +337,21 @@ def import_observations(
                 user,
             )
     return ImportResult(batch_id, n, warnings, sheets=sheets, profile_saved=req.save_profile)
+
+
+def import_file(
+    ctx: Context,
+    path: Path,
+    mapping: ColumnMapping,
+    *,
+    user: str | None = None,
+    vintage: date | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a file read with ``mapping`` (and nothing else said about it), all rows or none."""
+    request = ImportRequest(mapping=mapping, vintage=vintage, force=force)
+    return import_observations(ctx, path, request, user=user, progress=progress)
 
 
 def _kept(constants: dict[str, str]) -> dict[str, str]:

@@ -17,8 +17,8 @@ import polars as pl
 from wenzeng.config import Settings
 from wenzeng.definitions.catalogue import builtin_plan_files, read_plan
 from wenzeng.domain.issues import Issue
-from wenzeng.errors import Conflict, ValidationFailed
-from wenzeng.ingest.limits import Limits, precheck, read_bounded
+from wenzeng.errors import ValidationFailed
+from wenzeng.ingest.limits import Limits, precheck
 from wenzeng.ingest.pipeline import ColumnMapping, validate_table
 from wenzeng.ingest.published import estimate_vintage, qualifier_from_note
 from wenzeng.ingest.readers import ROW, RawTable, read_table
@@ -88,56 +88,6 @@ def check_file(ctx: Context, file_name: str, data: bytes) -> None:
 
 def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def import_file(
-    ctx: Context,
-    path: Path,
-    mapping: ColumnMapping,
-    *,
-    user: str | None = None,
-    vintage: date | None = None,
-    force: bool = False,
-    progress: Progress | None = None,
-) -> LoadResult:
-    """Import a CSV or Excel file of observations, all rows or none."""
-    limits = upload_limits(ctx.settings)
-    try:
-        data = read_bounded(path, limits)  # a file over the limit is refused unread
-    except OSError:
-        data = None  # read_table reports it with the file's name
-    table = read_table(path, data, limits)
-    digest = file_digest(data or b"")
-    with ctx.transaction() as conn:
-        if not force:
-            earlier = loads.find_batch(conn, "import", digest)
-            if earlier is not None:
-                raise Conflict(
-                    f"该文件已于 {earlier['created_at']:%Y-%m-%d %H:%M} 导入（批次 {earlier['id']}），"
-                    f"如需再次导入请加 --force / this file was already imported in batch "
-                    f"{earlier['id']}; use --force to import it again"
-                )
-        checked = validate_table(
-            table, mapping, ctx.catalogue, default_vintage=vintage or date.today()
-        )
-        if not checked.ok:
-            raise ValidationFailed(
-                f"导入失败，未写入任何数据 / import failed, nothing was written: {path} "
-                f"({len(checked.issues)} problem(s))",
-                issues=checked.issues.issues,
-            )
-        batch_id = loads.create_batch(
-            conn, "import", file=path.name, sha256=digest, created_by=user
-        )
-        n = store_frame(
-            conn,
-            checked.frame,
-            batch_id=batch_id,
-            source_kind="import",
-            default_title=f"导入文件 / imported file {path.name}",
-            progress=progress,
-        )
-    return LoadResult(batch_id, n, [i for i in checked.issues if i.severity == "warning"])
 
 
 def builtin_data_path() -> Path:
