@@ -12,8 +12,8 @@ import typer
 
 from wenzeng.cli.arguments import usage
 from wenzeng.cli.context import open_context
-from wenzeng.errors import WenzengError
 from wenzeng.cli.output import Format, FormatOpt, emit_json, emit_rows, err, out, progress
+from wenzeng.errors import WenzengError
 
 commands = typer.Typer()
 profiles_app = typer.Typer(

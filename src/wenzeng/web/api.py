@@ -8,8 +8,8 @@ has no service to ask, by the route calling a policy function.
 
 import asyncio
 import time
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from wenzeng.auth import policy
 from wenzeng.errors import NotFound
-from wenzeng.services import jobs, reports
+from wenzeng.services import form_files, jobs, reports
 from wenzeng.services import submissions as subs
 from wenzeng.services import tracker as tracking
 from wenzeng.services.early_warning import (
@@ -27,7 +27,6 @@ from wenzeng.services.early_warning import (
     list_warnings,
     set_warning_status,
 )
-from wenzeng.services import form_files
 from wenzeng.services.form_files import template_csv, template_xlsx
 from wenzeng.services.forms import all_forms, get_form
 from wenzeng.services.plans import get_plan
