@@ -28,6 +28,7 @@ from wenzeng.domain.units import units
 
 COMPARED = (Measure.LEVEL.value, Measure.SHARE_PCT.value)  # growth rates are never compared
 KEY = ("entity", "measure", "period_type", "period", "vintage")
+_SHOWN = ("label", "published_value", "published_unit")
 _TOLERANCE = 1e-9  # relative: conversions must not make equal figures unequal
 
 
@@ -100,6 +101,14 @@ def _unit_of(ind: Indicator, measure: str) -> str | None:
     return ind.unit if measure == Measure.LEVEL.value else "%"
 
 
+def _as_written(r: dict[str, Any], ind: Indicator, prefix: str = "") -> tuple[str, str]:
+    """(name, figure) of a row in Chinese: as the file wrote them where it says."""
+    name = r[f"{prefix}label"] or ind.name.zh
+    if r[f"{prefix}published_value"] is not None:
+        return name, f"{r[f'{prefix}published_value']}{r[f'{prefix}published_unit'] or ''}"
+    return name, figure(r[f"{prefix}value"], _unit_of(ind, r["measure"]))
+
+
 def breaches(
     frame: pl.DataFrame,
     relations: Relations,
@@ -113,17 +122,22 @@ def breaches(
     """Every figure of a long frame below its indicator's minimum or above a whole's figure.
 
     ``frame`` has the columns indicator, entity, measure, period_type, period, vintage (may
-    be missing), value and ``row_column`` (the row of the file).  An issue's location is
-    the part's row, at ``column`` or, when given, the row's value of ``column_of`` (the
-    column of a wide table the figure came from).
+    be missing), value and ``row_column`` (the row of the file); optional columns label,
+    published_value and published_unit say a figure as the file wrote it.  An issue's
+    location is the part's row, at ``column`` or, when given, the row's value of
+    ``column_of`` (the column of a wide table the figure came from).
     """
     if frame.height == 0 or not relations.codes & set(frame["indicator"].unique().to_list()):
         return []
     key = [k for k in KEY if k in frame.columns]
+    shown = [c for c in _SHOWN if c in frame.columns]
     extra = [column_of] if column_of else []
     f = frame.select(
-        "indicator", *key, "value", pl.col(row_column).alias("_row"), *extra
+        "indicator", *key, "value", pl.col(row_column).alias("_row"), *shown, *extra
     ).filter(pl.col("value").is_not_null() & pl.col("measure").is_in(COMPARED))
+    for c in _SHOWN:
+        if c not in f.columns:
+            f = f.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c))
     out = _below_minimum(f, relations, file, sheet, column, column_of)
     out += _above_whole(f, relations, key, file, sheet, column, column_of)
     return out
@@ -161,11 +175,12 @@ def _below_minimum(
         least, value, unit = r["_min"], r["value"], ind.unit
         zh_bound = "不能为负数" if least == 0 else f"不能小于 {figure(least, unit)}"
         en_bound = "cannot be negative" if least == 0 else f"cannot be below {least:.10g}"
+        name, written = _as_written(r, ind)
         out.append(
             Issue(
                 _where(r["_row"], r.get(column_of) if column_of else None, file, sheet, column),
                 IssueCode.OUT_OF_RANGE,
-                f"第{r['_row']}行 {ind.name.zh} {figure(value, unit)} {zh_bound}",
+                f"第{r['_row']}行 {name} {written} {zh_bound}",
                 f"row {r['_row']}: {ind.name.en} {_figure_en(value, unit)} {en_bound}",
                 value=value,
             )
@@ -195,6 +210,7 @@ def _above_whole(
         *key,
         pl.col("value").alias("_wvalue"),
         pl.col("_row").alias("_wrow"),
+        *[pl.col(c).alias(f"_w{c}") for c in _SHOWN],
     )
     over = (
         f.join(table, on="indicator")
@@ -210,12 +226,14 @@ def _above_whole(
         part, whole = relations.indicators[r["indicator"]], relations.indicators[r["_whole"]]
         pu, wu = _unit_of(part, r["measure"]), _unit_of(whole, r["measure"])
         pv, wv, prow, wrow = r["value"], r["_wvalue"], r["_row"], r["_wrow"]
+        pname, pwritten = _as_written(r, part)
+        wname, wwritten = _as_written(r, whole, "_w")
         out.append(
             Issue(
                 _where(prow, r.get(column_of) if column_of else None, file, sheet, column),
                 IssueCode.RULE_FAILED,
-                f"第{prow}行 {part.name.zh} {figure(pv, pu)} 大于 第{wrow}行 {whole.name.zh} "
-                f"{figure(wv, wu)}（前者是后者的一部分）",
+                f"第{prow}行 {pname} {pwritten} 大于 第{wrow}行 {wname} {wwritten}"
+                f"（前者是后者的一部分）",
                 f"row {prow}: {part.name.en} {_figure_en(pv, pu)} exceeds row {wrow}: "
                 f"{whole.name.en} {_figure_en(wv, wu)} (the first is part of the second)",
                 value=pv,

@@ -466,7 +466,18 @@ def _check_plausibility(f: pl.DataFrame, c: _Checker) -> None:
     relations), among rows that are otherwise sound."""
     origin = [COLUMN] if COLUMN in f.columns else []
     rows = f.filter(pl.col("indicator").is_in(list(c.catalogue.indicators))).select(
-        "indicator", "entity", "measure", "period_type", "period", "vintage", "value", ROW, *origin
+        "indicator",
+        "entity",
+        "measure",
+        "period_type",
+        "period",
+        "vintage",
+        "value",
+        ROW,
+        pl.col("_label").alias("label"),
+        pl.col("_value").alias("published_value"),
+        pl.col("_unit").alias("published_unit"),
+        *origin,
     )
     c.issues.extend(
         breaches(
