@@ -54,7 +54,8 @@ def builtin_plan_files() -> list[Path]:
 
 
 def _key(label: str) -> str:
-    return unicodedata.normalize("NFKC", label).strip().casefold()
+    """An entity label as compared: NFKC, case folded, without spaces (tables pad 北　京)."""
+    return "".join(unicodedata.normalize("NFKC", label).split()).casefold()
 
 
 @dataclass(frozen=True)
