@@ -91,16 +91,28 @@ def test_parts_in_another_unit_are_converted_before_comparing() -> None:
 
     def ind(code: str, unit: str, **kw: object) -> Indicator:
         return Indicator.model_validate(
-            {"code": code, "name": {"zh": code, "en": code}, "unit": unit, "frequency": "monthly",
-             "nature": "flow", "measures": ["level"], "series_kinds": ["level"],
-             "aggregation": "sum", **kw}
+            {
+                "code": code,
+                "name": {"zh": code, "en": code},
+                "unit": unit,
+                "frequency": "monthly",
+                "nature": "flow",
+                "measures": ["level"],
+                "series_kinds": ["level"],
+                "aggregation": "sum",
+                **kw,
+            }
         )
 
     rel = Relations.of({"w": ind("w", "亿台"), "p": ind("p", "万台", part_of=["w"])})
-    ok = frame(("w", "CN", "level", "month", "2024-03", 1.0, 2),
-               ("p", "CN", "level", "month", "2024-03", 9000.0, 3))
-    bad = frame(("w", "CN", "level", "month", "2024-03", 1.0, 2),
-                ("p", "CN", "level", "month", "2024-03", 12000.0, 3))
+    ok = frame(
+        ("w", "CN", "level", "month", "2024-03", 1.0, 2),
+        ("p", "CN", "level", "month", "2024-03", 9000.0, 3),
+    )
+    bad = frame(
+        ("w", "CN", "level", "month", "2024-03", 1.0, 2),
+        ("p", "CN", "level", "month", "2024-03", 12000.0, 3),
+    )
     assert breaches(ok, rel, row_column="row") == []
     assert len(breaches(bad, rel, row_column="row")) == 1
 

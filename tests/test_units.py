@@ -42,12 +42,16 @@ REG = builtin_units()
         (8, "兆瓦", "千瓦", 8000),
     ],
 )
-def test_units_releases_use_convert(value: float, source: str, target: str, expected: float) -> None:
+def test_units_releases_use_convert(
+    value: float, source: str, target: str, expected: float
+) -> None:
     assert convert(value, source, target) == pytest.approx(expected)
 
 
 def test_every_unit_the_code_knew_before_is_still_known() -> None:
-    before = "元 千元 万元 亿元 万亿元 部 万部 亿部 台 万台 亿台 块 万块 亿块 个 万个 亿个 人 万人 家"
+    before = (
+        "元 千元 万元 亿元 万亿元 部 万部 亿部 台 万台 亿台 块 万块 亿块 个 万个 亿个 人 万人 家"
+    )
     for code in [*before.split(), "MW", "GW", "吉瓦", "兆瓦", "MWh", "GWh", "%", "百分点"]:
         assert get_unit(code).code == code
     assert set(before.split()) <= set(UNITS)
@@ -55,8 +59,17 @@ def test_every_unit_the_code_knew_before_is_still_known() -> None:
 
 @pytest.mark.parametrize(
     ("written", "code"),
-    [("％", "%"), ("gw", "GW"), ("gwh", "GWh"), ("mw", "MW"), ("pp", "百分点"), ("kWh", "千瓦时"),
-     ("度", "千瓦时"), (" 万千瓦 ", "万千瓦"), ("ｋｗ", "千瓦")],
+    [
+        ("％", "%"),
+        ("gw", "GW"),
+        ("gwh", "GWh"),
+        ("mw", "MW"),
+        ("pp", "百分点"),
+        ("kWh", "千瓦时"),
+        ("度", "千瓦时"),
+        (" 万千瓦 ", "万千瓦"),
+        ("ｋｗ", "千瓦"),
+    ],
 )
 def test_aliases_and_spellings(written: str, code: str) -> None:
     assert get_unit(written).code == code

@@ -11,15 +11,15 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wenzeng.domain.names import IndicatorNames, label_key, unit_fits
 from wenzeng.definitions.yaml_doc import line_for, load_yaml, validate_document
 from wenzeng.domain.catalog import Entity, EntityKind, Indicator, Measure, Sector
 from wenzeng.domain.forms import Form
 from wenzeng.domain.forms import FormField as FormFieldT
 from wenzeng.domain.issues import Issue, IssueCode, Location
+from wenzeng.domain.names import IndicatorNames, unit_fits
 from wenzeng.domain.plan import Plan
-from wenzeng.domain.text import I18n
 from wenzeng.domain.plausibility import Relations, part_relations, with_catalogue_checks
+from wenzeng.domain.text import I18n
 from wenzeng.domain.units import UnitError, conversion_factor, units
 from wenzeng.errors import NotFound, ValidationFailed
 
@@ -248,9 +248,7 @@ def indicator_problems(indicators: dict[str, Indicator]) -> list[str]:
 
 @cache
 def builtin_catalogue() -> Catalogue:
-    indicators = _unique(
-        _load_doc(_IndicatorsDoc, "indicators.yaml").indicators, "indicators.yaml"
-    )
+    indicators = _unique(_load_doc(_IndicatorsDoc, "indicators.yaml").indicators, "indicators.yaml")
     problems = indicator_problems(indicators)
     if problems:
         raise ValidationFailed("indicators.yaml: " + "; ".join(problems))

@@ -143,9 +143,7 @@ def breaches(
     return out
 
 
-def _where(
-    row: Any, col: Any, file: str | None, sheet: str | None, column: str | None
-) -> Location:
+def _where(row: Any, col: Any, file: str | None, sheet: str | None, column: str | None) -> Location:
     return Location(file=file, sheet=sheet, row=row, column=col if col is not None else column)
 
 
@@ -260,6 +258,23 @@ def _same(check: str) -> str:
     return "".join(check.split())
 
 
+def _part_check(form: Form, p: FormField, w: FormField, relations: Relations) -> str | None:
+    """``p <= w`` (with the factor of their units) when field p is a part of field w."""
+    if (
+        p.indicator not in relations.wholes
+        or w.indicator not in relations.wholes[p.indicator]
+        or p.measure is None
+        or p.measure is not w.measure
+        or p.measure.value not in COMPARED
+        or form.field_period_type(p) is not form.field_period_type(w)
+    ):
+        return None
+    factor = 1.0
+    if p.measure is Measure.LEVEL and p.unit and w.unit and p.unit != w.unit:
+        factor = units().conversion_factor(w.unit, p.unit)
+    return f"{p.code} <= {w.code if factor == 1 else f'{w.code} * {factor:.10g}'}"
+
+
 def with_catalogue_checks(form: Form, relations: Relations) -> Form:
     """The form with the catalogue's relations as its own checks: a field mapped to an
     indicator with a minimum gets it as ``min`` (a stricter ``min`` of the form stays), and
@@ -279,20 +294,8 @@ def with_catalogue_checks(form: Form, relations: Relations) -> Form:
     mapped = [f for f in form.fields if f.indicator and f.measure is not None]
     for p in mapped:
         for w in mapped:
-            if (
-                p.indicator not in relations.wholes
-                or w.indicator not in relations.wholes[p.indicator]
-                or p.measure is not w.measure
-                or p.measure.value not in COMPARED
-                or form.field_period_type(p) is not form.field_period_type(w)
-            ):
-                continue
-            factor = 1.0
-            if p.measure is Measure.LEVEL and p.unit and w.unit and p.unit != w.unit:
-                factor = units().conversion_factor(w.unit, p.unit)
-            rhs = w.code if factor == 1 else f"{w.code} * {factor:.10g}"
-            check = f"{p.code} <= {rhs}"
-            if _same(check) in stated or _same(f"{w.code} >= {p.code}") in stated:
+            check = _part_check(form, p, w, relations)
+            if check is None or _same(check) in stated or f"{w.code}>={p.code}" in stated:
                 continue
             code = f"{p.code}_within_{w.code}"
             while code in codes:
