@@ -248,3 +248,20 @@ def test_a_check_the_form_states_itself_is_not_repeated(stated: str) -> None:
     form = read_form(Path("phones.yaml"), text, CAT)
     assert "g5_within_total" not in {r.code for r in form.rules}
     assert "own" in {r.code for r in form.rules}
+
+
+def test_many_negative_figures_make_a_bounded_number_of_issues() -> None:
+    n = 200_000
+    f = pl.DataFrame(
+        {
+            "indicator": ["phone_output"] * n,
+            "entity": ["CN"] * n,
+            "measure": ["level"] * n,
+            "period_type": ["month"] * n,
+            "period": [f"{1900 + i // 12}-{i % 12 + 1:02d}" for i in range(n)],
+            "value": [-1.0] * n,
+            "row": list(range(2, n + 2)),
+        }
+    )
+    issues = breaches(f, REL, row_column="row", limit=50)
+    assert len(issues) == 50 and [i.loc.row for i in issues[:2]] == [2, 3]

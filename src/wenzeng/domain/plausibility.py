@@ -118,6 +118,7 @@ def breaches(
     sheet: str | None = None,
     column: str | None = None,
     column_of: str | None = None,
+    limit: int | None = None,
 ) -> list[Issue]:
     """Every figure of a long frame below its indicator's minimum or above a whole's figure.
 
@@ -125,7 +126,8 @@ def breaches(
     be missing), value and ``row_column`` (the row of the file); optional columns label,
     published_value and published_unit say a figure as the file wrote it.  An issue's
     location is the part's row, at ``column`` or, when given, the row's value of
-    ``column_of`` (the column of a wide table the figure came from).
+    ``column_of`` (the column of a wide table the figure came from).  ``limit`` bounds the
+    issues of each kind (a broken million-row file makes no million messages).
     """
     if frame.height == 0 or not relations.codes & set(frame["indicator"].unique().to_list()):
         return []
@@ -138,8 +140,8 @@ def breaches(
     for c in _SHOWN:
         if c not in f.columns:
             f = f.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c))
-    out = _below_minimum(f, relations, file, sheet, column, column_of)
-    out += _above_whole(f, relations, key, file, sheet, column, column_of)
+    out = _below_minimum(f, relations, file, sheet, column, column_of, limit)
+    out += _above_whole(f, relations, key, file, sheet, column, column_of, limit)
     return out
 
 
@@ -154,6 +156,7 @@ def _below_minimum(
     sheet: str | None,
     column: str | None,
     column_of: str | None,
+    limit: int | None,
 ) -> list[Issue]:
     if not relations.minimum:
         return []
@@ -167,6 +170,8 @@ def _below_minimum(
         .filter(pl.col("value") < pl.col("_min"))
         .sort("_row")
     )
+    if limit is not None:
+        low = low.head(limit)
     out = []
     for r in low.iter_rows(named=True):
         ind = relations.indicators[r["indicator"]]
@@ -194,6 +199,7 @@ def _above_whole(
     sheet: str | None,
     column: str | None,
     column_of: str | None,
+    limit: int | None,
 ) -> list[Issue]:
     pairs = relations.pairs()
     if not pairs:
@@ -219,6 +225,8 @@ def _above_whole(
         )
         .sort("_row", "_wrow")
     )
+    if limit is not None:
+        over = over.head(limit)
     out = []
     for r in over.iter_rows(named=True):
         part, whole = relations.indicators[r["indicator"]], relations.indicators[r["_whole"]]

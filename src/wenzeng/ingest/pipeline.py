@@ -488,6 +488,7 @@ def _check_plausibility(f: pl.DataFrame, c: _Checker) -> None:
             sheet=c.table.sheet,
             column=c.column_of("value"),
             column_of=COLUMN if origin else None,
+            limit=c.issues.limit,
         )
     )
 
