@@ -135,3 +135,29 @@ def test_conversion_goes_both_ways_within_a_dimension(a: str, b: str, x: float) 
             conversion_factor(a, b)
         return
     assert convert(convert(x, a, b), b, a) == pytest.approx(x, rel=1e-9, abs=1e-9)
+
+
+def test_the_command_line_lists_units_with_their_conversions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from wenzeng.cli import run
+
+    assert run(["catalog", "units", "--format", "json"]) == 0
+    rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows) == set(REG.units)
+    assert rows["万千瓦"]["conversion"] == "1 万千瓦 = 10,000 千瓦 = 0.01 吉瓦"
+    assert rows["万千瓦"]["dimension"] == "power"
+    assert run(["catalog", "indicators", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split(",")[:6] == [
+        "code",
+        "name_zh",
+        "aliases_text",
+        "unit",
+        "minimum_text",
+        "part_of_text",
+    ]
+    phone = next(line for line in lines if line.startswith("phone_ship_5g,"))
+    assert "5G手机出货量" in phone and "万部" in phone and "phone_ship_smart" in phone
