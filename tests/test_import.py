@@ -87,7 +87,10 @@ def test_messages_name_what_was_found_and_expected(sqlite_ctx: Context) -> None:
     with pytest.raises(ValidationFailed) as info:
         import_file(sqlite_ctx, path, ColumnMapping())
     by_row = {i.loc.row: i for i in info.value.issues}
-    assert by_row[3].msg == "未知指标 'revenu_elec' / unknown indicator 'revenu_elec'"
+    assert by_row[3].msg == (
+        "未知指标 'revenu_elec'；可用 `wenzeng catalog indicators` 查看全部指标 / unknown "
+        "indicator 'revenu_elec'; `wenzeng catalog indicators` lists them all"
+    )
     assert "unknown region or entity 'Atlantis'" in by_row[4].msg
     assert by_row[5].msg == "月份应在1–12之间，填写的是13 / the month must be 1–12, not 13"
     assert by_row[5].value == "2025年13月"

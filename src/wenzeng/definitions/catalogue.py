@@ -16,9 +16,11 @@ from wenzeng.domain.catalog import Entity, EntityKind, Indicator, Measure, Secto
 from wenzeng.domain.forms import Form
 from wenzeng.domain.forms import FormField as FormFieldT
 from wenzeng.domain.issues import Issue, IssueCode, Location
+from wenzeng.domain.names import IndicatorNames, unit_fits
 from wenzeng.domain.plan import Plan
+from wenzeng.domain.plausibility import Relations, part_relations, with_catalogue_checks
 from wenzeng.domain.text import I18n
-from wenzeng.domain.units import UnitError, conversion_factor
+from wenzeng.domain.units import UnitError, conversion_factor, units
 from wenzeng.errors import NotFound, ValidationFailed
 
 
@@ -52,7 +54,8 @@ def builtin_plan_files() -> list[Path]:
 
 
 def _key(label: str) -> str:
-    return unicodedata.normalize("NFKC", label).strip().casefold()
+    """An entity label as compared: NFKC, case folded, without spaces (tables pad 北　京)."""
+    return "".join(unicodedata.normalize("NFKC", label).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -63,22 +66,14 @@ class IndicatorMatch:
     candidates: tuple[str, ...] = ()
 
 
-def _unit_fits(unit: str, canonical: str | None) -> bool:
-    if canonical is None:
-        return unit.strip() in ("%", "％")
-    try:
-        conversion_factor(unit, canonical)
-    except UnitError:
-        return False
-    return True
-
-
 @dataclass
 class Catalogue:
     indicators: dict[str, Indicator]
     entities: dict[str, Entity]
     sectors: dict[str, Sector]
     _labels: dict[str, str] = field(default_factory=dict, repr=False)
+    _names: IndicatorNames | None = field(default=None, repr=False)
+    _relations: Relations | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for e in self.entities.values():
@@ -97,21 +92,38 @@ class Catalogue:
         except KeyError:
             raise NotFound(f"未知指标 / unknown indicator: {code!r}") from None
 
-    def find_indicator(self, label: str, *, unit: str | None = None) -> IndicatorMatch:
-        """The indicator a label in a file names: its code or its Chinese or English name.
+    @property
+    def names(self) -> IndicatorNames:
+        """The indicators' codes, names and aliases, as labels in files are looked up."""
+        if self._names is None:
+            self._names = IndicatorNames(self.indicators)
+        return self._names
 
-        ``unit`` (as written beside the label, e.g. 万台) narrows a label several
-        indicators share to those whose unit it converts to.
+    @property
+    def relations(self) -> Relations:
+        """The plausibility relations of the indicators (minimum, part_of)."""
+        if self._relations is None:
+            self._relations = Relations.of(self.indicators)
+        return self._relations
+
+    def find_indicator(
+        self, label: str, *, unit: str | None = None, entity_kind: str | None = None
+    ) -> IndicatorMatch:
+        """The indicator a label in a file names: its code, a name or an alias.
+
+        Labels are compared normalised (:func:`label_key`: NFKC, no spaces, one kind of
+        bracket, no leading 其中：/#, 规上 = 规模以上, 营收 = 营业收入); a trailing bracketed
+        unit (手机（万台）) is dropped and, when ``unit`` is not given, taken as the unit.
+        A label several indicators claim is narrowed by ``unit`` (as written beside the
+        label, e.g. 万台: its dimension must fit the indicator's unit) and ``entity_kind``
+        (the kind of the row's entity: province, nation …).
         """
-        key = _key(label)
-        found = [
-            i.code
-            for i in self.indicators.values()
-            if key in (_key(i.code), _key(i.name.zh), _key(i.name.en))
-        ]
-        if unit and len(found) > 1:
-            fitting = [c for c in found if _unit_fits(unit, self.indicators[c].unit)]
-            found = fitting or found
+        found, written_unit = self.names.claimants(label)
+        unit = unit or written_unit
+        if len(found) > 1 and unit:
+            found = [c for c in found if unit_fits(unit, self.indicators[c])] or found
+        if len(found) > 1 and entity_kind:
+            found = [c for c in found if entity_kind in self.indicators[c].entity_kinds] or found
         return IndicatorMatch(found[0] if len(found) == 1 else None, tuple(found))
 
     def find_entity(self, label: str) -> Entity | None:
@@ -203,12 +215,45 @@ def _unique(items: list[T], file: str) -> dict[str, T]:
     return dict(zip(codes, items, strict=True))
 
 
+def indicator_problems(indicators: dict[str, Indicator]) -> list[str]:
+    """What makes a set of indicators unusable together: a name or alias several claim that
+    neither a unit nor an entity kind tells apart, a ``part_of`` naming an unknown indicator
+    or one whose unit its own does not convert to, a part that contains its whole."""
+    out = [
+        f"名称 {key!r} 被 {'、'.join(codes)} 共用，而单位和主体类型都无法区分 / the name "
+        f"{key!r} is shared by {', '.join(codes)}, which neither unit nor entity kind tells apart"
+        for key, codes in IndicatorNames(indicators).shared_without_need().items()
+    ]
+    for ind in indicators.values():
+        for whole in ind.part_of:
+            other = indicators.get(whole)
+            if other is None:
+                out.append(
+                    f"{ind.code}: part_of 引用了未知指标 {whole!r} / part_of names unknown "
+                    f"indicator {whole!r}"
+                )
+            elif (ind.unit is None) != (other.unit is None) or (
+                ind.unit and other.unit and not units().convertible(ind.unit, other.unit)
+            ):
+                out.append(
+                    f"{ind.code}: 单位 {ind.unit} 与 {whole} 的单位 {other.unit} 不可比 / unit "
+                    f"{ind.unit} cannot be compared with {whole}'s unit {other.unit}"
+                )
+    try:
+        part_relations(indicators)
+    except ValueError as exc:
+        out.append(str(exc))
+    return out
+
+
 @cache
 def builtin_catalogue() -> Catalogue:
+    indicators = _unique(_load_doc(_IndicatorsDoc, "indicators.yaml").indicators, "indicators.yaml")
+    problems = indicator_problems(indicators)
+    if problems:
+        raise ValidationFailed("indicators.yaml: " + "; ".join(problems))
     return Catalogue(
-        indicators=_unique(
-            _load_doc(_IndicatorsDoc, "indicators.yaml").indicators, "indicators.yaml"
-        ),
+        indicators=indicators,
         entities=_unique(_load_doc(_EntitiesDoc, "entities.yaml").entities, "entities.yaml"),
         sectors=_unique(_load_doc(_SectorsDoc, "sectors.yaml").sectors, "sectors.yaml"),
     )
@@ -283,7 +328,7 @@ def read_form(path: Path, text: str | None = None, catalogue: Catalogue | None =
         raise ValidationFailed(
             f"报表文件引用有误 / form file has bad references: {path}", issues=problems
         )
-    return form
+    return with_catalogue_checks(form, cat.relations)
 
 
 def measure_field_code(measure: str, field: str) -> str:

@@ -106,6 +106,18 @@ class Indicator(BaseModel):
     leading: bool = Field(
         default=False, description="a leading indicator (orders, export delivery)"
     )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="other names releases give it (手机, 营业收入); see indicators.yaml on sharing",
+    )
+    minimum: float | None = Field(
+        default=None, description="the least value its level can take (0: never negative)"
+    )
+    part_of: list[str] = Field(
+        default_factory=list,
+        description="indicators whose level (or share) this one's can never exceed for the same "
+        "entity and period: smartphones are part of phones",
+    )
     description: I18n | None = None
 
     @model_validator(mode="after")
@@ -118,6 +130,10 @@ class Indicator(BaseModel):
             self.numerator and self.denominator
         ):
             raise ValueError("aggregation ratio_of_sums needs numerator and denominator")
+        if self.minimum is not None and Measure.LEVEL not in self.measures:
+            raise ValueError("minimum bounds the level: the indicator needs the level measure")
+        if self.code in self.part_of:
+            raise ValueError("an indicator cannot be part of itself")
         return self
 
 

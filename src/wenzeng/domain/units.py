@@ -1,13 +1,20 @@
 """Units of measure and the one place where values are converted between them.
 
-Chinese releases mix scales freely (亿元 and 万亿元, 万部 and 亿部).  Each
-indicator has a canonical unit; every value is stored in it, and the
-published value and unit are kept beside it for traceability.
+Chinese releases mix scales freely (亿元 and 万亿元, 万部 and 亿部, 万千瓦 and GW).  Each
+indicator has a canonical unit; every value is stored in it, and the published value and
+unit are kept beside it for traceability.
+
+The units are data (``wenzeng/catalog/units.yaml``, read by :mod:`wenzeng.definitions.units`);
+this module holds their model, the :class:`UnitRegistry` that converts between them, and
+module-level helpers that consult the registry in use (the built-in one unless
+:func:`use_units` installed another, e.g. one extended with a user's units).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from wenzeng.domain.text import BilingualError
 
@@ -22,73 +29,127 @@ class Unit:
     dimension: str
     factor: float  # multiples of the dimension's base unit
     name_en: str
+    name_zh: str = ""
+    aliases: tuple[str, ...] = ()
 
 
-# dimension base units: yuan, piece, W (power), Wh (energy), percent
-_UNITS = [
-    Unit("元", "money", 1.0, "yuan"),
-    Unit("千元", "money", 1e3, "thousand yuan"),
-    Unit("万元", "money", 1e4, "10k yuan"),
-    Unit("亿元", "money", 1e8, "100 million yuan"),
-    Unit("万亿元", "money", 1e12, "trillion yuan"),
-    Unit("部", "phones", 1.0, "units"),
-    Unit("万部", "phones", 1e4, "10k units"),
-    Unit("亿部", "phones", 1e8, "100 million units"),
-    Unit("台", "machines", 1.0, "units"),
-    Unit("万台", "machines", 1e4, "10k units"),
-    Unit("亿台", "machines", 1e8, "100 million units"),
-    Unit("块", "chips", 1.0, "pieces"),
-    Unit("万块", "chips", 1e4, "10k pieces"),
-    Unit("亿块", "chips", 1e8, "100 million pieces"),
-    Unit("个", "items", 1.0, "items"),
-    Unit("万个", "items", 1e4, "10k items"),
-    Unit("亿个", "items", 1e8, "100 million items"),
-    Unit("人", "people", 1.0, "persons"),
-    Unit("万人", "people", 1e4, "10k persons"),
-    Unit("家", "firms", 1.0, "enterprises"),
-    Unit("MW", "power", 1e6, "MW"),
-    Unit("GW", "power", 1e9, "GW"),
-    Unit("吉瓦", "power", 1e9, "GW"),
-    Unit("兆瓦", "power", 1e6, "MW"),
-    Unit("MWh", "energy", 1e6, "MWh"),
-    Unit("GWh", "energy", 1e9, "GWh"),
-    Unit("%", "percent", 1.0, "%"),
-    Unit("百分点", "points", 1.0, "percentage points"),
-]
+def unit_key(text: str) -> str:
+    """How a unit is looked up: NFKC (％ → %), no spaces, case folded (gw → GW)."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
-UNITS: dict[str, Unit] = {u.code: u for u in _UNITS}
-_ALIASES = {"％": "%", "gw": "GW", "gwh": "GWh", "mw": "MW", "mwh": "MWh", "pp": "百分点"}
+
+@dataclass(frozen=True)
+class UnitRegistry:
+    """Known units by code, their aliases, and conversion between units of one dimension."""
+
+    units: Mapping[str, Unit]
+    _keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys: dict[str, str] = {}
+        for u in self.units.values():  # codes first: an alias never hides a code
+            keys.setdefault(unit_key(u.code), u.code)
+        for u in self.units.values():
+            for a in u.aliases:
+                keys.setdefault(unit_key(a), u.code)
+        self._keys.update(keys)
+
+    @classmethod
+    def of(cls, units: Iterable[Unit]) -> UnitRegistry:
+        items = list(units)
+        codes = [u.code for u in items]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise UnitError(f"单位代码重复：{'、'.join(dupes)}", f"duplicate unit codes: {dupes}")
+        return cls({u.code: u for u in items})
+
+    def with_units(self, extra: Iterable[Unit]) -> UnitRegistry:
+        """A registry that also knows ``extra`` units (a unit of the same code is replaced)."""
+        merged = dict(self.units)
+        merged.update({u.code: u for u in extra})
+        return UnitRegistry(merged)
+
+    def find(self, text: str) -> Unit | None:
+        code = self._keys.get(unit_key(text))
+        return self.units[code] if code is not None else None
+
+    def get(self, text: str) -> Unit:
+        found = self.find(text)
+        if found is None:
+            known = "、".join(self.units)
+            raise UnitError(f"未知单位 / unknown unit: {text!r} (known: {known})")
+        return found
+
+    def conversion_factor(self, from_unit: str, to_unit: str) -> float:
+        """Multiply a value in ``from_unit`` by this to express it in ``to_unit``."""
+        a, b = self.get(from_unit), self.get(to_unit)
+        if a.dimension != b.dimension:
+            raise UnitError(
+                f"单位不可换算 / units not convertible: {a.code} ({a.dimension}) → "
+                f"{b.code} ({b.dimension})"
+            )
+        return a.factor / b.factor
+
+    def convertible(self, from_unit: str, to_unit: str) -> bool:
+        a, b = self.find(from_unit), self.find(to_unit)
+        return a is not None and b is not None and a.dimension == b.dimension
+
+    def in_dimension(self, dimension: str) -> list[Unit]:
+        return sorted(
+            (u for u in self.units.values() if u.dimension == dimension), key=lambda u: u.factor
+        )
+
+
+_installed: UnitRegistry | None = None
+
+
+def use_units(registry: UnitRegistry | None) -> None:
+    """Make ``registry`` the one the module-level helpers consult (None: the built-in one)."""
+    global _installed
+    _installed = registry
+
+
+def units() -> UnitRegistry:
+    """The registry in use: the installed one, else the built-in units of the catalogue."""
+    if _installed is not None:
+        return _installed
+    # the built-in units are data read by the definitions layer, once (cached there)
+    from wenzeng.definitions.units import builtin_units
+
+    return builtin_units()
+
+
+class _UnitsView(Mapping[str, Unit]):
+    """``UNITS``: the registry in use, by code (kept for callers that list the codes)."""
+
+    def __getitem__(self, code: str) -> Unit:
+        return units().units[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(units().units)
+
+    def __len__(self) -> int:
+        return len(units().units)
+
+
+UNITS: Mapping[str, Unit] = _UnitsView()
 
 
 def get_unit(code: str) -> Unit:
-    key = code.strip()
-    key = _ALIASES.get(key, _ALIASES.get(key.lower(), key))
-    try:
-        return UNITS[key]
-    except KeyError:
-        known = "、".join(UNITS)
-        raise UnitError(f"未知单位 / unknown unit: {code!r} (known: {known})") from None
+    return units().get(code)
 
 
 def unit_en(code: str | None) -> str:
     """A unit as English text puts it (亿元 → 100 million yuan); unknown units as they are."""
     if not code:
         return ""
-    try:
-        return get_unit(code).name_en
-    except UnitError:
-        return code
+    found = units().find(code)
+    return found.name_en if found is not None else code
 
 
 def conversion_factor(from_unit: str, to_unit: str) -> float:
     """Multiply a value in ``from_unit`` by this to express it in ``to_unit``."""
-    a, b = get_unit(from_unit), get_unit(to_unit)
-    if a.dimension != b.dimension:
-        raise UnitError(
-            f"单位不可换算 / units not convertible: {a.code} ({a.dimension}) → "
-            f"{b.code} ({b.dimension})"
-        )
-    return a.factor / b.factor
+    return units().conversion_factor(from_unit, to_unit)
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:

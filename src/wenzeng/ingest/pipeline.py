@@ -19,10 +19,11 @@ from wenzeng.domain.catalog import Measure
 from wenzeng.domain.issues import Issue, IssueCode, IssueCollector, Location, Severity
 from wenzeng.domain.links import is_web_url
 from wenzeng.domain.periods import PeriodError, parse_period
+from wenzeng.domain.plausibility import breaches
 from wenzeng.domain.text import clip, clip_value
 from wenzeng.domain.units import UnitError, conversion_factor, get_unit
 from wenzeng.domain.values import MAX_MAGNITUDE, OutOfBounds, ValueError_, parse_value
-from wenzeng.ingest.readers import ROW, RawTable
+from wenzeng.ingest.readers import COLUMN, ROW, RawTable
 
 FIELDS = (
     "indicator",
@@ -171,6 +172,12 @@ class _Checker:
     def column_of(self, f: str) -> str:
         return self.columns.get(f, f)
 
+    def origin(self) -> pl.Expr:
+        """Each row's column of origin in a long table made from a wide one, else null."""
+        if COLUMN in self.table.frame.columns:
+            return pl.col(COLUMN).alias("_origin")
+        return pl.lit(None, dtype=pl.Utf8).alias("_origin")
+
     def expr(self, f: str) -> pl.Expr:
         if f in self.columns:
             return pl.col(self.columns[f]).str.strip_chars()
@@ -190,8 +197,9 @@ class _Checker:
     ) -> None:
         """One issue per offending row; ``zh``/``en`` are callables of the cell value (cut
         to a few dozen characters, so that a huge cell makes no huge message)."""
-        bad = frame.filter(mask).select(ROW, pl.col(f"_{f}"))
-        for row, cell in bad.iter_rows():
+        origin = pl.col(COLUMN) if COLUMN in frame.columns else pl.lit(None, dtype=pl.Utf8)
+        bad = frame.filter(mask).select(ROW, pl.col(f"_{f}"), origin.alias("_origin"))
+        for row, cell, column in bad.iter_rows():
             value = clip_value(cell)
             if len(self.issues.issues) >= self.issues.limit:
                 self.issues.dropped += bad.height
@@ -202,7 +210,7 @@ class _Checker:
                         file=self.table.file,
                         sheet=self.table.sheet,
                         row=row,
-                        column=self.column_of(f),
+                        column=column or self.column_of(f),
                     ),
                     code,
                     zh(value),
@@ -238,7 +246,10 @@ def validate_table(
         return Validated(pl.DataFrame(schema=OUTPUT_SCHEMA), issues)
     c = _Checker(table, columns, mapping.constants, catalogue, issues)
     # every field as text, blank cells as missing
-    f = table.frame.select(pl.col(ROW), *[c.expr(name).alias(f"_{name}") for name in FIELDS])
+    origin = [COLUMN] if COLUMN in table.frame.columns else []
+    f = table.frame.select(
+        pl.col(ROW), *origin, *[c.expr(name).alias(f"_{name}") for name in FIELDS]
+    )
     f = f.with_columns(
         *[
             pl.when(pl.col(f"_{n}") != "").then(pl.col(f"_{n}")).alias(f"_{n}")
@@ -257,23 +268,16 @@ def validate_table(
             lambda v, n=name: f"{n} is required",
         )
 
-    # indicators
-    known = catalogue.indicators
-    c.report(
-        f,
-        pl.col("_indicator").is_not_null() & ~pl.col("_indicator").is_in(list(known)),
-        "indicator",
-        IssueCode.UNKNOWN_INDICATOR,
-        lambda v: f"未知指标 {v!r}",
-        lambda v: f"unknown indicator {v!r}",
-    )
-
     # entities: codes, names or aliases
     ent = {
         v: (e.code if (e := catalogue.find_entity(v)) else None)
         for v in f["_entity"].drop_nulls().unique().to_list()
     }
     f = f.with_columns(pl.col("_entity").replace_strict(ent, default=None).alias("entity"))
+
+    # indicators: codes, names or aliases (narrowed by the row's unit and entity kind)
+    known = catalogue.indicators
+    f = _resolve_indicators(f, c)
     c.report(
         f,
         pl.col("_entity").is_not_null() & pl.col("entity").is_null(),
@@ -351,11 +355,18 @@ def validate_table(
     )
     f = f.join(parsed, on=["_period", "_period_type"], how="left", nulls_equal=True)
     bad_periods = f.filter(pl.col("_period").is_not_null() & pl.col("period").is_null())
-    for row, value, ptype in bad_periods.select(ROW, "_period", "_period_type").iter_rows():
+    for row, value, ptype, origin in bad_periods.select(
+        ROW, "_period", "_period_type", c.origin()
+    ).iter_rows():
         err = per_error[(value, ptype)]
         issues.add(
             Issue(
-                Location(file=table.file, sheet=table.sheet, row=row, column=c.column_of("period")),
+                Location(
+                    file=table.file,
+                    sheet=table.sheet,
+                    row=row,
+                    column=origin or c.column_of("period"),
+                ),
                 IssueCode.BAD_PERIOD,
                 err.zh,
                 err.en,
@@ -378,12 +389,108 @@ def validate_table(
     )
     out = f.select(list(OUTPUT_SCHEMA)).cast(OUTPUT_SCHEMA)  # type: ignore[arg-type]
     repeated = _check_duplicates(out, c)
+    _check_plausibility(f, c)
     if issues.has_errors:
         return Validated(pl.DataFrame(schema=OUTPUT_SCHEMA), issues)
     kept = out.filter(pl.col("value").is_not_null())
     if repeated:  # rows repeated with the same value are stored once
         kept = kept.unique(subset=[*DUPLICATE_KEY, "value"], keep="first", maintain_order=True)
     return Validated(kept, issues)
+
+
+def _resolve_indicators(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
+    """``_indicator`` becomes the code each label names (labels it cannot resolve stay as
+    they are, and are reported); the work is done once per distinct label."""
+    cat = c.catalogue
+    labels = f["_indicator"].drop_nulls().unique().to_list()
+    codes: dict[str, str] = {}
+    ambiguous: list[str] = []
+    unknown: list[str] = []
+    for label in labels:
+        match = cat.find_indicator(label)
+        if match.code is not None:
+            codes[label] = match.code
+        elif match.candidates:
+            ambiguous.append(label)
+        else:
+            unknown.append(label)
+    f = f.with_columns(pl.col("_indicator").alias("_label"))
+    if codes:
+        f = f.with_columns(pl.col("_indicator").replace(codes))
+    if ambiguous:  # the row's unit and entity kind may tell the candidates apart
+        kinds = {e.code: e.kind.value for e in cat.entities.values()}
+        rows = f.filter(pl.col("_label").is_in(ambiguous))
+        combos = rows.select("_label", "_unit", "entity").unique().iter_rows()
+        narrowed = []
+        for label, unit, entity in combos:
+            m = cat.find_indicator(label, unit=unit, entity_kind=kinds.get(entity or ""))
+            narrowed.append((label, unit, entity, m.code))
+        table = pl.DataFrame(
+            narrowed,
+            schema=[
+                ("_label", pl.Utf8),
+                ("_unit", pl.Utf8),
+                ("entity", pl.Utf8),
+                ("_code", pl.Utf8),
+            ],
+            orient="row",
+        )
+        f = f.join(table, on=["_label", "_unit", "entity"], how="left", nulls_equal=True)
+        f = f.with_columns(pl.coalesce("_code", "_indicator").alias("_indicator")).drop("_code")
+        for label in ambiguous:
+            found = cat.find_indicator(label).candidates
+            named = "、".join(f"{x}（{cat.indicators[x].name.zh}）" for x in found)
+            named_en = "; ".join(f"{x} ({cat.indicators[x].name.en})" for x in found)
+            c.report(
+                f,
+                (pl.col("_label") == label) & (pl.col("_indicator") == label),
+                "indicator",
+                IssueCode.UNKNOWN_INDICATOR,
+                lambda v, n=named: f"指标 {v!r} 有多种含义：{n}；请填写指标代码或单位",
+                lambda v, n=named_en: f"indicator {v!r} could mean {n}; give the code or the unit",
+            )
+    if unknown:
+        c.report(
+            f,
+            pl.col("_indicator").is_in(unknown),
+            "indicator",
+            IssueCode.UNKNOWN_INDICATOR,
+            lambda v: f"未知指标 {v!r}；可用 `wenzeng catalog indicators` 查看全部指标",
+            lambda v: f"unknown indicator {v!r}; `wenzeng catalog indicators` lists them all",
+        )
+    return f
+
+
+def _check_plausibility(f: pl.DataFrame, c: _Checker) -> None:
+    """Levels below their indicator's minimum, parts above their whole (the catalogue's
+    relations), among rows that are otherwise sound."""
+    origin = [COLUMN] if COLUMN in f.columns else []
+    rows = f.filter(pl.col("indicator").is_in(list(c.catalogue.indicators))).select(
+        "indicator",
+        "entity",
+        "measure",
+        "period_type",
+        "period",
+        "vintage",
+        "value",
+        ROW,
+        pl.col("_label").alias("label"),
+        pl.col("_value").alias("published_value"),
+        pl.col("_unit").alias("published_unit"),
+        *origin,
+    )
+    c.issues.extend(
+        breaches(
+            rows,
+            c.catalogue.relations,
+            row_column=ROW,
+            file=c.table.file,
+            sheet=c.table.sheet,
+            column=c.column_of("value"),
+            column_of=COLUMN if origin else None,
+            limit=c.issues.limit,
+        )
+    )
 
 
 def _sane(value: pl.Expr) -> pl.Expr:
