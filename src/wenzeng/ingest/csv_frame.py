@@ -57,7 +57,8 @@ def _fast(
 ) -> tuple[pl.DataFrame, Framing]:
     names = unique_names([h or "" for h in header])
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
-    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    rows = pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=True).alias(ROW)
+    frame = frame.with_columns(rows)
     check_frame(file, frame, limits)
     cols = names
     filled = [pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in cols]
