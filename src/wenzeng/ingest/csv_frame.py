@@ -25,7 +25,9 @@ from wenzeng.ingest.grid import csv_grid, decode_text, fail, ragged_rows, sniff_
 from wenzeng.ingest.limits import Limits, check_cell_length, refuse, setting
 
 HEAD_ROWS = 30  # records read to decide the way
-_NOTE_START = r"^\s*(?:注|说明|备注|附注|资料来源|数据来源|来源|[*＊※①-⑳(（]|\d{1,2}[.、．])"
+_NOTE_START = (
+    r"^\s*(?:注|说明|备注|附注|资料来源|数据来源|来源|[*＊※①-⑳(（]|\d{1,2}[.、．](?:[^0-9]|$))"
+)
 
 
 def read_csv(path: Path, data: bytes, limits: Limits) -> tuple[pl.DataFrame, Framing, str]:

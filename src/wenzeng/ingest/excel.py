@@ -8,7 +8,7 @@ workbook against the limits; merged ranges come from the same scan.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import date, datetime
 from typing import Any
 
@@ -98,7 +98,7 @@ def read_grid(
     return _grid(file, title, shape, rows)
 
 
-def iter_grids(data: bytes, survey: WorkbookSurvey, file: str = "") -> Iterator[Grid]:
+def iter_grids(data: bytes, survey: WorkbookSurvey, file: str = "") -> Generator[Grid, None, None]:
     """Every worksheet that has cells, in the workbook's order, as grids."""
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:

@@ -9,6 +9,7 @@ When no reader fits, the error names every reader tried.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -60,7 +61,11 @@ class Reader(Protocol):
 
     def handles(self, path: Path, head: bytes) -> bool: ...
 
-    def read(self, path: Path, data: bytes, checked: Checked) -> list[RawTable]: ...
+    def read(
+        self, path: Path, data: bytes, checked: Checked, *, first: bool = False
+    ) -> list[RawTable]:
+        """The file's tables; ``first``: stop at the first with data rows."""
+        ...
 
 
 _fail = fail
@@ -72,7 +77,9 @@ class CsvReader:
     def handles(self, path: Path, head: bytes) -> bool:
         return is_text(path)
 
-    def read(self, path: Path, data: bytes, checked: Checked) -> list[RawTable]:
+    def read(
+        self, path: Path, data: bytes, checked: Checked, *, first: bool = False
+    ) -> list[RawTable]:
         frame, framing, encoding = read_csv(path, data, checked.limits)
         return [RawTable(str(path), frame, encoding=encoding, framing=framing)]
 
@@ -83,7 +90,9 @@ class ExcelReader:
     def handles(self, path: Path, head: bytes) -> bool:
         return is_workbook(path, head)
 
-    def read(self, path: Path, data: bytes, checked: Checked) -> list[RawTable]:
+    def read(
+        self, path: Path, data: bytes, checked: Checked, *, first: bool = False
+    ) -> list[RawTable]:
         from wenzeng.ingest.excel import iter_grids
 
         file = str(path)
@@ -93,14 +102,17 @@ class ExcelReader:
             assert survey is not None
         tables: list[RawTable] = []
         try:
-            for grid in iter_grids(data, survey, file):
-                framed = detect(grid)
-                if not framed.columns:
-                    continue
-                frame = pl.DataFrame(
-                    framed.rows, schema=[(c, pl.Utf8) for c in framed.columns], orient="row"
-                ).with_columns(pl.Series(ROW, framed.numbers, dtype=pl.Int64))
-                tables.append(RawTable(file, frame, sheet=grid.sheet, framing=framed.framing))
+            with closing(iter_grids(data, survey, file)) as grids:
+                for grid in grids:
+                    framed = detect(grid)
+                    if not framed.columns:
+                        continue
+                    frame = pl.DataFrame(
+                        framed.rows, schema=[(c, pl.Utf8) for c in framed.columns], orient="row"
+                    ).with_columns(pl.Series(ROW, framed.numbers, dtype=pl.Int64))
+                    tables.append(RawTable(file, frame, sheet=grid.sheet, framing=framed.framing))
+                    if first and frame.height:
+                        break
         except WenzengError:
             raise
         except Exception as exc:  # openpyxl raises many kinds for broken files
@@ -124,7 +136,10 @@ def read_tables(
     """Every table of a file, after :func:`wenzeng.ingest.limits.precheck`: one for a CSV,
     one per sheet with a header and data rows for a workbook (a sheet with a header only
     counts when no sheet has data)."""
-    tables = _read_all(path, data, limits)
+    return _with_rows(_read_all(path, data, limits))
+
+
+def _with_rows(tables: list[RawTable]) -> list[RawTable]:
     with_rows = [t for t in tables if t.frame.height]
     return with_rows or tables[:1]
 
@@ -132,10 +147,12 @@ def read_tables(
 def read_table(path: Path, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> RawTable:
     """A file as a table of text cells: the first sheet with data rows (or, when none has
     any, the first with a header), after :func:`wenzeng.ingest.limits.precheck`."""
-    return read_tables(path, data, limits)[0]
+    return _with_rows(_read_all(path, data, limits, first=True))[0]
 
 
-def _read_all(path: Path, data: bytes | None, limits: Limits) -> list[RawTable]:
+def _read_all(
+    path: Path, data: bytes | None, limits: Limits, *, first: bool = False
+) -> list[RawTable]:
     file = str(path)
     if data is None:
         try:
@@ -157,7 +174,7 @@ def _read_all(path: Path, data: bytes | None, limits: Limits) -> list[RawTable]:
     checked = precheck(file, data, limits)
     for reader in READERS:
         if reader.handles(path, data[:8]):
-            return reader.read(path, data, checked)
+            return reader.read(path, data, checked, first=first)
     tried = "; ".join(r.name for r in READERS)
     raise _fail(
         file,
