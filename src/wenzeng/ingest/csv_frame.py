@@ -34,7 +34,7 @@ def read_csv(path: Path, data: bytes, limits: Limits) -> tuple[pl.DataFrame, Fra
     """(frame of text columns + ROW, framing, encoding) of a CSV file's bytes."""
     file = str(path)
     text, encoding = decode_text(data, file)
-    if not text.strip():
+    if not text or text.isspace():
         raise fail(file, IssueCode.EMPTY_FILE, "文件为空", "the file is empty")
     sep = sniff_separator(path, text)
     head = csv_grid(
@@ -62,24 +62,29 @@ def _fast(
     rows = pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=True).alias(ROW)
     frame = frame.with_columns(rows)
     check_frame(file, frame, limits)
-    cols = names
-    filled = [pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in cols]
-    frame = frame.filter(pl.any_horizontal(filled))  # blank rows are skipped
-    others_blank = pl.all_horizontal([~f for f in filled[1:]]) if len(cols) > 1 else pl.lit(True)
-    first = pl.col(cols[0])
-    candidates = (
-        frame.with_columns(pl.col(ROW).shift(1).alias("__previous"))
-        .filter(others_blank | first.str.contains(_NOTE_START).fill_null(False))
-        .select(*cols, ROW, "__previous")
-    )
+    nulls = [pl.col(c).is_null() for c in names]
+    blank = pl.all_horizontal(nulls)
+    others_blank = pl.all_horizontal(nulls[1:]) if len(names) > 1 else pl.lit(True)
+    maybe_note = others_blank | pl.col(names[0]).str.contains(_NOTE_START).fill_null(False)
+    flags = frame.select(blank.any().alias("blank"), (maybe_note & ~blank).any().alias("note"))
+    if flags.item(0, "blank"):
+        frame = frame.filter(~blank)  # blank rows are skipped
+    candidates: list[tuple[object, ...]] = []
+    if flags.item(0, "note"):  # the few rows that could be notes, each with the row before
+        candidates = (
+            frame.with_columns(pl.col(ROW).shift(1).alias("__previous"))
+            .filter(maybe_note)
+            .select(*names, ROW, "__previous")
+            .rows()
+        )
     notes: list[NoteRow] = []
     note_rows: set[int] = set()
-    for record in candidates.iter_rows():
-        cells, row, previous = list(record[:-2]), record[-2], record[-1]
-        kind = note_kind([c.strip() if c else None for c in cells], previous in note_rows)
-        if kind is not None:
-            text = " ".join(dict.fromkeys(c.strip() for c in cells if c and c.strip()))
-            notes.append(NoteRow(row, text, kind))
+    for record in candidates:
+        cells = [str(c).strip() or None if c is not None else None for c in record[:-2]]
+        row, previous = record[-2], record[-1]
+        kind = note_kind(cells, previous in note_rows)
+        if kind is not None and isinstance(row, int):
+            notes.append(NoteRow(row, " ".join(dict.fromkeys(c for c in cells if c)), kind))
             note_rows.add(row)
     if note_rows:
         frame = frame.filter(~pl.col(ROW).is_in(sorted(note_rows)))
