@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+ROW = "__row"  # a frame's column of spreadsheet row numbers
+COLUMN = "__column"  # in a long table made from a wide one: the header of the value's column
+
 
 @dataclass(frozen=True)
 class Grid:
@@ -21,6 +24,8 @@ class Grid:
     cells: list[list[str | None]]  # rows as read; blank cells are None
     numbers: list[int]  # the spreadsheet row number (1-based) of each row
     encoding: str | None = None
+    # merged ranges (row1, col1, row2, col2), 1-based, already filled into ``cells``
+    merges: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,3 +49,15 @@ class Framing:
     notes: tuple[NoteRow, ...] = field(default_factory=tuple)  # title, unit, note, source rows
     period: str | None = None  # a period label from the title or header, e.g. "2024年1-9月"
     unit: str | None = None  # from a "单位：亿元" line or a title's "（单位：亿元）"
+
+
+@dataclass(frozen=True)
+class Framed:
+    """A grid split by :func:`wenzeng.ingest.frame_detect.detect`: the table's data rows
+    under unique column names, and the framing around them."""
+
+    columns: list[str]  # unique names: 名称, 名称_2, column_3 for a blank header
+    rows: list[list[str | None]]  # data rows, each as wide as ``columns``
+    numbers: list[int]  # the spreadsheet row number of each data row
+    framing: Framing
+    wide: list[tuple[int, int]] = field(default_factory=list)  # (row, cells) past the header
