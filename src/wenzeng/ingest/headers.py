@@ -75,7 +75,6 @@ _MEASURE_WORDS = (
     ("绝对值", "level"),
     ("绝对数", "level"),
     ("数值", "level"),
-    ("金额", "level"),
 )
 _LAST_YEAR = ("上年同期", "去年同期", "上年同月", "上年累计", "去年同月")
 
@@ -146,7 +145,8 @@ def _take_period(part: str) -> tuple[str, str | None, str | None]:
         first, last = int(m["from"]), int(m["to"])
         rest = part[m.end() :].removeprefix("累计")
         kind = "cum_month" if first == 1 else ("month" if first == last else "quarter")
-        return rest, kind, m.group(0)
+        year = f"{m['year']}年" if m["year"] else ""
+        return rest, kind, f"{year}{first}-{last}月"
     m = _MONTH.match(part)
     if m:
         rest = part[m.end() :]
