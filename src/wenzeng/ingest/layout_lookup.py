@@ -23,7 +23,7 @@ NATION_LABELS = frozenset(("全国", "全国合计", "全国总计"))
 # Words that name what a product table counts: 手机 in a table of 产量 is 手机产量.
 CONTEXT_WORDS = ("产量", "出货量", "销量", "零售量", "零售额", "出口量", "产值")
 
-_COMPONENT = re.compile(r"^(?:其中|内)[:：]?")
+_COMPONENT = re.compile(r"^(?:其中[:：]?|内[:：])")
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,3}、|[①-⑳])")
 _TITLE_PERIOD = re.compile(
     r"\d{4}年(?:\d{1,2}[-~至到]\d{1,2}月(?:份)?|\d{1,2}月(?:份)?|第?[一二三四1-4]季度|上半年|全年)?"
