@@ -569,3 +569,56 @@ def test_a_title_names_the_entity_and_period(
     assert (found.code if found else None) == entity
     p = title_period(title)
     assert (p.code if p else None) == period
+
+
+def test_a_row_published_only_as_growth_takes_that_measure(cat: AliasCatalogue) -> None:
+    table = wide(
+        ["指标名称", "计量单位", "1-9月", "本月"],
+        [
+            ["规模以上电子信息制造业增加值", "%", "12.8", "10.6"],
+            ["营业收入", "亿元", "114,234.5", "13,001"],
+        ],
+        title="2024年1-9月全国电子信息制造业运行情况",
+    )
+    r = recognise(table, cat)
+    assert r.issues == []
+    assert obs(r, 4, "1-9月")[0:5] == ("va_elec", "CN", "2024-01~09", "cum_month", "yoy_pct")
+    assert obs(r, 4, "本月")[2:5] == ("2024-09", "month", "yoy_pct")
+    assert obs(r, 5, "1-9月")[4:] == ("level", "亿元")
+
+
+def test_regions_by_product_columns_in_a_table_of_output(cat: AliasCatalogue) -> None:
+    table = wide(
+        ["项目", "地区代码", "手机(万台)", "同比增长(%)", "集成电路(亿块)", "同比增长(%)"],
+        [
+            ["广东", "440000", "50,000", "3.3", "500", "20.1"],
+            ["江苏", "320000", "100", "1", "900", "9"],
+        ],
+        title="2024年1-9月分地区主要电子产品产量",
+    )
+    r = recognise(table, cat)
+    assert r.issues == []
+    assert r.layout.kind == ENTITIES_AS_ROWS
+    assert r.layout.columns[1].skipped is not None
+    assert obs(r, 5, "集成电路(亿块)") == (
+        "ic_output",
+        "320000",
+        "2024-01~09",
+        "cum_month",
+        "level",
+        "亿块",
+    )
+    assert [c.indicator for c in r.layout.columns[2:]] == ["phone_output"] * 2 + ["ic_output"] * 2
+
+
+def test_each_row_is_reported_up_to_the_limit(cat: AliasCatalogue) -> None:
+    table = wide(
+        PRODUCT_HEADER,
+        [["量子计算机", "台", "1", "2", "3"]] * 5,
+        title="2024年9月全国主要产品产量",
+    )
+    everything = recognise(table, cat)
+    assert _where(everything, IssueCode.UNKNOWN_INDICATOR) == [(n, "产品名称") for n in range(4, 9)]
+    cut = recognise(table, cat, limit=3)
+    assert [i.code for i in cut.issues] == [IssueCode.UNKNOWN_INDICATOR] * 3 + [IssueCode.TOO_LARGE]
+    assert "2" in cut.issues[-1].msg_zh

@@ -42,7 +42,7 @@ _ROLE_WORDS: dict[str, tuple[str, ...]] = {
     LABEL: ("产品名称", "产品", "主要产品", "指标名称", "指标", "项目", "主要指标", "名称"),
     UNIT: ("计量单位", "单位"),
     NOTE: ("备注", "说明", "注"),
-    SKIP: ("序号", "编号", "行次", "代码"),
+    SKIP: ("序号", "编号", "行次", "代码", "地区代码", "区划代码", "行政区划代码"),
 }
 _ROLE_OF = {word: role for role, words in _ROLE_WORDS.items() for word in words}
 PRODUCT_WORDS = ("产品名称", "产品", "主要产品")  # label columns that name products

@@ -95,9 +95,16 @@ def _is_blank(col: str) -> pl.Expr:
 class _Reader:
     """The state of one recognition: the table, the catalogue, the hints and the issues."""
 
-    def __init__(self, table: RawTable, catalogue: Catalogue, hints: LayoutHints) -> None:
+    def __init__(
+        self, table: RawTable, catalogue: Catalogue, hints: LayoutHints, limit: int
+    ) -> None:
         self.table, self.catalogue, self.hints = table, catalogue, hints
         self.issues: list[Issue] = []
+        self.limit, self.dropped = limit, 0
+        self.messages: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
+        self.entity_matches: dict[str, str | None] = {}
+        self.near: dict[str, str] = {}
+        self.row_matches: dict[tuple[str, str | None], tuple[str, IndicatorMatch]] = {}
         cols = table.columns
         written = table.framing.header
         self.headers = list(written) if len(written) == len(cols) else list(cols)
@@ -117,32 +124,47 @@ class _Reader:
         column: str | None = None,
         value: object = None,
     ) -> None:
+        if len(self.issues) >= self.limit:
+            self.dropped += 1
+            return
         where = Location(file=self.table.file, sheet=self.table.sheet, row=row, column=column)
         self.issues.append(Issue(where, code, zh, en, value=value))
+
+    def finish(self) -> list[Issue]:
+        if self.dropped:
+            n = self.dropped
+            where = Location(file=self.table.file, sheet=self.table.sheet)
+            self.issues.append(
+                Issue(
+                    where,
+                    IssueCode.TOO_LARGE,
+                    f"另有 {n} 处问题未列出",
+                    f"{n} more problems are not listed",
+                )
+            )
+        return self.issues
 
     def unknown_indicator(
         self, label: str, found: IndicatorMatch, *, row: int | None, column: str | None
     ) -> None:
+        key = (label, found.candidates)
+        if key not in self.messages:
+            self.messages[key] = self._unknown_message(label, found)
+        zh, en = self.messages[key]
+        self.issue(IssueCode.UNKNOWN_INDICATOR, zh, en, row=row, column=column, value=label)
+
+    def _unknown_message(self, label: str, found: IndicatorMatch) -> tuple[str, str]:
         if found.candidates:
             many = _listed(list(found.candidates))
-            self.issue(
-                IssueCode.UNKNOWN_INDICATOR,
+            return (
                 f"{label!r} 可指多个指标：{many}；请用 --column/--row 指定其一",
                 f"{label!r} could be any of several indicators: {many}; name one with "
                 "--column/--row",
-                row=row,
-                column=column,
-                value=label,
             )
-            return
         near = _listed(near_indicators(self.catalogue, label))
-        self.issue(
-            IssueCode.UNKNOWN_INDICATOR,
+        return (
             f"未知指标 {label!r}；相近的有：{near}（{HINT_HELP_ZH}）",
             f"unknown indicator {label!r}; near ones: {near} ({HINT_HELP_EN})",
-            row=row,
-            column=column,
-            value=label,
         )
 
     # -- the table as a whole -----------------------------------------------------
@@ -161,17 +183,16 @@ class _Reader:
         r = self.readings[label_col]
         if r.role == h.ENTITY:
             return ENTITIES_AS_ROWS
-        if r.role == h.LABEL:
-            products = r.name in h.PRODUCT_WORDS or "产量" in self.context
-            return PRODUCTS_AS_ROWS if products else INDICATORS_AS_ROWS
+        if r.role == h.LABEL and r.name in h.PRODUCT_WORDS:
+            return PRODUCTS_AS_ROWS
         keys = self._distinct_keys(self.table.columns[label_col])
         places = sum(1 for k in keys if is_summary(k) or self.catalogue.find_entity(k))
         if keys and places * 2 >= len(keys):
             return ENTITIES_AS_ROWS
         return PRODUCTS_AS_ROWS if "产量" in self.context else INDICATORS_AS_ROWS
 
-    def _distinct_keys(self, col: str) -> list[str]:
-        values = self.table.frame.get_column(col).drop_nulls().unique().to_list()
+    def _distinct_keys(self, col: str, most: int = 200) -> list[str]:
+        values = self.table.frame.get_column(col).drop_nulls().unique().head(most).to_list()
         return [k for k in (read_label(v).key for v in values) if k]
 
     def base_period(self) -> tuple[Period | None, str | None]:
@@ -179,7 +200,12 @@ class _Reader:
             try:
                 return parse_period(self.hints.period), "hint"
             except PeriodError as exc:
-                self.issue(IssueCode.BAD_PERIOD, exc.zh, exc.en, value=self.hints.period)
+                self.issue(
+                    IssueCode.BAD_PERIOD,
+                    f"--period 无法识别：{exc.zh}",
+                    f"--period cannot be read: {exc.en}",
+                    value=self.hints.period,
+                )
                 return None, None
         framed = self.table.framing.period
         if framed:
@@ -252,7 +278,9 @@ class _Reader:
                 column=layout.header,
                 value=hint,
             )
-        return replace(layout, indicator=code, measure=measure or layout.measure)
+        if measure is None:
+            return replace(layout, indicator=code)
+        return replace(layout, indicator=code, measure=measure, measure_from="hint")
 
     def columns(
         self, kind: str, label_col: int, base: Period | None, base_from: str | None
@@ -305,6 +333,7 @@ class _Reader:
             self.headers[i],
             h.VALUE,
             measure=r.measure,
+            measure_from="header" if r.measure else None,
             unit=r.unit if r.measure in (None, "level") or r.unit == "%" else None,
             period=period.code if period else None,
             period_type=period.type.value if period else None,
@@ -350,7 +379,7 @@ class _Reader:
             )
             return col
         unit = r.unit if r.measure in (None, "level") else None
-        found = indicator_for(self.catalogue, r.name, unit=unit, context=[])
+        found = indicator_for(self.catalogue, r.name, unit=unit, context=self.context)
         if not found.code and r.label and r.label != r.name:
             found = indicator_for(self.catalogue, r.label, unit=unit, context=[])
         if not found.code:
@@ -371,7 +400,6 @@ class _Reader:
         else:
             cols.append(pl.lit(None, dtype=pl.Utf8).alias("_unit"))
         labels: dict[str, Label] = {}
-        found: dict[tuple[str, str | None], str | None] = {}
         out: list[RowLayout] = []
         parent: str | None = None
         header = self.headers[label_col]
@@ -402,10 +430,10 @@ class _Reader:
                 )
                 continue
             if kind == ENTITIES_AS_ROWS:
-                out.append(self.entity_row(row, label, part_of, entity, header, found))
+                out.append(self.entity_row(row, label, part_of, entity, header))
             else:
                 unit = normalise(unit) if unit else None
-                out.append(self.indicator_row(row, label, part_of, unit, header, found))
+                out.append(self.indicator_row(row, label, part_of, unit, header))
         return out
 
     def _is_value(self, i: int, label_col: int) -> bool:
@@ -418,13 +446,11 @@ class _Reader:
         part_of: str | None,
         entity: str | None,
         header: str,
-        found: dict[tuple[str, str | None], str | None],
     ) -> RowLayout:
-        key = (label.key, None)
-        if key not in found:
+        if label.key not in self.entity_matches:
             e = self.catalogue.find_entity(label.key)
-            found[key] = e.code if e else None
-        code = found[key]
+            self.entity_matches[label.key] = e.code if e else None
+        code = self.entity_matches[label.key]
         summary = is_summary(label.key)
         if code is None and summary:
             code = "CN" if label.key in NATION_LABELS else entity
@@ -439,7 +465,9 @@ class _Reader:
                     value=label.text,
                 )
         elif code is None:
-            near = _listed(near_entities(self.catalogue, label.key))
+            if label.key not in self.near:
+                self.near[label.key] = _listed(near_entities(self.catalogue, label.key))
+            near = self.near[label.key]
             self.issue(
                 IssueCode.UNKNOWN_ENTITY,
                 f"第{row}行的 {label.key!r} 不是已知地区或主体；相近的有：{near}"
@@ -459,21 +487,23 @@ class _Reader:
         part_of: str | None,
         unit: str | None,
         header: str,
-        found: dict[tuple[str, str | None], str | None],
     ) -> RowLayout:
         key = (label.key, unit)
-        if key not in found:
-            hint = self.hint_rows.get(label.key) or self.hint_rows.get(normalise(label.text))
-            if hint is not None:
-                if hint not in self.catalogue.indicators:
-                    self.unknown_indicator(hint, IndicatorMatch(None, ()), row=row, column=header)
-                found[key] = hint if hint in self.catalogue.indicators else None
-            else:
-                match = indicator_for(self.catalogue, label.key, unit=unit, context=self.context)
-                if not match.code:
-                    self.unknown_indicator(label.key, match, row=row, column=header)
-                found[key] = match.code
-        return RowLayout(row, label.text, label.key, indicator=found[key], part_of=part_of)
+        if key not in self.row_matches:
+            self.row_matches[key] = self._row_match(label, unit)
+        asked, match = self.row_matches[key]
+        if match.code is None:
+            self.unknown_indicator(asked, match, row=row, column=header)
+        return RowLayout(row, label.text, label.key, indicator=match.code, part_of=part_of)
+
+    def _row_match(self, label: Label, unit: str | None) -> tuple[str, IndicatorMatch]:
+        """The indicator a row label names: by the user's --row, else by the catalogue."""
+        hint = self.hint_rows.get(label.key) or self.hint_rows.get(normalise(label.text))
+        if hint is not None:
+            code = hint.strip()
+            known = code in self.catalogue.indicators
+            return code, IndicatorMatch(code if known else None, ())
+        return label.key, indicator_for(self.catalogue, label.key, unit=unit, context=self.context)
 
 
 def _meta_frames(layout: Layout, names: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -485,6 +515,7 @@ def _meta_frames(layout: Layout, names: list[str]) -> tuple[pl.DataFrame, pl.Dat
             COLUMN: [c.header for c in cols],
             "_col_indicator": [c.indicator for c in cols],
             "measure": [c.measure for c in cols],
+            "_said": [c.measure_from is not None for c in cols],
             "_col_unit": [c.unit for c in cols],
             "period": [c.period for c in cols],
             "period_type": [c.period_type for c in cols],
@@ -495,6 +526,7 @@ def _meta_frames(layout: Layout, names: list[str]) -> tuple[pl.DataFrame, pl.Dat
             COLUMN: pl.Utf8,
             "_col_indicator": pl.Utf8,
             "measure": pl.Utf8,
+            "_said": pl.Boolean,
             "_col_unit": pl.Utf8,
             "period": pl.Utf8,
             "period_type": pl.Utf8,
@@ -512,7 +544,17 @@ def _meta_frames(layout: Layout, names: list[str]) -> tuple[pl.DataFrame, pl.Dat
     return col_meta, row_meta
 
 
-def _melt(table: RawTable, layout: Layout) -> pl.DataFrame:
+def _sole_measures(catalogue: Catalogue) -> dict[str, str]:
+    """Indicators published only as a growth rate or a share: a row of one of them in a
+    column that says no measure (1-9月) holds that rate."""
+    return {
+        code: i.measures[0].value
+        for code, i in catalogue.indicators.items()
+        if len(i.measures) == 1 and i.measures[0] is not Measure.LEVEL
+    }
+
+
+def _melt(table: RawTable, layout: Layout, sole: dict[str, str]) -> pl.DataFrame:
     names = table.columns
     col_meta, row_meta = _meta_frames(layout, names)
     unit_col = next((names[c.position - 1] for c in layout.columns if c.role == h.UNIT), None)
@@ -541,6 +583,14 @@ def _melt(table: RawTable, layout: Layout) -> pl.DataFrame:
     long = long.with_columns(
         (pl.col("_row_indicator") if by_row else pl.col("_col_indicator")).alias("indicator"),
         (pl.lit(layout.entity) if by_row else pl.col("_row_entity")).alias("entity"),
+    )
+    if by_row and sole:
+        rate = pl.col("indicator").replace_strict(sole, default=None, return_dtype=pl.Utf8)
+        unsaid = ~pl.col("_said") & rate.is_not_null()
+        long = long.with_columns(
+            pl.when(unsaid).then(rate).otherwise(pl.col("measure")).alias("measure"),
+        )
+    long = long.with_columns(
         pl.when(pl.col("measure") == "level")
         .then(level_unit)
         .otherwise(pl.col("_col_unit"))
@@ -558,11 +608,13 @@ def _melt(table: RawTable, layout: Layout) -> pl.DataFrame:
 
 
 def recognise(
-    table: RawTable, catalogue: Catalogue, hints: LayoutHints | None = None
+    table: RawTable, catalogue: Catalogue, hints: LayoutHints | None = None, *, limit: int = 1000
 ) -> Recognised:
-    """Read a wide table's layout and melt it into observations (see the module's text)."""
+    """Read a wide table's layout and melt it into observations (see the module's text).
+
+    At most ``limit`` issues are listed, then one that counts the rest."""
     hints = hints or LayoutHints()
-    r = _Reader(table, catalogue, hints)
+    r = _Reader(table, catalogue, hints, limit)
     if hints.indicator and hints.indicator not in catalogue.indicators:
         r.unknown_indicator(hints.indicator, IndicatorMatch(None, ()), row=None, column=None)
     label_col = r.label_column()
@@ -595,6 +647,6 @@ def recognise(
         period_from=period_from,
         notes=table.framing.notes,
     )
-    long = _melt(table, layout)
+    long = _melt(table, layout, _sole_measures(catalogue))
     out = RawTable(table.file, long, table.encoding, table.sheet, table.framing)
-    return Recognised(layout, out, r.issues)
+    return Recognised(layout, out, r.finish())

@@ -95,6 +95,7 @@ class ColumnLayout:
     role: str  # headers.VALUE, ENTITY, LABEL, UNIT, NOTE or SKIP
     indicator: str | None = None
     measure: str | None = None
+    measure_from: str | None = None  # "header" or "hint"; None: level, or a row's only one
     unit: str | None = None
     period: str | None = None  # code: 2024-01~09
     period_type: str | None = None
