@@ -622,3 +622,46 @@ def test_each_row_is_reported_up_to_the_limit(cat: AliasCatalogue) -> None:
     cut = recognise(table, cat, limit=3)
     assert [i.code for i in cut.issues] == [IssueCode.UNKNOWN_INDICATOR] * 3 + [IssueCode.TOO_LARGE]
     assert "2" in cut.issues[-1].msg_zh
+
+
+def test_a_unit_line_above_the_table_is_the_unit_of_its_levels(cat: AliasCatalogue) -> None:
+    table = wide(
+        ["地区", "营业收入", "增长(%)", "利润总额"],
+        [["重庆", "8,000", "2.5", "300"]],
+        title="2024年1-9月分地区主要指标",
+    )
+    table = RawTable(
+        table.file,
+        table.frame,
+        sheet=table.sheet,
+        framing=Framing(title=table.framing.title, header=table.framing.header, unit="亿元"),
+    )
+    r = recognise(table, cat)
+    assert r.issues == []
+    assert obs(r, 4, "营业收入")[4:] == ("level", "亿元")
+    assert obs(r, 4, "增长(%)")[4:] == ("yoy_pct", "%")
+    assert obs(r, 4, "利润总额")[4:] == ("level", "亿元")
+    assert "单位 亿元" in r.layout.columns[1].describe()
+
+
+def test_units_in_a_unit_column_are_read_per_row(cat: AliasCatalogue) -> None:
+    table = wide(
+        ["产品名称", "计量单位", "本月"],
+        [["手机", "万台", "1"], ["集成电路", "亿块", "2"], ["彩色电视机", "", "3"]],
+        title="2024年9月全国主要产品产量",
+    )
+    r = recognise(table, cat)
+    assert [cell(r, n, "本月")["unit"] for n in (4, 5, 6)] == ["万台", "亿块", None]
+
+
+def test_hints_that_match_nothing_are_warned_of(cat: AliasCatalogue) -> None:
+    table = wide(PRODUCT_HEADER, PRODUCT_ROWS, title="2024年1-9月全国主要产品产量")
+    hints = LayoutHints(columns={"本年累计": "skip"}, rows={"显示器": "tv_output"})
+    r = recognise(table, cat, hints)
+    assert r.ok
+    assert [(i.code, i.severity.value) for i in r.issues] == [
+        (IssueCode.MISSING_COLUMN, "warning"),
+        (IssueCode.UNKNOWN_INDICATOR, "warning"),
+    ]
+    assert "1-9月累计" in r.issues[0].msg_zh  # the headers the table has
+    assert r.table.frame.height == 18

@@ -20,7 +20,7 @@ import polars as pl
 
 from wenzeng.definitions.catalogue import Catalogue, IndicatorMatch
 from wenzeng.domain.catalog import Measure
-from wenzeng.domain.issues import Issue, IssueCode, Location
+from wenzeng.domain.issues import Issue, IssueCode, Location, Severity
 from wenzeng.domain.periods import Period, PeriodError, PeriodType, parse_period
 from wenzeng.ingest import headers as h
 from wenzeng.ingest.headers import HeaderReading, normalise, read_header
@@ -77,7 +77,8 @@ class Recognised:
 
     @property
     def ok(self) -> bool:
-        return not self.issues
+        """No errors (a warning, such as a hint that matched nothing, lets it pass)."""
+        return not any(i.severity is Severity.ERROR for i in self.issues)
 
 
 _LAST_YEAR = ("上年同期数，仅作比较", "last year's figure, for comparison only")
@@ -86,6 +87,10 @@ _SEQUENCE = ("序号列", "a column of sequence numbers")
 
 def _listed(items: list[str]) -> str:
     return "、".join(items) if items else "—"
+
+
+def _percent(unit: str | None) -> str | None:
+    return "%" if unit in ("%", "％") else None
 
 
 def _is_blank(col: str) -> pl.Expr:
@@ -111,6 +116,7 @@ class _Reader:
         self.readings = [read_header(t) for t in self.headers]
         self.hint_columns = {normalise(k): v for k, v in hints.columns.items()}
         self.hint_rows = {normalise(k): v for k, v in hints.rows.items()}
+        self.framed_unit = normalise(table.framing.unit) if table.framing.unit else None
         self.context = contexts(table.framing.title, [r.name or "" for r in self.readings])
 
     # -- issues -------------------------------------------------------------------
@@ -123,12 +129,37 @@ class _Reader:
         row: int | None = None,
         column: str | None = None,
         value: object = None,
+        severity: Severity = Severity.ERROR,
     ) -> None:
         if len(self.issues) >= self.limit:
             self.dropped += 1
             return
         where = Location(file=self.table.file, sheet=self.table.sheet, row=row, column=column)
-        self.issues.append(Issue(where, code, zh, en, value=value))
+        self.issues.append(Issue(where, code, zh, en, severity, value))
+
+    def unused_hints(self, rows: list[RowLayout]) -> None:
+        """Hints that name no column or row of the table: a typo, or last month's table."""
+        headers = {normalise(t) for t in self.headers}
+        for text, key in zip(self.hints.columns, self.hint_columns, strict=True):
+            if key not in headers:
+                self.issue(
+                    IssueCode.MISSING_COLUMN,
+                    f"--column 指定的列 {text!r} 不在表中；表头为：{_listed(self.headers)}",
+                    f"the column {text!r} given with --column is not in the table; its "
+                    f"headers are: {', '.join(self.headers)}",
+                    column=text,
+                    severity=Severity.WARNING,
+                )
+        labels = {r.key for r in rows} | {normalise(r.label) for r in rows}
+        for text, key in zip(self.hints.rows, self.hint_rows, strict=True):
+            if key not in labels:
+                self.issue(
+                    IssueCode.UNKNOWN_INDICATOR,
+                    f"--row 指定的行 {text!r} 不在表中",
+                    f"the row {text!r} given with --row is not in the table",
+                    value=text,
+                    severity=Severity.WARNING,
+                )
 
     def finish(self) -> list[Issue]:
         if self.dropped:
@@ -334,7 +365,7 @@ class _Reader:
             h.VALUE,
             measure=r.measure,
             measure_from="header" if r.measure else None,
-            unit=r.unit if r.measure in (None, "level") or r.unit == "%" else None,
+            unit=(r.unit or self.framed_unit) if r.measure in (None, "level") else _percent(r.unit),
             period=period.code if period else None,
             period_type=period.type.value if period else None,
             period_from=period_from,
@@ -576,10 +607,12 @@ def _melt(table: RawTable, layout: Layout, sole: dict[str, str]) -> pl.DataFrame
         .join(row_meta, on=ROW, how="inner")
     )
     by_row = layout.kind != ENTITIES_AS_ROWS
-    framed_unit = normalise(table.framing.unit) if table.framing.unit else None
-    level_unit = pl.coalesce(
-        pl.col("_row_unit").str.strip_chars(), pl.col("_col_unit"), pl.lit(framed_unit)
-    )
+    if unit_col:
+        written = table.frame.get_column(unit_col).drop_nulls().unique().to_list()
+        units = {u: normalise(u) or None for u in written}
+        row_unit = pl.col("_row_unit").replace_strict(units, default=None, return_dtype=pl.Utf8)
+        long = long.with_columns(row_unit.alias("_row_unit"))
+    level_unit = pl.coalesce(pl.col("_row_unit"), pl.col("_col_unit"))
     long = long.with_columns(
         (pl.col("_row_indicator") if by_row else pl.col("_col_indicator")).alias("indicator"),
         (pl.lit(layout.entity) if by_row else pl.col("_row_entity")).alias("entity"),
@@ -631,6 +664,7 @@ def recognise(
             "e.g. --entity 广东",
         )
     rows = r.rows(kind, label_col, unit_col, entity)
+    r.unused_hints(rows)
     if not any(c.role == h.VALUE and c.skipped is None for c in columns):
         r.issue(
             IssueCode.MISSING_COLUMN,
