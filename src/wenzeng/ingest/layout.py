@@ -25,8 +25,6 @@ from wenzeng.domain.periods import Period, PeriodError, PeriodType, parse_period
 from wenzeng.ingest import headers as h
 from wenzeng.ingest.headers import HeaderReading, normalise, read_header
 from wenzeng.ingest.layout_lookup import (
-    NATION_LABELS,
-    Label,
     contexts,
     indicator_for,
     is_summary,
@@ -36,6 +34,7 @@ from wenzeng.ingest.layout_lookup import (
     title_entity,
     title_period,
 )
+from wenzeng.ingest.layout_rows import RowContext, RowsRead, read_rows
 from wenzeng.ingest.layout_types import (
     ENTITIES_AS_ROWS,
     INDICATORS_AS_ROWS,
@@ -116,6 +115,7 @@ class _Reader:
         self.readings = [read_header(t) for t in self.headers]
         self.hint_columns = {normalise(k): v for k, v in hints.columns.items()}
         self.hint_rows = {normalise(k): v for k, v in hints.rows.items()}
+        self.hint_rows.update({read_label(k).key: v for k, v in hints.rows.items()})
         self.framed_unit = normalise(table.framing.unit) if table.framing.unit else None
         self.context = contexts(table.framing.title, [r.name or "" for r in self.readings])
 
@@ -137,7 +137,7 @@ class _Reader:
         where = Location(file=self.table.file, sheet=self.table.sheet, row=row, column=column)
         self.issues.append(Issue(where, code, zh, en, severity, value))
 
-    def unused_hints(self, rows: list[RowLayout]) -> None:
+    def unused_hints(self, labels: set[str]) -> None:
         """Hints that name no column or row of the table: a typo, or last month's table."""
         headers = {normalise(t) for t in self.headers}
         for text, key in zip(self.hints.columns, self.hint_columns, strict=True):
@@ -150,9 +150,8 @@ class _Reader:
                     column=text,
                     severity=Severity.WARNING,
                 )
-        labels = {r.key for r in rows} | {normalise(r.label) for r in rows}
-        for text, key in zip(self.hints.rows, self.hint_rows, strict=True):
-            if key not in labels:
+        for text in self.hints.rows:
+            if normalise(text) not in labels and read_label(text).key not in labels:
                 self.issue(
                     IssueCode.UNKNOWN_INDICATOR,
                     f"--row 指定的行 {text!r} 不在表中",
@@ -418,128 +417,35 @@ class _Reader:
         return replace(col, indicator=found.code)
 
     # -- rows ---------------------------------------------------------------------
-    def rows(
-        self, kind: str, label_col: int, unit_col: int | None, entity: str | None
-    ) -> list[RowLayout]:
-        frame = self.table.frame
-        name = self.table.columns[label_col]
-        values = [c for i, c in enumerate(self.table.columns) if self._is_value(i, label_col)]
+    def rows(self, kind: str, label_col: int, unit_col: int | None, entity: str | None) -> RowsRead:
+        names = self.table.columns
+        values = [c for i, c in enumerate(names) if self._is_value(i, label_col)]
         empty = pl.all_horizontal([_is_blank(c) for c in values]) if values else pl.lit(True)
-        cols = [pl.col(ROW), pl.col(name).alias("_label"), empty.alias("_empty")]
-        if unit_col is not None:
-            cols.append(pl.col(self.table.columns[unit_col]).alias("_unit"))
-        else:
-            cols.append(pl.lit(None, dtype=pl.Utf8).alias("_unit"))
-        labels: dict[str, Label] = {}
-        out: list[RowLayout] = []
-        parent: str | None = None
-        header = self.headers[label_col]
-        for row, text, blank, unit in frame.select(cols).iter_rows():
-            if text is None or not text.strip():
-                if not blank:
-                    self.issue(
-                        IssueCode.REQUIRED,
-                        f"第{row}行有数值但没有{'地区' if kind == ENTITIES_AS_ROWS else '名称'}",
-                        f"row {row} has figures but no {'region' if kind == ENTITIES_AS_ROWS else 'label'}",
-                        row=row,
-                        column=header,
-                    )
-                continue
-            label = labels.get(text) or labels.setdefault(text, read_label(text))
-            part_of = parent if label.component else None
-            if not label.component:
-                parent = label.key
-            if blank:
-                out.append(
-                    RowLayout(
-                        row,
-                        text,
-                        label.key,
-                        part_of=part_of,
-                        skipped=("没有数值（分组标题）", "no figures (a group heading)"),
-                    )
-                )
-                continue
-            if kind == ENTITIES_AS_ROWS:
-                out.append(self.entity_row(row, label, part_of, entity, header))
-            else:
-                unit = normalise(unit) if unit else None
-                out.append(self.indicator_row(row, label, part_of, unit, header))
-        return out
+        unit = pl.col(names[unit_col]) if unit_col is not None else pl.lit(None, dtype=pl.Utf8)
+        frame = self.table.frame.select(
+            pl.col(ROW),
+            pl.col(names[label_col]).alias("_label"),
+            empty.alias("_empty"),
+            unit.alias("_unit"),
+        )
+        ctx = RowContext(
+            self.catalogue,
+            kind,
+            self.headers[label_col],
+            entity,
+            self.context,
+            self.hint_rows,
+        )
+        return read_rows(frame, ctx, self)
 
     def _is_value(self, i: int, label_col: int) -> bool:
         return i != label_col and self.readings[i].role == h.VALUE
 
-    def entity_row(
-        self,
-        row: int,
-        label: Label,
-        part_of: str | None,
-        entity: str | None,
-        header: str,
-    ) -> RowLayout:
-        if label.key not in self.entity_matches:
-            e = self.catalogue.find_entity(label.key)
-            self.entity_matches[label.key] = e.code if e else None
-        code = self.entity_matches[label.key]
-        summary = is_summary(label.key)
-        if code is None and summary:
-            code = "CN" if label.key in NATION_LABELS else entity
-            if code is None:
-                self.issue(
-                    IssueCode.UNKNOWN_ENTITY,
-                    f"合计行 {label.key!r} 属于哪个主体，标题没有写明；请用 --entity 指定",
-                    f"the total row {label.key!r}: the title names no entity it is about; "
-                    "give it with --entity",
-                    row=row,
-                    column=header,
-                    value=label.text,
-                )
-        elif code is None:
-            if label.key not in self.near:
-                self.near[label.key] = _listed(near_entities(self.catalogue, label.key))
-            near = self.near[label.key]
-            self.issue(
-                IssueCode.UNKNOWN_ENTITY,
-                f"第{row}行的 {label.key!r} 不是已知地区或主体；相近的有：{near}"
-                "（可用 wenzeng catalog entities 查看主体）",
-                f"row {row}: {label.key!r} is no known region or entity; near ones: {near} "
-                "(see wenzeng catalog entities)",
-                row=row,
-                column=header,
-                value=label.text,
-            )
-        return RowLayout(row, label.text, label.key, entity=code, part_of=part_of, summary=summary)
 
-    def indicator_row(
-        self,
-        row: int,
-        label: Label,
-        part_of: str | None,
-        unit: str | None,
-        header: str,
-    ) -> RowLayout:
-        key = (label.key, unit)
-        if key not in self.row_matches:
-            self.row_matches[key] = self._row_match(label, unit)
-        asked, match = self.row_matches[key]
-        if match.code is None:
-            self.unknown_indicator(asked, match, row=row, column=header)
-        return RowLayout(row, label.text, label.key, indicator=match.code, part_of=part_of)
-
-    def _row_match(self, label: Label, unit: str | None) -> tuple[str, IndicatorMatch]:
-        """The indicator a row label names: by the user's --row, else by the catalogue."""
-        hint = self.hint_rows.get(label.key) or self.hint_rows.get(normalise(label.text))
-        if hint is not None:
-            code = hint.strip()
-            known = code in self.catalogue.indicators
-            return code, IndicatorMatch(code if known else None, ())
-        return label.key, indicator_for(self.catalogue, label.key, unit=unit, context=self.context)
-
-
-def _meta_frames(layout: Layout, names: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _column_frame(layout: Layout, names: list[str]) -> pl.DataFrame:
+    """One row per column of figures: what each of its cells is."""
     cols = [c for c in layout.columns if c.role == h.VALUE and c.skipped is None]
-    col_meta = pl.DataFrame(
+    return pl.DataFrame(
         {
             "_c": [names[c.position - 1] for c in cols],
             "_pos": [c.position for c in cols],
@@ -563,16 +469,6 @@ def _meta_frames(layout: Layout, names: list[str]) -> tuple[pl.DataFrame, pl.Dat
             "period_type": pl.Utf8,
         },
     )
-    rows = [r for r in layout.rows if r.skipped is None]
-    row_meta = pl.DataFrame(
-        {
-            ROW: [r.row for r in rows],
-            "_row_entity": [r.entity for r in rows],
-            "_row_indicator": [r.indicator for r in rows],
-        },
-        schema={ROW: pl.Int64, "_row_entity": pl.Utf8, "_row_indicator": pl.Utf8},
-    )
-    return col_meta, row_meta
 
 
 def _sole_measures(catalogue: Catalogue) -> dict[str, str]:
@@ -585,9 +481,11 @@ def _sole_measures(catalogue: Catalogue) -> dict[str, str]:
     }
 
 
-def _melt(table: RawTable, layout: Layout, sole: dict[str, str]) -> pl.DataFrame:
+def _melt(
+    table: RawTable, layout: Layout, row_meta: pl.DataFrame, sole: dict[str, str]
+) -> pl.DataFrame:
     names = table.columns
-    col_meta, row_meta = _meta_frames(layout, names)
+    col_meta = _column_frame(layout, names)
     unit_col = next((names[c.position - 1] for c in layout.columns if c.role == h.UNIT), None)
     note_col = next((names[c.position - 1] for c in layout.columns if c.role == h.NOTE), None)
     index = [
@@ -664,7 +562,7 @@ def recognise(
             "e.g. --entity 广东",
         )
     rows = r.rows(kind, label_col, unit_col, entity)
-    r.unused_hints(rows)
+    r.unused_hints(rows.labels)
     if not any(c.role == h.VALUE and c.skipped is None for c in columns):
         r.issue(
             IssueCode.MISSING_COLUMN,
@@ -674,13 +572,13 @@ def recognise(
     layout = Layout(
         kind=kind,
         columns=columns,
-        rows=rows,
+        row_table=rows.rows,
         entity=entity,
         entity_from=entity_from,
         period=base.code if base else None,
         period_from=period_from,
         notes=table.framing.notes,
     )
-    long = _melt(table, layout, _sole_measures(catalogue))
+    long = _melt(table, layout, rows.meta, _sole_measures(catalogue))
     out = RawTable(table.file, long, table.encoding, table.sheet, table.framing)
     return Recognised(layout, out, r.finish())

@@ -4,7 +4,10 @@ and the lines that show it before anything is stored."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import polars as pl
 
 from wenzeng.ingest.framing import NoteRow
 
@@ -13,6 +16,9 @@ PRODUCTS_AS_ROWS = "products_as_rows"  # 产品名称 | 计量单位 | 本月 | 
 INDICATORS_AS_ROWS = "indicators_as_rows"  # 指标 | 单位 | 1-9月 | 同比增长(%)
 KINDS = (ENTITIES_AS_ROWS, PRODUCTS_AS_ROWS, INDICATORS_AS_ROWS)
 SKIP = "skip"
+HEADING = ("没有数值（分组标题）", "no figures (a group heading)")
+# The columns of Layout.row_table, in RowLayout's order (the last: the row has no figures).
+ROW_FIELDS = ("row", "label", "key", "entity", "indicator", "part_of", "summary", "heading")
 
 KIND_ZH = {
     ENTITIES_AS_ROWS: "地区为行",
@@ -122,9 +128,8 @@ class ColumnLayout:
         return f"{zh} / {en}"
 
 
-@dataclass(frozen=True)
-class RowLayout:
-    """One row label and what it was read as."""
+class RowLayout(NamedTuple):
+    """One row label and what it was read as (a tuple: a tall table makes many)."""
 
     row: int  # spreadsheet row number
     label: str  # as written
@@ -154,15 +159,29 @@ class Layout:
 
     kind: str
     columns: list[ColumnLayout]
-    rows: list[RowLayout]
+    row_table: pl.DataFrame  # ROW_FIELDS: one row per labelled row of the table
     entity: str | None = None  # the entity of a products/indicators table or its total row
     entity_from: str | None = None  # "title" or "hint"
     period: str | None = None  # the table's period (code), before headers refine it
     period_from: str | None = None  # "title" or "hint"
     notes: tuple[NoteRow, ...] = ()
 
-    def describe(self) -> list[str]:
-        """Lines for a preview, each in Chinese then English."""
+    @cached_property
+    def rows(self) -> list[RowLayout]:
+        """Each labelled row and what it was read as (made when asked: a tall table has
+        many, and the melt needs only the table)."""
+        return [
+            RowLayout(
+                row, label, key, entity, indicator, part_of, summary, HEADING if empty else None
+            )
+            for row, label, key, entity, indicator, part_of, summary, empty in self.row_table.select(
+                ROW_FIELDS
+            ).iter_rows()
+        ]
+
+    def describe(self, most_rows: int | None = 200) -> list[str]:
+        """Lines for a preview, each in Chinese then English; at most ``most_rows`` rows
+        (None: all), then a line that counts the rest."""
         ent = self.entity or "—"
         per = self.period or "—"
         out = [
@@ -173,6 +192,10 @@ class Layout:
             f"(from {self.period_from or '-'})",
         ]
         out += [c.describe() for c in self.columns]
-        out += [r.describe() for r in self.rows]
+        shown = self.row_table if most_rows is None else self.row_table.head(most_rows)
+        out += [r.describe() for r in Layout(self.kind, [], shown).rows]
+        rest = self.row_table.height - shown.height
+        if rest:
+            out.append(f"……另有 {rest} 行 / … {rest} more rows")
         out += [f"附注 第{n.row}行：{n.text} / note row {n.row}: {n.text}" for n in self.notes]
         return out
