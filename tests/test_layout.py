@@ -7,6 +7,8 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wenzeng.definitions.catalogue import Catalogue, IndicatorMatch, builtin_catalogue
 from wenzeng.domain.issues import IssueCode
@@ -681,3 +683,76 @@ def test_hints_that_match_nothing_are_warned_of(cat: AliasCatalogue) -> None:
     ]
     assert "1-9月累计" in r.issues[0].msg_zh  # the headers the table has
     assert r.table.frame.height == 18
+
+
+REGIONS = [
+    e
+    for e in builtin_catalogue().entities.values()
+    if e.kind.value in ("province", "plan_city", "xpcc")
+]
+QUANTITIES = [
+    ("营业收入", "revenue_elec"),
+    ("利润总额", "profit_elec"),
+    ("出口交货值", "export_elec"),
+]
+CELLS = st.one_of(
+    st.just(""),
+    st.just("—"),
+    st.none(),
+    st.decimals(min_value=-1000, max_value=100000, places=1, allow_nan=False).map(str),
+)
+
+
+def _typed(name: str, style: int) -> str:
+    """A region's name as bureaus type it: as is, padded to width, or indented."""
+    if style == 1 and len(name) == 2:
+        return name[0] + "\u3000" + name[1]
+    if style == 2:
+        return " " + name
+    return name
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(REGIONS), min_size=1, max_size=12, unique_by=lambda e: e.code),
+    st.lists(
+        st.tuples(st.sampled_from(QUANTITIES), st.booleans()),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda q: q[0][0],
+    ),
+    st.data(),
+)
+def test_any_region_table_melts_cell_for_cell(
+    regions: list[Any], quantities: list[tuple[tuple[str, str], bool]], data: st.DataObject
+) -> None:
+    b = builtin_catalogue()
+    cat = AliasCatalogue(b.indicators, b.entities, b.sectors)
+    cat.asked = []
+    header = ["地区"]
+    expect: list[tuple[str, str]] = []  # each figure column's indicator and measure
+    for (name, code), growth in quantities:
+        header.append(f"{name}(亿元)")
+        expect.append((code, "level"))
+        if growth:
+            header.append("同比增长(%)")
+            expect.append((code, "yoy_pct"))
+    rows: list[list[str | None]] = []
+    for e in regions:
+        label = _typed(e.short_name.zh if e.short_name else e.name.zh, data.draw(st.integers(0, 2)))
+        rows.append([label] + [data.draw(CELLS) for _ in expect])
+    r = recognise(wide(header, rows, title="2024年1-9月分地区主要指标"), cat)
+    assert r.issues == []
+    want = sorted(
+        (4 + i, header[j + 1], regions[i].code, *expect[j], cell.strip())
+        for i, row in enumerate(rows)
+        for j, cell in enumerate(row[1:])
+        if cell is not None and cell.strip()
+    )
+    got = sorted(
+        r.table.frame.select(ROW, COLUMN, "entity", "indicator", "measure", "value").rows()
+    )
+    assert [(g[0], g[2], g[3], g[4], g[5]) for g in got] == [
+        (w[0], w[2], w[3], w[4], w[5]) for w in want
+    ]
+    assert {g[1] for g in got} <= set(header[1:])
