@@ -210,8 +210,11 @@ def save_workbook(wb: Workbook, path: Path) -> None:
                 data = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-10-18T09:30:00Z", data
                 )
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6]), data,
-                         compress_type=zipfile.ZIP_DEFLATED)
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6]),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     path.write_bytes(fixed.getvalue())
 
 
@@ -282,7 +285,7 @@ def g01_regions_gb18030() -> Expect:
     ]
     national = ["全国", "114,900.0", "7.5", "4,503.0", "7.1", MISSING, "1.1"]
     body = [national]
-    for code, _full, short in PROVINCES:
+    for _code, _full, short in PROVINCES:
         cells = region_row(rnd, short)
         if short == "黑龙江":
             cells[2] = "-3.5"  # a loss: profits may be negative
@@ -295,7 +298,15 @@ def g01_regions_gb18030() -> Expect:
         body.append([short, *cells])
     rows += body
     rows += [
-        ["注：1.本表数据为快报数，部分数据因四舍五入，分项之和与合计略有出入。", "", "", "", "", "", ""],
+        [
+            "注：1.本表数据为快报数，部分数据因四舍五入，分项之和与合计略有出入。",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
         ["2.“—”表示数据不详或无该项统计。", "", "", "", "", "", ""],
         ["资料来源：工业和信息化部运行监测协调局", "", "", "", "", "", ""],
     ]
@@ -358,7 +369,13 @@ def g03_regions_utf8bom_q3() -> Expect:
     rows = [
         ["2024年前三季度中西部地区规模以上电子信息制造业营业收入和出口交货值", "", "", "", ""],
         ["", "", "", "", ""],
-        ["省份", "营业收入（亿元）", "比上年同期增长(%)", "出口交货值（亿元）", "比上年同期增长(%)"],
+        [
+            "省份",
+            "营业收入（亿元）",
+            "比上年同期增长(%)",
+            "出口交货值（亿元）",
+            "比上年同期增长(%)",
+        ],
     ]
     for full in names:
         cells = region_row(rnd, full[:2])
@@ -633,7 +650,10 @@ def g11_plan_cities_xpcc() -> Expect:
         "all values made up",
     )
     rnd = random.Random(11)
-    rows = [["2024年1-9月计划单列市等电子信息制造业主要指标", "", "", "", "", "", ""], REGION_HEADER]
+    rows = [
+        ["2024年1-9月计划单列市等电子信息制造业主要指标", "", "", "", "", "", ""],
+        REGION_HEADER,
+    ]
     for label in ["大连", "宁波", "厦门", "青岛", "深圳", "新疆生产建设兵团"]:
         cells = region_row(rnd, label)
         if label == "深圳":
@@ -840,13 +860,12 @@ def b05_unit_mismatch() -> Expect:
 
 
 @specimen
-def b06_ragged_garbled() -> Expect:
+def b06_ragged_row() -> Expect:
     e = Expect(
-        "b06_ragged_garbled.csv",
-        "分地区 GB18030 table with a ragged row (12 fields under a 7-column header) and a "
-        "garbled value (锟斤拷, text mangled by a wrong encoding round trip)",
-        "MIIT 分地区 table",
-        "values made up; both problems planted",
+        "b06_ragged_row.csv",
+        "分地区 GB18030 table with a ragged row: 12 fields under a 7-column header",
+        "MIIT 分地区 table, a row pasted twice into one line",
+        "values made up; the ragged row planted",
     )
     rnd = random.Random(6)
     rows: list[list[str]] = [
@@ -856,8 +875,28 @@ def b06_ragged_garbled() -> Expect:
     for short in ["北京", "天津", "河北", "山西", "辽宁"]:
         rows.append([short, *region_row(rnd, short)])
     rows[4] = rows[4] + ["", "1.2", "3.4", "", "5.6"]  # 河北: 12 fields
-    rows[6][1] = "锟斤拷"  # 辽宁's revenue
     e.error(5, None, "12")
+    (HERE / e.name).write_bytes(csv_bytes(rows, "gb18030"))
+    return e
+
+
+@specimen
+def b08_garbled_value() -> Expect:
+    e = Expect(
+        "b08_garbled_value.csv",
+        "分地区 GB18030 table with a garbled value (锟斤拷: text mangled by a wrong encoding round "
+        "trip) where a number should be",
+        "MIIT 分地区 table passed through a wrongly set mail client",
+        "values made up; the garbled cell planted",
+    )
+    rnd = random.Random(8)
+    rows: list[list[str]] = [
+        ["2024年1-9月规模以上电子信息制造业分地区主要指标", "", "", "", "", "", ""],
+        REGION_HEADER,
+    ]
+    for short in ["北京", "天津", "河北", "山西", "辽宁"]:
+        rows.append([short, *region_row(rnd, short)])
+    rows[6][1] = "锟斤拷"  # 辽宁's revenue
     e.error(7, "营业收入(亿元)", "不是数字")
     (HERE / e.name).write_bytes(csv_bytes(rows, "gb18030"))
     return e
@@ -910,8 +949,9 @@ def main() -> None:
         b03_smartphones_above_phones,
         b04_unknown_region,
         b05_unit_mismatch,
-        b06_ragged_garbled,
+        b06_ragged_row,
         b07_ambiguous_name,
+        b08_garbled_value,
     ]:
         fn()
     (HERE / "specimens-table.md").write_text(readme_rows(), encoding="utf-8")
