@@ -921,11 +921,49 @@ def b07_ambiguous_name() -> Expect:
     return e
 
 
-def readme_rows() -> str:
+README_HEAD = """\
+# Specimen files
+
+Files as offices and bureaus send them, with what importing each must give.
+
+- `good/`, `bad/`, `expected/` (written by `make_specimens.py`): long-format files for
+  `tests/test_import.py`, the expected issue codes in `expected/NAME.json`.
+- `forms/` (written by `make_form_specimens.py`): filled-in monitoring forms for the upload tests.
+- `bureau/` (written by `bureau/make_bureau_specimens.py`): tables as statistics bureaus and MIIT
+  publish them, for `tests/test_specimens.py`, which imports each with `wenzeng import FILE
+  --format json OPTIONS` on a fresh store and compares. Each `bureau/FILE.expected.yaml` holds
+  `options` (what the command needs beyond the file), and for a good file `observations` (every
+  observation the import must store: indicator, entity, period code, measure, value in the
+  indicator's canonical unit, that unit) and `notes` (footnote and source rows below the table),
+  for a bad file `errors` (row, column header as written or null, a fragment of the message) and
+  `writes: 0`.
+
+## Bureau tables
+
+The values were converted by hand to each indicator's canonical unit (catalog/indicators.yaml):
+万元 × 0.0001 → 亿元, 万亿元 × 10000 → 亿元, 亿台 × 10000 → 万台, 万千瓦 × 0.01 → GW. Real
+figures are those of `src/wenzeng/data/public/observations.csv`, which names each source.
+Choices the expectations make:
+
+- 营业收入, 利润总额 and 出口交货值 of provinces, 计划单列市 and 兵团 are `revenue_elec`,
+  `profit_elec` and `export_elec` (the indicators the monitoring forms collect for those entity
+  kinds), not `revenue_elec_prov` (a provincial department's own annual figure).
+- A 同比增长(%) column belongs to the level column before it; after 本月 it is the month's growth,
+  after 1-9月累计 the cumulative growth. A table with 本月 and 1-9月累计 but one 同比增长(%) (the
+  product table) has cumulative growth only.
+- 全国 rows and titles naming 全国 are entity `CN`; a title naming a province sets the entity of
+  a product table; a title naming none needs `--entity`.
+- "—" and blank cells are missing: no observation, no error.
+
+"""
+
+
+def readme() -> str:
     lines = ["| file | shape | imitates | real values (source) / made up |", "|---|---|---|---|"]
     for e in ALL:
-        lines.append(f"| `{e.name}` | {e.shape} | {e.publisher} | {e.provenance} |")
-    return "\n".join(lines) + "\n"
+        cells = [f"`bureau/{e.name}`", e.shape, e.publisher, e.provenance]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return README_HEAD + "\n".join(lines) + "\n"
 
 
 def main() -> None:
@@ -954,7 +992,7 @@ def main() -> None:
         b08_garbled_value,
     ]:
         fn()
-    (HERE / "specimens-table.md").write_text(readme_rows(), encoding="utf-8")
+    (HERE.parent / "README.md").write_text(readme(), encoding="utf-8")
 
 
 if __name__ == "__main__":
