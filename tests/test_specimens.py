@@ -251,3 +251,31 @@ def test_the_problem_reader_finds_what_the_command_reports(cli: Cli) -> None:
     _assert_reported(errors, code, out, err)
     with pytest.raises(AssertionError, match="not reported"):
         _assert_reported([{"row": 4, "column": "indicator", "contains": "未知"}], code, out, err)
+
+
+def test_national_figures_in_the_specimens_are_the_published_ones(sqlite_ctx: Context) -> None:
+    """Every national figure a good specimen expects, where the built-in published data has
+    the same figure, equals it: the hand conversions (万亿元 → 亿元, 亿台 → 万台) and the real
+    values copied into the files agree with the sourced data set."""
+    compared = 0
+    for path in GOOD:
+        for o in expected(path)["observations"]:
+            if o["entity"] != "CN":
+                continue
+            published = [
+                r
+                for r in read_observations(
+                    sqlite_ctx,
+                    SYSTEM,
+                    indicator=o["indicator"],
+                    entities=["CN"],
+                    measure=o["measure"],
+                    periods=[str(o["period"])],
+                )
+                if r.source_kind != "import"
+            ]
+            for r in published:
+                assert r.unit == o["unit"], (path.name, o, r.unit)
+                assert math.isclose(r.value, o["value"], rel_tol=1e-9), (path.name, o, r.value)
+                compared += 1
+    assert compared >= 25
