@@ -254,7 +254,7 @@ def test_the_problem_reader_finds_what_the_command_reports(cli: Cli) -> None:
     """The matching above, checked on a long-format file whose problems are known today."""
     bad = Path(__file__).parent / "specimens" / "bad" / "bad_values.csv"
     code, out, err = cli("import", str(bad), "--format", "json")
-    errors = [
+    errors: list[dict[str, Any]] = [
         {"row": 3, "column": "indicator", "contains": "未知指标"},
         {"row": 6, "column": "value", "contains": "不是数字"},
         {"row": 9, "column": None, "contains": "重复"},

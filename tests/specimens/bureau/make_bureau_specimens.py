@@ -955,6 +955,10 @@ Choices the expectations make:
   a product table; a title naming none needs `--entity`.
 - "—" and blank cells are missing: no observation, no error.
 
+How the expectations are checked beyond the hand work: `tests/test_specimens.py` compares every
+national figure a specimen expects with the same figure in the built-in published data, where
+it has one (so the real values and their conversions agree with the sourced data set).
+
 """
 
 
