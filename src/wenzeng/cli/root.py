@@ -68,7 +68,8 @@ def _root(
 def run(argv: list[str] | None = None) -> int:
     """Run the app; turn WenZeng's errors into messages and exit codes (no tracebacks)."""
     try:
-        app(args=argv, standalone_mode=False)
+        # without standalone mode, click returns the code of a typer.Exit instead of raising it
+        code = app(args=argv, standalone_mode=False)
     except WenzengError as exc:
         err.print(f"[red]错误 / error[/red]: {exc.message}", highlight=False)
         for issue in exc.issues[:50]:
@@ -94,7 +95,7 @@ def run(argv: list[str] | None = None) -> int:
         )
         err.print("设置 WENZENG_DEBUG=1 可查看详情 / set WENZENG_DEBUG=1 for details")
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def main() -> None:
