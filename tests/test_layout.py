@@ -20,6 +20,7 @@ from wenzeng.ingest.layout import (
     PRODUCTS_AS_ROWS,
     LayoutHints,
     Recognised,
+    looks_wide,
     recognise,
 )
 from wenzeng.ingest.layout_lookup import read_label, title_entity, title_period
@@ -756,3 +757,21 @@ def test_any_region_table_melts_cell_for_cell(
         (w[0], w[2], w[3], w[4], w[5]) for w in want
     ]
     assert {g[1] for g in got} <= set(header[1:])
+
+
+@pytest.mark.parametrize(
+    ("header", "is_wide"),
+    [
+        (REGION_HEADER, True),
+        (PRODUCT_HEADER, True),
+        (["指标", "单位", "1-9月", "同比增长(%)"], True),
+        (["地区", "营业收入(亿元)"], True),
+        (["省份", "2024年8月", "2024年9月"], True),
+        (["指标", "地区", "期间", "数值"], False),
+        (["indicator", "entity", "period", "value", "unit"], False),
+        (["指标", "地区", "期间", "口径", "数值", "单位"], False),
+        (["地区", "备注"], False),
+    ],
+)
+def test_a_wide_table_is_told_from_a_long_one(header: list[str], is_wide: bool) -> None:
+    assert looks_wide(wide(header, [["x"] * len(header)])) is is_wide

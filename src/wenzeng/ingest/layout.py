@@ -46,6 +46,7 @@ from wenzeng.ingest.layout_types import (
     LayoutHints,
     RowLayout,
 )
+from wenzeng.ingest.pipeline import SYNONYMS
 from wenzeng.ingest.readers import COLUMN, ROW, RawTable
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "LayoutHints",
     "Recognised",
     "RowLayout",
+    "looks_wide",
     "recognise",
 ]
 
@@ -106,9 +108,6 @@ class _Reader:
         self.issues: list[Issue] = []
         self.limit, self.dropped = limit, 0
         self.messages: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
-        self.entity_matches: dict[str, str | None] = {}
-        self.near: dict[str, str] = {}
-        self.row_matches: dict[tuple[str, str | None], tuple[str, IndicatorMatch]] = {}
         cols = table.columns
         written = table.framing.header
         self.headers = list(written) if len(written) == len(cols) else list(cols)
@@ -486,30 +485,21 @@ def _melt(
 ) -> pl.DataFrame:
     names = table.columns
     col_meta = _column_frame(layout, names)
-    unit_col = next((names[c.position - 1] for c in layout.columns if c.role == h.UNIT), None)
     note_col = next((names[c.position - 1] for c in layout.columns if c.role == h.NOTE), None)
     index = [
         pl.col(ROW),
-        (pl.col(unit_col) if unit_col else pl.lit(None, dtype=pl.Utf8)).alias("_row_unit"),
         (pl.col(note_col) if note_col else pl.lit(None, dtype=pl.Utf8)).alias("note"),
     ]
     value_names = col_meta.get_column("_c").to_list()
     wide = table.frame.select(*index, *[pl.col(c) for c in value_names])
     long = (
-        wide.unpivot(
-            index=[ROW, "_row_unit", "note"], on=value_names, variable_name="_c", value_name="value"
-        )
+        wide.unpivot(index=[ROW, "note"], on=value_names, variable_name="_c", value_name="value")
         .with_columns(pl.col("value").str.strip_chars())
         .filter(pl.col("value").is_not_null() & (pl.col("value") != ""))
         .join(col_meta, on="_c", how="inner")
         .join(row_meta, on=ROW, how="inner")
     )
     by_row = layout.kind != ENTITIES_AS_ROWS
-    if unit_col:
-        written = table.frame.get_column(unit_col).drop_nulls().unique().to_list()
-        units = {u: normalise(u) or None for u in written}
-        row_unit = pl.col("_row_unit").replace_strict(units, default=None, return_dtype=pl.Utf8)
-        long = long.with_columns(row_unit.alias("_row_unit"))
     level_unit = pl.coalesce(pl.col("_row_unit"), pl.col("_col_unit"))
     long = long.with_columns(
         (pl.col("_row_indicator") if by_row else pl.col("_col_indicator")).alias("indicator"),
@@ -536,6 +526,21 @@ def _melt(
         .sort(ROW, "_pos")
         .select(*[pl.col(f).cast(pl.Utf8) for f in LONG_FIELDS], pl.col(ROW), pl.col(COLUMN))
     )
+
+
+def looks_wide(table: RawTable) -> bool:
+    """Whether a table is a wide bureau table rather than one observation per row: it has
+    no column of values (数值, value) and its headers say measures, periods or units
+    (同比增长(%), 本月, 营业收入(亿元)) beside a column of labels, or in two columns."""
+    written = table.framing.header
+    headers = list(written) if len(written) == len(table.columns) else table.columns
+    names = {normalise(t).casefold() for t in headers}
+    if any(normalise(n).casefold() in names for n in SYNONYMS["value"]):
+        return False
+    readings = [read_header(t) for t in headers]
+    said = sum(1 for r in readings if r.role == h.VALUE and (r.measure or r.period_type or r.unit))
+    labelled = any(r.role in (h.ENTITY, h.LABEL) for r in readings)
+    return said >= 2 or (said == 1 and labelled)
 
 
 def recognise(

@@ -56,7 +56,7 @@ class RowContext:
 @dataclass
 class RowsRead:
     rows: pl.DataFrame  # layout_types.ROW_FIELDS
-    meta: pl.DataFrame  # ROW, _row_entity, _row_indicator of the rows with figures
+    meta: pl.DataFrame  # ROW, _row_entity, _row_indicator, _row_unit of rows with figures
     labels: set[str]  # every label, as written and as looked up (normalised)
 
 
@@ -100,7 +100,9 @@ def read_rows(frame: pl.DataFrame, ctx: RowContext, report: Reports) -> RowsRead
         pl.col("_summary").alias("summary"),
         pl.col("_empty").alias("heading"),
     )
-    meta = f.filter(~pl.col("_empty")).select(ROW, "_row_entity", "_row_indicator")
+    meta = f.filter(~pl.col("_empty")).select(
+        ROW, "_row_entity", "_row_indicator", pl.col("_unit").alias("_row_unit")
+    )
     seen = {x.key for x in labels.values()} | {normalise(t) for t in texts}
     return RowsRead(rows, meta, seen)
 
