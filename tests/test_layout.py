@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -26,7 +27,7 @@ from wenzeng.ingest.layout import (
 from wenzeng.ingest.layout_lookup import read_label, title_entity, title_period
 from wenzeng.ingest.layout_types import HintError
 from wenzeng.ingest.pipeline import FIELDS, ColumnMapping, validate_table
-from wenzeng.ingest.readers import COLUMN, ROW, RawTable
+from wenzeng.ingest.readers import COLUMN, ROW, RawTable, read_table
 
 # Short labels bureaus use for catalogue indicators, as Catalogue.find_indicator will know
 # them from its aliases; a label with several codes is ambiguous unless its unit decides.
@@ -775,3 +776,30 @@ def test_any_region_table_melts_cell_for_cell(
 )
 def test_a_wide_table_is_told_from_a_long_one(header: list[str], is_wide: bool) -> None:
     assert looks_wide(wide(header, [["x"] * len(header)])) is is_wide
+
+
+def test_a_csv_file_read_as_it_is(cat: AliasCatalogue, tmp_path: Path) -> None:
+    path = tmp_path / "分地区.csv"
+    path.write_text(
+        "地区,营业收入(亿元),同比增长(%),利润总额(亿元),同比增长(%)\n"
+        "北京,100,1.0,10,2.0\n"
+        "全国,1000,3,100,4\n",
+        encoding="utf-8",
+    )
+    r = recognise(read_table(path), cat, LayoutHints(period="2024年1-9月"))
+    assert r.issues == []
+    assert obs(r, 2, "营业收入(亿元)") == (
+        "revenue_elec",
+        "110000",
+        "2024-01~09",
+        "cum_month",
+        "level",
+        "亿元",
+    )
+    profit = r.table.frame.filter((pl.col(ROW) == 3) & (pl.col("indicator") == "profit_elec"))
+    assert profit.select("measure", "value", COLUMN).rows() == [
+        ("level", "100", "利润总额(亿元)"),
+        ("yoy_pct", "4", "同比增长(%)"),
+    ]
+    v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
+    assert v.ok and v.frame.height == 8

@@ -14,6 +14,7 @@ once, each naming its row or column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -82,8 +83,18 @@ class Recognised:
         return not any(i.severity is Severity.ERROR for i in self.issues)
 
 
+_REPEATED = re.compile(r"_duplicated_\d+$")
 _LAST_YEAR = ("上年同期数，仅作比较", "last year's figure, for comparison only")
 _SEQUENCE = ("序号列", "a column of sequence numbers")
+
+
+def headers_of(table: RawTable) -> list[str]:
+    """Each column's header as written: the framing's, else the frame's names without the
+    suffix a CSV parser adds to a repeated one (同比增长(%)_duplicated_0)."""
+    written = table.framing.header
+    if len(written) == len(table.columns):
+        return list(written)
+    return [_REPEATED.sub("", c) for c in table.columns]
 
 
 def _listed(items: list[str]) -> str:
@@ -108,9 +119,7 @@ class _Reader:
         self.issues: list[Issue] = []
         self.limit, self.dropped = limit, 0
         self.messages: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
-        cols = table.columns
-        written = table.framing.header
-        self.headers = list(written) if len(written) == len(cols) else list(cols)
+        self.headers = headers_of(table)
         self.readings = [read_header(t) for t in self.headers]
         self.hint_columns = {normalise(k): v for k, v in hints.columns.items()}
         self.hint_rows = {normalise(k): v for k, v in hints.rows.items()}
@@ -532,8 +541,7 @@ def looks_wide(table: RawTable) -> bool:
     """Whether a table is a wide bureau table rather than one observation per row: it has
     no column of values (数值, value) and its headers say measures, periods or units
     (同比增长(%), 本月, 营业收入(亿元)) beside a column of labels, or in two columns."""
-    written = table.framing.header
-    headers = list(written) if len(written) == len(table.columns) else table.columns
+    headers = headers_of(table)
     names = {normalise(t).casefold() for t in headers}
     if any(normalise(n).casefold() in names for n in SYNONYMS["value"]):
         return False
