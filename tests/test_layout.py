@@ -579,6 +579,7 @@ def test_row_labels_lose_their_typography(text: str, key: str, component: bool) 
         ("２０２４年１—９月全国电子信息制造业运行情况", "CN", "2024-01~09"),
         ("2024年9月新疆生产建设兵团主要指标", "660000", "2024-09"),
         ("深圳市2024年三季度电子信息制造业", "440300", "2024-Q3"),
+        ("2024年前三季度江苏省电子信息制造业", "320000", "2024-01~09"),
         ("各地区电子信息制造业主要指标", None, None),
     ],
 )
@@ -803,3 +804,23 @@ def test_a_csv_file_read_as_it_is(cat: AliasCatalogue, tmp_path: Path) -> None:
     ]
     v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
     assert v.ok and v.frame.height == 8
+
+
+def test_columns_that_hold_no_observation_are_skipped_and_said_why(cat: AliasCatalogue) -> None:
+    table = wide(
+        ["序号", "地区", "营业收入(亿元)", "环比增长(%)", "上年同期(亿元)", "同比增长(%)"],
+        [["1", "湖北", "3,000", "0.5", "2,800", "7.1"]],
+        title="2024年9月各地区电子信息制造业营业收入",
+    )
+    r = recognise(table, cat)
+    assert r.issues == []
+    skipped = {c.header: c.skipped for c in r.layout.columns if c.skipped}
+    assert set(skipped) == {"序号", "环比增长(%)", "上年同期(亿元)"}
+    assert skipped["环比增长(%)"] == (
+        "环比，不是同比",
+        "growth on the month before, not on a year earlier",
+    )
+    assert r.table.frame.select(COLUMN, "indicator", "measure").rows() == [
+        ("营业收入(亿元)", "revenue_elec", "level"),
+        ("同比增长(%)", "revenue_elec", "yoy_pct"),
+    ]

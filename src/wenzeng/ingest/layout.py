@@ -84,8 +84,6 @@ class Recognised:
 
 
 _REPEATED = re.compile(r"_duplicated_\d+$")
-_LAST_YEAR = ("上年同期数，仅作比较", "last year's figure, for comparison only")
-_SEQUENCE = ("序号列", "a column of sequence numbers")
 
 
 def headers_of(table: RawTable) -> list[str]:
@@ -333,7 +331,7 @@ class _Reader:
                 out.append(ColumnLayout(i + 1, header, h.LABEL if role == h.VALUE else role))
                 continue
             if r.role == h.SKIP:
-                why = _LAST_YEAR if r.last_year else _SEQUENCE
+                why = h.SKIP_WHY[r.skip or "sequence"]
                 out.append(ColumnLayout(i + 1, header, h.SKIP, skipped=why))
                 continue
             col = self.value_column(i, r, kind, base, base_from, before)
