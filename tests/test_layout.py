@@ -176,8 +176,18 @@ def test_the_describe_lines_show_each_column_in_both_languages(cat: AliasCatalog
     r = recognise(wide(REGION_HEADER, REGION_ROWS, title=TITLE), cat)
     lines = r.layout.describe()
     col = next(x for x in lines if x.startswith("第2列"))
-    assert "营业收入(亿元) → 指标 revenue_elec 口径 level 单位 亿元 期间 2024-01~09" in col
-    assert "column 2 营业收入(亿元) → indicator revenue_elec measure level unit 亿元" in col
+    assert col.startswith(
+        "第2列 营业收入(亿元) → 指标 revenue_elec 口径 level 单位 亿元 期间 2024年1-9月"
+    )
+    assert (
+        "column 2 营业收入(亿元) → indicator revenue_elec measure level unit 亿元 period 2024-01~09"
+        in col
+    )
+    assert lines[:3] == [
+        "表格形式：地区为行 / layout: entities as rows",
+        "主体 —（—） / entity - (from -)",
+        "期间 2024年1-9月（标题） / period 2024-01~09 (from title)",
+    ]
     assert any(x.startswith("第3列 同比增长(%) → 指标 revenue_elec 口径 yoy_pct") for x in lines)
     assert any("第7行 计划单列市 → 跳过" in x and "skipped" in x for x in lines)
     assert any("第4行 全国 → CN（合计行）" in x for x in lines)
@@ -824,3 +834,22 @@ def test_columns_that_hold_no_observation_are_skipped_and_said_why(cat: AliasCat
         ("营业收入(亿元)", "revenue_elec", "level"),
         ("同比增长(%)", "revenue_elec", "yoy_pct"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "codes"),
+    [
+        (["地区", "营业收入(亿元)"], [], set()),
+        (["地区"], [["北京"]], {IssueCode.MISSING_COLUMN}),
+        (["地区", "本月"], [[None, None]], {IssueCode.UNKNOWN_COLUMN}),
+        ([""], [[None]], {IssueCode.MISSING_COLUMN, IssueCode.UNKNOWN_ENTITY}),
+    ],
+)
+def test_odd_tables_are_reported_not_raised(
+    cat: AliasCatalogue, header: list[str], rows: list[list[str | None]], codes: set[IssueCode]
+) -> None:
+    r = recognise(wide(header, rows, title="2024年9月"), cat)
+    assert {i.code for i in r.issues} == codes
+    assert r.table.frame.height == 0
+    assert set(r.table.frame.columns) == {*FIELDS[:7], "note", ROW, COLUMN}
+    assert r.layout.describe()[0].startswith("表格形式")

@@ -498,6 +498,9 @@ def _melt(
         (pl.col(note_col) if note_col else pl.lit(None, dtype=pl.Utf8)).alias("note"),
     ]
     value_names = col_meta.get_column("_c").to_list()
+    if not value_names:
+        schema = dict.fromkeys(LONG_FIELDS, pl.Utf8) | {ROW: pl.Int64, COLUMN: pl.Utf8}
+        return pl.DataFrame(schema=schema)
     wide = table.frame.select(*index, *[pl.col(c) for c in value_names])
     long = (
         wide.unpivot(index=[ROW, "note"], on=value_names, variable_name="_c", value_name="value")
