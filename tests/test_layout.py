@@ -429,8 +429,8 @@ def test_hints_round_trip_as_json() -> None:
 
 def test_the_long_table_passes_the_pipeline(cat: AliasCatalogue) -> None:
     rows: list[list[str | None]] = [
-        ["全国", "12345.6", "5.2", "800.1", "3.1", "60", "-1.2"],
-        ["北京", "3123.4", "2.1", "100", "1.0", "50", "2"],
+        ["全国", "１２,３４５.６", "５.２", "800.1", "3.1", "60", "-1.2"],
+        ["北京", "3,123.4", "2.1", "100", "1.0", "50", "2"],
     ]
     r = recognise(wide(REGION_HEADER, rows, title=TITLE), cat)
     v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
@@ -438,6 +438,17 @@ def test_the_long_table_passes_the_pipeline(cat: AliasCatalogue) -> None:
     assert v.frame.height == 12
     got = v.frame.filter((pl.col("entity") == "110000") & (pl.col("indicator") == "profit_elec"))
     assert sorted(got.select("measure", "value").rows()) == [("level", 100.0), ("yoy_pct", 1.0)]
+    nation = v.frame.filter((pl.col("entity") == "CN") & (pl.col("indicator") == "revenue_elec"))
+    assert sorted(nation.select("measure", "value").rows()) == [
+        ("level", 12345.6),
+        ("yoy_pct", 5.2),
+    ]
+    # a dash is a missing figure: a warning for its one cell, not for its row's others
+    rows[1][5] = "—"
+    r = recognise(wide(REGION_HEADER, rows, title=TITLE), cat)
+    v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
+    assert [(i.loc.row, i.severity.value) for i in v.issues] == [(5, "warning")]
+    assert v.frame.height == 11
 
 
 def _where(r: Recognised, code: IssueCode) -> list[tuple[int | None, str | None]]:
