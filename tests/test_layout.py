@@ -19,13 +19,13 @@ from wenzeng.ingest.layout import (
     ENTITIES_AS_ROWS,
     INDICATORS_AS_ROWS,
     PRODUCTS_AS_ROWS,
+    HintError,
     LayoutHints,
     Recognised,
     looks_wide,
     recognise,
 )
 from wenzeng.ingest.layout_lookup import read_label, title_entity, title_period
-from wenzeng.ingest.layout_types import HintError
 from wenzeng.ingest.pipeline import FIELDS, ColumnMapping, validate_table
 from wenzeng.ingest.readers import COLUMN, ROW, RawTable, read_table
 
