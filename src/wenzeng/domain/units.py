@@ -50,6 +50,8 @@ _UNITS = [
     Unit("GW", "power", 1e9, "GW"),
     Unit("吉瓦", "power", 1e9, "GW"),
     Unit("兆瓦", "power", 1e6, "MW"),
+    Unit("千瓦", "power", 1e3, "kW"),
+    Unit("万千瓦", "power", 1e7, "10 MW"),  # solar cells in bureaus' product tables
     Unit("MWh", "energy", 1e6, "MWh"),
     Unit("GWh", "energy", 1e9, "GWh"),
     Unit("%", "percent", 1.0, "%"),
