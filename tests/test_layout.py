@@ -864,3 +864,22 @@ def test_odd_tables_are_reported_not_raised(
     assert r.table.frame.height == 0
     assert set(r.table.frame.columns) == {*FIELDS[:7], "note", ROW, COLUMN}
     assert r.layout.describe()[0].startswith("表格形式")
+
+
+def test_solar_cells_in_ten_thousand_kilowatts_are_stored_in_gigawatts(
+    cat: AliasCatalogue,
+) -> None:
+    table = wide(
+        PRODUCT_HEADER,
+        [["太阳能电池", "万千瓦", "1,200", "9,850", "12.5"]],
+        title="2024年1-9月全国规模以上工业主要产品产量",
+    )
+    r = recognise(table, cat, LayoutHints(rows={"太阳能电池": "solar_cell_output"}))
+    assert r.issues == []
+    v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
+    assert v.ok, [str(i) for i in v.issues]
+    assert v.frame.select("period", "measure", "value", "published_unit").rows() == [
+        ("2024-09", "level", pytest.approx(12.0), "万千瓦"),
+        ("2024-01~09", "level", pytest.approx(98.5), "万千瓦"),
+        ("2024-01~09", "yoy_pct", 12.5, "%"),
+    ]
