@@ -883,3 +883,13 @@ def test_solar_cells_in_ten_thousand_kilowatts_are_stored_in_gigawatts(
         ("2024-01~09", "level", pytest.approx(98.5), "万千瓦"),
         ("2024-01~09", "yoy_pct", 12.5, "%"),
     ]
+
+
+def test_a_column_can_be_named_by_its_place(cat: AliasCatalogue) -> None:
+    table = wide(REGION_HEADER, REGION_ROWS[1:3], title=TITLE)
+    hints = LayoutHints(columns={"#5": "skip", "第7列": "skip", "#9": "skip"})
+    r = recognise(table, cat, hints)
+    assert [(i.loc.column, i.severity.value) for i in r.issues] == [("#9", "warning")]
+    assert r.table.frame.filter(pl.col("measure") == "yoy_pct").get_column(
+        "indicator"
+    ).unique().to_list() == ["revenue_elec"]

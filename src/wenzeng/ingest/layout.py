@@ -86,6 +86,7 @@ class Recognised:
 
 
 _REPEATED = re.compile(r"_duplicated_\d+$")
+_POSITION = re.compile(r"^(?:#|第)(\d+)列?$")
 
 
 def headers_of(table: RawTable) -> list[str]:
@@ -95,6 +96,13 @@ def headers_of(table: RawTable) -> list[str]:
     if len(written) == len(table.columns):
         return list(written)
     return [_REPEATED.sub("", c) for c in table.columns]
+
+
+def _column_key(text: str) -> str:
+    """A column as a hint names it: by its header, or by its place (#5, 第5列)."""
+    key = normalise(text)
+    m = _POSITION.match(key)
+    return f"#{int(m.group(1))}" if m else key
 
 
 def _listed(items: list[str]) -> str:
@@ -121,7 +129,7 @@ class _Reader:
         self.messages: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
         self.headers = headers_of(table)
         self.readings = [read_header(t) for t in self.headers]
-        self.hint_columns = {normalise(k): v for k, v in hints.columns.items()}
+        self.hint_columns = {_column_key(k): v for k, v in hints.columns.items()}
         self.hint_rows = {normalise(k): v for k, v in hints.rows.items()}
         self.hint_rows.update({read_label(k).key: v for k, v in hints.rows.items()})
         self.framed_unit = normalise(table.framing.unit) if table.framing.unit else None
@@ -147,7 +155,9 @@ class _Reader:
 
     def unused_hints(self, labels: set[str]) -> None:
         """Hints that name no column or row of the table: a typo, or last month's table."""
-        headers = {normalise(t) for t in self.headers}
+        headers = {normalise(t) for t in self.headers} | {
+            f"#{i + 1}" for i in range(len(self.headers))
+        }
         for text, key in zip(self.hints.columns, self.hint_columns, strict=True):
             if key not in headers:
                 self.issue(
@@ -386,7 +396,7 @@ class _Reader:
                     period_type=inherit.period_type,
                     period_from=inherit.period_from,
                 )
-        hint = self.hint_columns.get(normalise(self.headers[i]))
+        hint = self.hint_columns.get(f"#{i + 1}", self.hint_columns.get(normalise(self.headers[i])))
         if hint is not None:
             col = self.hinted_column(col, hint)
         elif kind == ENTITIES_AS_ROWS and inherit is None:

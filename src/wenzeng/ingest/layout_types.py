@@ -50,8 +50,9 @@ def _text_map(data: dict[str, Any], key: str) -> dict[str, str]:
 class LayoutHints:
     """What the user says about a wide table where its title and headers do not.
 
-    ``columns`` maps a header text to ``indicator_code``, ``indicator_code:measure`` or
-    ``skip``; ``rows`` maps a row label to an indicator code.
+    ``columns`` maps a header text, or a column's place (``#5`` or ``第5列``, for one of
+    two columns with the same header), to ``indicator_code``, ``indicator_code:measure``
+    or ``skip``; ``rows`` maps a row label to an indicator code.
     """
 
     entity: str | None = None
