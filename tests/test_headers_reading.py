@@ -39,6 +39,9 @@ from wenzeng.ingest.headers import ENTITY, LABEL, SKIP, UNIT, VALUE, normalise, 
         ("本月产量（万台）", "产量", "万台", None, "month", None),
         ("5G手机出货量(万部)", "5G手机出货量", "万部", None, None, None),
         ("装机容量（万千瓦）", "装机容量", "万千瓦", None, None, None),
+        ("前三季度", None, None, None, "cum_month", "1-9月"),
+        ("2024年上半年", None, None, None, "cum_month", "2024年1-6月"),
+        ("三季度", None, None, None, "quarter", "三季度"),
     ],
 )
 def test_a_header_says_name_unit_measure_and_period(
@@ -76,10 +79,15 @@ def test_a_header_says_name_unit_measure_and_period(
         ("序号", SKIP),
         ("上年同期", SKIP),
         ("上年同期/本月", SKIP),
+        ("环比增长(%)", SKIP),
+        ("本月/比上月增长(%)", SKIP),
+        ("利润率增减(百分点)", SKIP),
     ],
 )
 def test_a_header_can_name_the_role_of_its_column(text: str, role: str) -> None:
-    assert read_header(text).role == role
+    r = read_header(text)
+    assert r.role == role
+    assert (r.skip is not None) is (role == SKIP)
 
 
 def test_a_dated_period_names_its_year() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -18,14 +19,15 @@ from wenzeng.ingest.layout import (
     ENTITIES_AS_ROWS,
     INDICATORS_AS_ROWS,
     PRODUCTS_AS_ROWS,
+    HintError,
     LayoutHints,
     Recognised,
+    looks_wide,
     recognise,
 )
 from wenzeng.ingest.layout_lookup import read_label, title_entity, title_period
-from wenzeng.ingest.layout_types import HintError
 from wenzeng.ingest.pipeline import FIELDS, ColumnMapping, validate_table
-from wenzeng.ingest.readers import COLUMN, ROW, RawTable
+from wenzeng.ingest.readers import COLUMN, ROW, RawTable, read_table
 
 # Short labels bureaus use for catalogue indicators, as Catalogue.find_indicator will know
 # them from its aliases; a label with several codes is ambiguous unless its unit decides.
@@ -174,8 +176,18 @@ def test_the_describe_lines_show_each_column_in_both_languages(cat: AliasCatalog
     r = recognise(wide(REGION_HEADER, REGION_ROWS, title=TITLE), cat)
     lines = r.layout.describe()
     col = next(x for x in lines if x.startswith("第2列"))
-    assert "营业收入(亿元) → 指标 revenue_elec 口径 level 单位 亿元 期间 2024-01~09" in col
-    assert "column 2 营业收入(亿元) → indicator revenue_elec measure level unit 亿元" in col
+    assert col.startswith(
+        "第2列 营业收入(亿元) → 指标 revenue_elec 口径 level 单位 亿元 期间 2024年1-9月"
+    )
+    assert (
+        "column 2 营业收入(亿元) → indicator revenue_elec measure level unit 亿元 period 2024-01~09"
+        in col
+    )
+    assert lines[:3] == [
+        "表格形式：地区为行 / layout: entities as rows",
+        "主体 —（—） / entity - (from -)",
+        "期间 2024年1-9月（标题） / period 2024-01~09 (from title)",
+    ]
     assert any(x.startswith("第3列 同比增长(%) → 指标 revenue_elec 口径 yoy_pct") for x in lines)
     assert any("第7行 计划单列市 → 跳过" in x and "skipped" in x for x in lines)
     assert any("第4行 全国 → CN（合计行）" in x for x in lines)
@@ -417,8 +429,8 @@ def test_hints_round_trip_as_json() -> None:
 
 def test_the_long_table_passes_the_pipeline(cat: AliasCatalogue) -> None:
     rows: list[list[str | None]] = [
-        ["全国", "12345.6", "5.2", "800.1", "3.1", "60", "-1.2"],
-        ["北京", "3123.4", "2.1", "100", "1.0", "50", "2"],
+        ["全国", "１２,３４５.６", "５.２", "800.1", "3.1", "60", "-1.2"],
+        ["北京", "3,123.4", "2.1", "100", "1.0", "50", "2"],
     ]
     r = recognise(wide(REGION_HEADER, rows, title=TITLE), cat)
     v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
@@ -426,6 +438,17 @@ def test_the_long_table_passes_the_pipeline(cat: AliasCatalogue) -> None:
     assert v.frame.height == 12
     got = v.frame.filter((pl.col("entity") == "110000") & (pl.col("indicator") == "profit_elec"))
     assert sorted(got.select("measure", "value").rows()) == [("level", 100.0), ("yoy_pct", 1.0)]
+    nation = v.frame.filter((pl.col("entity") == "CN") & (pl.col("indicator") == "revenue_elec"))
+    assert sorted(nation.select("measure", "value").rows()) == [
+        ("level", 12345.6),
+        ("yoy_pct", 5.2),
+    ]
+    # a dash is a missing figure: a warning for its one cell, not for its row's others
+    rows[1][5] = "—"
+    r = recognise(wide(REGION_HEADER, rows, title=TITLE), cat)
+    v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
+    assert [(i.loc.row, i.severity.value) for i in v.issues] == [(5, "warning")]
+    assert v.frame.height == 11
 
 
 def _where(r: Recognised, code: IssueCode) -> list[tuple[int | None, str | None]]:
@@ -577,6 +600,7 @@ def test_row_labels_lose_their_typography(text: str, key: str, component: bool) 
         ("２０２４年１—９月全国电子信息制造业运行情况", "CN", "2024-01~09"),
         ("2024年9月新疆生产建设兵团主要指标", "660000", "2024-09"),
         ("深圳市2024年三季度电子信息制造业", "440300", "2024-Q3"),
+        ("2024年前三季度江苏省电子信息制造业", "320000", "2024-01~09"),
         ("各地区电子信息制造业主要指标", None, None),
     ],
 )
@@ -756,3 +780,116 @@ def test_any_region_table_melts_cell_for_cell(
         (w[0], w[2], w[3], w[4], w[5]) for w in want
     ]
     assert {g[1] for g in got} <= set(header[1:])
+
+
+@pytest.mark.parametrize(
+    ("header", "is_wide"),
+    [
+        (REGION_HEADER, True),
+        (PRODUCT_HEADER, True),
+        (["指标", "单位", "1-9月", "同比增长(%)"], True),
+        (["地区", "营业收入(亿元)"], True),
+        (["省份", "2024年8月", "2024年9月"], True),
+        (["指标", "地区", "期间", "数值"], False),
+        (["indicator", "entity", "period", "value", "unit"], False),
+        (["指标", "地区", "期间", "口径", "数值", "单位"], False),
+        (["地区", "备注"], False),
+    ],
+)
+def test_a_wide_table_is_told_from_a_long_one(header: list[str], is_wide: bool) -> None:
+    assert looks_wide(wide(header, [["x"] * len(header)])) is is_wide
+
+
+def test_a_csv_file_read_as_it_is(cat: AliasCatalogue, tmp_path: Path) -> None:
+    path = tmp_path / "分地区.csv"
+    path.write_text(
+        "地区,营业收入(亿元),同比增长(%),利润总额(亿元),同比增长(%)\n"
+        "北京,100,1.0,10,2.0\n"
+        "全国,1000,3,100,4\n",
+        encoding="utf-8",
+    )
+    r = recognise(read_table(path), cat, LayoutHints(period="2024年1-9月"))
+    assert r.issues == []
+    assert obs(r, 2, "营业收入(亿元)") == (
+        "revenue_elec",
+        "110000",
+        "2024-01~09",
+        "cum_month",
+        "level",
+        "亿元",
+    )
+    profit = r.table.frame.filter((pl.col(ROW) == 3) & (pl.col("indicator") == "profit_elec"))
+    assert profit.select("measure", "value", COLUMN).rows() == [
+        ("level", "100", "利润总额(亿元)"),
+        ("yoy_pct", "4", "同比增长(%)"),
+    ]
+    v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
+    assert v.ok and v.frame.height == 8
+
+
+def test_columns_that_hold_no_observation_are_skipped_and_said_why(cat: AliasCatalogue) -> None:
+    table = wide(
+        ["序号", "地区", "营业收入(亿元)", "环比增长(%)", "上年同期(亿元)", "同比增长(%)"],
+        [["1", "湖北", "3,000", "0.5", "2,800", "7.1"]],
+        title="2024年9月各地区电子信息制造业营业收入",
+    )
+    r = recognise(table, cat)
+    assert r.issues == []
+    skipped = {c.header: c.skipped for c in r.layout.columns if c.skipped}
+    assert set(skipped) == {"序号", "环比增长(%)", "上年同期(亿元)"}
+    assert skipped["环比增长(%)"] == (
+        "环比，不是同比",
+        "growth on the month before, not on a year earlier",
+    )
+    assert r.table.frame.select(COLUMN, "indicator", "measure").rows() == [
+        ("营业收入(亿元)", "revenue_elec", "level"),
+        ("同比增长(%)", "revenue_elec", "yoy_pct"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "codes"),
+    [
+        (["地区", "营业收入(亿元)"], [], set()),
+        (["地区"], [["北京"]], {IssueCode.MISSING_COLUMN}),
+        (["地区", "本月"], [[None, None]], {IssueCode.UNKNOWN_COLUMN}),
+        ([""], [[None]], {IssueCode.MISSING_COLUMN, IssueCode.UNKNOWN_ENTITY}),
+    ],
+)
+def test_odd_tables_are_reported_not_raised(
+    cat: AliasCatalogue, header: list[str], rows: list[list[str | None]], codes: set[IssueCode]
+) -> None:
+    r = recognise(wide(header, rows, title="2024年9月"), cat)
+    assert {i.code for i in r.issues} == codes
+    assert r.table.frame.height == 0
+    assert set(r.table.frame.columns) == {*FIELDS[:7], "note", ROW, COLUMN}
+    assert r.layout.describe()[0].startswith("表格形式")
+
+
+def test_solar_cells_in_ten_thousand_kilowatts_are_stored_in_gigawatts(
+    cat: AliasCatalogue,
+) -> None:
+    table = wide(
+        PRODUCT_HEADER,
+        [["太阳能电池", "万千瓦", "1,200", "9,850", "12.5"]],
+        title="2024年1-9月全国规模以上工业主要产品产量",
+    )
+    r = recognise(table, cat, LayoutHints(rows={"太阳能电池": "solar_cell_output"}))
+    assert r.issues == []
+    v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
+    assert v.ok, [str(i) for i in v.issues]
+    assert v.frame.select("period", "measure", "value", "published_unit").rows() == [
+        ("2024-09", "level", pytest.approx(12.0), "万千瓦"),
+        ("2024-01~09", "level", pytest.approx(98.5), "万千瓦"),
+        ("2024-01~09", "yoy_pct", 12.5, "%"),
+    ]
+
+
+def test_a_column_can_be_named_by_its_place(cat: AliasCatalogue) -> None:
+    table = wide(REGION_HEADER, REGION_ROWS[1:3], title=TITLE)
+    hints = LayoutHints(columns={"#5": "skip", "第7列": "skip", "#9": "skip"})
+    r = recognise(table, cat, hints)
+    assert [(i.loc.column, i.severity.value) for i in r.issues] == [("#9", "warning")]
+    assert r.table.frame.filter(pl.col("measure") == "yoy_pct").get_column(
+        "indicator"
+    ).unique().to_list() == ["revenue_elec"]

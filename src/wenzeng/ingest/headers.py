@@ -22,7 +22,7 @@ ENTITY = "entity"  # the entity each row is about
 LABEL = "label"  # the product or indicator each row is about
 UNIT = "unit"  # the unit of each row's figures
 NOTE = "note"  # remarks
-SKIP = "skip"  # a sequence number, or last year's figures beside this year's
+SKIP = "skip"  # no observations: sequence numbers, last year's figures, growth on last month
 
 _ROLE_WORDS: dict[str, tuple[str, ...]] = {
     ENTITY: (
@@ -77,13 +77,22 @@ _MEASURE_WORDS = (
     ("数值", "level"),
 )
 _LAST_YEAR = ("上年同期", "去年同期", "上年同月", "上年累计", "去年同月")
+_MONTH_ON_MONTH = ("环比", "比上月", "比上期")
+# Half and three quarters of a year, as the months they run to.
+SPANS = (("前三季度", "1-9月"), ("前两季度", "1-6月"), ("上半年", "1-6月"))
+SKIP_WHY: dict[str, tuple[str, str]] = {
+    "sequence": ("序号或代码列", "a column of sequence numbers or codes"),
+    "last_year": ("上年同期数，仅作比较", "last year's figure, for comparison only"),
+    "month_on_month": ("环比，不是同比", "growth on the month before, not on a year earlier"),
+    "points": ("百分点变化，不是增速", "a change in percentage points, not a growth rate"),
+}
 
 # Periods: words of a running month or a running total, then dated labels.
 _MONTH_WORDS = ("本月", "当月", "本期", "当期")
 _CUM_WORDS = ("1-本月累计", "1至本月累计", "本年累计", "年初累计", "自年初累计", "本年", "累计")
 _RANGE = re.compile(r"^(?:(?P<year>\d{4})年)?(?P<from>\d{1,2})[-—–~至到](?P<to>\d{1,2})月份?")
 _MONTH = re.compile(r"^(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月份?")
-_QUARTER = re.compile(r"^(?:(?P<year>\d{4})年)?(?:第?[一二三四1-4]季度|[上]半年)")
+_QUARTER = re.compile(r"^(?:(?P<year>\d{4})年)?第?[一二三四1-4]季度")
 _YEAR = re.compile(r"^(?P<year>\d{4})年(?:全年|度)?")
 _UNIT = re.compile(r"\(([^()]*)\)")
 _UNIT_LINE = re.compile(r"^单位[:：]\s*(.+)$")
@@ -101,7 +110,7 @@ class HeaderReading:
     period_type: str | None = None  # "month", "cum_month", "quarter", "year"
     period: str | None = None  # as written: "1-9月", "2024年9月"
     role: str = VALUE  # VALUE, ENTITY, LABEL, UNIT, NOTE or SKIP
-    last_year: bool = False  # 上年同期: last year's figure, kept only for comparison
+    skip: str | None = None  # why a column of figures is no observation: a key of SKIP_WHY
 
     @property
     def dated(self) -> bool:
@@ -175,7 +184,10 @@ def _read_part(part: str) -> HeaderReading:
     part = part.strip(":：")
     role = _ROLE_OF.get(part)
     if role is not None:
-        return HeaderReading(text, name=part, unit=unit, role=role)
+        skip = "sequence" if role == SKIP else None
+        return HeaderReading(text, name=part, unit=unit, role=role, skip=skip)
+    for words, months in SPANS:
+        part = part.replace(words, months)
     part, ptype, period = _take_period(part)
     if ptype is None:  # 营业收入本月, 产量1-9月累计
         for i in range(1, len(part)):
@@ -185,7 +197,13 @@ def _read_part(part: str) -> HeaderReading:
                 break
     label = part
     part, measure = _take_measure(part)
-    last_year = any(word in part for word in _LAST_YEAR)
+    skip = None
+    if any(word in part for word in _LAST_YEAR):
+        skip = "last_year"
+    elif any(word in label for word in _MONTH_ON_MONTH):
+        skip = "month_on_month"
+    elif unit == "百分点" and measure == "yoy_pct":
+        skip = "points"
     if unit in ("%", "百分比") and measure is None and not part:
         measure = "yoy_pct"  # a bare "(%)" beside a level is its growth
     return HeaderReading(
@@ -196,8 +214,8 @@ def _read_part(part: str) -> HeaderReading:
         measure=measure,
         period_type=ptype,
         period=period,
-        last_year=last_year,
-        role=SKIP if last_year else VALUE,
+        skip=skip,
+        role=SKIP if skip else VALUE,
     )
 
 
@@ -211,14 +229,14 @@ def read_header(text: str) -> HeaderReading:
         return HeaderReading(text)
     readings = [_read_part(p) for p in parts]
     for r in readings:
-        if r.role != VALUE and not r.last_year:
+        if r.role not in (VALUE, SKIP) or r.skip == "sequence":
             return replace(r, text=text)
     names = [r.name for r in readings if r.name]
     labels = [r.label for r in readings if r.label]
     units = [r.unit for r in readings if r.unit]
     measures = [r.measure for r in readings if r.measure]
     periods = [r for r in readings if r.period_type]
-    last_year = any(r.last_year for r in readings)
+    skip = next((r.skip for r in readings if r.skip), None)
     return HeaderReading(
         text,
         name="".join(names) or None,
@@ -227,6 +245,6 @@ def read_header(text: str) -> HeaderReading:
         measure=measures[-1] if measures else None,
         period_type=periods[-1].period_type if periods else None,
         period=next((r.period for r in reversed(periods) if r.period), None),
-        role=SKIP if last_year else VALUE,
-        last_year=last_year,
+        role=SKIP if skip else VALUE,
+        skip=skip,
     )

@@ -14,6 +14,7 @@ once, each naming its row or column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -42,10 +43,12 @@ from wenzeng.ingest.layout_types import (
     PRODUCTS_AS_ROWS,
     SKIP,
     ColumnLayout,
+    HintError,
     Layout,
     LayoutHints,
     RowLayout,
 )
+from wenzeng.ingest.pipeline import SYNONYMS
 from wenzeng.ingest.readers import COLUMN, ROW, RawTable
 
 __all__ = [
@@ -54,10 +57,12 @@ __all__ = [
     "KINDS",
     "PRODUCTS_AS_ROWS",
     "ColumnLayout",
+    "HintError",
     "Layout",
     "LayoutHints",
     "Recognised",
     "RowLayout",
+    "looks_wide",
     "recognise",
 ]
 
@@ -80,8 +85,24 @@ class Recognised:
         return not any(i.severity is Severity.ERROR for i in self.issues)
 
 
-_LAST_YEAR = ("上年同期数，仅作比较", "last year's figure, for comparison only")
-_SEQUENCE = ("序号列", "a column of sequence numbers")
+_REPEATED = re.compile(r"_duplicated_\d+$")
+_POSITION = re.compile(r"^(?:#|第)(\d+)列?$")
+
+
+def headers_of(table: RawTable) -> list[str]:
+    """Each column's header as written: the framing's, else the frame's names without the
+    suffix a CSV parser adds to a repeated one (同比增长(%)_duplicated_0)."""
+    written = table.framing.header
+    if len(written) == len(table.columns):
+        return list(written)
+    return [_REPEATED.sub("", c) for c in table.columns]
+
+
+def _column_key(text: str) -> str:
+    """A column as a hint names it: by its header, or by its place (#5, 第5列)."""
+    key = normalise(text)
+    m = _POSITION.match(key)
+    return f"#{int(m.group(1))}" if m else key
 
 
 def _listed(items: list[str]) -> str:
@@ -106,14 +127,9 @@ class _Reader:
         self.issues: list[Issue] = []
         self.limit, self.dropped = limit, 0
         self.messages: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
-        self.entity_matches: dict[str, str | None] = {}
-        self.near: dict[str, str] = {}
-        self.row_matches: dict[tuple[str, str | None], tuple[str, IndicatorMatch]] = {}
-        cols = table.columns
-        written = table.framing.header
-        self.headers = list(written) if len(written) == len(cols) else list(cols)
+        self.headers = headers_of(table)
         self.readings = [read_header(t) for t in self.headers]
-        self.hint_columns = {normalise(k): v for k, v in hints.columns.items()}
+        self.hint_columns = {_column_key(k): v for k, v in hints.columns.items()}
         self.hint_rows = {normalise(k): v for k, v in hints.rows.items()}
         self.hint_rows.update({read_label(k).key: v for k, v in hints.rows.items()})
         self.framed_unit = normalise(table.framing.unit) if table.framing.unit else None
@@ -139,7 +155,9 @@ class _Reader:
 
     def unused_hints(self, labels: set[str]) -> None:
         """Hints that name no column or row of the table: a typo, or last month's table."""
-        headers = {normalise(t) for t in self.headers}
+        headers = {normalise(t) for t in self.headers} | {
+            f"#{i + 1}" for i in range(len(self.headers))
+        }
         for text, key in zip(self.hints.columns, self.hint_columns, strict=True):
             if key not in headers:
                 self.issue(
@@ -325,7 +343,7 @@ class _Reader:
                 out.append(ColumnLayout(i + 1, header, h.LABEL if role == h.VALUE else role))
                 continue
             if r.role == h.SKIP:
-                why = _LAST_YEAR if r.last_year else _SEQUENCE
+                why = h.SKIP_WHY[r.skip or "sequence"]
                 out.append(ColumnLayout(i + 1, header, h.SKIP, skipped=why))
                 continue
             col = self.value_column(i, r, kind, base, base_from, before)
@@ -378,7 +396,7 @@ class _Reader:
                     period_type=inherit.period_type,
                     period_from=inherit.period_from,
                 )
-        hint = self.hint_columns.get(normalise(self.headers[i]))
+        hint = self.hint_columns.get(f"#{i + 1}", self.hint_columns.get(normalise(self.headers[i])))
         if hint is not None:
             col = self.hinted_column(col, hint)
         elif kind == ENTITIES_AS_ROWS and inherit is None:
@@ -486,30 +504,24 @@ def _melt(
 ) -> pl.DataFrame:
     names = table.columns
     col_meta = _column_frame(layout, names)
-    unit_col = next((names[c.position - 1] for c in layout.columns if c.role == h.UNIT), None)
     note_col = next((names[c.position - 1] for c in layout.columns if c.role == h.NOTE), None)
     index = [
         pl.col(ROW),
-        (pl.col(unit_col) if unit_col else pl.lit(None, dtype=pl.Utf8)).alias("_row_unit"),
         (pl.col(note_col) if note_col else pl.lit(None, dtype=pl.Utf8)).alias("note"),
     ]
     value_names = col_meta.get_column("_c").to_list()
+    if not value_names:
+        schema = dict.fromkeys(LONG_FIELDS, pl.Utf8) | {ROW: pl.Int64, COLUMN: pl.Utf8}
+        return pl.DataFrame(schema=schema)
     wide = table.frame.select(*index, *[pl.col(c) for c in value_names])
     long = (
-        wide.unpivot(
-            index=[ROW, "_row_unit", "note"], on=value_names, variable_name="_c", value_name="value"
-        )
+        wide.unpivot(index=[ROW, "note"], on=value_names, variable_name="_c", value_name="value")
         .with_columns(pl.col("value").str.strip_chars())
         .filter(pl.col("value").is_not_null() & (pl.col("value") != ""))
         .join(col_meta, on="_c", how="inner")
         .join(row_meta, on=ROW, how="inner")
     )
     by_row = layout.kind != ENTITIES_AS_ROWS
-    if unit_col:
-        written = table.frame.get_column(unit_col).drop_nulls().unique().to_list()
-        units = {u: normalise(u) or None for u in written}
-        row_unit = pl.col("_row_unit").replace_strict(units, default=None, return_dtype=pl.Utf8)
-        long = long.with_columns(row_unit.alias("_row_unit"))
     level_unit = pl.coalesce(pl.col("_row_unit"), pl.col("_col_unit"))
     long = long.with_columns(
         (pl.col("_row_indicator") if by_row else pl.col("_col_indicator")).alias("indicator"),
@@ -536,6 +548,20 @@ def _melt(
         .sort(ROW, "_pos")
         .select(*[pl.col(f).cast(pl.Utf8) for f in LONG_FIELDS], pl.col(ROW), pl.col(COLUMN))
     )
+
+
+def looks_wide(table: RawTable) -> bool:
+    """Whether a table is a wide bureau table rather than one observation per row: it has
+    no column of values (数值, value) and its headers say measures, periods or units
+    (同比增长(%), 本月, 营业收入(亿元)) beside a column of labels, or in two columns."""
+    headers = headers_of(table)
+    names = {normalise(t).casefold() for t in headers}
+    if any(normalise(n).casefold() in names for n in SYNONYMS["value"]):
+        return False
+    readings = [read_header(t) for t in headers]
+    said = sum(1 for r in readings if r.role == h.VALUE and (r.measure or r.period_type or r.unit))
+    labelled = any(r.role in (h.ENTITY, h.LABEL) for r in readings)
+    return said >= 2 or (said == 1 and labelled)
 
 
 def recognise(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from wenzeng.definitions.catalogue import Catalogue, IndicatorMatch
 from wenzeng.domain.catalog import Entity, EntityKind
 from wenzeng.domain.periods import Period, PeriodError, parse_period
-from wenzeng.ingest.headers import normalise
+from wenzeng.ingest.headers import SPANS, normalise
 
 # Rows that total the others: they are about the entity the title names.
 SUMMARY_LABELS = frozenset(
@@ -138,6 +138,8 @@ def title_period(title: str | None) -> Period | None:
     if not title:
         return None
     text = unicodedata.normalize("NFKC", title).replace("—", "-").replace("－", "-")
+    for words, months in SPANS:
+        text = text.replace(words, months)
     for m in _TITLE_PERIOD.finditer(re.sub(r"\s+", "", text)):
         try:
             return parse_period(m.group(0))

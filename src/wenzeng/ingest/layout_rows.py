@@ -4,6 +4,7 @@ indicator (products or indicators as rows), with an issue for each row that name
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -56,8 +57,18 @@ class RowContext:
 @dataclass
 class RowsRead:
     rows: pl.DataFrame  # layout_types.ROW_FIELDS
-    meta: pl.DataFrame  # ROW, _row_entity, _row_indicator of the rows with figures
+    meta: pl.DataFrame  # ROW, _row_entity, _row_indicator, _row_unit of rows with figures
     labels: set[str]  # every label, as written and as looked up (normalised)
+
+
+def _mapped(
+    col: str, mapping: Mapping[str, object], dtype: pl.DataType | type[pl.DataType]
+) -> pl.Expr:
+    """A column's values through a mapping, missing where it has none (an empty mapping
+    would keep the column's own type)."""
+    if not mapping:
+        return pl.lit(None, dtype=dtype).alias(col)
+    return pl.col(col).replace_strict(mapping, default=None, return_dtype=dtype)
 
 
 def read_rows(frame: pl.DataFrame, ctx: RowContext, report: Reports) -> RowsRead:
@@ -76,14 +87,14 @@ def read_rows(frame: pl.DataFrame, ctx: RowContext, report: Reports) -> RowsRead
     texts = f.get_column("_label").unique().to_list()
     labels = {t: read_label(t) for t in texts}
     f = f.with_columns(
-        pl.col("_label").replace_strict({t: x.key for t, x in labels.items()}).alias("_key"),
-        pl.col("_label")
-        .replace_strict({t: x.component for t, x in labels.items()}, return_dtype=pl.Boolean)
-        .alias("_component"),
-        pl.col("_unit").replace_strict(
+        _mapped("_label", {t: x.key for t, x in labels.items()}, pl.Utf8).alias("_key"),
+        _mapped("_label", {t: x.component for t, x in labels.items()}, pl.Boolean).alias(
+            "_component"
+        ),
+        _mapped(
+            "_unit",
             {u: normalise(u) or None for u in f.get_column("_unit").drop_nulls().unique()},
-            default=None,
-            return_dtype=pl.Utf8,
+            pl.Utf8,
         ),
     )
     head = pl.when(~pl.col("_component")).then(pl.col("_key")).forward_fill()
@@ -100,7 +111,9 @@ def read_rows(frame: pl.DataFrame, ctx: RowContext, report: Reports) -> RowsRead
         pl.col("_summary").alias("summary"),
         pl.col("_empty").alias("heading"),
     )
-    meta = f.filter(~pl.col("_empty")).select(ROW, "_row_entity", "_row_indicator")
+    meta = f.filter(~pl.col("_empty")).select(
+        ROW, "_row_entity", "_row_indicator", pl.col("_unit").alias("_row_unit")
+    )
     seen = {x.key for x in labels.values()} | {normalise(t) for t in texts}
     return RowsRead(rows, meta, seen)
 
@@ -114,9 +127,7 @@ def _entities(f: pl.DataFrame, ctx: RowContext, report: Reports) -> pl.DataFrame
         if codes[key] is None and is_summary(key):
             codes[key] = "CN" if key in NATION_LABELS else ctx.entity
     f = f.with_columns(
-        pl.when(~pl.col("_empty"))
-        .then(pl.col("_key").replace_strict(codes, default=None, return_dtype=pl.Utf8))
-        .alias("_row_entity"),
+        pl.when(~pl.col("_empty")).then(_mapped("_key", codes, pl.Utf8)).alias("_row_entity"),
         pl.lit(None, dtype=pl.Utf8).alias("_row_indicator"),
         pl.col("_key").is_in([k for k in keys if is_summary(k)]).alias("_summary"),
     )
@@ -166,9 +177,7 @@ def _indicators(f: pl.DataFrame, ctx: RowContext, report: Reports) -> pl.DataFra
     codes = {p: m.code for p, (_, m) in matches.items()}
     f = f.with_columns(
         pl.lit(None, dtype=pl.Utf8).alias("_row_entity"),
-        pl.when(~pl.col("_empty"))
-        .then(pl.col("_pair").replace_strict(codes, default=None, return_dtype=pl.Utf8))
-        .alias("_row_indicator"),
+        pl.when(~pl.col("_empty")).then(_mapped("_pair", codes, pl.Utf8)).alias("_row_indicator"),
         pl.lit(False).alias("_summary"),
     )
     missing = f.filter(~pl.col("_empty") & pl.col("_row_indicator").is_null())

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
+from wenzeng.domain.periods import PeriodError, parse_period
 from wenzeng.ingest.framing import NoteRow
 
 ENTITIES_AS_ROWS = "entities_as_rows"  # 地区 | 营业收入(亿元) | 同比增长(%) | …
@@ -49,8 +50,9 @@ def _text_map(data: dict[str, Any], key: str) -> dict[str, str]:
 class LayoutHints:
     """What the user says about a wide table where its title and headers do not.
 
-    ``columns`` maps a header text to ``indicator_code``, ``indicator_code:measure`` or
-    ``skip``; ``rows`` maps a row label to an indicator code.
+    ``columns`` maps a header text, or a column's place (``#5`` or ``第5列``, for one of
+    two columns with the same header), to ``indicator_code``, ``indicator_code:measure``
+    or ``skip``; ``rows`` maps a row label to an indicator code.
     """
 
     entity: str | None = None
@@ -108,7 +110,8 @@ class ColumnLayout:
     period_from: str | None = None  # "header", "title" or "hint"
     skipped: tuple[str, str] | None = None  # why, in Chinese and English
 
-    def describe(self) -> str:
+    def describe(self, by_row: bool = False) -> str:
+        """One line, Chinese then English; ``by_row``: the rows name the indicators."""
         where = f"第{self.position}列 {self.header}"
         where_en = f"column {self.position} {self.header}"
         if self.skipped:
@@ -116,16 +119,30 @@ class ColumnLayout:
         if self.role != "value":
             names = {"entity": "地区", "label": "行标签", "unit": "计量单位", "note": "备注"}
             return f"{where} → {names.get(self.role, self.role)} / {where_en} → {self.role}"
-        src = FROM_ZH.get(self.period_from or "", "")
+        indicator = self.indicator or ("（按行）" if by_row else "—")
+        indicator_en = self.indicator or ("(by row)" if by_row else "-")
+        period, period_en = _period_labels(self.period, self.period_type)
+        src = f"（{FROM_ZH[self.period_from]}）" if self.period_from in FROM_ZH else ""
+        src_en = f" (from {self.period_from})" if self.period_from else ""
         zh = (
-            f"{where} → 指标 {self.indicator or '（按行）'} 口径 {self.measure} "
-            f"单位 {self.unit or '—'} 期间 {self.period or '—'}（{src}）"
+            f"{where} → 指标 {indicator} 口径 {self.measure} "
+            f"单位 {self.unit or '—'} 期间 {period}{src}"
         )
         en = (
-            f"{where_en} → indicator {self.indicator or '(by row)'} measure {self.measure} "
-            f"unit {self.unit or '-'} period {self.period or '-'} (from {self.period_from})"
+            f"{where_en} → indicator {indicator_en} measure {self.measure} "
+            f"unit {self.unit or '-'} period {period_en}{src_en}"
         )
         return f"{zh} / {en}"
+
+
+def _period_labels(code: str | None, period_type: str | None) -> tuple[str, str]:
+    """A period code as a preview shows it: 2024年1-9月 / 2024-01~09."""
+    if not code:
+        return "—", "-"
+    try:
+        return parse_period(code, period_type).label_zh, code
+    except PeriodError:
+        return code, code
 
 
 class RowLayout(NamedTuple):
@@ -183,15 +200,15 @@ class Layout:
         """Lines for a preview, each in Chinese then English; at most ``most_rows`` rows
         (None: all), then a line that counts the rest."""
         ent = self.entity or "—"
-        per = self.period or "—"
+        per, per_en = _period_labels(self.period, None)
         out = [
             f"表格形式：{KIND_ZH[self.kind]} / layout: {self.kind.replace('_', ' ')}",
-            f"主体 {ent}（{FROM_ZH.get(self.entity_from or '', '—')}） / entity {ent} "
-            f"(from {self.entity_from or '-'})",
-            f"期间 {per}（{FROM_ZH.get(self.period_from or '', '—')}） / period {per} "
+            f"主体 {ent}（{FROM_ZH.get(self.entity_from or '', '—')}） / entity "
+            f"{self.entity or '-'} (from {self.entity_from or '-'})",
+            f"期间 {per}（{FROM_ZH.get(self.period_from or '', '—')}） / period {per_en} "
             f"(from {self.period_from or '-'})",
         ]
-        out += [c.describe() for c in self.columns]
+        out += [c.describe(by_row=self.kind != ENTITIES_AS_ROWS) for c in self.columns]
         shown = self.row_table if most_rows is None else self.row_table.head(most_rows)
         out += [r.describe() for r in Layout(self.kind, [], shown).rows]
         rest = self.row_table.height - shown.height

@@ -507,31 +507,34 @@ def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
         pl.lit(False).alias("_percent"),
         pl.col("_value").is_null().alias("_missing"),
     )
+    # cells by their place in the frame, not their row: a long table made from a wide one
+    # has several cells in each row
+    f = f.with_row_index("_i")
     slow = f.filter(pl.col("value").is_null() & pl.col("_value").is_not_null())
     if slow.height:
         fixes, bad, huge, missing = [], [], [], []
-        for row, cell in slow.select(ROW, "_value").iter_rows():
+        for at, cell in slow.select("_i", "_value").iter_rows():
             try:
                 p = parse_value(cell)
             except OutOfBounds:
-                huge.append(row)
+                huge.append(at)
                 continue
             except ValueError_:
-                bad.append(row)
+                bad.append(at)
                 continue
             if p.value is None:
-                missing.append(row)
+                missing.append(at)
             else:
-                fixes.append((row, p.value, p.qualifier, p.percent))
-        f = f.with_columns((pl.col("_missing") | pl.col(ROW).is_in(missing)).alias("_missing"))
+                fixes.append((at, p.value, p.qualifier, p.percent))
+        f = f.with_columns((pl.col("_missing") | pl.col("_i").is_in(missing)).alias("_missing"))
         if fixes:
             fx = pl.DataFrame(
                 fixes,
-                schema=[(ROW, pl.Int64), ("_v", pl.Float64), ("_q", pl.Utf8), ("_p", pl.Boolean)],
+                schema=[("_i", pl.UInt32), ("_v", pl.Float64), ("_q", pl.Utf8), ("_p", pl.Boolean)],
                 orient="row",
             )
             f = (
-                f.join(fx, on=ROW, how="left")
+                f.join(fx, on="_i", how="left")
                 .with_columns(
                     pl.coalesce("value", "_v").alias("value"),
                     pl.coalesce("_q", "qualifier").alias("qualifier"),
@@ -541,7 +544,7 @@ def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
             )
         c.report(
             f,
-            pl.col(ROW).is_in(bad),
+            pl.col("_i").is_in(bad),
             "value",
             IssueCode.NOT_A_NUMBER,
             lambda v: f"不是数字：{v!r}",
@@ -549,12 +552,13 @@ def _check_values(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
         )
         c.report(
             f,
-            pl.col(ROW).is_in(huge),
+            pl.col("_i").is_in(huge),
             "value",
             IssueCode.OUT_OF_RANGE,
             lambda v: f"不是有效数值（非有限数或绝对值不小于10¹⁵）：{v!r}",
             lambda v: f"not a valid figure (not finite, or 10^15 or more in size): {v!r}",
         )
+    f = f.drop("_i")
     if "qualifier" in c.columns:
         f = f.with_columns(
             pl.coalesce(pl.col("_qualifier"), pl.col("qualifier")).alias("qualifier")
