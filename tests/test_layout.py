@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from wenzeng.definitions.catalogue import Catalogue, IndicatorMatch, builtin_catalogue
 from wenzeng.domain.issues import IssueCode
+from wenzeng.domain.values import MISSING
 from wenzeng.ingest.framing import Framing, NoteRow
 from wenzeng.ingest.headers import normalise
 from wenzeng.ingest.layout import (
@@ -144,7 +145,8 @@ def test_entities_as_rows(cat: AliasCatalogue) -> None:
         "亿元",
     )
     assert cell(r, 4, "营业收入(亿元)")["value"] == "１２,３４５.６"
-    assert cell(r, 4, "出口交货值(亿元)")["value"] == "—"
+    unpublished = (pl.col(ROW) == 4) & (pl.col(COLUMN) == "出口交货值(亿元)")
+    assert r.table.frame.filter(unpublished).height == 0  # "—": no figure, no row
     # each 同比增长(%) belongs to the level column before it
     growth = r.table.frame.filter((pl.col(ROW) == 5) & (pl.col("measure") == "yoy_pct"))
     assert growth.select("indicator", "value", "unit").rows() == [
@@ -169,7 +171,7 @@ def test_entities_as_rows(cat: AliasCatalogue) -> None:
     assert heading.skipped is not None and heading.entity is None
     # blank cells are no observations: the XPCC row has two figures, the table 9×6 − 4
     assert r.table.frame.filter(pl.col(ROW) == 13).height == 2
-    assert r.table.frame.height == 9 * 6 - 4
+    assert r.table.frame.height == 9 * 6 - 5  # and the "—" of row 4
 
 
 def test_the_describe_lines_show_each_column_in_both_languages(cat: AliasCatalogue) -> None:
@@ -443,11 +445,12 @@ def test_the_long_table_passes_the_pipeline(cat: AliasCatalogue) -> None:
         ("level", 12345.6),
         ("yoy_pct", 5.2),
     ]
-    # a dash is a missing figure: a warning for its one cell, not for its row's others
+    # a dash is a figure not published: no observation and nothing to warn of, for its one
+    # cell only, not for its row's others
     rows[1][5] = "—"
     r = recognise(wide(REGION_HEADER, rows, title=TITLE), cat)
     v = validate_table(r.table, ColumnMapping(), cat, default_vintage=date(2024, 10, 20))
-    assert [(i.loc.row, i.severity.value) for i in v.issues] == [(5, "warning")]
+    assert v.issues.issues == []
     assert v.frame.height == 11
 
 
@@ -771,7 +774,7 @@ def test_any_region_table_melts_cell_for_cell(
         (4 + i, header[j + 1], regions[i].code, *expect[j], cell.strip())
         for i, row in enumerate(rows)
         for j, cell in enumerate(row[1:])
-        if cell is not None and cell.strip()
+        if cell is not None and cell.strip() and cell.strip() not in MISSING
     )
     got = sorted(
         r.table.frame.select(ROW, COLUMN, "entity", "indicator", "measure", "value").rows()

@@ -88,7 +88,9 @@ SKIP_WHY: dict[str, tuple[str, str]] = {
 }
 
 # Periods: words of a running month or a running total, then dated labels.
-_MONTH_WORDS = ("本月", "当月", "本期", "当期")
+_MONTH_WORDS = ("本月", "当月")
+# the reporting period itself, whatever the title says it is (1-9月 in a table of 1-9月)
+_THIS_PERIOD_WORDS = ("本期数", "本期", "当期")
 _CUM_WORDS = ("1-本月累计", "1至本月累计", "本年累计", "年初累计", "自年初累计", "本年", "累计")
 _RANGE = re.compile(r"^(?:(?P<year>\d{4})年)?(?P<from>\d{1,2})[-—–~至到](?P<to>\d{1,2})月份?")
 _MONTH = re.compile(r"^(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月份?")
@@ -143,12 +145,18 @@ def _take_period(part: str) -> tuple[str, str | None, str | None]:
     for word in _CUM_WORDS:
         if part.startswith(word):
             return part[len(word) :], "cum_month", None
+    for word in _THIS_PERIOD_WORDS:
+        if part.startswith(word) and not part[len(word) :].startswith("累计"):
+            return part[len(word) :], None, None
     for word in _MONTH_WORDS:
         if part.startswith(word):
             rest = part[len(word) :]
             if rest.startswith("累计"):
                 return rest[2:], "cum_month", None
             return rest, "month", None
+    for word in _THIS_PERIOD_WORDS:
+        if part.startswith(word):  # 本期累计
+            return part[len(word) + 2 :], "cum_month", None
     m = _RANGE.match(part)
     if m:
         first, last = int(m["from"]), int(m["to"])

@@ -23,6 +23,7 @@ from wenzeng.definitions.catalogue import Catalogue, IndicatorMatch
 from wenzeng.domain.catalog import Measure
 from wenzeng.domain.issues import Issue, IssueCode, Location, Severity
 from wenzeng.domain.periods import Period, PeriodError, PeriodType, parse_period
+from wenzeng.domain.values import MISSING
 from wenzeng.ingest import headers as h
 from wenzeng.ingest.headers import HeaderReading, normalise, read_header
 from wenzeng.ingest.layout_lookup import (
@@ -203,11 +204,18 @@ class _Reader:
 
     def _unknown_message(self, label: str, found: IndicatorMatch) -> tuple[str, str]:
         if found.candidates:
-            many = _listed(list(found.candidates))
+            known = self.catalogue.indicators
+            zh = "、".join(
+                f"{c}（{known[c].name.zh}，{known[c].unit or '%'}）" for c in found.candidates
+            )
+            en = ", ".join(
+                f"{c} ({known[c].name.en}, {known[c].unit or '%'})" for c in found.candidates
+            )
             return (
-                f"{label!r} 可指多个指标：{many}；请用 --column/--row 指定其一",
-                f"{label!r} could be any of several indicators: {many}; name one with "
-                "--column/--row",
+                f"{label!r} 可指多个指标：{zh}；请写明单位，或用 --row/--column 指定其一，"
+                f"如 --row {label}={found.candidates[0]}",
+                f"{label!r} could be any of several indicators: {en}; write its unit, or name "
+                f"one with --row/--column, e.g. --row {label}={found.candidates[0]}",
             )
         near = _listed(near_indicators(self.catalogue, label))
         return (
@@ -517,7 +525,11 @@ def _melt(
     long = (
         wide.unpivot(index=[ROW, "note"], on=value_names, variable_name="_c", value_name="value")
         .with_columns(pl.col("value").str.strip_chars())
-        .filter(pl.col("value").is_not_null() & (pl.col("value") != ""))
+        # a cell a table leaves empty or marks unpublished ("—", "…") holds no figure
+        .filter(
+            pl.col("value").is_not_null()
+            & ~pl.col("value").str.normalize("NFKC").str.to_lowercase().is_in(list(MISSING))
+        )
         .join(col_meta, on="_c", how="inner")
         .join(row_meta, on=ROW, how="inner")
     )
