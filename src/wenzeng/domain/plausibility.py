@@ -109,9 +109,10 @@ def _unit_of(ind: Indicator, measure: str) -> str | None:
 def _as_written(r: dict[str, Any], ind: Indicator, prefix: str = "") -> tuple[str, str]:
     """(name, figure) of a row in Chinese: as the file wrote them where it says."""
     name = r[f"{prefix}label"] or ind.name.zh
-    if r[f"{prefix}published_value"] is not None:
-        return name, f"{r[f'{prefix}published_value']}{r[f'{prefix}published_unit'] or ''}"
-    return name, figure(r[f"{prefix}value"], _unit_of(ind, r["measure"]))
+    unit = _unit_of(ind, r["measure"])
+    if r[f"{prefix}published_value"] is not None:  # without a unit, it is in the indicator's
+        return name, f"{r[f'{prefix}published_value']}{r[f'{prefix}published_unit'] or unit or ''}"
+    return name, figure(r[f"{prefix}value"], unit)
 
 
 def breaches(
