@@ -104,11 +104,12 @@ def test_a_plan_file_source_link_must_be_a_web_address(tmp_path: Path) -> None:
 @pytest.fixture
 def stored(ctx: Context, tmp_path: Path) -> Iterator[TestClient]:
     """A figure with a formula for its source title, and (as if stored before links were
-    checked) a javascript: address for its source link."""
+    checked) a javascript: address for its source link.  A loss: a negative figure that
+    looks like a formula to a spreadsheet, and can be one."""
     path = tmp_path / "hostile.csv"
     path.write_text(
         f"{HEADER}\n"
-        f'revenue_elec,CN,2030-01,month,level,-12.5,亿元,"{FORMULA.replace(chr(34), chr(34) * 2)}",'
+        f'profit_elec,CN,2030-01,month,level,-12.5,亿元,"{FORMULA.replace(chr(34), chr(34) * 2)}",'
         "https://example.org/a\n",
         encoding="utf-8",
     )
@@ -123,7 +124,7 @@ def stored(ctx: Context, tmp_path: Path) -> Iterator[TestClient]:
         yield client
 
 
-EXPLORER = "/explorer?indicator=revenue_elec&measure=level&period_type=month&from=2030-01"
+EXPLORER = "/explorer?indicator=profit_elec&measure=level&period_type=month&from=2030-01"
 
 
 def test_the_pages_never_link_to_a_script(stored: TestClient) -> None:

@@ -72,8 +72,8 @@ class Catalogue:
     entities: dict[str, Entity]
     sectors: dict[str, Sector]
     _labels: dict[str, str] = field(default_factory=dict, repr=False)
-    _names: IndicatorNames | None = field(default=None, repr=False)
-    _relations: Relations | None = field(default=None, repr=False)
+    _names: IndicatorNames | None = field(default=None, repr=False, compare=False)
+    _relations: Relations | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for e in self.entities.values():
@@ -143,7 +143,9 @@ class Catalogue:
         """A catalogue that also knows ``extra`` entities (enterprises from the store)."""
         merged = dict(self.entities)
         merged.update({e.code: e for e in extra})
-        return Catalogue(self.indicators, merged, self.sectors)
+        return Catalogue(
+            self.indicators, merged, self.sectors, _names=self._names, _relations=self._relations
+        )
 
     def check_plan(self, plan: Plan, file: str) -> list[Issue]:
         """Problems in a plan's references to the catalogue."""

@@ -77,8 +77,13 @@ class Relations:
         return cls(indicators, minimum, part_relations(indicators))
 
     @property
+    def part_codes(self) -> set[str]:
+        """The indicators that are a part or a whole."""
+        return {*self.wholes, *(w for ws in self.wholes.values() for w in ws)}
+
+    @property
     def codes(self) -> set[str]:
-        return {*self.minimum, *self.wholes, *(w for ws in self.wholes.values() for w in ws)}
+        return {*self.minimum, *self.part_codes}
 
     def pairs(self) -> list[tuple[str, str, float]]:
         """(part, whole, factor of the part's unit to the whole's) for every relation."""
@@ -104,9 +109,10 @@ def _unit_of(ind: Indicator, measure: str) -> str | None:
 def _as_written(r: dict[str, Any], ind: Indicator, prefix: str = "") -> tuple[str, str]:
     """(name, figure) of a row in Chinese: as the file wrote them where it says."""
     name = r[f"{prefix}label"] or ind.name.zh
-    if r[f"{prefix}published_value"] is not None:
-        return name, f"{r[f'{prefix}published_value']}{r[f'{prefix}published_unit'] or ''}"
-    return name, figure(r[f"{prefix}value"], _unit_of(ind, r["measure"]))
+    unit = _unit_of(ind, r["measure"])
+    if r[f"{prefix}published_value"] is not None:  # without a unit, it is in the indicator's
+        return name, f"{r[f'{prefix}published_value']}{r[f'{prefix}published_unit'] or unit or ''}"
+    return name, figure(r[f"{prefix}value"], unit)
 
 
 def breaches(
@@ -129,16 +135,18 @@ def breaches(
     ``column_of`` (the column of a wide table the figure came from).  ``limit`` bounds the
     issues of each kind (a broken million-row file makes no million messages).
     """
-    if frame.height == 0 or not relations.codes & set(frame["indicator"].unique().to_list()):
+    codes = relations.codes & set(frame["indicator"].unique().to_list())
+    if frame.height == 0 or not codes:
         return []
     key = [k for k in KEY if k in frame.columns]
     shown = [c for c in _SHOWN if c in frame.columns]
     extra = [column_of] if column_of else []
-    f = frame.select(
+    f = frame.lazy().select(
         "indicator", *key, "value", pl.col(row_column).alias("_row"), *shown, *extra
-    ).filter(pl.col("value").is_not_null() & pl.col("measure").is_in(COMPARED))
+    )
+    f = f.filter(pl.col("value").is_not_null() & pl.col("measure").is_in(COMPARED))
     for c in _SHOWN:
-        if c not in f.columns:
+        if c not in shown:
             f = f.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c))
     out = _below_minimum(f, relations, file, sheet, column, column_of, limit)
     out += _above_whole(f, relations, key, file, sheet, column, column_of, limit)
@@ -150,7 +158,7 @@ def _where(row: Any, col: Any, file: str | None, sheet: str | None, column: str 
 
 
 def _below_minimum(
-    f: pl.DataFrame,
+    f: pl.LazyFrame,
     relations: Relations,
     file: str | None,
     sheet: str | None,
@@ -164,8 +172,10 @@ def _below_minimum(
         {"indicator": list(relations.minimum), "_min": list(relations.minimum.values())},
         schema={"indicator": pl.Utf8, "_min": pl.Float64},
     )
-    low = (
-        f.filter(pl.col("measure") == Measure.LEVEL.value)
+    highest = max(relations.minimum.values())
+    low = (  # the few figures below the highest minimum first, then each against its own
+        f.filter((pl.col("value") < highest) & (pl.col("measure") == Measure.LEVEL.value))
+        .collect()
         .join(bounds, on="indicator")
         .filter(pl.col("value") < pl.col("_min"))
         .sort("_row")
@@ -192,7 +202,7 @@ def _below_minimum(
 
 
 def _above_whole(
-    f: pl.DataFrame,
+    f: pl.LazyFrame,
     relations: Relations,
     key: list[str],
     file: str | None,
@@ -209,7 +219,11 @@ def _above_whole(
         schema=[("indicator", pl.Utf8), ("_whole", pl.Utf8), ("_factor", pl.Float64)],
         orient="row",
     )
-    wholes = f.select(
+    related = f.filter(pl.col("indicator").is_in(list(relations.part_codes))).collect()
+    parts = related.filter(pl.col("indicator").is_in(list(relations.wholes)))
+    if parts.height == 0:
+        return []
+    wholes = related.select(
         pl.col("indicator").alias("_whole"),
         *key,
         pl.col("value").alias("_wvalue"),
@@ -217,7 +231,7 @@ def _above_whole(
         *[pl.col(c).alias(f"_w{c}") for c in _SHOWN],
     )
     over = (
-        f.join(table, on="indicator")
+        parts.join(table, on="indicator")
         .join(wholes, on=["_whole", *key], nulls_equal=True)
         .filter(
             pl.col("value") * pl.col("_factor")

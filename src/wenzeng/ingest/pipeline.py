@@ -408,6 +408,8 @@ def _resolve_indicators(f: pl.DataFrame, c: _Checker) -> pl.DataFrame:
     unknown: list[str] = []
     for label in labels:
         match = cat.find_indicator(label)
+        if match.code == label:
+            continue  # a code: nothing to replace
         if match.code is not None:
             codes[label] = match.code
         elif match.candidates:
@@ -465,7 +467,7 @@ def _check_plausibility(f: pl.DataFrame, c: _Checker) -> None:
     """Levels below their indicator's minimum, parts above their whole (the catalogue's
     relations), among rows that are otherwise sound."""
     origin = [COLUMN] if COLUMN in f.columns else []
-    rows = f.filter(pl.col("indicator").is_in(list(c.catalogue.indicators))).select(
+    rows = f.select(
         "indicator",
         "entity",
         "measure",
