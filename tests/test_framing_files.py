@@ -209,3 +209,40 @@ def test_a_sheet_with_a_header_only_is_skipped_when_another_has_data() -> None:
     wb.save(out)
     tables = read_tables(Path("h.xlsx"), out.getvalue())
     assert [(t.sheet, t.frame.rows()) for t in tables] == [("数据", [("全省", "3", 2)])]
+
+
+def test_characters_only_gb18030_has_are_read() -> None:
+    text = "2024年9月各地主要指标\n地区,值\n䶮城区,1\n𠀾镇,2\n"
+    data = text.encode("gb18030")
+    with pytest.raises(UnicodeEncodeError):
+        text.encode("gbk")
+    table = read_table(Path("g.csv"), data)
+    assert table.frame.get_column("地区").to_list() == ["䶮城区", "𠀾镇"]
+    assert table.framing.period == "2024年9月" and table.encoding == "gbk/gb18030"
+
+
+def test_a_plain_csv_goes_the_fast_way_and_a_framed_one_the_tolerant_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wenzeng.ingest import csv_frame
+
+    calls: list[str] = []
+    tolerant = csv_frame._tolerant
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append("tolerant")
+        return tolerant(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csv_frame, "_tolerant", spy)
+    plain = "indicator,region,period,value\n" + "rev,CN,2024-09,1.5\n" * 2000 + "注：快报数\n"
+    assert read_table(Path("p.csv"), plain.encode()).frame.height == 2000
+    assert calls == []
+    read_table(Path("t.csv"), ("标题\n" + plain).encode())
+    assert calls == ["tolerant"]
+
+
+def test_the_column_limit_holds_for_semicolon_files() -> None:
+    text = ";".join(f"c{i}" for i in range(12)) + "\n" + ";".join("1" * 12) + "\n"
+    assert read_table(Path("s.csv"), text.encode()).frame.width == 13
+    with pytest.raises(TooLarge, match="12 columns"):
+        read_table(Path("s.csv"), text.encode(), Limits(columns=10))

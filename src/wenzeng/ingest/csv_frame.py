@@ -118,6 +118,15 @@ def check_frame(file: str, frame: pl.DataFrame, limits: Limits) -> None:
             f"more rows than the limit of {limits.rows:,} (setting {setting('rows')})",
             row=limits.rows + 1,
         )
+    width = frame.width - (ROW in frame.columns)
+    if width > limits.columns:  # a separator the first look did not count (;)
+        raise refuse(
+            file,
+            f"表头有 {width:,} 列，超过上限 {limits.columns:,} 列（设置 {setting('columns')}）",
+            f"the header has {width:,} columns, over the limit of {limits.columns:,} "
+            f"(setting {setting('columns')})",
+            row=1,
+        )
     for name in frame.columns:
         if name == ROW:
             continue
