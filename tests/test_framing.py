@@ -166,6 +166,8 @@ def test_only_blank_rows_is_no_table() -> None:
         (["1.本表数据为快报数"], True, "note"),
         (["1.本表数据为快报数"], False, None),
         (["本表中部分数据因四舍五入的原因，存在总计与分项合计不等的情况。", None], False, "note"),
+        (["单位负责人：张三", "填表人：李四", "报出日期：2024年10月8日"], False, "note"),
+        (["制表单位：省统计局", None], False, "note"),
         (["注册资本", "12"], False, None),  # a row label, not 注
         (["*其中：国有企业", "12.5", "3"], False, None),  # a footnote mark on data
         (["合计", None], False, None),

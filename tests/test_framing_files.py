@@ -246,3 +246,10 @@ def test_the_column_limit_holds_for_semicolon_files() -> None:
     assert read_table(Path("s.csv"), text.encode()).frame.width == 13
     with pytest.raises(TooLarge, match="12 columns"):
         read_table(Path("s.csv"), text.encode(), Limits(columns=10))
+
+
+def test_signature_lines_below_a_plain_csv_are_notes() -> None:
+    text = "地区,值,备注\n全省,1,\n单位负责人：张三,填表人：李四,报出日期：2024年10月8日\n"
+    table = read_table(Path("f.csv"), text.encode())
+    assert table.frame.rows() == [("全省", "1", None, 2)]
+    assert [n.row for n in table.framing.notes] == [3]

@@ -25,8 +25,12 @@ from wenzeng.ingest.grid import csv_grid, decode_text, fail, ragged_rows, sniff_
 from wenzeng.ingest.limits import Limits, check_cell_length, refuse, setting
 
 HEAD_ROWS = 30  # records read to decide the way
+# A superset of the rows note_kind may call notes, in Polars' regex syntax (no lookahead)
 _NOTE_START = (
-    r"^\s*(?:注|说明|备注|附注|资料来源|数据来源|来源|[*＊※①-⑳(（]|\d{1,2}[.、．](?:[^0-9]|$))"
+    r"^\s*(?:注|说明|备注|附注|资料来源|数据来源|来源|[*＊※①-⑳(（]|\d{1,2}[.、．](?:[^0-9]|$)"
+    r"|单位负责人|统计负责人|负责人|填表人|填报人|制表人|审核人|联系电话|报出日期|制表日期"
+    r"|[（(【\[]?\s*(?:计量|金额|价值量|货币)?单位|时间|报告期|统计时间|填报单位|制表单位|填报日期"
+    r"|填表日期|表号|制表机关|批准机关|批准文号|文号|有效期至)"
 )
 
 
