@@ -221,7 +221,7 @@ def test_characters_only_gb18030_has_are_read() -> None:
     assert table.framing.period == "2024年9月" and table.encoding == "gbk/gb18030"
 
 
-def test_a_plain_csv_goes_the_fast_way_and_a_framed_one_the_tolerant_way(
+def test_polars_reads_the_data_of_plain_and_framed_csvs_and_csv_only_the_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from wenzeng.ingest import csv_frame
@@ -236,9 +236,36 @@ def test_a_plain_csv_goes_the_fast_way_and_a_framed_one_the_tolerant_way(
     monkeypatch.setattr(csv_frame, "_tolerant", spy)
     plain = "indicator,region,period,value\n" + "rev,CN,2024-09,1.5\n" * 2000 + "注：快报数\n"
     assert read_table(Path("p.csv"), plain.encode()).frame.height == 2000
+    titled = read_table(Path("t.csv"), ("2024年9月主要指标\n\n" + plain).encode())
+    assert titled.frame.height == 2000 and titled.framing.period == "2024年9月"
+    assert titled.frame.get_column(ROW).to_list() == list(range(4, 2004))
+    assert [n.row for n in titled.framing.notes] == [1, 2004]
+    assert read_table(Path("b.csv"), BUREAU_CSV.encode()).frame.height == 3
     assert calls == []
-    read_table(Path("t.csv"), ("标题\n" + plain).encode())
+    read_table(Path("n.csv"), (plain + "注：1.快报数,2.含园区,3.四舍五入,4.口径,5.来源\n").encode())
     assert calls == ["tolerant"]
+
+
+SAMPLES = [
+    BUREAU_CSV,
+    BUREAU_CSV.replace("\n\n", "\n,,,,\n"),
+    "\n".join(line + "," * (4 - line.count(",")) for line in BUREAU_CSV.splitlines()),
+    '标题\n地区,值,,\n全省,1,,\n\n南京,"2\n3",,\n注：说明\n',
+    "地区\t值\n全省\t1\n资料来源：省统计局\n",
+    "a,b\n1,2\n一、按行业分\n3,4\n",
+    "标题（单位：万元）\n项目,2023,2024\n,本月,本月\n钢材,1,2\n",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_fast_way_and_the_tolerant_way_agree(text: str) -> None:
+    from wenzeng.ingest import csv_frame
+
+    path = Path("x.tsv" if "\t" in text else "x.csv")
+    frame, framing, _ = csv_frame.read_csv(path, text.encode(), Limits())
+    sep = "\t" if "\t" in text else ","
+    slow, slow_framing = csv_frame._tolerant(str(path), text, sep, "utf-8", Limits())
+    assert frame.equals(slow) and framing == slow_framing
 
 
 def test_the_column_limit_holds_for_semicolon_files() -> None:
