@@ -166,6 +166,8 @@ def test_only_blank_rows_is_no_table() -> None:
         (["1.本表数据为快报数"], True, "note"),
         (["1.本表数据为快报数"], False, None),
         (["本表中部分数据因四舍五入的原因，存在总计与分项合计不等的情况。", None], False, "note"),
+        (["单位负责人：张三", "填表人：李四", "报出日期：2024年10月8日"], False, "note"),
+        (["制表单位：省统计局", None], False, "note"),
         (["注册资本", "12"], False, None),  # a row label, not 注
         (["*其中：国有企业", "12.5", "3"], False, None),  # a footnote mark on data
         (["合计", None], False, None),
@@ -295,3 +297,79 @@ def test_any_text_gives_no_period_or_one_that_parses(title: str) -> None:
     found = find_period(title)
     if found is not None:
         assert parse_period(found).type in set(PeriodType)
+
+
+# -- generated bureau tables ------------------------------------------------------------------
+LABELS = st.text(alphabet="营业收入利润总额产量企业数出口交货值", min_size=2, max_size=6)
+VALUES = st.one_of(
+    st.decimals(-1e6, 1e6, places=2, allow_nan=False).map(str),
+    st.sampled_from(["—", "-", "…", ""]),
+)
+
+
+@st.composite
+def bureau_tables(draw: st.DrawFn) -> tuple[list[list[str | None]], dict[str, object]]:
+    """A table as a bureau lays it out, with what a reader should find in it."""
+    width = draw(st.integers(2, 6))
+    header = ["地区", *draw(st.lists(LABELS, min_size=width - 1, max_size=width - 1))]
+    rows: list[list[str | None]] = []
+    expect: dict[str, object] = {}
+    period = draw(st.sampled_from(["2024年1-9月", "2024年9月", "2023年", "2024年第二季度", None]))
+    if period is not None or draw(st.booleans()):
+        title = f"{period or ''}全省主要指标"
+        rows.append([title] + [None] * draw(st.integers(0, width - 1)))
+        expect["title"] = title
+    if draw(st.booleans()):
+        rows.append(["单位：亿元"])
+        expect["unit"] = "亿元"
+    rows.extend([[]] * draw(st.integers(0, 2)))
+    expect["header_rows"] = (len(rows) + 1,)
+    if draw(st.booleans()):  # two rows: group labels over 本月 and 累计
+        groups = draw(st.lists(LABELS, min_size=1, max_size=3, unique=True))
+        top: list[str | None] = ["地区"]
+        sub: list[str | None] = [None]
+        for g in groups:
+            top += [g, None]
+            sub += ["本月", "1-9月累计"]
+        header = ["地区"] + [f"{g}/{s}" for g in groups for s in ("本月", "1-9月累计")]
+        width = len(header)
+        expect["header_rows"] = (len(rows) + 1, len(rows) + 2)
+        rows += [top, sub]
+    else:
+        rows.append(list(header))
+    data_numbers = []
+    for i in range(draw(st.integers(1, 8))):
+        values: list[str | None] = [
+            v or None for v in draw(st.lists(VALUES, min_size=width - 1, max_size=width - 1))
+        ]
+        if not any(v not in (None, "—", "-", "…") for v in values):
+            values[0] = "1"
+        rows.append([f"地区{i}", *values])
+        data_numbers.append(len(rows))
+        if draw(st.integers(0, 5)) == 0:
+            rows.append([])
+    notes = draw(
+        st.lists(st.sampled_from(["注：本表为快报数。", "资料来源：省统计局"]), max_size=2)
+    )
+    note_numbers = []
+    for note in notes:
+        rows.append([note])
+        note_numbers.append(len(rows))
+    expect |= {"header": tuple(header), "period": period, "data": data_numbers}
+    expect["notes"] = note_numbers
+    return rows, expect
+
+
+@given(bureau_tables())
+def test_a_generated_bureau_table_is_split_as_it_was_laid_out(
+    table: tuple[list[list[str | None]], dict[str, object]],
+) -> None:
+    rows, expect = table
+    framed = detect(Grid("t.csv", None, rows, list(range(1, len(rows) + 1))), fixed_width=True)
+    f = framed.framing
+    assert f.header_rows == expect["header_rows"]
+    assert f.header == expect["header"]
+    assert framed.numbers == expect["data"]
+    assert [n.row for n in f.notes if n.kind in ("note", "source")] == expect["notes"]
+    assert f.title == expect.get("title") and f.unit == expect.get("unit")
+    assert f.period == expect["period"]

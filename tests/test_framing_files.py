@@ -209,3 +209,74 @@ def test_a_sheet_with_a_header_only_is_skipped_when_another_has_data() -> None:
     wb.save(out)
     tables = read_tables(Path("h.xlsx"), out.getvalue())
     assert [(t.sheet, t.frame.rows()) for t in tables] == [("数据", [("全省", "3", 2)])]
+
+
+def test_characters_only_gb18030_has_are_read() -> None:
+    text = "2024年9月各地主要指标\n地区,值\n䶮城区,1\n𠀾镇,2\n"
+    data = text.encode("gb18030")
+    with pytest.raises(UnicodeEncodeError):
+        text.encode("gbk")
+    table = read_table(Path("g.csv"), data)
+    assert table.frame.get_column("地区").to_list() == ["䶮城区", "𠀾镇"]
+    assert table.framing.period == "2024年9月" and table.encoding == "gbk/gb18030"
+
+
+def test_polars_reads_the_data_of_plain_and_framed_csvs_and_csv_only_the_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wenzeng.ingest import csv_frame
+
+    calls: list[str] = []
+    tolerant = csv_frame._tolerant
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append("tolerant")
+        return tolerant(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csv_frame, "_tolerant", spy)
+    plain = "indicator,region,period,value\n" + "rev,CN,2024-09,1.5\n" * 2000 + "注：快报数\n"
+    assert read_table(Path("p.csv"), plain.encode()).frame.height == 2000
+    titled = read_table(Path("t.csv"), ("2024年9月主要指标\n\n" + plain).encode())
+    assert titled.frame.height == 2000 and titled.framing.period == "2024年9月"
+    assert titled.frame.get_column(ROW).to_list() == list(range(4, 2004))
+    assert [n.row for n in titled.framing.notes] == [1, 2004]
+    assert read_table(Path("b.csv"), BUREAU_CSV.encode()).frame.height == 3
+    assert calls == []
+    read_table(Path("n.csv"), (plain + "注：1.快报数,2.含园区,3.四舍五入,4.口径,5.来源\n").encode())
+    assert calls == ["tolerant"]
+
+
+SAMPLES = [
+    BUREAU_CSV,
+    BUREAU_CSV.replace("\n\n", "\n,,,,\n"),
+    "\n".join(line + "," * (4 - line.count(",")) for line in BUREAU_CSV.splitlines()),
+    '标题\n地区,值,,\n全省,1,,\n\n南京,"2\n3",,\n注：说明\n',
+    "地区\t值\n全省\t1\n资料来源：省统计局\n",
+    "a,b\n1,2\n一、按行业分\n3,4\n",
+    "标题（单位：万元）\n项目,2023,2024\n,本月,本月\n钢材,1,2\n",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_fast_way_and_the_tolerant_way_agree(text: str) -> None:
+    from wenzeng.ingest import csv_frame
+
+    path = Path("x.tsv" if "\t" in text else "x.csv")
+    frame, framing, _ = csv_frame.read_csv(path, text.encode(), Limits())
+    sep = "\t" if "\t" in text else ","
+    slow, slow_framing = csv_frame._tolerant(str(path), text, sep, "utf-8", Limits())
+    assert frame.equals(slow) and framing == slow_framing
+
+
+def test_the_column_limit_holds_for_semicolon_files() -> None:
+    text = ";".join(f"c{i}" for i in range(12)) + "\n" + ";".join("1" * 12) + "\n"
+    assert read_table(Path("s.csv"), text.encode()).frame.width == 13
+    with pytest.raises(TooLarge, match="12 columns"):
+        read_table(Path("s.csv"), text.encode(), Limits(columns=10))
+
+
+def test_signature_lines_below_a_plain_csv_are_notes() -> None:
+    text = "地区,值,备注\n全省,1,\n单位负责人：张三,填表人：李四,报出日期：2024年10月8日\n"
+    table = read_table(Path("f.csv"), text.encode())
+    assert table.frame.rows() == [("全省", "1", None, 2)]
+    assert [n.row for n in table.framing.notes] == [3]

@@ -28,6 +28,10 @@ _SOURCE = re.compile(r"^(?:资料来源|数据来源|来源)(?:\s|[：:（(]|$)"
 _NOTE = re.compile(
     r"^(?:注(?:释|解)?(?=[\s：:（(、.．0-9①-⑳]|$)|说明(?=[\s：:（(]|$)|备注|附注|[*＊※①-⑳])"
 )
+# Lines below a form's table: who made it, when (单位负责人：… 填表人：… 报出日期：…)
+_SIGNED = re.compile(
+    r"^(?:单位负责人|统计负责人|负责人|填表人|填报人|制表人|审核人|联系电话|报出日期|制表日期)\s*[：:]"
+)
 _ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])")
 _SENTENCE_MARKS = re.compile(r"[，。；;、]")
 _CJK = re.compile(r"[一-鿿]")
@@ -123,7 +127,7 @@ def note_kind(cells: Cells, after_note: bool = False) -> str | None:
         return None
     if _SOURCE.match(first):
         return "source"
-    if _NOTE.match(first):
+    if _NOTE.match(first) or _SIGNED.match(first) or _META.match(first):
         return "note"
     if after_note and _ITEM.match(first):
         return "note"
