@@ -83,6 +83,11 @@ def test_spaces_and_leading_markers_do_not_matter(label: str, spaces: list[str],
     assert CAT.find_indicator(written).code == CAT.find_indicator(label).code is not None
 
 
+@given(st.text(max_size=30))
+def test_a_key_is_its_own_key(label: str) -> None:
+    assert label_key(label_key(label)) == label_key(label)
+
+
 def test_variants_normalise_to_one_key() -> None:
     assert label_key("规模以上工业营业收入") == label_key("规上工业营收")
     assert label_key("太阳能电池（光伏电池）") == label_key("太阳能电池[光伏电池]")

@@ -29,7 +29,8 @@ _SAME = (("规模以上", "规上"), ("营业收入", "营收"))
 def label_key(label: str) -> str:
     """A label as it is compared: NFKC, case folded, without spaces, one kind of bracket, no
     leading 其中：/#/numbering, no trailing punctuation, 规模以上 as 规上, 营业收入 as 营收."""
-    key = "".join(unicodedata.normalize("NFKC", label).casefold().split()).translate(_BRACKETS)
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", label).casefold())
+    key = unicodedata.normalize("NFKC", "".join(folded.split())).translate(_BRACKETS)
     while (m := _LEADING.match(key)) and m.end() < len(key):
         key = key[m.end() :]
     key = _TRAILING.sub("", key)
