@@ -19,14 +19,34 @@ from wenzeng.web.app import create_app
 
 ACME = Principal("acme", Role.ENTERPRISE, user_id=2, entity="E9001")
 
-TITLED = (
-    "重点企业生产经营情况月报（2025年9月）\n"
-    "单位：万元\n"
-    "报送单位代码,营业收入（当月）,营业收入（1-本月累计）,营业收入累计同比增长（%）,从业人员平均人数（当月）（人）\n"
-    "E9001,10000,84000,4.8,1500\n"
-    "注：1.本表数据为快报数。\n"
-    "资料来源：企业财务报表。\n"
-)
+MONEY = {  # 万元, as the form asks
+    "营业收入（当月）": 10000,
+    "营业收入（1-本月累计）": 84000,
+    "output_value_month": 12000,
+    "output_value_cum": 100000,
+    "profit_cum": 6000,
+    "export_month": 3000,
+    "export_cum": 30000,
+    "orders_new": 12500,
+    "inventory_finished": 8000,
+    "receivables": 20000,
+}
+
+
+def titled_text(unit: str = "万元", scale: float = 1.0, revenue_cum: float | None = None) -> str:
+    """A monthly report as an office sends it: a title with the period, a unit line, the
+    header, one row, a footnote and a source line."""
+    money = {k: v * scale for k, v in MONEY.items()}
+    if revenue_cum is not None:
+        money["营业收入（1-本月累计）"] = revenue_cum
+    header = ["报送单位代码", *money, "营业收入累计同比增长（%）", "从业人员平均人数（当月）（人）"]
+    row = ["E9001", *(f"{v:g}" for v in money.values()), "4.8", "1500"]
+    return (
+        "重点企业生产经营情况月报（2025年9月）\n"
+        f"单位：{unit}\n" + ",".join(header) + "\n" + ",".join(row) + "\n"
+        "注：1.本表数据为快报数。\n"
+        "资料来源：企业财务报表。\n"
+    )
 
 
 @pytest.fixture
@@ -38,7 +58,7 @@ def cx(ctx: Context) -> Context:
 @pytest.fixture
 def titled(tmp_path: Path) -> Path:
     path = tmp_path / "月报.csv"
-    path.write_bytes(TITLED.encode("gb18030"))
+    path.write_bytes(titled_text().encode("gb18030"))
     return path
 
 
@@ -64,10 +84,7 @@ def test_a_titled_file_uploads_with_the_period_of_its_title(cx: Context, titled:
 
 def test_a_unit_line_converts_the_columns_it_fits(cx: Context, tmp_path: Path) -> None:
     path = tmp_path / "亿元.csv"
-    path.write_text(
-        TITLED.replace("单位：万元", "单位：亿元").replace("84000", "8.4").replace("10000", "1"),
-        encoding="utf-8-sig",
-    )
+    path.write_text(titled_text("亿元", 1e-4), encoding="utf-8-sig")
     (s,) = upload(cx, ACME, "monthly_enterprise", path).submissions
     assert s.values["revenue_cum"] == pytest.approx(84000)  # 8.4 亿元
     assert s.values["revenue_month"] == pytest.approx(10000)
@@ -79,7 +96,7 @@ def test_the_preview_names_the_problems_the_upload_would_refuse(
     cx: Context, tmp_path: Path
 ) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text(TITLED.replace("84000", "-5"), encoding="utf-8")
+    path.write_text(titled_text(revenue_cum=-5), encoding="utf-8")
     seen = preview(cx, ACME, "monthly_enterprise", path)
     assert any(
         i.loc.row == 4 and "营业收入（1-本月累计）" in (i.loc.column or "") for i in seen.errors

@@ -97,11 +97,14 @@ def _long_mapping(table: RawTable, constants: dict[str, str]) -> ColumnMapping:
 
 
 def _is_long(table: RawTable, mapping: ColumnMapping) -> bool:
-    """A table whose columns (after recognising their names) hold the required fields."""
+    """A table with a column of indicators and one of values (after recognising their
+    names): one observation a row; its entity and period may be said elsewhere."""
     if mapping.columns:  # columns mapped by hand: the person says it is long
         return True
-    _, problems = mapping.resolve(table)
-    return not problems
+    found, _ = mapping.resolve(table)
+    given = found.keys() | mapping.constants.keys()
+    # a wide table of indicators as rows has an indicator column too, but none of these
+    return "indicator" in given and bool(given & {"value", "entity", "period"})
 
 
 def _for_long(table: RawTable, mapping: ColumnMapping, hints: LayoutHints) -> ColumnMapping:
