@@ -140,23 +140,31 @@ def _take_unit(part: str) -> tuple[str, str | None]:
     return rest, unit
 
 
-def _take_period(part: str) -> tuple[str, str | None, str | None]:
-    """A period at the start of a part (or all of it): the rest, the type and the label."""
+def _take_period_word(part: str) -> tuple[str, str | None, str | None] | None:
+    """A word of a running month or total at the start of a part: 本月, 1-9月累计, 本期."""
     for word in _CUM_WORDS:
         if part.startswith(word):
             return part[len(word) :], "cum_month", None
     for word in _THIS_PERIOD_WORDS:
-        if part.startswith(word) and not part[len(word) :].startswith("累计"):
-            return part[len(word) :], None, None
+        if part.startswith(word):
+            rest = part[len(word) :]
+            if rest.startswith("累计"):  # 本期累计
+                return rest[2:], "cum_month", None
+            return rest, None, None  # the title's period
     for word in _MONTH_WORDS:
         if part.startswith(word):
             rest = part[len(word) :]
             if rest.startswith("累计"):
                 return rest[2:], "cum_month", None
             return rest, "month", None
-    for word in _THIS_PERIOD_WORDS:
-        if part.startswith(word):  # 本期累计
-            return part[len(word) + 2 :], "cum_month", None
+    return None
+
+
+def _take_period(part: str) -> tuple[str, str | None, str | None]:
+    """A period at the start of a part (or all of it): the rest, the type and the label."""
+    worded = _take_period_word(part)
+    if worded is not None:
+        return worded
     m = _RANGE.match(part)
     if m:
         first, last = int(m["from"]), int(m["to"])
