@@ -124,11 +124,14 @@ def _print_reading(result: object) -> None:
     if result.dry_run or len(result.sheets) > 1 or any(s.layout != "long" for s in result.sheets):
         for s in result.sheets:
             where = f"工作表 {s.sheet} / sheet {s.sheet}：" if s.sheet else ""
-            out.print(f"[bold]{where}读法 / read as: {s.layout}[/bold]（{s.rows} 个数值 / values）")
+            out.print(
+                f"[bold]{where}读法 / read as: {s.layout}[/bold]（读到 {s.rows} 个数值 / {s.rows} figures read）"
+            )
             for line in s.description:
                 out.print(f"  {line}")
-            for n in s.notes:
-                out.print(f"  [dim]第{n.row}行 说明 / row {n.row} note ({n.kind})：{n.text}[/dim]")
+            if s.layout == "long":  # a wide layout's description lists its notes
+                for n in s.notes:
+                    out.print(f"  [dim]第{n.row}行 说明 / row {n.row} note：{n.text}[/dim]")
     for w in result.warnings:
         err.print(f"[yellow]提示 / warning[/yellow] {w}")
     for p in result.problems:

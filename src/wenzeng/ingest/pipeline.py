@@ -476,7 +476,8 @@ def _check_plausibility(f: pl.DataFrame, c: _Checker) -> None:
         "vintage",
         "value",
         ROW,
-        pl.col("_label").alias("label"),
+        # a label written as a code is quoted by the indicator's name: messages say no codes
+        pl.when(pl.col("_label") != pl.col("indicator")).then(pl.col("_label")).alias("label"),
         pl.col("_value").alias("published_value"),
         pl.col("_unit").alias("published_unit"),
         *origin,

@@ -224,6 +224,7 @@ def read_file(
             mapping = _for_long(table, req.mapping, req.hints)
             checked = validate_table(table, mapping, ctx.catalogue, default_vintage=vintage)
             kind, description = "long", _describe_long(table, mapping)
+            found_table = table
         else:
             found = recognise(table, ctx.catalogue, req.hints)
             issues.extend(found.issues)
@@ -235,13 +236,12 @@ def read_file(
                 default_vintage=vintage,
             )
             kind, description = found.layout.kind, found.layout.describe()
+            found_table = long
         issues.extend(checked.issues.issues)
         frames.append(checked.frame)
-        sheets.append(
-            SheetReading(
-                table.sheet, kind, description, list(table.framing.notes), checked.frame.height
-            )
-        )
+        # the figures stored, or, when checks failed, the figures read
+        read = checked.frame.height if checked.ok else found_table.frame.height
+        sheets.append(SheetReading(table.sheet, kind, description, list(table.framing.notes), read))
     frame = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
     if COLUMN in frame.columns:
         frame = frame.drop(COLUMN)
