@@ -125,6 +125,10 @@ def test_a_merged_excel_header_is_two_rows_and_a_merged_title_is_a_title() -> No
 def test_data_below_a_row_with_text_is_no_second_header_row() -> None:
     framed = detect(grid("地区,营业收入,", "全省,12,13"))
     assert framed.framing.header_rows == (1,)
+    merged = Grid(
+        "t.xlsx", "s", [["地区", "备注", "备注"], ["全省", "12", "13"]], [1, 2], ((1, 2, 1, 3),)
+    )
+    assert detect(merged).framing.header_rows == (1,)  # a merge over figures is no group
 
 
 def test_years_under_a_group_label_are_sub_labels() -> None:
