@@ -421,3 +421,26 @@ def test_any_text_is_read_or_refused_in_our_words(text: str) -> None:
         return
     assert table.frame.columns[-1] == "__row"
     assert table.frame.get_column("__row").is_sorted()
+
+
+CELLS = st.one_of(
+    st.none(), st.sampled_from(["地区", "注：快报", "1", "—", "2024年9月", "单位：亿元", "x"])
+)
+
+
+@given(st.lists(st.lists(CELLS, max_size=5), max_size=12), st.booleans())
+def test_any_grid_splits_into_disjoint_rows_of_the_header_width(
+    cells: list[list[str | None]], fixed: bool
+) -> None:
+    numbers = list(range(1, len(cells) + 1))
+    framed = detect(Grid("g.csv", None, cells, numbers), fixed_width=fixed)
+    f = framed.framing
+    assert all(len(r) == len(framed.columns) for r in framed.rows)
+    assert len(f.header) == len(framed.columns) == len(set(framed.columns))
+    assert framed.numbers == sorted(framed.numbers)
+    used = set(framed.numbers) | set(f.header_rows) | {n.row for n in f.notes if n.kind != "title"}
+    assert len(used) == len(framed.numbers) + len(f.header_rows) + len(
+        {n.row for n in f.notes if n.kind != "title"}
+    )
+    for row, number in zip(framed.rows, framed.numbers, strict=True):
+        assert any(c is not None for c in row) or fixed, number
