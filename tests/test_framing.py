@@ -125,6 +125,10 @@ def test_a_merged_excel_header_is_two_rows_and_a_merged_title_is_a_title() -> No
 def test_data_below_a_row_with_text_is_no_second_header_row() -> None:
     framed = detect(grid("地区,营业收入,", "全省,12,13"))
     assert framed.framing.header_rows == (1,)
+    merged = Grid(
+        "t.xlsx", "s", [["地区", "备注", "备注"], ["全省", "12", "13"]], [1, 2], ((1, 2, 1, 3),)
+    )
+    assert detect(merged).framing.header_rows == (1,)  # a merge over figures is no group
 
 
 def test_years_under_a_group_label_are_sub_labels() -> None:
@@ -373,3 +377,70 @@ def test_a_generated_bureau_table_is_split_as_it_was_laid_out(
     assert [n.row for n in f.notes if n.kind in ("note", "source")] == expect["notes"]
     assert f.title == expect.get("title") and f.unit == expect.get("unit")
     assert f.period == expect["period"]
+
+
+@given(bureau_tables(), st.sampled_from([",", "\t"]), st.booleans())
+def test_a_generated_table_written_as_csv_reads_the_same_either_way(
+    table: tuple[list[list[str | None]], dict[str, object]], sep: str, padded: bool
+) -> None:
+    import csv
+    import io
+    from pathlib import Path
+
+    from wenzeng.ingest import csv_frame
+    from wenzeng.ingest.limits import Limits
+
+    rows, expect = table
+    width = max(len(r) for r in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
+    for r in rows:
+        cells = [c or "" for c in r]
+        writer.writerow(cells + [""] * (width - len(cells)) if padded else cells)
+    text = out.getvalue()
+    path = Path("t.tsv" if sep == "\t" else "t.csv")
+    frame, framing, _ = csv_frame.read_csv(path, text.encode("gb18030"), Limits())
+    slow, slow_framing = csv_frame._tolerant(str(path), text, sep, "gbk/gb18030", Limits())
+    assert frame.equals(slow) and framing == slow_framing
+    assert frame.get_column("__row").to_list() == expect["data"]
+    assert framing.header == expect["header"] and framing.period == expect["period"]
+
+
+@given(st.text(alphabet='ab1,;\t"\n 注：—年月2', max_size=80))
+def test_any_text_is_read_or_refused_in_our_words(text: str) -> None:
+    from pathlib import Path
+
+    from wenzeng.errors import ValidationFailed
+    from wenzeng.ingest.readers import read_table
+
+    try:
+        table = read_table(Path("x.csv"), text.encode())
+    except ValidationFailed as exc:
+        assert exc.issues and all(i.loc.file == "x.csv" for i in exc.issues)
+        assert "polars" not in exc.message.lower() and " / " in exc.message
+        return
+    assert table.frame.columns[-1] == "__row"
+    assert table.frame.get_column("__row").is_sorted()
+
+
+CELLS = st.one_of(
+    st.none(), st.sampled_from(["地区", "注：快报", "1", "—", "2024年9月", "单位：亿元", "x"])
+)
+
+
+@given(st.lists(st.lists(CELLS, max_size=5), max_size=12), st.booleans())
+def test_any_grid_splits_into_disjoint_rows_of_the_header_width(
+    cells: list[list[str | None]], fixed: bool
+) -> None:
+    numbers = list(range(1, len(cells) + 1))
+    framed = detect(Grid("g.csv", None, cells, numbers), fixed_width=fixed)
+    f = framed.framing
+    assert all(len(r) == len(framed.columns) for r in framed.rows)
+    assert len(f.header) == len(framed.columns) == len(set(framed.columns))
+    assert framed.numbers == sorted(framed.numbers)
+    used = set(framed.numbers) | set(f.header_rows) | {n.row for n in f.notes if n.kind != "title"}
+    assert len(used) == len(framed.numbers) + len(f.header_rows) + len(
+        {n.row for n in f.notes if n.kind != "title"}
+    )
+    for row, number in zip(framed.rows, framed.numbers, strict=True):
+        assert any(c is not None for c in row) or fixed, number

@@ -28,7 +28,7 @@ from wenzeng.ingest.framing import ROW, Framing, NoteRow
 from wenzeng.ingest.grid import csv_grid, decode_text, fail, ragged_rows, sniff_separator
 from wenzeng.ingest.limits import Limits, check_cell_length, refuse, setting
 
-HEAD_ROWS = 30  # records read to decide the way
+HEAD_ROWS = 60  # records read to find the header
 # A superset of the rows note_kind may call notes, in Polars' regex syntax (no lookahead)
 _NOTE_START = (
     r"^\s*(?:注|说明|备注|附注|资料来源|数据来源|来源|[*＊※①-⑳(（]|\d{1,2}[.、．](?:[^0-9]|$)"

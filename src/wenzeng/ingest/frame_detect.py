@@ -153,8 +153,6 @@ def _above_header(cells: Cells) -> tuple[str | None, list[str]] | None:
 
 def _grouped(top: Cells, sub: Cells) -> bool:
     """The top row has a group label over blank cells, with sub-labels under both."""
-    if any(is_number(t) and not _YEARLIKE.match(t) for t in sub if t):
-        return False
     for c in range(1, min(len(top), len(sub))):
         if top[c] is None and sub[c] is not None:
             j = c - 1
@@ -247,7 +245,8 @@ def _header(grid: Grid, rows: list[list[str | None]], h: int) -> tuple[list[str]
     top = list(rows[h])
     sub = list(rows[h + 1]) if h + 1 < len(rows) else []
     lines = [top]
-    if sub and (_merged_header(grid.merges, grid.numbers[h]) or _grouped(top, sub)):
+    figures = any(is_number(t) and not _YEARLIKE.match(t) for t in sub if t)
+    if sub and not figures and (_merged_header(grid.merges, grid.numbers[h]) or _grouped(top, sub)):
         _fill_groups(top, sub)
         lines.append(sub)
     header: list[str] = []
