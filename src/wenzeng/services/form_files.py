@@ -447,7 +447,7 @@ def preview(
             }
         )
     notes = [{"row": n.row, "kind": n.kind, "text": n.text} for n in table.framing.notes]
-    common = {
+    common: dict[str, Any] = {
         "form": form.code,
         "sheet": table.sheet,
         "columns": columns,
