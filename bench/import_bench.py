@@ -186,12 +186,9 @@ def run_wide_baseline(xlsx_path: Path) -> dict[str, float]:
 
 
 def import_file_service() -> Any:
-    """The import use case ``wenzeng import`` calls (it moved from services.loading to
-    services.importing when tables as delivered came in)."""
-    try:
-        from wenzeng.services.importing import import_file
-    except ImportError:
-        from wenzeng.services.loading import import_file
+    """The import use case ``wenzeng import`` calls."""
+    from wenzeng.services.importing import import_file
+
     return import_file
 
 

@@ -52,6 +52,13 @@ BAD = (
     + '510000,2025年10月,八点五,9.1,"11,234.5",6.2,520,3100,4.1,1800\n'
 )
 GOOD = HEADER + '\n510000,2025年10月,8.5,9.1,"11,234.5",6.2,520,3100,4.1,1800\n'
+# as a bureau passes it on: the period in the title, no 报告期 column, a note and a source below
+TITLED = (
+    "四川省2025年10月电子信息制造业运行情况\n"
+    + HEADER.replace("报告期,", "")
+    + '\n510000,8.5,9.1,"11,234.5",6.2,520,3100,4.1,1800\n'
+    + "注：1.本表数据为快报数。\n资料来源：四川省统计局。\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +100,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     (home / "bad.csv").write_bytes(BAD.encode("gbk"))
     (home / "good.csv").write_bytes(GOOD.encode("gbk"))
+    (home / "titled.csv").write_bytes(TITLED.encode("gb18030"))
     os.environ["WENZENG_E2E_HOME"] = str(home)
     try:
         yield f"http://127.0.0.1:{port}"
@@ -150,6 +158,15 @@ def test_province_uploads_fixes_submits_and_staff_accepts(site: str, browser) ->
     assert "八点五" in report  # the value that is not a number, with its row
     assert "nothing was written" in page.inner_text(".alert.error")
     assert "/jobs/" in page.url  # the upload ran as a job; its page shows the report
+    page.goto(f"{site}/report/upload")
+    page.select_option("select[name=form]", "monthly_province")
+    page.set_input_files("input[name=file]", str(home / "titled.csv"))
+    page.click("button[name=preview]")
+    page.wait_for_selector("#preview-h")
+    shot(page, "03b-upload-preview")
+    seen = page.inner_text("main")
+    assert "取自标题" in seen and "2025年10月" in seen and "本表数据为快报数" in seen
+    assert "未发现阻断性问题" in seen
     page.goto(f"{site}/report/upload")
     page.select_option("select[name=form]", "monthly_province")
     page.set_input_files("input[name=file]", str(home / "good.csv"))

@@ -30,7 +30,7 @@ from wenzeng.ingest.workbook_scan import MAX_COL, MAX_ROW, parse_range, survey_w
 from wenzeng.services import accounts, jobs
 from wenzeng.services.context import Context
 from wenzeng.services.form_files import upload
-from wenzeng.services.loading import import_file
+from wenzeng.services.importing import import_file
 from wenzeng.store.audit import audit_entries
 from wenzeng.web.app import create_app
 

@@ -31,7 +31,8 @@ from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.present.cells import spreadsheet_safe
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.services.loading import import_file, read_builtin
+from wenzeng.services.importing import import_file
+from wenzeng.services.loading import read_builtin
 from wenzeng.store.tables import source
 from wenzeng.web.app import create_app
 from wenzeng.web.twins import csv_bytes, xlsx_bytes

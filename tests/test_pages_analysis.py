@@ -20,7 +20,7 @@ from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import run_analysis
-from wenzeng.services.loading import import_file
+from wenzeng.services.importing import import_file
 from wenzeng.web.app import create_app
 
 HTML = {"Accept": "text/html"}

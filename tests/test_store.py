@@ -11,7 +11,8 @@ from wenzeng.auth.principal import SYSTEM
 from wenzeng.errors import ValidationFailed
 from wenzeng.ingest.pipeline import ColumnMapping
 from wenzeng.services.context import Context
-from wenzeng.services.loading import import_file, load_builtin
+from wenzeng.services.importing import import_file
+from wenzeng.services.loading import load_builtin
 from wenzeng.services.series import SeriesQuery, observations
 from wenzeng.store import observations as observation_store
 from wenzeng.store.db import schema_status
