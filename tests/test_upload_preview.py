@@ -143,3 +143,33 @@ def test_the_upload_page_shows_the_preview(
     assert "文件读取结果（未保存）" in r.text and "取自标题" in r.text
     assert "本表数据为快报数" in r.text and "甲公司" in r.text
     assert subs.list_submissions(cx, ACME) == []
+
+
+BUREAU = (
+    "四川省2025年10月电子信息制造业主要指标\n"
+    "单位：亿元\n"
+    "地区,计算机、通信和其他电子设备制造业增加值增速（当月）（%）,"
+    "计算机、通信和其他电子设备制造业增加值增速（1-本月累计）（%）,"
+    "营业收入/1-10月累计,同比增长(%),利润总额/1-10月累计,出口交货值/1-10月累计,同比增长(%),"
+    "规模以上企业单位数\n"
+    '四川,8.5,9.1,"11,234.5",6.2,520,3100,4.1,1800\n'
+    "注：本表为快报数。\n"
+)
+
+
+def test_a_bureau_table_uploads_to_the_form_its_headers_name(ctx: Context, tmp_path: Path) -> None:
+    """Headers as a bureau writes them (营业收入/1-10月累计, then 同比增长(%) for the column
+    before) find the form's fields through the catalogue's names; the region by its name."""
+    sichuan = Principal("sichuan", Role.PROVINCE, user_id=3, entity="510000")
+    path = tmp_path / "四川.csv"
+    path.write_bytes(BUREAU.encode("gb18030"))
+    seen = preview(ctx, sichuan, "monthly_province", path)
+    fields = {c["column"]: c.get("field") for c in seen.columns}
+    assert fields["营业收入/1-10月累计"] == "revenue_cum"
+    assert fields["同比增长(%)"] == "revenue_yoy"
+    assert fields["出口交货值/1-10月累计"] == "export_cum"
+    assert "export_yoy" in fields.values()  # the second 同比增长(%) follows its own column
+    assert not seen.errors, seen.errors
+    (s,) = upload(ctx, sichuan, "monthly_province", path).submissions
+    assert (s.reporter, s.period) == ("510000", "2025-10")
+    assert s.values["revenue_cum"] == 11234.5 and s.values["export_yoy"] == 4.1

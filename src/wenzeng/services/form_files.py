@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
+from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.checking import Problem
 from wenzeng.domain.forms import FormField, Severity
 from wenzeng.domain.issues import Issue, IssueCode, Location
@@ -36,6 +37,7 @@ from wenzeng.domain.text import clip, quote
 from wenzeng.domain.units import UNITS, UnitError, conversion_factor
 from wenzeng.domain.values import ValueError_, parse_value
 from wenzeng.errors import Forbidden, ValidationFailed, WenzengError
+from wenzeng.ingest.headers import VALUE, read_header
 from wenzeng.ingest.readers import ROW, RawTable, read_table
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
@@ -136,17 +138,23 @@ def plan_columns(
     *,
     period: str | None = None,
     unit: str | None = None,
+    catalogue: Catalogue | None = None,
+    headers: tuple[str, ...] = (),
 ) -> ColumnPlan:
     """Which column holds the reporter, the period and each field, and by what factor a
     column's unit converts to its field's.  ``period`` is the period the file's title says
     (then no period column is needed); ``unit`` is a 单位 line's unit, for the columns whose
-    header names none and whose field it converts to."""
+    header names none and whose field it converts to.  With the ``catalogue``, a header the
+    form's labels do not know is read as a bureau writes it (营业收入/1-9月累计(亿元), then
+    同比增长(%) for the column before), its ``headers`` text as written."""
     by_key: dict[str, FormField] = {}
     for f in form.fields:
         for name in (f.code, f.label.zh, f.label.en):
             by_key.setdefault(_key(name), f)
     plan = ColumnPlan(title_period=period)
     unit_line = unit
+    written = dict(zip(columns, headers, strict=False))  # a repeated header as written
+    previous: FormField | None = None
     for col in columns:
         k = _key(col)
         if plan.reporter is None and k in {_key(h) for h in REPORTER_HEADERS}:
@@ -157,6 +165,8 @@ def plan_columns(
             continue
         bare, own_unit = _split_unit(col)
         found = by_key.get(_key(bare)) or by_key.get(k)
+        if found is None and catalogue is not None:  # a bureau's header: 营业收入/1-9月累计
+            found = _by_reading(form, written.get(col, col), previous, catalogue)
         if found is None:
             plan.issues.append(
                 Issue(
@@ -194,6 +204,7 @@ def plan_columns(
             )
             continue
         plan.fields[col] = (f, factor)
+        previous = f
     for name, column in (
         ("报送单位代码 / reporter", plan.reporter),
         ("报告期 / period", plan.period or period),
@@ -301,9 +312,7 @@ def upload(
     file = path.name
     say("读取文件 / reading the file", 0, None)
     table = read_table(path, data, upload_limits(ctx.settings))  # limits first, then reading
-    plan = plan_columns(
-        form, table.columns, file, period=table.framing.period, unit=table.framing.unit
-    )
+    plan = _plan(ctx, form, table, file)
     if plan.issues:
         raise ValidationFailed(
             f"文件的列与报表不符 / the file's columns do not fit form {form.code}",
@@ -365,6 +374,19 @@ def upload(
     return UploadResult(out, warnings)
 
 
+def _plan(ctx: Context, form: LoadedForm, table: RawTable, file: str) -> ColumnPlan:
+    """The columns of an uploaded table, read with what its title, unit line and header say."""
+    return plan_columns(
+        form,
+        table.columns,
+        file,
+        period=table.framing.period,
+        unit=table.framing.unit,
+        catalogue=ctx.catalogue,
+        headers=table.framing.header,
+    )
+
+
 def _problem(pr: Problem, at: Location, columns_of: dict[str, str]) -> Issue:
     """A form check's finding on an uploaded row, at the row and the field's column."""
     error = pr.severity is Severity.ERROR
@@ -376,6 +398,36 @@ def _problem(pr: Problem, at: Location, columns_of: dict[str, str]) -> Issue:
         IssueSeverity.ERROR if error else IssueSeverity.WARNING,
         pr.values or None,
     )
+
+
+def _by_reading(
+    form: LoadedForm, text: str, previous: FormField | None, catalogue: Catalogue
+) -> FormField | None:
+    """The one field of the form that collects what a bureau's header names: its indicator
+    (by name or alias), measure and period type; a growth column without a name belongs to
+    the field of the column before it."""
+    reading = read_header(text)
+    if reading.role != VALUE or reading.skip:
+        return None
+    measure = reading.measure or "level"
+    period_type = reading.period_type
+    if reading.name:
+        match = catalogue.find_indicator(reading.name, unit=reading.unit)
+        codes = {match.code} if match.code else set(match.candidates)
+    elif previous is not None and previous.indicator and measure != "level":
+        codes = {previous.indicator}
+        period_type = period_type or (previous.period_type and previous.period_type.value)
+    else:
+        return None
+    fits = [
+        f
+        for f in form.fields
+        if f.indicator in codes
+        and f.measure is not None
+        and f.measure.value == measure
+        and (period_type is None or (f.period_type and f.period_type.value == period_type))
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _scaled(cell: Any, factor: float) -> Any:
@@ -426,9 +478,7 @@ def preview(
     form = get_form(ctx, form_code)
     file = path.name
     table = read_table(path, data, upload_limits(ctx.settings))
-    plan = plan_columns(
-        form, table.columns, file, period=table.framing.period, unit=table.framing.unit
-    )
+    plan = _plan(ctx, form, table, file)
     columns: list[dict[str, Any]] = []
     if plan.reporter:
         columns.append({"column": plan.reporter, "role": "reporter"})
