@@ -110,6 +110,17 @@ def _split_unit(header: str) -> tuple[str, str | None]:
     return text, None
 
 
+def _factor(f: FormField, unit: str | None) -> float | None:
+    """What a column in ``unit`` is multiplied by to be in its field's unit; None when it
+    cannot be converted."""
+    if not unit or not f.unit or unit == f.unit:
+        return 1.0
+    try:
+        return conversion_factor(unit, f.unit)
+    except UnitError:
+        return None
+
+
 def _converts(unit: str | None, to: str | None) -> bool:
     if not unit or not to:
         return False
@@ -178,21 +189,17 @@ def plan_columns(
             )
             continue
         f = found
-        factor = 1.0
-        unit = own_unit or (unit_line if _converts(unit_line, f.unit) else None)
-        if unit and f.unit and unit != f.unit:
-            try:
-                factor = conversion_factor(unit, f.unit)
-            except UnitError:
-                plan.issues.append(
-                    Issue(
-                        Location(file=file, column=col),
-                        IssueCode.UNIT_MISMATCH,
-                        f"列“{clip(col)}”的单位 {unit} 无法换算为 {f.unit}",
-                        f"column {quote(col)} is in {unit}, which cannot be converted to {f.unit}",
-                    )
+        factor = _factor(f, own_unit or (unit_line if _converts(unit_line, f.unit) else None))
+        if factor is None:
+            plan.issues.append(
+                Issue(
+                    Location(file=file, column=col),
+                    IssueCode.UNIT_MISMATCH,
+                    f"列“{clip(col)}”的单位 {own_unit} 无法换算为 {f.unit}",
+                    f"column {quote(col)} is in {own_unit}, which cannot be converted to {f.unit}",
                 )
-                continue
+            )
+            continue
         if f.code in {x.code for x, _ in plan.fields.values()}:
             plan.issues.append(
                 Issue(
