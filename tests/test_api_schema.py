@@ -74,7 +74,7 @@ def _takes_version(spec: dict[str, Any], op: dict[str, Any]) -> bool:
 def test_every_route_answers_a_typed_body(documented: tuple[dict[str, Any], list[Any]]) -> None:
     spec, _ = documented
     ops = list(_operations(spec))
-    assert len(ops) == 35
+    assert len(ops) == 36
     for path, method, op in ops:
         ok = [s for s in op["responses"] if s.startswith("2")]
         assert len(ok) == 1, (method, path)
@@ -240,6 +240,15 @@ def test_real_answers_fit_the_document(call: Caller) -> None:
         "e9001", "POST", upload, path={"code": "monthly_enterprise"}, files=files, expect=202
     )
     assert got["job"]["status"] == "done" and got["job"]["result"]["submissions"]
+    preview = call(
+        "e9001",
+        "POST",
+        f"{upload}/preview",
+        path={"code": "monthly_enterprise"},
+        files={"file": ("e.csv", csv, "text/csv")},
+        expect=200,
+    )
+    assert preview["dry_run"] and preview["rows"]
     files = {"file": ("e.csv", b"a,b\n1,2\n", "text/csv")}
     bad_job = call(
         "e9001", "POST", upload, path={"code": "monthly_enterprise"}, files=files, expect=202
@@ -311,7 +320,7 @@ def test_real_answers_fit_the_document(call: Caller) -> None:
     call("admin", "DELETE", one_report, path=rid, expect=404)
 
     routes = {(m, t) for m, t, _ in call.seen}
-    assert len(routes) == 35, sorted(
+    assert len(routes) == 36, sorted(
         {(m.lower(), p) for p, ops in call.spec["paths"].items() for m in ops}
         - {(m.lower(), t) for m, t in routes}
     )

@@ -144,7 +144,7 @@ def test_an_import_with_implausible_figures_is_refused(tmp_path: Path) -> None:
         "6:out_of_range:第6行 太阳能电池 -5万千瓦 不能为负数",
         "3:rule_failed:第3行 其中：智能手机 16000万台 大于 第2行 手机产量 15000万台（前者是后者的一部分）",
         "5:rule_failed:第5行 5G手机出货量 3021.7万部 大于 第4行 手机出货量 2567.1万部（前者是后者的一部分）",
-        "8:rule_failed:第8行 phone_ship_smart 100.5万部 大于 第7行 phone_ship_total 100万部（前者是后者的一部分）",
+        "8:rule_failed:第8行 国内市场智能手机出货量 100.5万部 大于 第7行 国内市场手机出货量 100万部（前者是后者的一部分）",
     ]
 
 

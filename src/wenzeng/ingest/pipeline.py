@@ -296,6 +296,20 @@ def validate_table(
         .otherwise(pl.col("_indicator").replace_strict(single, default=None))
         .alias("measure")
     )
+    # a figure written with a unit that is not % (亿元, 万台) is a level
+    with_level = [k for k, i in known.items() if Measure.LEVEL in i.measures]
+    f = f.with_columns(
+        pl.when(
+            pl.col("measure").is_null()
+            & pl.col("_measure").is_null()
+            & pl.col("_unit").is_not_null()
+            & ~pl.col("_unit").str.strip_chars().is_in(["%", "％"])
+            & pl.col("_indicator").is_in(with_level)
+        )
+        .then(pl.lit(Measure.LEVEL.value))
+        .otherwise(pl.col("measure"))
+        .alias("measure")
+    )
     c.report(
         f,
         pl.col("_measure").is_not_null() & pl.col("measure").is_null(),

@@ -463,7 +463,8 @@ class UploadPreview:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "ok": not self.errors,
+            "ok": True,
+            "importable": not self.errors,
             "dry_run": True,
             "form": self.form,
             "sheet": self.sheet,

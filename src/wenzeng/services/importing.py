@@ -211,7 +211,7 @@ def _check_profile_name(name: str) -> None:
 
 
 def read_file(
-    ctx: Context, path: Path, data: bytes, req: ImportRequest
+    ctx: Context, path: Path, data: bytes | None, req: ImportRequest
 ) -> tuple[pl.DataFrame, list[Issue], list[SheetReading], list[RawTable]]:
     """Every table of the file as validated observations, with every problem found."""
     tables = read_tables(path, data, upload_limits(ctx.settings))
@@ -271,14 +271,15 @@ def import_observations(
         _check_profile_name(req.save_profile)
     req = _with_profile(ctx, req)
     limits = upload_limits(ctx.settings)
+    data: bytes | None
     try:
         data = read_bounded(path, limits)  # a file over the limit is refused unread
     except OSError:
-        data = b""  # read_tables reports it with the file's name
+        data = None  # read_tables reports it with the file's name
     frame, issues, sheets, tables = read_file(ctx, path, data, req)
     errors = [i for i in issues if i.severity == Severity.ERROR]
     warnings = [i for i in issues if i.severity != Severity.ERROR]
-    digest = file_digest(data)
+    digest = file_digest(data or b"")
     if req.dry_run:  # a reading that works may be saved; nothing else is written
         kept = None
         if req.save_profile and not errors:

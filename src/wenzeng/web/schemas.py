@@ -342,10 +342,10 @@ class PreviewRowOut(_Out):
     period_label: str
 
 
-class UploadPreviewOut(_Out):
+class UploadPreviewOut(_Answer):
     """How an upload would be read and what its checks find; nothing is written."""
 
-    ok: bool
+    importable: bool  # no blocking problem: uploading the file would store it
     dry_run: Literal[True]
     form: str
     sheet: str | None
