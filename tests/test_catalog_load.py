@@ -93,7 +93,9 @@ def test_a_changed_entry_is_a_new_version_and_the_old_one_is_kept(cli, tmp_path:
     cli("catalog", "load", str(SHIPS))
     changed = tmp_path / "ships-2.yaml"
     changed.write_text(
-        SHIPS.read_text(encoding="utf-8").replace("aliases: [造船完工]", "aliases: [造船完工, 完工量]"),
+        SHIPS.read_text(encoding="utf-8").replace(
+            "aliases: [造船完工]", "aliases: [造船完工, 完工量]"
+        ),
         encoding="utf-8",
     )
     code, out, _ = cli("catalog", "load", str(changed))

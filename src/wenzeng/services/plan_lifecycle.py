@@ -3,7 +3,6 @@ because it names what the catalogue no longer has), archived, removed."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,8 +23,6 @@ from wenzeng.store.plan_status import (
     set_plan_status,
     submission_count,
 )
-
-log = logging.getLogger(__name__)
 
 STATUS_ZH = {"active": "执行中", "ended": "已结束", "archived": "已归档", "unusable": "不可用"}
 
@@ -134,11 +131,7 @@ def plan_entries(ctx: Context) -> list[PlanEntry]:
     def read() -> list[PlanEntry]:
         with ctx.reading() as conn:
             rows = plan_documents(conn)
-        entries = [_read(ctx, r) for r in rows]
-        for e in entries:
-            if not e.usable and not e.archived:
-                log.warning("%s / %s", e.problem_zh, e.problem_en)
-        return entries
+        return [_read(ctx, r) for r in rows]
 
     return ctx.memo(("plan_entries",), read, on=("entities", "definitions"))
 

@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from wenzeng.auth.principal import SYSTEM, Principal
-from wenzeng.definitions.catalog_file import KIND_ZH, KINDS, CatalogEntry, read_catalog_file
+from wenzeng.definitions.catalog_file import (
+    KIND_ZH,
+    KINDS,
+    CatalogEntry,
+    is_builtin,
+    read_catalog_file,
+)
 from wenzeng.definitions.units import builtin_units
 from wenzeng.definitions.yaml_doc import load_yaml
 from wenzeng.errors import Conflict, NotFound, ValidationFailed
@@ -91,61 +97,61 @@ def _list(doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
+def _named_by_plan(doc: dict[str, Any], kind: str, code: str) -> bool:
+    key = {"indicator": "indicator", "entity": "entity", "unit": "unit"}.get(kind)
+    if key is not None and any(t.get(key) == code for t in _list(doc, "targets")):
+        return True
+    return kind == "indicator" and any(
+        code in (m.get("indicators") or []) for m in _list(doc, "measures")
+    )
+
+
+def _named_by_form(doc: dict[str, Any], kind: str, code: str) -> bool:
+    fields = _list(doc, "fields")
+    per = doc.get("per_measure")
+    if isinstance(per, dict):
+        fields += _list(per, "fields")
+    return kind in ("indicator", "unit") and any(f.get(kind) == code for f in fields)
+
+
+def _references(e: StoredEntry, kind: str) -> list[Any]:
+    """The codes of ``kind`` a user entry names."""
+    d = e.document
+    if e.kind == "indicator":
+        named = {
+            "unit": [d.get("unit")],
+            "sector": [d.get("sector")],
+            "indicator": [
+                d.get("weight_indicator"),
+                d.get("numerator"),
+                d.get("denominator"),
+                *d.get("part_of", []),
+                *d.get("same_as", []),
+            ],
+        }
+        return named.get(kind, [])
+    if e.kind == "entity":
+        named = {"entity": [d.get("parent"), *d.get("members", [])], "sector": d.get("sectors", [])}
+        return named.get(kind, [])
+    return [d.get("parent")] if e.kind == "sector" == kind else []
+
+
 def entry_users(ctx: Context, kind: str, code: str) -> list[str]:
     """What uses a catalogue entry: stored plans, forms, observations, other user entries
     (as sentences, Chinese then English)."""
     with ctx.reading() as conn:
         plans = _documents(plan_documents(conn))
         forms = _documents(form_documents(conn))
-        observed = (
-            series_count(conn, indicator=code)
-            if kind == "indicator"
-            else series_count(conn, entity=code)
-            if kind == "entity"
-            else 0
-        )
-    out = []
-    plan_keys = {"indicator": "indicator", "entity": "entity", "unit": "unit"}
-    for name, doc in plans:
-        key = plan_keys.get(kind)
-        hit = key is not None and any(t.get(key) == code for t in _list(doc, "targets"))
-        if kind == "indicator":
-            hit = hit or any(code in (m.get("indicators") or []) for m in _list(doc, "measures"))
-        if hit:
-            out.append(f"计划 {name} / plan {name}")
-    for name, doc in forms:
-        fields = _list(doc, "fields")
-        per = doc.get("per_measure")
-        if isinstance(per, dict):
-            fields += _list(per, "fields")
-        if kind in ("indicator", "unit") and any(f.get(kind) == code for f in fields):
-            out.append(f"报表 {name} / form {name}")
+        observed = series_count(conn, **{kind: code}) if kind in ("indicator", "entity") else 0
+    out = [f"计划 {name} / plan {name}" for name, doc in plans if _named_by_plan(doc, kind, code)]
+    out += [f"报表 {name} / form {name}" for name, doc in forms if _named_by_form(doc, kind, code)]
     if observed:
         out.append(f"{observed} 个数据序列 / {observed} stored series")
-    for e in ctx.user_entries:
-        d = e.document
-        refs: list[Any] = []
-        if e.kind == "indicator":
-            refs = {
-                "unit": [d.get("unit")],
-                "sector": [d.get("sector")],
-                "indicator": [
-                    d.get("weight_indicator"),
-                    d.get("numerator"),
-                    d.get("denominator"),
-                    *d.get("part_of", []),
-                    *d.get("same_as", []),
-                ],
-            }.get(kind, [])
-        elif e.kind == "entity":
-            refs = {
-                "entity": [d.get("parent"), *d.get("members", [])],
-                "sector": d.get("sectors", []),
-            }.get(kind, [])
-        elif e.kind == "sector" and kind == "sector":
-            refs = [d.get("parent")]
-        if code in refs and not (e.kind == kind and e.code == code):
-            out.append(f"用户{KIND_ZH[e.kind]} {e.code} / user {e.kind} {e.code}")
+    out += [
+        f"用户{KIND_ZH[e.kind]} {e.code} / user {e.kind} {e.code}"
+        for e in ctx.user_entries
+        if code in _references(e, kind) and not (e.kind == kind and e.code == code)
+    ]
     return out
 
 
@@ -156,13 +162,7 @@ def remove_user_entry(ctx: Context, kind: str, code: str, *, force: bool = False
     if kind not in KINDS:
         raise NotFound(f"未知条目类型 / unknown kind: {kind!r} (known: {', '.join(KINDS)})")
     if not any(e.kind == kind and e.code == code for e in ctx.user_entries):
-        builtin = {
-            "indicator": ctx.base_catalogue.indicators,
-            "entity": ctx.base_catalogue.entities,
-            "sector": ctx.base_catalogue.sectors,
-            "unit": builtin_units().units,
-        }[kind]
-        if code in builtin:
+        if is_builtin(kind, code, ctx.base_catalogue, builtin_units()):
             raise Conflict(
                 f"{KIND_ZH[kind]} {code} 是内置条目，不能删除 / the {kind} {code} is built in "
                 "and cannot be removed"
