@@ -185,3 +185,12 @@ def test_an_entry_in_use_is_removed_only_by_force(cli, tmp_path: Path) -> None:
     assert "assoc_cansi" not in {r["code"] for r in _rows(cli, "catalog", "entities")}
     every = _rows(cli, "catalog", "list", "--user", "--kind", "entity", "--history")
     assert every == []  # history is listed for current entries only
+
+
+def test_the_full_list_tells_built_in_and_user_entries_apart(cli) -> None:
+    cli("init")
+    cli("catalog", "load", str(SHIPS))
+    rows = _rows(cli, "catalog", "list", "--kind", "unit")
+    origin = {r["code"]: r["origin"] for r in rows}
+    assert origin["亿元"] == "内置" and origin["万载重吨"] == "shipbuilding.yaml"
+    assert all(r["note"] == "" for r in rows)

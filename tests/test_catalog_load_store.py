@@ -17,6 +17,7 @@ from wenzeng.services.context import Context
 from wenzeng.services.loading import load_plan_file
 from wenzeng.services.plan_lifecycle import archive_plan, find_plan_entry, plan_entries
 from wenzeng.services.user_catalog import history, load_catalog_file, remove_user_entry
+from wenzeng.store.catalog_entries import save_entry
 from wenzeng.store.db import MIGRATIONS, make_engine
 
 CATALOG = Path(__file__).parent / "specimens" / "catalog"
@@ -108,3 +109,23 @@ def test_the_migration_brings_existing_plans_in_as_active(db_url: str) -> None:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0008")
     engine.dispose()
+
+
+def test_a_stored_entry_a_newer_package_has_built_in_gives_way(ctx: Context) -> None:
+    """An entry loaded before the package gained a built-in one of the same code (an
+    upgrade) is kept in the store but not used: the built-in one wins."""
+    builtin = ctx.base_catalogue.indicators["revenue_elec"]
+    document = builtin.model_dump(mode="json", exclude_defaults=True)
+    document["name"] = {"zh": "旧的用户指标", "en": "an old user indicator"}
+    with ctx.transaction() as conn:
+        save_entry(
+            conn,
+            kind="indicator",
+            code="revenue_elec",
+            document=document,
+            source_file="old.yaml",
+            loaded_by="ana",
+        )
+    ctx.invalidate()
+    assert [e.code for e in ctx.user_entries] == ["revenue_elec"]
+    assert ctx.catalogue.indicators["revenue_elec"].name.zh == builtin.name.zh

@@ -170,6 +170,8 @@ def catalog_list(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """用户加载的目录条目及其来源 / the catalogue entries users loaded, with where they came from."""
+    from wenzeng.definitions.catalog_file import is_builtin
+    from wenzeng.definitions.units import builtin_units
     from wenzeng.services.user_catalog import history as entry_history
     from wenzeng.services.user_catalog import user_entries
 
@@ -177,7 +179,9 @@ def catalog_list(
         entries = user_entries(ctx, kind)
         if history:
             entries = [v for e in entries for v in entry_history(ctx, e.kind, e.code)]
-        builtin = [] if user else _builtin_rows(ctx.base_catalogue, kind)
+        base = ctx.base_catalogue
+    builtin = [] if user else _builtin_rows(base, kind)
+    shadowed = "已被同代码的内置条目取代，未使用 / a built-in entry of this code replaces it"
     rows = builtin + [
         {
             "kind": e.kind,
@@ -185,15 +189,14 @@ def catalog_list(
             "name": (e.document.get("name") or {}).get("zh", ""),
             "version": e.version,
             "source_file": e.source_file,
+            "origin": e.source_file,
             "loaded_at": e.loaded_at.isoformat(timespec="seconds"),
             "loaded_by": e.loaded_by,
             "current": e.superseded_at is None,
+            "note": shadowed if is_builtin(e.kind, e.code, base, builtin_units()) else "",
         }
         for e in entries
     ]
-    if fmt is Format.table:
-        for r in rows:
-            r["source_file"] = r["source_file"] or BUILTIN
     emit_rows(
         rows,
         fmt,
@@ -202,9 +205,10 @@ def catalog_list(
             ("code", "代码 code"),
             ("name", "名称"),
             ("version", "版本 version"),
-            ("source_file", "来源文件 file"),
+            ("origin", "来源 origin"),
             ("loaded_at", "加载时间 loaded"),
             ("loaded_by", "加载人 by"),
+            ("note", "说明 note"),
         ],
     )
 
@@ -225,9 +229,11 @@ def _builtin_rows(cat: Catalogue, kind: str | None) -> list[dict[str, object]]:
             "name": name,
             "version": None,
             "source_file": None,
+            "origin": BUILTIN,
             "loaded_at": None,
             "loaded_by": None,
             "current": True,
+            "note": "",
         }
         for k, items in named.items()
         if kind is None or k == kind
