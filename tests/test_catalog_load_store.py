@@ -17,6 +17,7 @@ from wenzeng.services.context import Context
 from wenzeng.services.loading import load_plan_file
 from wenzeng.services.plan_lifecycle import archive_plan, find_plan_entry, plan_entries
 from wenzeng.services.user_catalog import history, load_catalog_file, remove_user_entry
+from wenzeng.store.audit import audit_entries
 from wenzeng.store.catalog_entries import save_entry
 from wenzeng.store.db import MIGRATIONS, make_engine
 
@@ -81,6 +82,11 @@ def test_a_plan_is_archived_and_its_forced_removal_leaves_the_rest(ctx: Context)
     entry = find_plan_entry(ctx, "ship-2024-2030")
     assert entry.plan is None and "ship_completions" in entry.problem_zh
     assert [e.code for e in plan_entries(ctx) if e.usable] == ["eim-2023-2024"]
+    with ctx.reading() as conn:
+        trail = audit_entries(conn, object_type="plan", object_id="ship-2024-2030")
+        removal = audit_entries(conn, object_type="catalog_indicator")
+    assert [a["action"] for a in trail] == ["archive"]
+    assert removal[0]["details"]["used_by"] == ["计划 ship-2024-2030 / plan ship-2024-2030"]
 
 
 def test_the_migration_brings_existing_plans_in_as_active(db_url: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from wenzeng.auth.principal import SYSTEM, Principal
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.definitions.yaml_doc import load_yaml, validate_document
 from wenzeng.domain.issues import Issue
@@ -14,6 +15,7 @@ from wenzeng.domain.plan import Plan
 from wenzeng.domain.units import UnitRegistry
 from wenzeng.errors import Conflict, NotFound, ValidationFailed
 from wenzeng.services.context import Context
+from wenzeng.store.audit import audit
 from wenzeng.store.definitions import form_documents, plan_documents
 from wenzeng.store.plan_status import (
     ACTIVE,
@@ -156,7 +158,7 @@ def find_plan_entry(ctx: Context, code: str) -> PlanEntry:
     )
 
 
-def archive_plan(ctx: Context, code: str, *, archived: bool = True) -> bool:
+def archive_plan(ctx: Context, code: str, *, archived: bool = True, by: Principal = SYSTEM) -> bool:
     """Archive a plan (kept, read-only, out of the default views), or take it back out of
     the archive; False when it already was so."""
     entry = find_plan_entry(ctx, code)
@@ -164,6 +166,14 @@ def archive_plan(ctx: Context, code: str, *, archived: bool = True) -> bool:
         return False
     with ctx.transaction() as conn:
         set_plan_status(conn, code, ARCHIVED if archived else ACTIVE)
+        audit(
+            conn,
+            actor=by.username,
+            action="archive" if archived else "unarchive",
+            object_type="plan",
+            object_id=code,
+            details={},
+        )
     return True
 
 
@@ -223,7 +233,9 @@ def plan_dependents(ctx: Context, code: str) -> PlanDependents:
         return PlanDependents(forms, submission_count(conn, forms), assessment_count(conn, code))
 
 
-def remove_plan(ctx: Context, code: str, *, force: bool = False) -> PlanDependents:
+def remove_plan(
+    ctx: Context, code: str, *, force: bool = False, by: Principal = SYSTEM
+) -> PlanDependents:
     """Remove a plan; refused (:class:`Conflict`, with the reason) while forms, submissions
     or assessments depend on it, unless ``force``, which removes them with it, in one
     transaction.  Returns what was removed with it."""
@@ -235,5 +247,17 @@ def remove_plan(ctx: Context, code: str, *, force: bool = False) -> PlanDependen
         )
     with ctx.transaction() as conn:
         delete_plan(conn, code, deps.forms)
+        audit(
+            conn,
+            actor=by.username,
+            action="remove",
+            object_type="plan",
+            object_id=code,
+            details={
+                "forms": list(deps.forms),
+                "submissions": deps.submissions,
+                "assessments": deps.assessments,
+            },
+        )
     ctx.invalidate()
     return deps

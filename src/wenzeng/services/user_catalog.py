@@ -19,6 +19,7 @@ from wenzeng.definitions.units import builtin_units
 from wenzeng.definitions.yaml_doc import load_yaml
 from wenzeng.errors import Conflict, NotFound, ValidationFailed
 from wenzeng.services.context import Context
+from wenzeng.store.audit import audit
 from wenzeng.store.catalog_entries import (
     StoredEntry,
     entry_history,
@@ -155,7 +156,9 @@ def entry_users(ctx: Context, kind: str, code: str) -> list[str]:
     return out
 
 
-def remove_user_entry(ctx: Context, kind: str, code: str, *, force: bool = False) -> list[str]:
+def remove_user_entry(
+    ctx: Context, kind: str, code: str, *, force: bool = False, by: Principal = SYSTEM
+) -> list[str]:
     """Remove a user's entry (its history is kept); refused (:class:`Conflict`) while a
     stored plan, form, observation or other entry uses it, unless ``force``.  Returns what
     used it."""
@@ -176,5 +179,13 @@ def remove_user_entry(ctx: Context, kind: str, code: str, *, force: bool = False
         )
     with ctx.transaction() as conn:
         remove_entry(conn, kind, code)
+        audit(
+            conn,
+            actor=by.username,
+            action="remove",
+            object_type=f"catalog_{kind}",
+            object_id=code,
+            details={"used_by": users, "force": force},
+        )
     ctx.invalidate()
     return users
