@@ -16,22 +16,32 @@ PlanFileArg = Annotated[Path, typer.Argument(help="计划文件（YAML）/ plan 
 
 
 @plan_app.command("list")
-def plan_list(fmt: FormatOpt = Format.table) -> None:
-    """列出已加载的计划 / list loaded plans."""
-    from wenzeng.services.plans import stored_plans
+def plan_list(
+    all_: Annotated[
+        bool, typer.Option("--all", help="含已归档的计划 / archived plans too")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """列出已加载的计划及其状态 / list loaded plans with their status."""
+    from wenzeng.services.plan_lifecycle import plan_entries
 
     with open_context() as ctx:
-        plans = stored_plans(ctx)
+        entries = plan_entries(ctx)
     rows: list[dict[str, Any]] = [
         {
-            "code": p.code,
-            "title": p.title.zh,
-            "document_number": p.document_number,
-            "period": f"{p.period.start}-{p.period.end}",
-            "targets": len(p.targets),
-            "measures": len(p.measures),
+            "code": e.code,
+            "title": e.title_zh,
+            "period": f"{e.plan.period.start}-{e.plan.period.end}" if e.plan else "",
+            "status": e.status(),
+            "status_zh": e.status_zh(),
+            "origin": e.origin,
+            "builtin": e.builtin,
+            "file": e.file,
+            "problem": e.problem_zh,
+            "problem_en": e.problem_en,
         }
-        for p in plans
+        for e in entries
+        if all_ or not e.archived
     ]
     emit_rows(
         rows,
@@ -39,10 +49,10 @@ def plan_list(fmt: FormatOpt = Format.table) -> None:
         [
             ("code", "代码 code"),
             ("title", "名称 title"),
-            ("document_number", "文号 document"),
             ("period", "期限 period"),
-            ("targets", "目标 targets"),
-            ("measures", "举措 measures"),
+            ("status_zh", "状态 status"),
+            ("origin", "来源 origin"),
+            ("problem", "问题 problem"),
         ],
     )
 
@@ -53,21 +63,33 @@ def plan_show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """显示计划的目标及其最新已发布数据 / show a plan's targets with their latest published figures."""
+    from wenzeng.errors import ValidationFailed
+    from wenzeng.services.plan_lifecycle import find_plan_entry
     from wenzeng.services.plans import get_plan, target_figures
 
     with open_context() as ctx:
-        plan = get_plan(ctx, code)
+        if code is None:
+            plan = get_plan(ctx)
+            archived = False
+        else:
+            entry = find_plan_entry(ctx, code)
+            if entry.plan is None:
+                raise ValidationFailed(f"{entry.problem_zh} / {entry.problem_en}")
+            plan, archived = entry.plan, entry.archived
         figures = target_figures(ctx, plan)
     if fmt is Format.json:
         emit_json(
             {
                 "plan": plan.model_dump(mode="json", by_alias=True),
+                "archived": archived,
                 "targets": [f.as_dict() for f in figures],
             }
         )
         return
     out.print(f"[bold]{plan.title.zh}[/bold]（{plan.document_number}）")
     out.print(plan.title.en)
+    if archived:
+        out.print("已归档（只读）/ archived (read-only)")
     out.print(
         f"期限 / period: {plan.period.start}–{plan.period.end}; "
         f"目标 {len(plan.targets)} 项, 举措 {len(plan.measures)} 项, "
@@ -124,5 +146,46 @@ def plan_check(file: PlanFileArg) -> None:
     """只校验计划文件，不加载 / validate a plan file without loading it."""
     from wenzeng.definitions.catalogue import read_plan
 
-    plan = read_plan(file)
+    with open_context() as ctx:
+        plan = read_plan(file, catalogue=ctx.catalogue)
     out.print(f"✓ {file}: {plan.code}（目标 {len(plan.targets)}，举措 {len(plan.measures)}）")
+
+
+PlanCodeArg = Annotated[str, typer.Argument(help="计划代码 / plan code")]
+
+
+@plan_app.command("archive")
+def plan_archive(
+    code: PlanCodeArg,
+    undo: Annotated[
+        bool, typer.Option("--undo", help="取消归档 / take out of the archive")
+    ] = False,
+) -> None:
+    """归档计划：保留、只读、不在默认视图中 / archive a plan: kept, read-only, out of the default views."""
+    from wenzeng.services.plan_lifecycle import archive_plan
+
+    with open_context() as ctx:
+        changed = archive_plan(ctx, code, archived=not undo)
+    state = "已取消归档 / unarchived" if undo else "已归档 / archived"
+    out.print(f"计划 / plan {code}: {state if changed else '未变 / unchanged'}")
+
+
+@plan_app.command("remove")
+def plan_remove(
+    code: PlanCodeArg,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="连同其报表、填报和评估一并删除 / with its forms, submissions, assessments",
+        ),
+    ] = False,
+) -> None:
+    """删除计划（有报表、填报或评估依赖时拒绝）/ remove a plan (refused while others depend on it)."""
+    from wenzeng.services.plan_lifecycle import remove_plan
+
+    with open_context() as ctx:
+        deps = remove_plan(ctx, code, force=force)
+    out.print(f"已删除计划 / removed plan {code}")
+    if deps.any:
+        out.print(f"  一并删除 / removed with it: {deps.text_zh()} / {deps.text_en()}")

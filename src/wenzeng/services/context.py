@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from wenzeng.config import Settings
+from wenzeng.definitions.catalog_file import CatalogEntry, extend_catalogue
 from wenzeng.definitions.catalogue import Catalogue, builtin_catalogue
+from wenzeng.definitions.units import builtin_units
 from wenzeng.domain.catalog import Entity, EntityKind
 from wenzeng.domain.text import I18n
+from wenzeng.domain.units import UnitRegistry, use_units
 from wenzeng.errors import ConfigurationError
 from wenzeng.store import Connection, Engine
+from wenzeng.store.catalog_entries import StoredEntry, current_entries
 from wenzeng.store.db import Store
 from wenzeng.store.entities import stored_entities
 from wenzeng.store.meta import COUNTERS, data_version
@@ -137,10 +141,32 @@ class Context:
 
     @property
     def catalogue(self) -> Catalogue:
-        """The built-in catalogue plus the enterprises kept in the store."""
-        return self.kept(("catalogue",), self._read_catalogue, on=("entities",))
+        """The built-in catalogue plus the user's catalogue entries and the enterprises kept
+        in the store; reading it installs the units in use (built-in and the user's)."""
+        cat, registry = self.kept(
+            ("catalogue",), self._read_catalogue, on=("entities", "definitions")
+        )
+        use_units(None if registry is builtin_units() else registry)
+        return cat
 
-    def _read_catalogue(self) -> Catalogue:
+    @property
+    def unit_registry(self) -> UnitRegistry:
+        """The built-in units plus the user's."""
+        return self.kept(("catalogue",), self._read_catalogue, on=("entities", "definitions"))[1]
+
+    @property
+    def user_entries(self) -> list[StoredEntry]:
+        """The current version of every catalogue entry the user loaded."""
+
+        def read() -> list[StoredEntry]:
+            with self.reading() as conn:
+                return current_entries(conn)
+
+        return self.kept(("user_entries",), read, on=("definitions",))
+
+    def _read_catalogue(self) -> tuple[Catalogue, UnitRegistry]:
+        entries = [CatalogEntry(e.kind, e.code, e.document) for e in self.user_entries]
+        base, registry = extend_catalogue(self.base_catalogue, builtin_units(), entries)
         with self.reading() as conn:
             rows = stored_entities(conn)
         extra = [
@@ -154,7 +180,7 @@ class Context:
             )
             for r in rows
         ]
-        return self.base_catalogue.with_entities(extra)
+        return base.with_entities(extra), registry
 
     def kept(
         self, key: tuple[Any, ...], compute: Callable[[], T], *, on: tuple[str, ...] = COUNTERS
@@ -213,7 +239,9 @@ class Context:
 
     @property
     def units(self) -> dict[str, str | None]:
-        return {k: i.unit for k, i in self.base_catalogue.indicators.items()}
+        return {k: i.unit for k, i in self.catalogue.indicators.items()}
 
     def close(self) -> None:
+        if self.cache.get(("memo", ("catalogue",))) is not None:
+            use_units(None)
         self.store.dispose()

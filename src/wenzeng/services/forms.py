@@ -35,7 +35,7 @@ def load_form_file(ctx: Context, path: Path, *, builtin: bool = False) -> tuple[
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = None
-    form = read_form(path, text, ctx.base_catalogue)
+    form = read_form(path, text, ctx.catalogue)
     with ctx.transaction() as conn:
         changed = save_definition(
             conn,
@@ -66,7 +66,7 @@ def all_forms(ctx: Context) -> dict[str, LoadedForm]:
         plans = {p.code: p for p in stored_plans(ctx)}
         found = {}
         for r in rows:
-            form = read_form(Path(r["file"] or r["code"]), r["document"], ctx.base_catalogue)
+            form = read_form(Path(r["file"] or r["code"]), r["document"], ctx.catalogue)
             plan = plans.get(form.per_measure.plan) if form.per_measure else None
             found[form.code] = LoadedForm(form, expand_fields(form, plan))
         return found

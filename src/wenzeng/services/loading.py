@@ -184,7 +184,7 @@ def load_plan_file(ctx: Context, path: Path, *, builtin: bool = False) -> tuple[
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = None  # read_plan reports it with the file's name
-    plan = read_plan(path, text, ctx.base_catalogue)
+    plan = read_plan(path, text, ctx.catalogue)
     with ctx.transaction() as conn:
         changed = save_plan(
             conn,

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from wenzeng.auth.principal import SYSTEM
-from wenzeng.definitions.catalogue import read_plan
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import Plan, Target
 from wenzeng.errors import NotFound
 from wenzeng.services.context import Context
+from wenzeng.services.plan_lifecycle import active_plans
 from wenzeng.services.series import read_observations
-from wenzeng.store.definitions import plan_documents
 
 
 def stored_plans(ctx: Context) -> list[Plan]:
-    def read() -> list[Plan]:
-        with ctx.reading() as conn:
-            docs = plan_documents(conn)
-        return [
-            read_plan(Path(d["file"] or d["code"]), d["document"], ctx.base_catalogue) for d in docs
-        ]
-
-    return ctx.memo(("plans",), read)
+    """The plans in use: neither archived nor unusable with the catalogue (see
+    :mod:`wenzeng.services.plan_lifecycle`)."""
+    return active_plans(ctx)
 
 
 def get_plan(ctx: Context, code: str | None = None) -> Plan:

@@ -13,7 +13,7 @@ def target_history(ctx: Context, t: Target) -> list[ObservationRecord]:
     """The annual and year-to-date figures (latest vintages, no simulated data) of the
     target's indicator and of the indicators that measure the same thing, for its entity
     and measure."""
-    ind = ctx.base_catalogue.indicators.get(t.indicator)
+    ind = ctx.catalogue.indicators.get(t.indicator)
     codes = [t.indicator, *(ind.same_as if ind else [])]
     with ctx.reading() as conn:  # as the target cards read them (services.plans)
         return [

@@ -24,7 +24,7 @@ def assess_plan(ctx: Context, plan: Plan, as_of: date | None = None) -> list[Ass
 
 
 def _assess(ctx: Context, plan: Plan, when: date) -> list[Assessment]:
-    cat = ctx.base_catalogue
+    cat = ctx.catalogue
     out = []
     with ctx.reading() as conn:
         for t in plan.targets:

@@ -39,6 +39,7 @@ WATCHED = {
     "supply_link": "entities",
     "plan": "definitions",
     "form_def": "definitions",
+    "catalog_entry": "definitions",
 }
 CHANGED = "wenzeng_data_changed"
 

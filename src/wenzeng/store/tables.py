@@ -154,6 +154,28 @@ plan = Table(
     Column("file", Text),
     Column("builtin", Boolean, nullable=False, default=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
+    # active | archived: an archived plan is kept, read-only, out of the default views
+    Column("status", String(16), nullable=False, server_default=text("'active'")),
+    Column("archived_at", DateTime(timezone=True)),
+)
+
+# Catalogue entries a user loaded (units, indicators, entities, sectors), beside the built-in
+# ones of the package: one row per version of an entry; the current one has no
+# ``superseded_at`` (an entry removed has none current).
+catalog_entry = Table(
+    "catalog_entry",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # unit | indicator | entity | sector
+    Column("code", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("document", JSON, nullable=False),  # the entry as the file wrote it
+    Column("source_file", Text, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(64), nullable=False),
+    Column("superseded_at", DateTime(timezone=True)),
+    UniqueConstraint("kind", "code", "version"),
+    Index("ix_catalog_entry_kind_code", "kind", "code"),
 )
 
 meta = Table(
