@@ -47,243 +47,49 @@ meeting the target is read from a normal distribution with that spread.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from statistics import NormalDist, mean, stdev
-from typing import Any
 
+from wenzeng.analysis.tracking_core import (
+    Assessment,
+    Evidence,
+    Fetch,
+    FigureKind,
+    Projection,
+    Status,
+    _annual,
+    _goal_text,
+    _in_unit,
+    _latest_in_year,
+    _published,
+    _Series,
+    _series_with_alternates,
+    goal,
+    indicator_of,
+    judge_final,
+    judge_projection,
+    measure_of,
+    meets,
+)
 from wenzeng.analysis.transforms import average_annual_growth
 from wenzeng.domain.catalog import Indicator
-from wenzeng.domain.labels import TARGET_STATUS
 from wenzeng.domain.observation import ObservationRecord
-from wenzeng.domain.periods import Period, PeriodType
+from wenzeng.domain.periods import Period
 from wenzeng.domain.plan import Comparator, Computation, Target
 from wenzeng.domain.units import convert, unit_en
 
-# observations of one indicator and measure for the target's entity, as of the assessment date
-Fetch = Callable[[str, str], list[ObservationRecord]]
-
-
-class Status(StrEnum):
-    ACHIEVED = "achieved"  # 达标
-    BASICALLY = "basically"  # 基本达标
-    AT_RISK = "at_risk"  # 有风险
-    UNLIKELY = "unlikely"  # 难以达标
-    NO_DATA = "no_data"  # 无数据
-
-    @property
-    def zh(self) -> str:
-        return TARGET_STATUS[self.value][0]
-
-    @property
-    def en(self) -> str:
-        return TARGET_STATUS[self.value][1]
-
-
-class FigureKind(StrEnum):
-    ACTUAL = "actual"
-    ALTERNATE = "alternate"  # the same industry from another publisher
-    DERIVED = "derived"
-    LOWER_BOUND = "lower_bound"
-    PROJECTED = "projected"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class Evidence:
-    indicator: str
-    period: str
-    period_label_zh: str
-    value: float
-    unit: str | None
-    qualifier: str
-    source_title: str
-    source_url: str | None
-    vintage: str
-    role: str  # used | related
-
-    @classmethod
-    def of(cls, r: ObservationRecord, role: str = "used") -> Evidence:
-        return cls(
-            r.indicator,
-            r.period,
-            r.period_obj.label_zh,
-            r.value,
-            r.unit,
-            r.qualifier,
-            r.source_title,
-            r.source_url,
-            r.vintage.isoformat(),
-            role,
-        )
-
-
-@dataclass(frozen=True)
-class Projection:
-    mean: float
-    lower: float  # 80 % interval
-    upper: float
-    sd: float
-    probability: float  # of meeting the target
-    method: str
-    basis: str  # what it was projected from
-    analogues: int  # earlier years the pattern was taken from
-
-
-@dataclass
-class Assessment:
-    target: Target
-    as_of: date
-    status: Status
-    rule_zh: str
-    rule_en: str
-    figure: float | None = None
-    figure_kind: FigureKind = FigureKind.NONE
-    figure_note_zh: str = ""
-    figure_note_en: str = ""
-    evidence: list[Evidence] = field(default_factory=list)
-    related: list[Evidence] = field(default_factory=list)
-    projection: Projection | None = None
-    required_zh: str = ""
-    required_en: str = ""
-    required_value: float | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        t = self.target
-        return {
-            **t.summary(),
-            "period": [t.period.start, t.period.end],
-            "as_of": self.as_of.isoformat(),
-            "status": self.status.value,
-            "status_zh": self.status.zh,
-            "status_en": self.status.en,
-            "rule_zh": self.rule_zh,
-            "rule_en": self.rule_en,
-            "figure": self.figure,
-            "figure_kind": self.figure_kind.value,
-            "figure_note_zh": self.figure_note_zh,
-            "figure_note_en": self.figure_note_en,
-            "evidence": [e.__dict__ for e in self.evidence],
-            "related": [e.__dict__ for e in self.related],
-            "projection": self.projection.__dict__ if self.projection else None,
-            "required_zh": self.required_zh,
-            "required_en": self.required_en,
-            "required_value": self.required_value,
-        }
-
-
-# -- judging a figure ---------------------------------------------------------------------------
-def meets(t: Target, x: float) -> bool:
-    if t.comparator is Comparator.APPROX:
-        # "5 % 左右" for a growth target: reaching the band (or more) meets it
-        return x >= t.value - (t.tolerance or 0)
-    return {
-        Comparator.GT: x > t.value,
-        Comparator.GE: x >= t.value,
-        Comparator.LT: x < t.value,
-        Comparator.LE: x <= t.value,
-    }[t.comparator]
-
-
-def _goal_text(t: Target) -> str:
-    tol = f"±{t.tolerance:g}" if t.tolerance else ""
-    return f"{t.comparator.symbol}{t.value:g}{t.unit}{tol}"
-
-
-def judge_final(t: Target, x: float, kind: FigureKind) -> tuple[Status, str, str]:
-    goal = _goal_text(t)
-    if meets(t, x):
-        return (
-            Status.ACHIEVED,
-            f"目标期数据 {x:.4g}{t.unit} 满足目标 {goal}：达标",
-            f"the figure for the target period, {x:.4g}{t.unit}, meets {goal}: achieved",
-        )
-    near = (
-        (t.value - x) <= 0.05 * abs(t.value)
-        if t.comparator in (Comparator.GT, Comparator.GE)
-        else False
-    )
-    if t.comparator is Comparator.APPROX:
-        near = x >= t.value - 2 * (t.tolerance or 0)
-    if near:
-        return (
-            Status.BASICALLY,
-            f"{x:.4g}{t.unit} 略低于目标 {goal}（差距在容差或5%以内）：基本达标",
-            f"{x:.4g}{t.unit} falls just short of {goal} (within the tolerance or 5 %): "
-            "basically on target",
-        )
-    return (
-        Status.UNLIKELY,
-        f"目标期已结束，{x:.4g}{t.unit} 未达到目标 {goal}：难以达标",
-        f"the target period is over and {x:.4g}{t.unit} misses {goal}: not met",
-    )
-
-
-def judge_projection(t: Target, p: Projection) -> tuple[Status, str, str]:
-    pr = f"{p.probability:.0%}"
-    if p.probability >= 0.8:
-        s = Status.BASICALLY
-    elif p.probability >= 0.4:
-        s = Status.AT_RISK
-    else:
-        s = Status.UNLIKELY
-    return (
-        s,
-        f"按{p.basis}预计期末为 {p.mean:.4g}{t.unit}（80%区间 {p.lower:.4g}–{p.upper:.4g}），"
-        f"达到目标 {_goal_text(t)} 的概率约 {pr}；概率≥80% 为基本达标，40%–80% 为有风险，"
-        f"<40% 为难以达标：{s.zh}",
-        f"projected from {p.basis}: {p.mean:.4g}{t.unit} at the end of the period (80 % "
-        f"interval {p.lower:.4g}–{p.upper:.4g}); probability of meeting {_goal_text(t)} about "
-        f"{pr}; ≥ 80 % basically on target, 40–80 % at risk, < 40 % unlikely: {s.en}",
-    )
-
-
-# -- picking figures ------------------------------------------------------------------------------
-def _published(records: Sequence[ObservationRecord]) -> list[ObservationRecord]:
-    return [r for r in records if not r.simulated]
-
-
-def _in_unit(r: ObservationRecord, unit: str) -> float:
-    if r.measure == "level" and r.unit and unit and r.unit != unit:
-        return convert(r.value, r.unit, unit)
-    return r.value
-
-
-def _annual(records: Sequence[ObservationRecord], year: int) -> ObservationRecord | None:
-    """The figure for a whole year: the annual value, else the January–December cumulative."""
-    for r in records:
-        if r.period_type == PeriodType.YEAR.value and r.period_obj.year == year:
-            return r
-    for r in records:
-        p = r.period_obj
-        if p.type is PeriodType.CUM_MONTH and p.year == year and p.index == 12:
-            return r
-    return None
-
-
-def _latest_in_year(
-    records: Sequence[ObservationRecord],
-    year: int,
-    types: tuple[PeriodType, ...] = (PeriodType.CUM_MONTH,),
-) -> ObservationRecord | None:
-    found = [r for r in records if r.period_obj.year == year and r.period_obj.type in types]
-    return max(found, key=lambda r: r.period_obj.end) if found else None
-
-
-@dataclass
-class _Series:
-    """The records of one indicator and measure, with where they came from."""
-
-    indicator: str
-    records: list[ObservationRecord]
-
-
-def _series_with_alternates(t: Target, ind: Indicator, fetch: Fetch) -> list[_Series]:
-    out = [_Series(t.indicator, _published(fetch(t.indicator, t.measure.value)))]
-    out += [_Series(code, _published(fetch(code, t.measure.value))) for code in ind.same_as]
-    return out
+__all__ = [
+    "Assessment",
+    "Evidence",
+    "Fetch",
+    "FigureKind",
+    "Projection",
+    "Status",
+    "assess",
+    "judge_final",
+    "judge_projection",
+    "meets",
+]
 
 
 # -- the assessment ---------------------------------------------------------------------------------
@@ -307,7 +113,7 @@ def _assess_average_growth(t: Target, ind: Indicator, fetch: Fetch, as_of: date)
         for s in series:
             found = _annual(s.records, y)
             if found is not None:
-                if s.indicator != t.indicator:
+                if s.indicator != indicator_of(t):
                     notes_zh.append(f"{y}年用 {s.indicator}（同一行业，另一发布机构）")
                     notes_en.append(
                         f"{y} uses {s.indicator} (the same industry, another publisher)"
@@ -377,14 +183,14 @@ def _assess_average_growth(t: Target, ind: Indicator, fetch: Fetch, as_of: date)
         evidence=[Evidence.of(r) for r in used],
         projection=projection,
         required_value=need,
-        required_zh=f"{last}年增速需达到 {need:.2f}% 才能使平均增速达到 {t.value - (t.tolerance or 0):g}%",
+        required_zh=f"{last}年增速需达到 {need:.2f}% 才能使平均增速达到 {goal(t)[1] - (t.tolerance or 0):g}%",
         required_en=f"{last} needs growth of {need:.2f}% for the average to reach "
-        f"{t.value - (t.tolerance or 0):g}%",
+        f"{goal(t)[1] - (t.tolerance or 0):g}%",
     )
 
 
 def _required_growth_for_average(t: Target, known: list[float], n: int) -> float:
-    floor = t.value - (t.tolerance or 0)
+    floor = goal(t)[1] - (t.tolerance or 0)
     have = math.prod(1 + r / 100 for r in known)
     return ((1 + floor / 100) ** n / have - 1) * 100
 
@@ -425,8 +231,9 @@ def _spread(changes: list[float], floor: float) -> float:
 def _projection(t: Target, mu: float, sd: float, basis: str, analogues: int) -> Projection:
     z = NormalDist().inv_cdf(0.9)
     dist = NormalDist(mu, sd)
-    threshold = t.value - (t.tolerance or 0) if t.comparator is Comparator.APPROX else t.value
-    if t.comparator in (Comparator.LT, Comparator.LE):
+    comparator, value = goal(t)
+    threshold = value - (t.tolerance or 0) if comparator is Comparator.APPROX else value
+    if comparator in (Comparator.LT, Comparator.LE):
         p = dist.cdf(threshold)
     else:
         p = 1 - dist.cdf(threshold)
@@ -451,7 +258,7 @@ def _assess_value_at_end(
         final = _annual(s.records, year)
         if final is None:
             continue
-        x = _in_unit(final, t.unit)
+        x = _in_unit(final, t.unit or "")
         if final.qualifier == ">" and not meets(t, x):
             continue  # "more than X" that does not reach the target settles nothing
         status, rz, re_ = judge_final(t, x, FigureKind.ACTUAL)
@@ -463,10 +270,12 @@ def _assess_value_at_end(
             rz,
             re_,
             figure=x,
-            figure_kind=FigureKind.ACTUAL if s.indicator == t.indicator else FigureKind.ALTERNATE,
-            figure_note_zh=f"{final.period_obj.label_zh}{q}{x:g}{t.unit}",
+            figure_kind=FigureKind.ACTUAL
+            if s.indicator == indicator_of(t)
+            else FigureKind.ALTERNATE,
+            figure_note_zh=f"{final.period_obj.label_zh}{q}{x:g}{t.unit or ''}",
             figure_note_en=f"{final.period_obj.label_en}: {'more than ' if q else ''}{x:g}"
-            f"{t.unit if t.unit == '%' else ' ' + unit_en(t.unit)}",
+            f"{t.unit if t.unit == '%' else ' ' + unit_en(t.unit or '')}",
             evidence=[Evidence.of(final)],
         )
     derived = _derived_share(t, ind, fetch, year, as_of)
@@ -516,9 +325,7 @@ def _lower_bound(
 ) -> Assessment | None:
     if not ind.lower_bound_from:
         return None
-    parts = [
-        _annual(_published(fetch(code, t.measure.value)), year) for code in ind.lower_bound_from
-    ]
+    parts = [_annual(_published(fetch(code, measure_of(t))), year) for code in ind.lower_bound_from]
     known = [p for p in parts if p is not None]
     if not known:
         return None
@@ -580,8 +387,7 @@ def _project_or_no_data(
                 projection=proj,
             )
     known = "；".join(
-        f"{r.period_obj.label_zh} {_in_unit(r, t.unit):g}{t.unit if r.measure == 'level' else r.unit or ''}"
-        for r in related
+        f"{r.period_obj.label_zh} {_in_unit(r, t.unit or ''):g}{_unit_shown(t, r)}" for r in related
     )
     return Assessment(
         t,
@@ -597,13 +403,17 @@ def _project_or_no_data(
     )
 
 
+def _unit_shown(t: Target, r: ObservationRecord) -> str:
+    return (t.unit or "") if r.measure == "level" else (r.unit or "")
+
+
 def _project_level(
     records: list[ObservationRecord], latest: ObservationRecord, year: int, t: Target
 ) -> Projection | None:
     """Year-end value from a year-to-date one, by the mean share of earlier years reached by then."""
     m = latest.period_obj.index
-    x = _in_unit(latest, t.unit)
-    if t.measure.value == "share_pct":
+    x = _in_unit(latest, t.unit or "")
+    if measure_of(t) == "share_pct":
         # a year-to-date share: the year-end share drifts little; its spread from earlier years
         changes = []
         for y in range(year - 10, year):
@@ -630,4 +440,6 @@ def _project_level(
     share = mean(ratios)
     mu = x / share
     sd = mu * _spread([r / share for r in ratios], floor=0.02 + (12 - m) * 0.005)
-    return _projection(t, mu, sd, f"{latest.period_obj.label_zh}累计 {x:g}{t.unit}", len(ratios))
+    return _projection(
+        t, mu, sd, f"{latest.period_obj.label_zh}累计 {x:g}{t.unit or ''}", len(ratios)
+    )
