@@ -5,12 +5,12 @@ end, average growth) and ``tracking_kinds`` (counts, ranks, qualitative targets)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from wenzeng.domain.catalog import Indicator
+from wenzeng.domain.catalog import Indicator, Measure
 from wenzeng.domain.labels import TARGET_STATUS
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.periods import PeriodType
@@ -19,6 +19,8 @@ from wenzeng.domain.units import convert
 
 # observations of one indicator and measure for the target's entity, as of the assessment date
 Fetch = Callable[[str, str], list[ObservationRecord]]
+# observations of one indicator and measure for any entity: (indicator, measure, entity)
+FetchFor = Callable[[str, str, str], list[ObservationRecord]]
 
 
 class Status(StrEnum):
@@ -59,6 +61,7 @@ class Evidence:
     source_url: str | None
     vintage: str
     role: str  # used | related
+    entity: str = ""
 
     @classmethod
     def of(cls, r: ObservationRecord, role: str = "used") -> Evidence:
@@ -73,6 +76,7 @@ class Evidence:
             r.source_url,
             r.vintage.isoformat(),
             role,
+            r.entity,
         )
 
 
@@ -86,6 +90,26 @@ class Projection:
     method: str
     basis: str  # what it was projected from
     analogues: int  # earlier years the pattern was taken from
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    """Progress reported on a qualitative target: who, for which period, in their words."""
+
+    reporter: str
+    period: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Peers:
+    """What counts and qualitative targets read beyond the target's own entity: any
+    entity's observations, the entities of a kind (code, Chinese name), the progress
+    reported on a target.  Absent parts leave those targets without data."""
+
+    fetch: FetchFor | None = None
+    entities: Callable[[str], list[tuple[str, str]]] | None = None
+    progress: Callable[[Target], list[ProgressNote]] | None = None
 
 
 @dataclass
@@ -105,6 +129,7 @@ class Assessment:
     required_zh: str = ""
     required_en: str = ""
     required_value: float | None = None
+    progress: list[ProgressNote] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         t = self.target
@@ -127,6 +152,7 @@ class Assessment:
             "required_zh": self.required_zh,
             "required_en": self.required_en,
             "required_value": self.required_value,
+            "progress": [p.__dict__ for p in self.progress],
         }
 
 
@@ -246,14 +272,53 @@ def _latest_in_year(
 
 @dataclass
 class _Series:
-    """The records of one indicator and measure, with where they came from."""
+    """The records of one indicator and measure, with where they came from; a growth
+    series derived from levels keeps each rate's two inputs (by period code)."""
 
     indicator: str
     records: list[ObservationRecord]
+    inputs: dict[str, tuple[ObservationRecord, ObservationRecord]] = field(default_factory=dict)
+
+    @property
+    def from_levels(self) -> bool:
+        return bool(self.inputs)
+
+    def evidence(self, r: ObservationRecord) -> list[Evidence]:
+        """What a figure of this series rests on: itself, or the two levels it came from."""
+        if r.period in self.inputs:
+            now, before = self.inputs[r.period]
+            return [Evidence.of(now), Evidence.of(before)]
+        return [Evidence.of(r)]
+
+
+def growth_from_levels(levels: Sequence[ObservationRecord]) -> _Series | None:
+    """Growth rates level_t / level_{t−1} − 1 (in %) for every level whose same period a year
+    earlier is known, in that earlier level's unit converted to this one's."""
+    by_key = {(r.period_type, r.period): r for r in levels}
+    out: list[ObservationRecord] = []
+    inputs: dict[str, tuple[ObservationRecord, ObservationRecord]] = {}
+    for r in levels:
+        p = r.period_obj
+        if p.type not in (PeriodType.YEAR, PeriodType.CUM_MONTH, PeriodType.QUARTER):
+            continue
+        earlier = by_key.get((r.period_type, p.shift_years(-1).code))
+        if earlier is None or r.qualifier or earlier.qualifier:
+            continue
+        base = _in_unit(earlier, r.unit or "") if r.unit and earlier.unit else earlier.value
+        if base <= 0:
+            continue
+        rate = round((r.value / base - 1) * 100, 4)
+        out.append(replace(r, measure="yoy_pct", value=rate, unit="%", qualifier=""))
+        inputs[r.period] = (r, earlier)
+    return _Series(levels[0].indicator, out, inputs) if out else None
 
 
 def _series_with_alternates(t: Target, ind: Indicator, fetch: Fetch) -> list[_Series]:
     code, measure = indicator_of(t), measure_of(t)
     out = [_Series(code, _published(fetch(code, measure)))]
     out += [_Series(other, _published(fetch(other, measure))) for other in ind.same_as]
+    if measure == "yoy_pct" and Measure.LEVEL in ind.measures:
+        derived = growth_from_levels(_published(fetch(code, Measure.LEVEL.value)))
+        if derived is not None:
+            out.append(derived)
     return out
