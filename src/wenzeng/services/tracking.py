@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from wenzeng.analysis.tracking import Assessment, Peers, ProgressNote, assess
+from wenzeng.analysis.tracking import Assessment, FigureKind, Peers, ProgressNote, assess
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.observation import ObservationRecord
@@ -87,6 +87,36 @@ def _progress(conn: Connection, cat: Catalogue, t: Target, when: date) -> list[P
                 if t.code in text or t.title.zh in text
             ]
     return sorted(notes, key=lambda n: n.period, reverse=True)
+
+
+FIGURE_PREFIX = {
+    FigureKind.PROJECTED: "预计 ",
+    FigureKind.LOWER_BOUND: "至少 ",
+}
+
+
+def figure_text(a: Assessment) -> str:
+    """The figure a target is judged on, as a table shows it: ``预计 7.1%``, ``至少 3个``;
+    ``—`` when there is none (no data, or a qualitative target)."""
+    if a.figure is None:
+        return "—"
+    unit = a.target.unit_ or ""
+    return f"{FIGURE_PREFIX.get(a.figure_kind, '')}{a.figure:,.6g}{unit}"
+
+
+def target_rows(assessments: list[Assessment]) -> list[dict[str, str]]:
+    """One row per target for ``plan show``: the same assessment ``analyze`` gives."""
+    return [
+        {
+            "target": a.target.title.zh,
+            "goal": a.target.goal_text(),
+            "figure": figure_text(a),
+            "status": a.status.zh,
+            "basis": a.figure_note_zh or a.rule_zh,
+            "source": a.evidence[0].source_title if a.evidence else "",
+        }
+        for a in assessments
+    ]
 
 
 def save_assessments(
