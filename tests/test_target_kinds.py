@@ -348,3 +348,48 @@ def test_plan_show_and_analyze_give_every_target_the_same_figure_and_status(cli)
             got = {t["target"]: [t[k] for k in keys] for t in shown["targets"]}
             want = {t["target"]: [t[k] for k in keys] for t in analysed["assessments"][code]}
             assert got == want and len(got) == len(shown["plan"]["targets"])
+
+
+def test_qualitative_progress_comes_from_the_annual_progress_reports(ctx: Context) -> None:
+    from datetime import UTC, datetime
+
+    from wenzeng.store.submissions import insert_submission
+
+    stamp = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
+
+    def row(reporter: str, status: str, summary: str) -> dict[str, Any]:
+        return {
+            "form": "annual_progress",
+            "reporter": reporter,
+            "period": "2025",
+            "status": status,
+            "revision": 1,
+            "version": 1,
+            "values": {"summary": summary, "problems_suggestions": "无"},
+            "explanations": {},
+            "problems": [],
+            "channel": "web",
+            "created_by": "tester",
+            "created_at": stamp,
+            "updated_at": stamp,
+            "submitted_at": stamp if status != "draft" else None,
+        }
+
+    with ctx.transaction() as conn:
+        insert_submission(conn, row("440000", "accepted", "推动手机智能化高端化，旗舰机型占比提升"))
+        insert_submission(conn, row("320000", "draft", "智能化高端化工作尚在起草"))
+        insert_submission(conn, row("110000", "submitted", "集成电路产能稳步扩大"))
+    qual = {
+        "code": "upgrade",
+        "title": {"zh": "智能化高端化", "en": "upgrade"},
+        "text_zh": "个人电脑、手机向智能化、高端化迈进",
+        "period": {"start": 2025, "end": 2026},
+        "computation": "qualitative",
+    }
+    plan = _plan([qual], "t-progress")
+    (a,) = assess_plan(ctx, plan, date(2026, 1, 5))
+    assert a.status is Status.QUALITATIVE and a.figure is None
+    assert [(n.reporter, n.period) for n in a.progress] == [("广东省", "2025年")]
+    assert "旗舰机型占比提升" in a.rule_zh
+    (early,) = assess_plan(ctx, plan, date(2025, 11, 1))  # before it was submitted
+    assert early.progress == [] and "尚无报送的进展" in early.rule_zh
