@@ -393,3 +393,34 @@ def test_qualitative_progress_comes_from_the_annual_progress_reports(ctx: Contex
     assert "旗舰机型占比提升" in a.rule_zh
     (early,) = assess_plan(ctx, plan, date(2025, 11, 1))  # before it was submitted
     assert early.progress == [] and "尚无报送的进展" in early.rule_zh
+
+
+def test_the_catalogue_check_knows_the_new_kinds() -> None:
+    growth = {
+        "code": "growth",
+        "title": {"zh": "营收增速", "en": "growth"},
+        "text_zh": "电子信息制造业年均营收增速5%以上",
+        "period": {"start": 2025, "end": 2026},
+        "computation": "average_annual_growth",
+        "indicator": "revenue_elec_broad",  # published only as levels
+        "measure": "yoy_pct",
+        "comparator": "ge",
+        "value": 5,
+        "unit": "%",
+    }
+    count = {**COUNT, "code": "provinces", "title": {"zh": "过万亿省份", "en": "provinces"}}
+    qual = {
+        "code": "upgrade",
+        "title": {"zh": "智能化高端化", "en": "upgrade"},
+        "text_zh": "个人电脑、手机向智能化、高端化迈进",
+        "period": {"start": 2025, "end": 2026},
+        "computation": "qualitative",
+    }
+    count["text_zh"] = "5个省份的电子信息制造业营收过万亿元"
+    count["period"] = {"start": 2025, "end": 2026}
+    assert CAT.check_plan(_plan([growth, count, qual], "t-check"), "plan.yaml") == []
+    wrong_unit = {**count, "threshold_unit": "GW"}
+    (issue,) = CAT.check_plan(_plan([wrong_unit], "t-check2"), "plan.yaml")
+    assert issue.loc.key == "targets.0"
+    level_share = {**growth, "indicator": "phone_5g_share", "measure": "level", "unit": "%"}
+    assert CAT.check_plan(_plan([level_share], "t-check3"), "plan.yaml")  # not published so

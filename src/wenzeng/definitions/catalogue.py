@@ -165,7 +165,8 @@ class Catalogue:
                     )
                 )
                 continue
-            if t.measure not in ind.measures:
+            derivable = t.measure is Measure.YOY_PCT and Measure.LEVEL in ind.measures
+            if t.measure not in ind.measures and not derivable:  # growth may come from levels
                 out.append(
                     Issue(
                         where,
