@@ -424,3 +424,16 @@ def test_the_catalogue_check_knows_the_new_kinds() -> None:
     assert issue.loc.key == "targets.0"
     level_share = {**growth, "indicator": "phone_5g_share", "measure": "level", "unit": "%"}
     assert CAT.check_plan(_plan([level_share], "t-check3"), "plan.yaml")  # not published so
+
+
+def test_the_chinese_texts_name_indicators_never_code_them(ctx: Context) -> None:
+    from wenzeng.services.plans import stored_plans
+
+    codes = [c for c in CAT.indicators if "_" in c]  # codes, not words
+    for plan in stored_plans(ctx):
+        for as_of in (date(2024, 8, 1), date(2025, 3, 1), date(2026, 11, 30)):
+            for a in assess_plan(ctx, plan, as_of):
+                texts = [a.rule_zh, a.figure_note_zh, a.required_zh]
+                texts += [a.projection.basis] if a.projection else []
+                found = [c for c in codes for text in texts if c in text]
+                assert not found, (a.target.code, as_of, found)

@@ -15,7 +15,8 @@ rule that produced it.
    alternates (NBS 计算机、通信和其他电子设备制造业 ↔ MIIT 规上电子信息制造业),
    used year by year where the primary is missing, and said;
 3. *derived* — a share computed from its numerator and denominator levels
-   (5G phone shipments ÷ all phone shipments);
+   (5G phone shipments ÷ all phone shipments), or a growth rate computed from two
+   years' levels (level_t ÷ level_{t−1} − 1) where only levels are published;
 4. *lower bound* — a share whose disjoint parts are published (75", 85", 100"
    TV size classes): their sum is a floor, reported as "at least X";
 5. *partial* — part of the final year is published (January–November): the
@@ -23,13 +24,18 @@ rule that produced it.
 6. otherwise *no data*: the status says so, with the related figures that are
    known, and never a guess dressed as a result.
 
+Counts of entities above a threshold, ranks and qualitative targets are assessed in
+``tracking_kinds``; what all assessments share is in ``tracking_core``.
+
 **The projection** (ESCAP's anticipated-progress idea, adapted to a year that
 is under way; see docs/analysis.md).  A year-to-date figure is turned into a
 year-end one by the pattern of earlier years at the same month: for a
 cumulative growth rate, the year-end rate ≈ the rate to month m plus the mean
 change from month m to December in earlier years; for a cumulative level, the
 year-end level ≈ level to month m ÷ the mean share of the year reached by
-month m.  The spread of those earlier changes gives the interval (at least a
+month m.  For an average over several years, years not yet begun are taken at the projected
+rate of the year under way, with twice its spread.  The spread of those earlier changes gives
+the interval (at least a
 floor, and wider when fewer than three years are known); the probability of
 meeting the target is read from a normal distribution with that spread.
 
