@@ -227,10 +227,9 @@ def test_growth_at_the_end_derived_from_two_years_of_levels() -> None:
         unit="%",
     )
     records = [
-        rec("revenue_elec_broad", Period.annual(2025), 24),
+        rec("revenue_elec_broad", Period.annual(2025), 24, unit="万亿元"),
         rec("revenue_elec_broad", Period.annual(2026), 265000),  # 26.5 万亿元 in 亿元
     ]
-    records[0] = rec("revenue_elec_broad", Period.annual(2025), 24, unit="万亿元")
     a = assess(t, LEVELS, CAT.indicators, fetcher(*records), date(2027, 3, 1))
     assert a.figure == pytest.approx(10.42, abs=0.01) and a.figure_kind is FigureKind.DERIVED
     assert a.status is Status.ACHIEVED
