@@ -41,9 +41,11 @@ def test_init_is_idempotent_and_plan_show_reports_targets(cli) -> None:
     data = json.loads(out)
     assert data["plan"]["document_number"] == "工信部联电子〔2023〕132号"
     targets = {t["target"]: t for t in data["targets"]}
-    assert targets["solar_cell_output"]["exact"]["value"] == 654
-    assert targets["revenue"]["exact"] is None  # the broad-scope revenue is not published
-    assert "not published" in targets["revenue"]["status_en"]
+    assert targets["solar_cell_output"]["figure"] == 654
+    assert targets["solar_cell_output"]["figure_kind"] == "actual"
+    # the broad-scope revenue is not published
+    assert targets["revenue"]["status"] == "no_data"
+    assert "has been published" in targets["revenue"]["rule_en"]
     code, out, _ = cli("plan", "show")
     assert code == 0 and "太阳能电池产量" in out and "654GW" in out
 

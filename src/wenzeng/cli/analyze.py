@@ -104,7 +104,7 @@ def _analysis(when: date | None, fmt: Format) -> None:
                 {
                     "target": a.target.title.zh,
                     "status": a.status.zh,
-                    "figure": "" if a.figure is None else f"{a.figure:g}{a.target.unit}",
+                    "figure": "" if a.figure is None else f"{a.figure:g}{a.target.unit_ or ''}",
                     "rule": a.rule_zh,
                 }
                 for a in items

@@ -60,12 +60,21 @@ def plan_list(
 @plan_app.command("show")
 def plan_show(
     code: Annotated[str | None, typer.Argument(help="计划代码 / plan code")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="按某日或某月已知的数据（YYYY-MM-DD 或 YYYY-MM）/ data as known then"
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """显示计划的目标及其最新已发布数据 / show a plan's targets with their latest published figures."""
+    """显示计划的目标、据以评估的数据及状态（与 analyze 相同）/ show a plan's targets with the
+    figure and status each is judged on (the same as ``analyze``)."""
+    from wenzeng.cli.arguments import month_end
     from wenzeng.errors import ValidationFailed
     from wenzeng.services.plan_lifecycle import find_plan_entry
-    from wenzeng.services.plans import get_plan, target_figures
+    from wenzeng.services.plans import get_plan
+    from wenzeng.services.tracking import assess_plan, target_rows
 
     with open_context() as ctx:
         if code is None:
@@ -76,13 +85,13 @@ def plan_show(
             if entry.plan is None:
                 raise ValidationFailed(f"{entry.problem_zh} / {entry.problem_en}")
             plan, archived = entry.plan, entry.archived
-        figures = target_figures(ctx, plan)
+        assessments = assess_plan(ctx, plan, month_end(as_of) if as_of else None)
     if fmt is Format.json:
         emit_json(
             {
                 "plan": plan.model_dump(mode="json", by_alias=True),
                 "archived": archived,
-                "targets": [f.as_dict() for f in figures],
+                "targets": [a.as_dict() for a in assessments],
             }
         )
         return
@@ -95,40 +104,18 @@ def plan_show(
         f"目标 {len(plan.targets)} 项, 举措 {len(plan.measures)} 项, "
         f"报送要求 {len(plan.obligations)} 项"
     )
-    rows = []
-    for f in figures:
-        t = f.target
-        rec = f.shown
-        rows.append(
-            {
-                "target": t.title.zh,
-                "goal": f"{t.comparator.symbol}{t.value:g}{t.unit}"
-                + (f" ±{t.tolerance:g}" if t.tolerance else ""),
-                "latest": (f"{rec.period_obj.label_zh} {_value_text(rec)}" if rec else "—"),
-                "status": f.status_zh,
-                "source": rec.source_title if rec else "",
-            }
-        )
     emit_rows(
-        rows,
+        target_rows(assessments),
         Format.table,
         [
             ("target", "目标 target"),
             ("goal", "目标值 goal"),
-            ("latest", "最新 latest"),
+            ("figure", "评估数据 figure"),
             ("status", "状态 status"),
+            ("basis", "依据 basis"),
             ("source", "来源 source"),
         ],
     )
-
-
-def _value_text(rec: Any) -> str:
-    """A figure with its qualifier (超过, 低于, 约) and unit, as the plan's table shows it."""
-    from wenzeng.domain.observation import QUALIFIER_TEXT
-
-    q = QUALIFIER_TEXT.get(rec.qualifier, ("", ""))[0]
-    unit = rec.unit or ""
-    return f"{q}{rec.value:,.6g}{unit}"
 
 
 @plan_app.command("load")

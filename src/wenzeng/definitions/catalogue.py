@@ -152,6 +152,8 @@ class Catalogue:
         out = []
         for i, t in enumerate(plan.targets):
             where = Location(file=file, key=f"targets.{i}")
+            if t.is_qualitative:
+                continue  # a qualitative target names no indicator
             ind = self.indicators.get(t.indicator)
             if ind is None:
                 out.append(
@@ -163,7 +165,8 @@ class Catalogue:
                     )
                 )
                 continue
-            if t.measure not in ind.measures:
+            derivable = t.measure is Measure.YOY_PCT and Measure.LEVEL in ind.measures
+            if t.measure not in ind.measures and not derivable:  # growth may come from levels
                 out.append(
                     Issue(
                         where,
@@ -181,9 +184,10 @@ class Catalogue:
                         f"target {t.code} names unknown entity {t.entity!r}",
                     )
                 )
-            if t.measure.value == "level" and ind.unit:
+            unit = t.threshold_unit if t.computation.value == "count_above" else t.unit
+            if t.measure.value == "level" and ind.unit and unit:
                 try:
-                    conversion_factor(t.unit, ind.unit)
+                    conversion_factor(unit, ind.unit)
                 except UnitError as exc:
                     out.append(Issue(where, IssueCode.UNIT_MISMATCH, str(exc), str(exc)))
         for i, m in enumerate(plan.measures):

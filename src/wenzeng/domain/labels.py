@@ -109,6 +109,7 @@ TARGET_STATUS: dict[str, Label] = {
     "at_risk": ("有风险", "at risk"),
     "unlikely": ("难以达标", "unlikely to be met"),
     "no_data": ("无数据", "no data"),
+    "qualitative": ("定性目标", "qualitative target"),
 }
 FIGURE_KIND: dict[str, Label] = {
     "actual": ("目标口径实际值", "the target's own figure"),

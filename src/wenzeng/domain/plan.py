@@ -39,6 +39,9 @@ class Computation(StrEnum):
 
     VALUE_AT_END = "value_at_end"  # the value for the final period (e.g. 2024 output)
     AVERAGE_ANNUAL_GROWTH = "average_annual_growth"  # compounded mean of annual YoY growth
+    COUNT_ABOVE = "count_above"  # how many entities of a kind pass a threshold (5 provinces)
+    RANK = "rank"  # the entity's rank (1 = first) from an indicator published as a rank
+    QUALITATIVE = "qualitative"  # no number: tracked by the progress reported
 
 
 class Strictness(StrEnum):
@@ -79,43 +82,129 @@ class PlanPeriod(_Model):
 
 
 class Target(_Model):
+    """One target of a plan.
+
+    ``indicator``, ``measure``, ``comparator``, ``value`` and ``unit`` are required for
+    every computation but ``qualitative``; ``count_above`` also needs ``threshold`` and
+    ``entity_kind`` (and ``threshold_unit`` when the threshold is a level).  See
+    ``docs/plan-format.md``.
+    """
+
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: I18n
     text_zh: str = Field(min_length=1, description="the plan's own words")
-    indicator: str
+    # optional in the file (a qualitative target has none); read them through the properties
+    # below, which refuse a qualitative target, or through the ``*_`` fields, which may be None
+    indicator_: str | None = Field(default=None, alias="indicator")
     entity: str = "CN"
-    measure: Measure
+    measure_: Measure | None = Field(default=None, alias="measure")
     period_type: PeriodType = PeriodType.YEAR
-    comparator: Comparator
-    value: float
-    unit: str
+    comparator_: Comparator | None = Field(default=None, alias="comparator")
+    value_: float | None = Field(default=None, alias="value")
+    unit_: str | None = Field(default=None, alias="unit")
     tolerance: float | None = Field(default=None, ge=0, description="half-width for 左右")
     period: PlanPeriod
     computation: Computation
+    threshold: float | None = Field(default=None, description="count_above: each entity's bar")
+    threshold_comparator: Comparator = Comparator.GT
+    threshold_unit: str | None = Field(default=None, description="count_above: the bar's unit")
+    entity_kind: str | None = Field(default=None, description="count_above: province, plan_city…")
     headline: bool = True
     strictness: Strictness = Strictness.EXPECTED
     scope_note: I18n | None = None
 
+    @property
+    def is_qualitative(self) -> bool:
+        return self.computation is Computation.QUALITATIVE
+
+    def _quantified(self, name: str) -> Any:
+        got = getattr(self, name + "_")
+        if got is None:
+            raise ValueError(
+                f"目标 {self.code} 为定性目标，没有{name} / target {self.code} is qualitative: "
+                f"it has no {name}"
+            )
+        return got
+
+    @property
+    def indicator(self) -> str:
+        return str(self._quantified("indicator"))
+
+    @property
+    def measure(self) -> Measure:
+        return Measure(self._quantified("measure"))
+
+    @property
+    def comparator(self) -> Comparator:
+        return Comparator(self._quantified("comparator"))
+
+    @property
+    def value(self) -> float:
+        return float(self._quantified("value"))
+
+    @property
+    def unit(self) -> str:
+        return str(self._quantified("unit"))
+
+    def goal_text(self) -> str:
+        """The goal as a reader sees it: ``≥5个``, ``≈7%±0.5``; 定性目标 when qualitative."""
+        if self.is_qualitative:
+            return "定性目标"
+        tol = f"±{self.tolerance:g}" if self.tolerance else ""
+        return f"{self.comparator.symbol}{self.value:g}{self.unit}{tol}"
+
     def summary(self) -> dict[str, Any]:
         """What a reader needs to know of the target beside any figure about it."""
-        return {
+        out: dict[str, Any] = {
             "target": self.code,
             "title_zh": self.title.zh,
             "title_en": self.title.en,
             "text_zh": self.text_zh,
-            "indicator": self.indicator,
-            "comparator": self.comparator.value,
-            "value": self.value,
-            "unit": self.unit,
+            "computation": self.computation.value,
+            "indicator": self.indicator_,
+            "comparator": self.comparator_.value if self.comparator_ else None,
+            "value": self.value_,
+            "unit": self.unit_,
             "tolerance": self.tolerance,
         }
+        if self.computation is Computation.COUNT_ABOVE:
+            out |= {
+                "threshold": self.threshold,
+                "threshold_comparator": self.threshold_comparator.value,
+                "threshold_unit": self.threshold_unit,
+                "entity_kind": self.entity_kind,
+            }
+        return out
 
     @model_validator(mode="after")
-    def _tolerance(self) -> Target:
-        if self.comparator is Comparator.APPROX and self.tolerance is None:
-            raise ValueError("a '左右' (approx) target needs a tolerance")
-        if self.comparator is not Comparator.APPROX and self.tolerance is not None:
-            raise ValueError("tolerance is only meaningful for an approx target")
+    def _complete(self) -> Target:
+        problems: list[str] = []
+        if not self.is_qualitative:
+            problems += [
+                f"{name} is required for computation {self.computation.value}"
+                for name in ("indicator", "measure", "comparator", "value", "unit")
+                if getattr(self, name + "_") is None
+            ]
+        count = self.computation is Computation.COUNT_ABOVE
+        if count:
+            if self.threshold is None:
+                problems.append("count_above needs a threshold")
+            if not self.entity_kind:
+                problems.append("count_above needs an entity_kind (province, plan_city…)")
+        else:
+            problems += [
+                f"{name} is only meaningful for count_above"
+                for name in ("threshold", "threshold_unit", "entity_kind")
+                if getattr(self, name) is not None
+            ]
+        if self.comparator_ is Comparator.APPROX and self.tolerance is None:
+            problems.append("a '左右' (approx) target needs a tolerance")
+        if self.comparator_ is not Comparator.APPROX and self.tolerance is not None:
+            problems.append("tolerance is only meaningful for an approx target")
+        if count and self.threshold_comparator is Comparator.APPROX:
+            problems.append("threshold_comparator cannot be approx")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 

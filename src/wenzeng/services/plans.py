@@ -126,6 +126,8 @@ def _target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
     out = []
     with ctx.reading() as conn:
         for t in plan.headline_targets:
+            if t.is_qualitative:
+                continue  # no figure to show: its progress is in the assessment
             records = read_observations(
                 ctx,
                 SYSTEM,

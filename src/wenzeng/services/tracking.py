@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from wenzeng.analysis.tracking import Assessment, assess
+from wenzeng.analysis.tracking import Assessment, FigureKind, Peers, ProgressNote, assess
 from wenzeng.auth.principal import SYSTEM
+from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.observation import ObservationRecord
-from wenzeng.domain.plan import Plan
+from wenzeng.domain.plan import Plan, Target
 from wenzeng.services.context import Context
 from wenzeng.services.plans import get_plan
 from wenzeng.services.series import read_observations
 from wenzeng.store import Connection
 from wenzeng.store import analysis as store
+from wenzeng.store.submissions import submission_rows
 
 
 def assess_plan(ctx: Context, plan: Plan, as_of: date | None = None) -> list[Assessment]:
@@ -27,24 +29,94 @@ def _assess(ctx: Context, plan: Plan, when: date) -> list[Assessment]:
     cat = ctx.catalogue
     out = []
     with ctx.reading() as conn:
+
+        def fetch_for(indicator: str, measure: str, entity: str) -> list[ObservationRecord]:
+            return read_observations(
+                ctx,
+                SYSTEM,
+                conn=conn,
+                indicator=indicator,
+                entities=[entity],
+                measure=measure,
+                as_of=when,
+                simulated=False,
+            )
+
+        def entities(kind: str) -> list[tuple[str, str]]:
+            return [(e.code, e.name.zh) for e in cat.entities.values() if e.kind == kind]
+
+        def progress(t: Target) -> list[ProgressNote]:
+            return _progress(conn, cat, t, when)
+
+        peers = Peers(fetch_for, entities, progress)
         for t in plan.targets:
 
             def fetch(
                 indicator: str, measure: str, entity: str = t.entity
             ) -> list[ObservationRecord]:
-                return read_observations(
-                    ctx,
-                    SYSTEM,
-                    conn=conn,
-                    indicator=indicator,
-                    entities=[entity],
-                    measure=measure,
-                    as_of=when,
-                    simulated=False,
-                )
+                return fetch_for(indicator, measure, entity)
 
-            out.append(assess(t, cat.indicator(t.indicator), cat.indicators, fetch, when))
+            ind = None if t.is_qualitative else cat.indicator(t.indicator)
+            out.append(assess(t, ind, cat.indicators, fetch, when, peers))
     return out
+
+
+PROGRESS_FORMS = ("annual_progress", "annual_progress_association")
+
+
+def _progress(conn: Connection, cat: Catalogue, t: Target, when: date) -> list[ProgressNote]:
+    """Texts of the annual progress reports of the target's years, submitted by ``when``,
+    that name the target (its code or its Chinese title), newest first."""
+    notes = []
+    for form in PROGRESS_FORMS:
+        for row in submission_rows(conn, form=form):
+            at = row.get("submitted_at")
+            if row["status"] not in ("submitted", "accepted") or at is None or at.date() > when:
+                continue
+            try:
+                year = int(str(row["period"])[:4])
+            except ValueError:
+                continue
+            if not t.period.start <= year <= t.period.end:
+                continue
+            entity = cat.entities.get(row["reporter"])
+            who = entity.name.zh if entity else str(row["reporter"])
+            notes += [
+                ProgressNote(who, f"{year}年", text if len(text) <= 300 else text[:300] + "…")
+                for text in (v for v in (row["values"] or {}).values() if isinstance(v, str))
+                if t.code in text or t.title.zh in text
+            ]
+    return sorted(notes, key=lambda n: n.period, reverse=True)
+
+
+FIGURE_PREFIX = {
+    FigureKind.PROJECTED: "预计 ",
+    FigureKind.LOWER_BOUND: "至少 ",
+}
+
+
+def figure_text(a: Assessment) -> str:
+    """The figure a target is judged on, as a table shows it: ``预计 7.1%``, ``至少 3个``;
+    ``—`` when there is none (no data, or a qualitative target)."""
+    if a.figure is None:
+        return "—"
+    unit = a.target.unit_ or ""
+    return f"{FIGURE_PREFIX.get(a.figure_kind, '')}{a.figure:,.6g}{unit}"
+
+
+def target_rows(assessments: list[Assessment]) -> list[dict[str, str]]:
+    """One row per target for ``plan show``: the same assessment ``analyze`` gives."""
+    return [
+        {
+            "target": a.target.title.zh,
+            "goal": a.target.goal_text(),
+            "figure": figure_text(a),
+            "status": a.status.zh,
+            "basis": a.figure_note_zh or a.rule_zh,
+            "source": a.evidence[0].source_title if a.evidence else "",
+        }
+        for a in assessments
+    ]
 
 
 def save_assessments(

@@ -421,6 +421,13 @@ class EvidenceOut(_Out):
     source_url: str | None
     vintage: str
     role: Literal["used", "related"]
+    entity: str = ""
+
+
+class ProgressOut(_Out):
+    reporter: str
+    period: str
+    text: str
 
 
 class ProjectionOut(_Out):
@@ -439,11 +446,16 @@ class AssessmentOut(_Out):
     title_zh: str
     title_en: str
     text_zh: str
-    indicator: str
-    comparator: Comparator
-    value: float
-    unit: str
+    computation: str
+    indicator: str | None = Field(description="None for a qualitative target")
+    comparator: Comparator | None
+    value: float | None
+    unit: str | None
     tolerance: float | None
+    threshold: float | None = None
+    threshold_comparator: Comparator | None = None
+    threshold_unit: str | None = None
+    entity_kind: str | None = None
     period: list[int] = Field(description="first and last year")
     as_of: date
     status: TargetStatus
@@ -461,6 +473,7 @@ class AssessmentOut(_Out):
     required_zh: str
     required_en: str
     required_value: float | None
+    progress: list[ProgressOut] = Field(default_factory=list)
 
 
 class TargetsOut(_Answer):
