@@ -67,14 +67,14 @@ def check_twins(client: TestClient, path: str, query: str = "", table: bool = Tr
 
 # -- a target ---------------------------------------------------------------------------------------
 def test_target_page_shows_figure_status_and_sources(site: TestClient) -> None:
-    r = site.get("/targets/solar_cell_output")
+    r = site.get("/targets/solar_cell_output?plan=eim-2023-2024")
     assert r.status_code == 200
     html = r.text
     assert "654" in html and "达标" in html and 'class="badge achieved"' in html
     assert 'href="https://www.excite.co.jp/news/article/36kr_36kr_332480"' in html
     assert "2025-03-01" in html  # the vintage of the figure
     assert 'data-spec="target-chart"' in html and "/assets/plotly.min.js" in html
-    data = check_twins(site, "/targets/solar_cell_output", table=False)
+    data = check_twins(site, "/targets/solar_cell_output", "plan=eim-2023-2024", table=False)
     assert data["assessment"]["figure"] == 654 and data["assessment"]["status"] == "achieved"
     assert data["evidence"][0]["source_url"].startswith("https://")
     assert any(v["used"] and v["value"] == 654 for v in data["vintages"])

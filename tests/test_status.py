@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wenzeng.definitions.catalogue import builtin_plan_files
 from wenzeng.services.context import Context
 from wenzeng.services.setup import initialise
 from wenzeng.services.status import series_list, store_status
@@ -17,7 +18,7 @@ def test_an_initialised_store_counts_its_plans_observations_and_loads(empty_ctx:
     initialise(empty_ctx)
     info = store_status(empty_ctx)
     assert info["schema"] == info["schema_head"]
-    assert info["plans"] == ["eim-2023-2024"]
+    assert info["plans"] == [p.stem for p in builtin_plan_files()]
     assert info["observations"] > 1000 and info["simulated"] == 0
     assert len(info["batches"]) >= 1
     assert sum(s["observations"] for s in series_list(empty_ctx)) == info["observations"]

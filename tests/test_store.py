@@ -31,7 +31,7 @@ def test_schema_is_at_head(ctx: Context) -> None:
 
 def test_builtin_data_round_trips_with_sources(ctx: Context) -> None:
     with ctx.reading() as conn:
-        assert observation_store.count_observations(conn) == 1231
+        assert observation_store.count_observations(conn) == 1287
         assert observation_store.count_observations(conn, simulated=True) == 0
     (rec,) = observations(
         ctx, SYSTEM, SeriesQuery("va_elec", period="2024-09", period_type="cum_month")
@@ -46,9 +46,9 @@ def test_builtin_data_round_trips_with_sources(ctx: Context) -> None:
 
 def test_loading_the_builtin_data_twice_adds_nothing(ctx: Context) -> None:
     again = load_builtin(ctx)
-    assert again.rows == 0 and again.skipped == 1231
+    assert again.rows == 0 and again.skipped == 1287
     with ctx.reading() as conn:
-        assert observation_store.count_observations(conn) == 1231
+        assert observation_store.count_observations(conn) == 1287
 
 
 def test_qualified_figures_keep_their_qualifier(ctx: Context) -> None:
@@ -146,7 +146,7 @@ def test_a_large_load_sets_aside_and_restores_index_and_keys(
 
     before = schema()
     assert "ix_observation_key" in before[0] and before[1] == 4
-    assert import_file(ctx, path, ColumnMapping()).rows == 600 + 1100  # > the 1231 stored
+    assert import_file(ctx, path, ColumnMapping()).rows == 600 + 1100  # > the 1287 stored
     assert schema() == before
     (rec,) = observations(ctx, SYSTEM, SeriesQuery("va_elec", period="1999-01~12"))
     assert rec.value == 12.5

@@ -71,6 +71,6 @@ def qualifier_from_note(note: str | None) -> str:
         return "~"
     if "stated" in note and _LOWER.search(note):
         return ">"
-    if "lower bound" in note:
+    if "lower bound" in note.lower():  # also "LOWER BOUND"
         return ">"
     return ""

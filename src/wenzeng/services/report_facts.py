@@ -17,7 +17,7 @@ from wenzeng.reports.facts import RECEIVED, ProgressReport, ReportingRow
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import analyse
 from wenzeng.services.forms import get_form
-from wenzeng.services.plans import get_plan
+from wenzeng.services.plan_in_force import plan_in_force
 from wenzeng.services.series import read_observations
 from wenzeng.services.tracker import MISSING, tracker
 from wenzeng.services.tracking import assess_plan
@@ -36,7 +36,7 @@ class StoreFacts:
     def __init__(self, ctx: Context, as_of: date, plan_code: str | None = None) -> None:
         self._ctx = ctx
         self._as_of = as_of
-        self._plan = get_plan(ctx, plan_code)
+        self._plan = plan_in_force(ctx, plan_code, as_of)
         self._findings: dict[date, list[Finding]] = {}
         self._observations: dict[tuple[object, ...], list[ObservationRecord]] = {}
         self._progress: dict[tuple[str, str], list[ProgressReport]] = {}

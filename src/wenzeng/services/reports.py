@@ -18,6 +18,7 @@ from wenzeng.reports.definition import REPORT_KINDS as REPORT_KINDS
 from wenzeng.reports.definition import report_definition
 from wenzeng.reports.document import Document
 from wenzeng.services.context import Context
+from wenzeng.services.plan_in_force import plan_in_force
 from wenzeng.services.report_facts import StoreFacts
 from wenzeng.store import Connection
 from wenzeng.store import reports as store
@@ -70,7 +71,8 @@ def build(
         period = parse_period(period_text)
     except PeriodError as exc:
         raise ValidationFailed(str(exc)) from exc
-    facts = StoreFacts(ctx, as_of or date.today())
+    plan = plan_in_force(ctx, on=period.end)  # the plan in force in the period reported on
+    facts = StoreFacts(ctx, as_of or date.today(), plan.code)
     return build_document(defn, facts, period, lang, step)
 
 

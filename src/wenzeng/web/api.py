@@ -29,7 +29,7 @@ from wenzeng.services.early_warning import (
 )
 from wenzeng.services.form_files import template_csv, template_xlsx
 from wenzeng.services.forms import all_forms, get_form
-from wenzeng.services.plans import get_plan
+from wenzeng.services.plan_in_force import plan_in_force
 from wenzeng.services.series import SeriesQuery
 from wenzeng.services.series import observations as series_observations
 from wenzeng.services.tracking import assess_plan
@@ -462,7 +462,7 @@ def targets(
     ctx: CtxDep, p: PrincipalDep, plan: str | None = None, as_of: date | None = None
 ) -> TargetsOut:
     """Computed on request from the store as of ``as_of`` (default today); published data only."""
-    chosen = get_plan(ctx, plan)
+    chosen = plan_in_force(ctx, plan, as_of)
     items = assess_plan(ctx, chosen, as_of)
     return TargetsOut.model_validate(
         {
@@ -478,7 +478,7 @@ def targets(
 def target_detail(
     ctx: CtxDep, p: PrincipalDep, code: str, plan: str | None = None, as_of: date | None = None
 ) -> TargetOut:
-    chosen = get_plan(ctx, plan)
+    chosen = plan_in_force(ctx, plan, as_of)
     for a in assess_plan(ctx, chosen, as_of):
         if a.target.code == code:
             return TargetOut.model_validate({"ok": True, "target": a.as_dict()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -14,7 +15,8 @@ from wenzeng.domain.plan import Target
 from wenzeng.present.target_charts import display_value, goal_text, sparkline
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import list_warnings
-from wenzeng.services.plans import get_plan, stored_plans, target_figures
+from wenzeng.services.plan_in_force import plan_choices, plan_in_force, plan_state
+from wenzeng.services.plans import target_figures
 from wenzeng.services.target_series import target_history
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
@@ -32,7 +34,9 @@ def _sparkline(ctx: Context, t: Target) -> dict[str, Any] | None:
 def overview_context(
     ctx: Context, plan_code: str | None, p: Principal = ANONYMOUS
 ) -> dict[str, Any]:
-    plan = get_plan(ctx, plan_code)
+    today = date.today()
+    plan = plan_in_force(ctx, plan_code, today)
+    state = plan_state(plan, today)
     assessed = {a.target.code: a for a in assess_plan(ctx, plan)}
     cards = []
     for fig in target_figures(ctx, plan):
@@ -65,8 +69,11 @@ def overview_context(
             "document_number": plan.document_number,
             "period": [plan.period.start, plan.period.end],
             "issued": plan.issued.isoformat(),
+            "state": state.value,
+            "state_zh": state.zh,
+            "state_en": state.en,
         },
-        "plans": [{"code": p.code, "title": p.title.model_dump()} for p in stored_plans(ctx)],
+        "plans": [c.as_dict() for c in plan_choices(ctx, today)],
         "targets": cards,
         "warnings": list_warnings(ctx, p, status="new", limit=8)
         if policy.may_see_warnings(p)

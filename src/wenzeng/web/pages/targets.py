@@ -21,7 +21,7 @@ from wenzeng.errors import NotFound, WenzengError
 from wenzeng.present.observation_rows import Row, record_row
 from wenzeng.present.target_charts import Series, goal_text, target_chart
 from wenzeng.services.context import Context
-from wenzeng.services.plans import get_plan
+from wenzeng.services.plan_in_force import plan_in_force
 from wenzeng.services.series import SeriesQuery, observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
@@ -133,8 +133,10 @@ def _chart(ctx: Context, t: Target, a: Assessment, as_of: date, en: bool) -> dic
     return target_chart(t, a, _chart_series(ctx, t, as_of, first_year), first_year, en)
 
 
-def _find_target(ctx: Context, plan: str | None, code: str) -> tuple[Plan, Target]:
-    the_plan = get_plan(ctx, plan)
+def _find_target(
+    ctx: Context, plan: str | None, code: str, on: date | None = None
+) -> tuple[Plan, Target]:
+    the_plan = plan_in_force(ctx, plan, on)
     for t in the_plan.targets:
         if t.code == code:
             return the_plan, t
@@ -147,7 +149,7 @@ def _find_target(ctx: Context, plan: str | None, code: str) -> tuple[Plan, Targe
 def target_context(
     ctx: Context, code: str, plan: str | None, as_of: date | None, lang: str
 ) -> dict[str, Any]:
-    the_plan, t = _find_target(ctx, plan, code)
+    the_plan, t = _find_target(ctx, plan, code, as_of)
     when = as_of or date.today()
     a = next(x for x in assess_plan(ctx, the_plan, when) if x.target.code == t.code)
     ind = ctx.catalogue.indicator(t.indicator)
