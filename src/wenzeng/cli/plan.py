@@ -95,7 +95,8 @@ def plan_show(
             }
         )
         return
-    out.print(f"[bold]{plan.title.zh}[/bold]（{plan.document_number}）")
+    number = f"（{plan.document_number}）" if plan.document_number else ""
+    out.print(f"[bold]{plan.title.zh}[/bold]{number}")
     out.print(plan.title.en)
     if archived:
         out.print("已归档（只读）/ archived (read-only)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from wenzeng.auth.principal import SYSTEM
@@ -26,8 +27,10 @@ def get_plan(ctx: Context, code: str | None = None) -> Plan:
         raise NotFound(
             "尚未加载任何计划，请运行 `wenzeng init` / no plan loaded: run `wenzeng init`"
         )
-    if code is None:
-        return plans[0]
+    if code is None:  # the plan in force today, else the latest
+        from wenzeng.services.plan_in_force import choose_plan  # it builds on this module
+
+        return choose_plan(plans, date.today()) or plans[0]
     for p in plans:
         if p.code == code:
             return p
