@@ -118,3 +118,18 @@ def test_the_home_page_shows_the_plan_in_force(
     page = site.get("/", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "<h1>电子信息制造业2025—2026年稳增长行动方案</h1>" in page.text
+
+
+def test_every_target_page_of_the_plan_answers(ctx: Context) -> None:
+    """The qualitative target too: its page shows its words and the progress reported, no
+    chart and no figure."""
+    load_plan_file(ctx, PLAN_FILE)
+    plan = plan_in_force(ctx, CODE)
+    with TestClient(create_app(ctx.settings, context=ctx)) as client:
+        for t in plan.targets:
+            page = client.get(f"/targets/{t.code}?plan={CODE}")
+            assert page.status_code == 200, (t.code, page.text[:300])
+            assert client.get(f"/targets/{t.code}.json?plan={CODE}").status_code == 200
+        qualitative = next(t for t in plan.targets if t.is_qualitative)
+        page = client.get(f"/targets/{qualitative.code}?plan={CODE}").text
+        assert "定性目标" in page and "报送的进展" in page and "target-chart" not in page

@@ -146,12 +146,47 @@ def _find_target(
     )
 
 
+def _plan_context(the_plan: Plan) -> dict[str, Any]:
+    return {
+        "code": the_plan.code,
+        "title": the_plan.title.model_dump(),
+        "document_number": the_plan.document_number,
+    }
+
+
+def _qualitative_context(the_plan: Plan, t: Target, a: Assessment, when: date) -> dict[str, Any]:
+    """A target without a number: its words, period and the progress reported on it."""
+    return {
+        "plan": _plan_context(the_plan),
+        "target": {
+            **t.summary(),
+            "entity": t.entity,
+            "period": [t.period.start, t.period.end],
+            "period_text": f"{t.period.start}–{t.period.end}",
+            "goal_text": t.goal_text(),
+            "strictness": t.strictness.value,
+            "scope_note": t.scope_note.model_dump() if t.scope_note else None,
+        },
+        "qualitative": True,
+        "indicator": None,
+        "as_of": when.isoformat(),
+        "assessment": a.as_dict(),
+        "projection": None,
+        "evidence": [],
+        "vintages": [],
+        "chart": None,
+        "charts": False,
+    }
+
+
 def target_context(
     ctx: Context, code: str, plan: str | None, as_of: date | None, lang: str
 ) -> dict[str, Any]:
     the_plan, t = _find_target(ctx, plan, code, as_of)
     when = as_of or date.today()
     a = next(x for x in assess_plan(ctx, the_plan, when) if x.target.code == t.code)
+    if t.is_qualitative:
+        return _qualitative_context(the_plan, t, a, when)
     ind = ctx.catalogue.indicator(t.indicator)
     done = a.status is Status.ACHIEVED
     required_zh = a.required_zh or (
