@@ -68,10 +68,11 @@ class PlanEntry:
 
 def _unknown(plan: Plan, cat: Catalogue, registry: UnitRegistry) -> dict[str, list[str]]:
     """What the plan names that the catalogue lacks, by kind: indicators, entities, units."""
-    indicators = [t.indicator for t in plan.targets if t.indicator not in cat.indicators]
+    quantified = [t for t in plan.targets if not t.is_qualitative]  # no indicator, no unit
+    indicators = [t.indicator for t in quantified if t.indicator not in cat.indicators]
     indicators += [c for m in plan.measures for c in m.indicators if c not in cat.indicators]
     entities = [t.entity for t in plan.targets if cat.find_entity(t.entity) is None]
-    units = [t.unit for t in plan.targets if t.unit and registry.find(t.unit) is None]
+    units = [t.unit for t in quantified if t.unit and registry.find(t.unit) is None]
     return {
         "indicator": list(dict.fromkeys(indicators)),
         "entity": list(dict.fromkeys(entities)),
