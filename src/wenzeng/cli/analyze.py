@@ -80,6 +80,7 @@ def _analysis(when: date | None, fmt: Format) -> None:
     """Assess every plan's targets and run the warning rules (results kept); show both."""
     from wenzeng.services.early_warning import run_analysis
     from wenzeng.services.plan_lifecycle import unusable_plans
+    from wenzeng.services.tracking import figure_text
 
     with open_context() as ctx:
         for skipped in unusable_plans(ctx):
@@ -104,7 +105,7 @@ def _analysis(when: date | None, fmt: Format) -> None:
                 {
                     "target": a.target.title.zh,
                     "status": a.status.zh,
-                    "figure": "" if a.figure is None else f"{a.figure:g}{a.target.unit_ or ''}",
+                    "figure": figure_text(a),  # as plan show writes it
                     "rule": a.rule_zh,
                 }
                 for a in items
