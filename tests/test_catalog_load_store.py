@@ -81,7 +81,7 @@ def test_a_plan_is_archived_and_its_forced_removal_leaves_the_rest(ctx: Context)
     remove_user_entry(ctx, "indicator", "ship_completions", force=True)
     entry = find_plan_entry(ctx, "ship-2024-2030")
     assert entry.plan is None and "ship_completions" in entry.problem_zh
-    assert [e.code for e in plan_entries(ctx) if e.usable] == ["eim-2023-2024"]
+    assert [e.code for e in plan_entries(ctx) if e.usable] == ["eim-2023-2024", "eim-2025-2026"]
     with ctx.reading() as conn:
         trail = audit_entries(conn, object_type="plan", object_id="ship-2024-2030")
         removal = audit_entries(conn, object_type="catalog_indicator")

@@ -10,6 +10,7 @@ import pytest
 from wenzeng.definitions.catalogue import builtin_catalogue, builtin_plan_files, read_plan
 from wenzeng.domain.catalog import Aggregation, EntityKind, Measure, SeriesKind
 from wenzeng.domain.periods import PeriodType
+from wenzeng.domain.plan import Computation
 from wenzeng.domain.units import conversion_factor
 from wenzeng.services.loading import builtin_data_path
 
@@ -81,9 +82,14 @@ def test_every_target_indicator_exists_and_is_published_as_targeted() -> None:
     for path in builtin_plan_files():
         plan = read_plan(path)
         for t in plan.targets:
+            if t.is_qualitative:  # no indicator: judged by the progress reported
+                continue
             ind = CAT.indicator(t.indicator)
-            assert t.measure in ind.measures
-            if t.measure is Measure.LEVEL:
+            derived = t.measure is Measure.YOY_PCT and Measure.LEVEL in ind.measures
+            assert t.measure in ind.measures or derived  # growth from levels is derived
+            if t.computation is Computation.COUNT_ABOVE:  # the threshold is in the level's unit
+                assert ind.unit and conversion_factor(t.threshold_unit or ind.unit, ind.unit) > 0
+            elif t.measure is Measure.LEVEL:
                 assert ind.unit and conversion_factor(t.unit, ind.unit) > 0
 
 

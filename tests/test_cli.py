@@ -37,7 +37,9 @@ def test_init_is_idempotent_and_plan_show_reports_targets(cli) -> None:
     assert code == 0 and "1287 new rows" in err
     code, _, err = cli("init")
     assert code == 0 and "0 new rows" in err and "1287 already stored" in err
-    code, out, _ = cli("plan", "show", "--format", "json")
+    code, out, _ = cli("plan", "show", "--format", "json")  # the plan in force
+    assert json.loads(out)["plan"]["code"] == "eim-2025-2026"
+    code, out, _ = cli("plan", "show", "eim-2023-2024", "--format", "json")
     data = json.loads(out)
     assert data["plan"]["document_number"] == "工信部联电子〔2023〕132号"
     targets = {t["target"]: t for t in data["targets"]}
@@ -46,7 +48,7 @@ def test_init_is_idempotent_and_plan_show_reports_targets(cli) -> None:
     # the broad-scope revenue is not published
     assert targets["revenue"]["status"] == "no_data"
     assert "has been published" in targets["revenue"]["rule_en"]
-    code, out, _ = cli("plan", "show")
+    code, out, _ = cli("plan", "show", "eim-2023-2024")
     assert code == 0 and "太阳能电池产量" in out and "654GW" in out
 
 
