@@ -163,17 +163,30 @@ async def report_save(
     return RedirectResponse(f"/report/{form.code}/{per.code}?saved=1", status_code=303)
 
 
-@router.get("/report/upload", response_class=HTMLResponse, name="upload_page")
-def upload_page(request: Request, ctx: CtxDep, p: UserDep) -> Response:
+def _upload_page(
+    request: Request,
+    ctx: Context,
+    p: Principal,
+    chosen: str | None = None,
+    *,
+    status_code: int = 200,
+    **shown: Any,
+) -> Response:
+    """The upload page: the form to upload with, and what came of the last upload or preview."""
+    values = {"result": None, "issues": None, "message": None, "preview": None} | shown
     return render(
         request,
         "upload.html",
+        status_code=status_code,
         forms=_my_forms(ctx, p),
-        result=None,
-        issues=None,
-        message=None,
-        chosen=None,
+        chosen=chosen,
+        **values,
     )
+
+
+@router.get("/report/upload", response_class=HTMLResponse, name="upload_page")
+def upload_page(request: Request, ctx: CtxDep, p: UserDep) -> Response:
+    return _upload_page(request, ctx, p)
 
 
 @router.post("/report/upload", response_class=HTMLResponse)
@@ -189,43 +202,17 @@ async def upload_post(
     """The upload becomes a job; its page shows the progress, then the stored submissions
     or the validation report.  A preview reads and checks the file here and writes nothing."""
     data = await file.read()
-    if preview:
-        name = PurePath(file.filename or "upload.csv").name
-        try:
-            found = await run_in_threadpool(form_files.preview, ctx, p, form, Path(name), data)
-        except WenzengError as exc:
-            return render(
-                request,
-                "upload.html",
-                status_code=exc.status,
-                forms=_my_forms(ctx, p),
-                result=None,
-                issues=exc.issues,
-                message=exc.message,
-                chosen=form,
-            )
-        return render(
-            request,
-            "upload.html",
-            forms=_my_forms(ctx, p),
-            result=None,
-            preview=found,
-            issues=found.errors + found.warnings,
-            message=None,
-            chosen=form,
-        )
-    params = {"form": form, "filename": file.filename or "upload.csv", "submit": submit}
+    name = PurePath(file.filename or "upload.csv").name
     try:
+        if preview:
+            found = await run_in_threadpool(form_files.preview, ctx, p, form, Path(name), data)
+            return _upload_page(
+                request, ctx, p, form, preview=found, issues=found.errors + found.warnings
+            )
+        params = {"form": form, "filename": file.filename or "upload.csv", "submit": submit}
         job, _ = await run_in_threadpool(jobs.start, ctx, p, "upload", params, data)
     except WenzengError as exc:
-        return render(
-            request,
-            "upload.html",
-            status_code=exc.status,
-            forms=_my_forms(ctx, p),
-            result=None,
-            issues=exc.issues,
-            message=exc.message,
-            chosen=form,
+        return _upload_page(
+            request, ctx, p, form, status_code=exc.status, issues=exc.issues, message=exc.message
         )
     return RedirectResponse(job["url"], status_code=303)
