@@ -8,52 +8,23 @@ final assessment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from wenzeng.domain.plan import Plan
+from wenzeng.domain.plan_state import PlanState, choose_plan, plan_state, recency
 from wenzeng.services.context import Context
 from wenzeng.services.plans import get_plan, stored_plans
 
-
-class PlanState(StrEnum):
-    """Where a plan stands on a date."""
-
-    IN_FORCE = "in_force"
-    ENDED = "ended"
-    UPCOMING = "upcoming"
-
-    @property
-    def zh(self) -> str:
-        return {"in_force": "执行中", "ended": "已结束", "upcoming": "未开始"}[self.value]
-
-    @property
-    def en(self) -> str:
-        return {"in_force": "in force", "ended": "ended", "upcoming": "not yet started"}[self.value]
-
-
-def plan_state(plan: Plan, on: date) -> PlanState:
-    """The plan's state on ``on``: in force during the years of its period."""
-    if on.year < plan.period.start:
-        return PlanState.UPCOMING
-    if on.year > plan.period.end:
-        return PlanState.ENDED
-    return PlanState.IN_FORCE
-
-
-def _recency(plan: Plan) -> tuple[int, int, date, str]:
-    return (plan.period.end, plan.period.start, plan.issued, plan.code)
-
-
-def choose_plan(plans: Sequence[Plan], on: date) -> Plan | None:
-    """The plan in force on ``on`` (the most recent one if several are), else the latest."""
-    if not plans:
-        return None
-    in_force = [p for p in plans if plan_state(p, on) is PlanState.IN_FORCE]
-    return max(in_force or plans, key=_recency)
+__all__ = [
+    "PlanChoice",
+    "PlanState",
+    "choose_plan",
+    "plan_choices",
+    "plan_in_force",
+    "plan_state",
+]
 
 
 def plan_in_force(ctx: Context, code: str | None = None, on: date | None = None) -> Plan:
@@ -89,5 +60,5 @@ class PlanChoice:
 def plan_choices(ctx: Context, on: date | None = None) -> list[PlanChoice]:
     """Every stored plan with its state on ``on`` (default today), the latest first."""
     when = on or date.today()
-    plans = sorted(stored_plans(ctx), key=_recency, reverse=True)
+    plans = sorted(stored_plans(ctx), key=recency, reverse=True)
     return [PlanChoice(p, plan_state(p, when)) for p in plans]

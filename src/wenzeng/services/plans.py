@@ -9,6 +9,7 @@ from typing import Any
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import Plan, Target
+from wenzeng.domain.plan_state import choose_plan
 from wenzeng.errors import NotFound
 from wenzeng.services.context import Context
 from wenzeng.services.plan_lifecycle import active_plans
@@ -28,8 +29,6 @@ def get_plan(ctx: Context, code: str | None = None) -> Plan:
             "尚未加载任何计划，请运行 `wenzeng init` / no plan loaded: run `wenzeng init`"
         )
     if code is None:  # the plan in force today, else the latest
-        from wenzeng.services.plan_in_force import choose_plan  # it builds on this module
-
         return choose_plan(plans, date.today()) or plans[0]
     for p in plans:
         if p.code == code:
