@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# the test suite runs in this many processes (pytest-xdist); each test module stays in one process
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-sqlite test-postgres lint bench fuzz clean install
 
@@ -29,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
