@@ -11,7 +11,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from web_session import PASSWORD
+from web_session import PASSWORD, login
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.cli import run
 from wenzeng.domain.units import use_units
@@ -186,3 +186,10 @@ def test_a_user_kind_through_the_api(sqlite_ctx: Context) -> None:
         assert "船舶工业运行情况" in got.text
         bad = api.post("/api/v1/reports", json={**body, "kind": "nope"}, headers=auth)
         assert bad.status_code == 422 and "ship_quarterly" in bad.json()["message"]
+    with TestClient(create_app(ctx.settings, ctx)) as web:
+        login(web, "ana")
+        page = web.get("/reports", headers={"Accept": "text/html"}).text
+        assert (
+            '<option value="ship_quarterly" >船舶工业运行情况 Shipbuilding Industry Operation'
+            in page
+        )
