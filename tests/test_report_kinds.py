@@ -25,6 +25,7 @@ from wenzeng.services.user_catalog import (
     load_catalog_file,
     remove_user_entry,
 )
+from wenzeng.store.catalog_entries import save_entry
 from wenzeng.web.app import create_app
 
 CATALOG = Path(__file__).parent / "specimens" / "catalog"
@@ -47,6 +48,14 @@ def _write(tmp_path: Path, name: str, reports: list[dict[str, object]]) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def save_stored(ctx: Context, kind: str, code: str, document: dict[str, object]) -> None:
+    with ctx.transaction() as conn:
+        save_entry(
+            conn, kind=kind, code=code, document=document, source_file="old.yaml", loaded_by="x"
+        )
+    ctx.invalidate()
 
 
 def _annual(**changes: object) -> dict[str, object]:
@@ -97,6 +106,10 @@ def test_replacing_a_built_in_kind_must_be_said(ctx: Context, tmp_path: Path) ->
     assert next(k for k in report_kinds.listed(ctx) if k.code == "annual").replaces
     remove_user_entry(ctx, "report", "annual")
     assert report_kinds.definition(ctx, "annual").issuer.zh == "工业和信息化部电子信息司"
+
+    # an entry stored before a newer package built its code in never shadows the built-in one
+    save_stored(ctx, "report", "meeting", _annual(code="meeting", period_type="quarter"))
+    assert report_kinds.definition(ctx, "meeting") == builtin_report_definition("meeting")
 
     nothing = _write(tmp_path, "nothing.yaml", [_annual(code="yearly", replace=True)])
     with pytest.raises(ValidationFailed, match="invalid catalogue file"):

@@ -195,7 +195,7 @@ def catalog_list(
             "loaded_at": e.loaded_at.isoformat(timespec="seconds"),
             "loaded_by": e.loaded_by,
             "current": e.superseded_at is None,
-            "note": (replaces if e.kind == "report" else shadowed)
+            "note": (replaces if e.kind == "report" and e.document.get("replace") else shadowed)
             if (e.kind, e.code) in builtin_codes
             else "",
         }

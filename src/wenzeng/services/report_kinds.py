@@ -48,6 +48,8 @@ def _user_definitions(entries: Iterable[CatalogEntry]) -> dict[str, ReportDefini
     for e in entries:
         if e.kind != KIND:
             continue
+        if e.code in REPORT_KINDS and not e.document.get("replace"):
+            continue  # a kind a newer package builds in: the built-in one, unless replace is said
         try:
             found[e.code] = UserReportDefinition.model_validate(e.document).definition()
         except ValidationError:
