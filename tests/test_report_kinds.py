@@ -88,6 +88,20 @@ def test_a_user_kind_is_stored_listed_and_removed(ctx: Context) -> None:
         remove_user_entry(ctx, "report", "annual")
 
 
+def test_one_file_brings_an_indicator_and_the_report_naming_it(
+    ctx: Context, tmp_path: Path
+) -> None:
+    both = tmp_path / "ships-and-report.yaml"
+    report = SHIP_REPORT.read_text(encoding="utf-8").split("reports:", 1)[1]
+    both.write_text(SHIPS.read_text(encoding="utf-8") + "reports:" + report, encoding="utf-8")
+    done = load_catalog_file(ctx, both)
+    assert ("indicator", "ship_completions") in done.new and (
+        "report",
+        "ship_quarterly",
+    ) in done.new
+    assert "ship_quarterly" in report_kinds.kinds(ctx)
+
+
 def test_replacing_a_built_in_kind_must_be_said(ctx: Context, tmp_path: Path) -> None:
     silent = _write(tmp_path, "silent.yaml", [_annual(issuer={"zh": "某司", "en": "A dept"})])
     with pytest.raises(ValidationFailed) as caught:
