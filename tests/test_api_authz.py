@@ -155,6 +155,25 @@ def test_tracker_and_reminders_are_for_staff(world: World) -> None:
         assert world.call(who, "POST", "/api/v1/tracker/monthly_enterprise/2025-10/remind") == want
 
 
+def test_plans_and_catalogue_entries_are_seen_by_staff_changed_by_administrators(
+    world: World,
+) -> None:
+    for who in WHO:
+        want = 401 if who is None else 200 if who in ("admin", "analyst") else 403
+        assert world.call(who, "GET", "/api/v1/plans") == want, who
+        assert world.call(who, "GET", "/api/v1/plans/eim-2023-2024") == want, who
+        assert world.call(who, "GET", "/api/v1/catalog/entries") == want, who
+        # an administrator passes the policy and is refused by the state: 409 (forms name the
+        # plan, the indicator is built in); everyone else is refused by the policy
+        want = 401 if who is None else 409 if who == "admin" else 403
+        assert world.call(who, "DELETE", "/api/v1/plans/eim-2023-2024") == want, who
+        url = "/api/v1/catalog/entries/indicator/revenue_elec"
+        assert world.call(who, "DELETE", url) == want, who
+        want = 401 if who is None else 200 if who == "admin" else 403
+        for action in ("archive", "unarchive"):
+            assert world.call(who, "POST", f"/api/v1/plans/eim-2023-2024/{action}") == want
+
+
 def test_forms_and_templates_need_a_login(world: World) -> None:
     for who in WHO:
         want = 401 if who is None else 200

@@ -18,7 +18,7 @@ from wenzeng.auth.principal import SYSTEM
 from wenzeng.config import load_settings
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.web import api
+from wenzeng.web import api, api_catalog
 from wenzeng.web.app import create_app
 from wenzeng.web.security import current_principal
 
@@ -31,7 +31,8 @@ SAFE = {"get", "head", "options"}
 def documented() -> tuple[dict[str, Any], list[APIRoute]]:
     """The OpenAPI document and the API's routes (no store needed to build them)."""
     app = create_app(load_settings(database_url="sqlite://", secret_key="not-used"))
-    return app.openapi(), [r for r in api.router.routes if isinstance(r, APIRoute)]
+    routes = [*api.router.routes, *api_catalog.router.routes]
+    return app.openapi(), [r for r in routes if isinstance(r, APIRoute)]
 
 
 def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -62,8 +63,9 @@ def _takes_principal(route: APIRoute) -> bool:
 
 
 def _takes_version(spec: dict[str, Any], op: dict[str, Any]) -> bool:
-    """Whether the caller names the version it changes (optimistic concurrency: 409 if stale)."""
-    if any(p["name"] == "version" for p in op.get("parameters", [])):
+    """Whether the caller names the version it changes (optimistic concurrency: 409 if stale),
+    or may force a removal that is refused (409) while something depends on what it removes."""
+    if any(p["name"] in ("version", "force") for p in op.get("parameters", [])):
         return True
     for media in op.get("requestBody", {}).get("content", {}).values():
         if "version" in _resolve(spec, media["schema"]).get("properties", {}):
@@ -74,7 +76,7 @@ def _takes_version(spec: dict[str, Any], op: dict[str, Any]) -> bool:
 def test_every_route_answers_a_typed_body(documented: tuple[dict[str, Any], list[Any]]) -> None:
     spec, _ = documented
     ops = list(_operations(spec))
-    assert len(ops) == 36
+    assert len(ops) == 43
     for path, method, op in ops:
         ok = [s for s in op["responses"] if s.startswith("2")]
         assert len(ok) == 1, (method, path)
@@ -319,8 +321,35 @@ def test_real_answers_fit_the_document(call: Caller) -> None:
     call("admin", "DELETE", one_report, path=rid, expect=200)
     call("admin", "DELETE", one_report, path=rid, expect=404)
 
+    plans = f"{v1}/plans"
+    one_plan = f"{plans}/{{code}}"
+    concluded = {"code": "eim-2023-2024"}
+    listed_plans = call("admin", "GET", plans, expect=200)["plans"]
+    assert {p["code"]: p["state"] for p in listed_plans} == {
+        "eim-2023-2024": "concluded",
+        "eim-2025-2026": "in_force",
+    }
+    call("e9001", "GET", plans, expect=403)
+    call("admin", "GET", one_plan, path=concluded, expect=200)
+    call("admin", "GET", one_plan, path={"code": "nope"}, expect=404)
+    archived = call("admin", "POST", f"{one_plan}/archive", path=concluded, expect=200)
+    assert archived["plan"]["state"] == "archived"
+    call("admin", "POST", f"{one_plan}/unarchive", path=concluded, expect=200)
+    call("e9001", "POST", f"{one_plan}/archive", path=concluded, expect=403)
+    refused = call("admin", "DELETE", one_plan, path=concluded, expect=409)  # its forms name it
+    assert "annual_progress" in refused["message"]
+    call("admin", "DELETE", one_plan, path={"code": "nope"}, expect=404)
+    call("admin", "DELETE", one_plan, path=concluded, params={"force": "x"}, expect=422)
+    entries = f"{v1}/catalog/entries"
+    assert call("admin", "GET", entries, expect=200) == {"ok": True, "count": 0, "entries": []}
+    call("admin", "GET", entries, params={"kind": "colour"}, expect=422)
+    one_entry = f"{entries}/{{kind}}/{{code}}"
+    call("admin", "DELETE", one_entry, path={"kind": "indicator", "code": "nope"}, expect=404)
+    built_in = {"kind": "indicator", "code": "revenue_elec"}
+    call("admin", "DELETE", one_entry, path=built_in, expect=409)
+
     routes = {(m, t) for m, t, _ in call.seen}
-    assert len(routes) == 36, sorted(
+    assert len(routes) == 43, sorted(
         {(m.lower(), p) for p, ops in call.spec["paths"].items() for m in ops}
         - {(m.lower(), t) for m, t in routes}
     )

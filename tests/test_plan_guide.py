@@ -199,6 +199,10 @@ def test_the_guide_runs_as_written_and_judges_every_target(cli, opened) -> None:
         assert got[target]["figure"] == pytest.approx(figure, abs=0.005), target
     assert got["flat_glass"]["unit"] == "亿重量箱"
     assert got["va_growth"]["figure_kind"] == "actual"
+    # one way of writing a figure: the figure, its note and the rule agree (not 3.00 % vs 2.995 %)
+    assert got["va_growth"]["figure"] == 2.995
+    assert got["va_growth"]["figure_note_zh"].endswith("= 2.995%")
+    assert got["va_growth"]["rule_zh"].startswith("2.995% 略低于目标")
     assert sorted(e["value"] for e in got["va_growth"]["evidence"]) == [2.0, 4.0]
     counted = {e["entity"] for e in got["cement_provinces"]["evidence"] if e["value"] > 10_000}
     assert counted == {"320000", "330000", "340000", "370000", "440000", "510000"}

@@ -77,6 +77,8 @@ from wenzeng.analysis.tracking_core import (
     indicator_of,
     judge_final,
     judge_projection,
+    judged,
+    judged_value,
     measure_of,
     meets,
 )
@@ -194,7 +196,7 @@ def _assess_average_growth(
             status,
             rz,
             re_,
-            figure=round(avg, 2),
+            figure=judged_value(avg),
             figure_kind=(
                 FigureKind.DERIVED
                 if levels_only
@@ -202,10 +204,10 @@ def _assess_average_growth(
                 if notes_zh
                 else FigureKind.ACTUAL
             ),
-            figure_note_zh=f"各年增速复合平均：({parts})^(1/{len(used)}) − 1 = {avg:.2f}%"
+            figure_note_zh=f"各年增速复合平均：({parts})^(1/{len(used)}) − 1 = {judged(avg)}%"
             + ("；" + "；".join(notes_zh) if notes_zh else ""),
             figure_note_en=f"compounded mean of the annual growth rates: ({parts})^(1/{len(used)})"
-            f" − 1 = {avg:.2f}%" + ("; " + "; ".join(notes_en) if notes_en else ""),
+            f" − 1 = {judged(avg)}%" + ("; " + "; ".join(notes_en) if notes_en else ""),
             evidence=evidence,
         )
     # the years still to come: the first is under way (or just over) and is projected from
@@ -258,7 +260,7 @@ def _assess_average_growth(
         status,
         rz,
         re_,
-        figure=round(projection.mean, 2),
+        figure=judged_value(projection.mean),
         figure_kind=FigureKind.PROJECTED,
         figure_note_zh="；".join(notes_zh + [p.note_zh for p in projected]),
         figure_note_en="; ".join(notes_en + [p.note_en for p in projected]),
@@ -387,7 +389,7 @@ def _assess_value_at_end(
             status,
             rz,
             re_,
-            figure=round(x, 2) if s.from_levels else x,
+            figure=judged_value(x) if s.from_levels else x,
             figure_kind=FigureKind.DERIVED
             if s.from_levels
             else FigureKind.ACTUAL
@@ -435,15 +437,15 @@ def _derived_share(
         status,
         rz,
         re_,
-        figure=round(x, 2),
+        figure=judged_value(x),
         figure_kind=FigureKind.DERIVED,
         figure_note_zh=f"由分子分母计算：{_name(catalogue, ind.numerator)[0]} "
         f"{num.value:g}{num.unit} ÷ {_name(catalogue, ind.denominator)[0]} "
-        f"{den.value:g}{den.unit} = {x:.2f}%（{year}年占比未直接发布）",
+        f"{den.value:g}{den.unit} = {judged(x)}%（{year}年占比未直接发布）",
         figure_note_en=f"computed from its parts: {_name(catalogue, ind.numerator)[1]} "
         f"{num.value:g} {unit_en(num.unit)} ÷ {_name(catalogue, ind.denominator)[1]} "
         f"{den.value:g} {unit_en(den.unit)} = "
-        f"{x:.2f}% (the {year} share "
+        f"{judged(x)}% (the {year} share "
         "itself was not published)",
         evidence=[Evidence.of(num), Evidence.of(den)],
     )

@@ -191,14 +191,27 @@ def _goal_text(t: Target) -> str:
     return t.goal_text()
 
 
+def judged(x: float) -> str:
+    """A figure as an assessment writes it, in its rule text, its figure note and its figure
+    alike: four significant digits, and never fewer than its whole digits (2.995, 86.62,
+    15433), so that a figure just short of a goal never reads as the goal."""
+    whole = len(str(int(abs(x)))) if abs(x) >= 1 else 1
+    return f"{x:.{max(4, whole)}g}"
+
+
+def judged_value(x: float) -> float:
+    """The figure an assessment gives: :func:`judged` as a number."""
+    return float(judged(x))
+
+
 def judge_final(t: Target, x: float, kind: FigureKind) -> tuple[Status, str, str]:
     comparator, value = goal(t)
     goal_ = _goal_text(t)
     if meets(t, x):
         return (
             Status.ACHIEVED,
-            f"目标期数据 {x:.4g}{t.unit or ''} 满足目标 {goal_}：达标",
-            f"the figure for the target period, {x:.4g}{t.unit or ''}, meets {goal_}: achieved",
+            f"目标期数据 {judged(x)}{t.unit or ''} 满足目标 {goal_}：达标",
+            f"the figure for the target period, {judged(x)}{t.unit or ''}, meets {goal_}: achieved",
         )
     near = (
         (value - x) <= 0.05 * abs(value) if comparator in (Comparator.GT, Comparator.GE) else False
@@ -208,14 +221,14 @@ def judge_final(t: Target, x: float, kind: FigureKind) -> tuple[Status, str, str
     if near:
         return (
             Status.BASICALLY,
-            f"{x:.4g}{t.unit or ''} 略低于目标 {goal_}（差距在容差或5%以内）：基本达标",
-            f"{x:.4g}{t.unit or ''} falls just short of {goal_} (within the tolerance or 5 %): "
+            f"{judged(x)}{t.unit or ''} 略低于目标 {goal_}（差距在容差或5%以内）：基本达标",
+            f"{judged(x)}{t.unit or ''} falls just short of {goal_} (within the tolerance or 5 %): "
             "basically on target",
         )
     return (
         Status.UNLIKELY,
-        f"目标期已结束，{x:.4g}{t.unit or ''} 未达到目标 {goal_}：难以达标",
-        f"the target period is over and {x:.4g}{t.unit or ''} misses {goal_}: not met",
+        f"目标期已结束，{judged(x)}{t.unit or ''} 未达到目标 {goal_}：难以达标",
+        f"the target period is over and {judged(x)}{t.unit or ''} misses {goal_}: not met",
     )
 
 
@@ -229,11 +242,11 @@ def judge_projection(t: Target, p: Projection) -> tuple[Status, str, str]:
         s = Status.UNLIKELY
     return (
         s,
-        f"按{p.basis}预计期末为 {p.mean:.4g}{t.unit or ''}（80%区间 {p.lower:.4g}–{p.upper:.4g}），"
+        f"按{p.basis}预计期末为 {judged(p.mean)}{t.unit or ''}（80%区间 {judged(p.lower)}–{judged(p.upper)}），"
         f"达到目标 {_goal_text(t)} 的概率约 {pr}；概率≥80% 为基本达标，40%–80% 为有风险，"
         f"<40% 为难以达标：{s.zh}",
-        f"projected from {p.basis}: {p.mean:.4g}{t.unit or ''} at the end of the period (80 % "
-        f"interval {p.lower:.4g}–{p.upper:.4g}); probability of meeting {_goal_text(t)} about "
+        f"projected from {p.basis}: {judged(p.mean)}{t.unit or ''} at the end of the period (80 % "
+        f"interval {judged(p.lower)}–{judged(p.upper)}); probability of meeting {_goal_text(t)} about "
         f"{pr}; ≥ 80 % basically on target, 40–80 % at risk, < 40 % unlikely: {s.en}",
     )
 

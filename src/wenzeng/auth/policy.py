@@ -116,6 +116,21 @@ def require_user_admin(p: Principal) -> None:
         raise Forbidden("只有管理员可以管理用户 / only administrators may manage users")
 
 
+def may_administer_catalog(p: Principal) -> bool:
+    """Archiving and removing plans and the user's catalogue entries is for administrators
+    (staff see them)."""
+    return p.authenticated and p.role == Role.ADMIN
+
+
+def require_catalog_admin(p: Principal) -> None:
+    require_staff(p)
+    if not may_administer_catalog(p):
+        raise Forbidden(
+            "只有管理员可以归档或删除计划与目录条目 / only administrators may archive or "
+            "remove plans and catalogue entries"
+        )
+
+
 def require_admin_or_self(p: Principal, user_id: int) -> None:
     """A password or an API token of a user is changed by an administrator or that user."""
     if p.role != Role.ADMIN and not (p.authenticated and p.user_id == user_id):

@@ -79,12 +79,15 @@ def _backtest(months: str, fmt: Format) -> None:
 def _analysis(when: date | None, fmt: Format) -> None:
     """Assess every plan's targets and run the warning rules (results kept); show both."""
     from wenzeng.services.early_warning import run_analysis
+    from wenzeng.services.forms import unusable_forms
     from wenzeng.services.plan_lifecycle import unusable_plans
     from wenzeng.services.tracking import figure_text
 
     with open_context() as ctx:
         for skipped in unusable_plans(ctx):
             err.print(f"跳过 / skipped: {skipped.problem_zh} / {skipped.problem_en}")
+        for form in unusable_forms(ctx):
+            err.print(f"跳过 / skipped: {form.problem_zh} / {form.problem_en}")
         result = run_analysis(ctx, when, step=lambda s: err.print(f"· {s}"))
     summary: dict[str, Any] = result.summary()
     if fmt is Format.json:

@@ -146,7 +146,7 @@ def catalog_entities(
 def catalog_load(
     file: Annotated[Path, typer.Argument(help="目录扩展文件（YAML）/ catalogue extension file")],
 ) -> None:
-    """校验并加载用户目录文件（单位、指标、主体、行业）/ validate and load a catalogue file."""
+    """校验并加载用户目录文件（单位、指标、主体、行业、报告）/ validate and load a catalogue file."""
     from wenzeng.services.user_catalog import load_catalog_file
 
     with open_context() as ctx:
@@ -162,7 +162,9 @@ def catalog_load(
 
 @catalog_app.command("list")
 def catalog_list(
-    kind: Annotated[str | None, typer.Option(help="unit, indicator, entity, sector")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="unit, indicator, entity, sector, report")
+    ] = None,
     user: Annotated[bool, typer.Option("--user", help="只列用户条目 / user entries only")] = False,
     history: Annotated[
         bool, typer.Option("--history", help="含历史版本 / with earlier versions")
@@ -170,30 +172,32 @@ def catalog_list(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """用户加载的目录条目及其来源 / the catalogue entries users loaded, with where they came from."""
-    from wenzeng.definitions.catalog_file import is_builtin
-    from wenzeng.definitions.units import builtin_units
     from wenzeng.services.user_catalog import history as entry_history
-    from wenzeng.services.user_catalog import user_entries
+    from wenzeng.services.user_catalog import is_builtin_entry, user_entries
 
     with open_context() as ctx:
         entries = user_entries(ctx, kind)
         if history:
             entries = [v for e in entries for v in entry_history(ctx, e.kind, e.code)]
         base = ctx.base_catalogue
+        builtin_codes = {(e.kind, e.code) for e in entries if is_builtin_entry(ctx, e.kind, e.code)}
     builtin = [] if user else _builtin_rows(base, kind)
     shadowed = "已被同代码的内置条目取代，未使用 / a built-in entry of this code replaces it"
+    replaces = "替换内置定义 / replaces the built-in definition"
     rows = builtin + [
         {
             "kind": e.kind,
             "code": e.code,
-            "name": (e.document.get("name") or {}).get("zh", ""),
+            "name": (e.document.get("name") or e.document.get("title") or {}).get("zh", ""),
             "version": e.version,
             "source_file": e.source_file,
             "origin": e.source_file,
             "loaded_at": e.loaded_at.isoformat(timespec="seconds"),
             "loaded_by": e.loaded_by,
             "current": e.superseded_at is None,
-            "note": shadowed if is_builtin(e.kind, e.code, base, builtin_units()) else "",
+            "note": (replaces if e.kind == "report" and e.document.get("replace") else shadowed)
+            if (e.kind, e.code) in builtin_codes
+            else "",
         }
         for e in entries
     ]
@@ -215,12 +219,14 @@ def catalog_list(
 
 def _builtin_rows(cat: Catalogue, kind: str | None) -> list[dict[str, object]]:
     from wenzeng.definitions.units import builtin_units
+    from wenzeng.reports.definition import REPORT_KINDS, builtin_report_definition
 
     named = {
         "unit": [(u.code, u.name_zh) for u in builtin_units().units.values()],
         "sector": [(s.code, s.name.zh) for s in cat.sectors.values()],
         "indicator": [(i.code, i.name.zh) for i in cat.indicators.values()],
         "entity": [(e.code, e.name.zh) for e in cat.entities.values()],
+        "report": [(k, builtin_report_definition(k).title.zh) for k in REPORT_KINDS],
     }
     return [
         {
@@ -243,7 +249,7 @@ def _builtin_rows(cat: Catalogue, kind: str | None) -> list[dict[str, object]]:
 
 @catalog_app.command("remove")
 def catalog_remove(
-    kind: Annotated[str, typer.Argument(help="unit, indicator, entity, sector")],
+    kind: Annotated[str, typer.Argument(help="unit, indicator, entity, sector, report")],
     code: Annotated[str, typer.Argument(help="代码 / code")],
     force: Annotated[
         bool, typer.Option("--force", help="即使仍被使用也删除 / remove even while in use")

@@ -16,10 +16,11 @@ forms_app = typer.Typer(help="报表与报送 / report forms and submissions", n
 @forms_app.command("list")
 def forms_list(fmt: FormatOpt = Format.table) -> None:
     """已加载的报表 / the loaded report forms."""
-    from wenzeng.services.forms import all_forms
+    from wenzeng.services.forms import all_forms, unusable_forms
 
     with open_context() as ctx:
         forms = all_forms(ctx)
+        unusable = unusable_forms(ctx)
     rows = [
         {
             "code": f.code,
@@ -28,8 +29,20 @@ def forms_list(fmt: FormatOpt = Format.table) -> None:
             "frequency": f.form.frequency,
             "fields": len(f.fields),
             "rules": len(f.form.rules),
+            "status": "可用 usable",
         }
         for f in forms.values()
+    ] + [
+        {
+            "code": u.code,
+            "title": u.title_zh,
+            "reporter": "",
+            "frequency": "",
+            "fields": None,
+            "rules": None,
+            "status": f"不可用 unusable: {u.problem_zh} / {u.problem_en}",
+        }
+        for u in unusable
     ]
     emit_rows(
         rows,
@@ -41,6 +54,7 @@ def forms_list(fmt: FormatOpt = Format.table) -> None:
             ("frequency", "频率"),
             ("fields", "字段 fields"),
             ("rules", "规则 rules"),
+            ("status", "状态 status"),
         ],
     )
 

@@ -83,8 +83,8 @@ def _generate(
     as_of: str | None,
     keep: bool,
 ) -> None:
-    from wenzeng.reports.definition import report_definition
     from wenzeng.services import reports
+    from wenzeng.services.report_kinds import definition
 
     fmts = [f.value for f in formats] if formats else list(reports.FORMATS)
     if out_path is not None and out_path.suffix and len(fmts) == 1:
@@ -97,22 +97,20 @@ def _generate(
     if out_path is not None and out_path.suffix and len(fmts) > 1:
         out_path = out_path.parent
     when = month_end(as_of) if as_of else date.today()
-    steps = len(report_definition(kind).sections) + len(fmts) + (1 if keep else 0)
-    with (
-        open_context() as ctx,
-        progress(f"生成报告 / generating {kind} {period}", steps) as advance,
-    ):
-        result = reports.generate(
-            ctx,
-            SYSTEM,
-            kind,
-            period,
-            formats=fmts,
-            lang=lang.value,
-            as_of=when,
-            keep=keep,
-            step=lambda _s: advance(1),
-        )
+    with open_context() as ctx:
+        steps = len(definition(ctx, kind).sections) + len(fmts) + (1 if keep else 0)
+        with progress(f"生成报告 / generating {kind} {period}", steps) as advance:
+            result = reports.generate(
+                ctx,
+                SYSTEM,
+                kind,
+                period,
+                formats=fmts,
+                lang=lang.value,
+                as_of=when,
+                keep=keep,
+                step=lambda _s: advance(1),
+            )
     names = {fmt: reports.document_file_name(result.document, fmt) for fmt in fmts}
     for fmt, path in _targets(out_path, names).items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +148,40 @@ def _report_command(kind: str, help_text: str) -> None:
 _report_command("quarterly", "季度行业运行情况报告 / quarterly industry operation report.")
 _report_command("meeting", "季度运行座谈会材料 / quarterly meeting pack.")
 _report_command("annual", "年度进展情况汇总 / annual progress summary.")
+
+
+@report_app.command("generate")
+def generate(
+    kind: Annotated[str, typer.Argument(help="报告类型（内置或用户加载）/ report kind")],
+    period: PeriodOpt,
+    formats: FormatsOpt = None,
+    out_path: OutOpt = None,
+    lang: LangOpt = Lang.zh,
+    as_of: AsOfOpt = None,
+    keep: KeepOpt = True,
+) -> None:
+    """生成任一类型的报告，含用户文件定义的类型 / generate a report of any kind, a user's too."""
+    _generate(kind, period, formats, out_path, lang, as_of, keep)
+
+
+@report_app.command("kinds")
+def kinds(fmt: FormatOpt = Format.table) -> None:
+    """报告类型及其定义来源 / the report kinds and where their definitions come from."""
+    from wenzeng.services.report_kinds import listed
+
+    with open_context() as ctx:
+        rows = [vars(k) for k in listed(ctx)]
+    emit_rows(
+        rows,
+        fmt,
+        [
+            ("code", "类型 kind"),
+            ("name_zh", "名称"),
+            ("name_en", "name"),
+            ("period_type", "期间 period"),
+            ("origin", "来源 origin"),
+        ],
+    )
 
 
 @report_app.command("list")

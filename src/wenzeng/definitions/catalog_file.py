@@ -4,7 +4,7 @@ the built-in one and such entries make together."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +37,18 @@ _MODELS: dict[str, type[BaseModel]] = {
     "entity": Entity,
     "sector": Sector,
 }
+
+
+@dataclass(frozen=True)
+class ExtraSection:
+    """A section of extension files that the catalogue itself does not use (report
+    definitions): its entries are validated by ``model`` and stored beside the others.  An
+    entry may take a built-in code (``builtin``) only when it says ``replace: true``."""
+
+    kind: str
+    kind_zh: str
+    model: type[BaseModel]
+    builtin: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,14 @@ class _Reader:
     lines: LineMap
     issues: list[Issue] = field(default_factory=list)
     where: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
+    extra: Mapping[str, ExtraSection] = field(default_factory=dict)
+
+    @property
+    def sections(self) -> dict[str, str]:
+        return SECTIONS | {name: x.kind for name, x in self.extra.items()}
+
+    def kind_zh(self, kind: str) -> str:
+        return KIND_ZH.get(kind) or next(x.kind_zh for x in self.extra.values() if x.kind == kind)
 
     def add(self, key: tuple[Any, ...], zh: str, en: str) -> None:
         self.issues.append(_issue(self.file, self.lines, key, zh, en))
@@ -99,13 +119,13 @@ class _Reader:
                 f"schema must be {SCHEMA} (found {found!r})",
             )
         for key in data:
-            if key != "schema" and key not in SECTIONS:
+            if key != "schema" and key not in self.sections:
                 self.add(
                     (key,),
-                    f"未知的段 {key!r}（可用：{'、'.join(SECTIONS)}）",
-                    f"unknown section {key!r} (known: {', '.join(SECTIONS)})",
+                    f"未知的段 {key!r}（可用：{'、'.join(self.sections)}）",
+                    f"unknown section {key!r} (known: {', '.join(self.sections)})",
                 )
-        if not any(data.get(s) for s in SECTIONS):
+        if not any(data.get(s) for s in self.sections):
             self.add((), "文件没有任何条目", "the file has no entries")
 
     def entry(
@@ -117,8 +137,9 @@ class _Reader:
         base_units: UnitRegistry,
     ) -> CatalogEntry | None:
         """One entry of a section, validated on its own; None (with the problem) if bad."""
+        extra = next((x for x in self.extra.values() if x.kind == kind), None)
         try:
-            model = _MODELS[kind].model_validate(item)
+            model = (extra.model if extra else _MODELS[kind]).model_validate(item)
         except ValidationError as exc:
             self.issues.extend(issues_from_validation(exc, self.file, self.lines, where))
             return None
@@ -126,11 +147,13 @@ class _Reader:
         if (kind, code) in self.where:
             self.add(
                 (*where, "code"),
-                f"{KIND_ZH[kind]}代码 {code} 在文件中重复",
+                f"{self.kind_zh(kind)}代码 {code} 在文件中重复",
                 f"{kind} code {code} appears twice in the file",
             )
             return None
         self.where[(kind, code)] = where
+        if extra is not None:
+            return self.extra_entry(extra, where, model, code)
         if is_builtin(kind, code, base, base_units):
             self.add(
                 (*where, "code"),
@@ -141,11 +164,36 @@ class _Reader:
             return None
         return CatalogEntry(kind, code, model.model_dump(mode="json", exclude_defaults=True))
 
+    def extra_entry(
+        self, extra: ExtraSection, where: tuple[Any, ...], model: BaseModel, code: str
+    ) -> CatalogEntry | None:
+        """An entry of an extra section: a built-in code only with ``replace: true``."""
+        replace = bool(getattr(model, "replace", False))
+        if code in extra.builtin and not replace:
+            self.add(
+                (*where, "code"),
+                f"与内置{extra.kind_zh} {code} 同代码：要替换内置定义，须写明 replace: true",
+                f"same code as the built-in {extra.kind} {code}: to replace the built-in "
+                "definition say replace: true",
+            )
+            return None
+        if replace and code not in extra.builtin:
+            self.add(
+                (*where, "replace"),
+                f"没有内置{extra.kind_zh} {code} 可替换（去掉 replace 即为新的{extra.kind_zh}）",
+                f"there is no built-in {extra.kind} {code} to replace (without replace it is "
+                "a new one)",
+            )
+            return None
+        return CatalogEntry(
+            extra.kind, code, model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        )
+
     def entries(
         self, data: dict[Any, Any], base: Catalogue, base_units: UnitRegistry
     ) -> list[CatalogEntry]:
         out: list[CatalogEntry] = []
-        for section, kind in SECTIONS.items():
+        for section, kind in self.sections.items():
             items = data.get(section) or []
             if not isinstance(items, list):
                 self.add((section,), f"{section} 应为列表", f"{section} must be a list")
@@ -173,13 +221,15 @@ def read_catalog_file(
     base: Catalogue,
     base_units: UnitRegistry,
     user: Sequence[CatalogEntry] = (),
+    extra: Mapping[str, ExtraSection] | None = None,
 ) -> CatalogExtension:
     """Validate an extension file as a whole against the built-in catalogue and the user's
     entries already stored (``user``, which the file's entries replace by code); every
-    problem is reported at once, with the file, line and key."""
+    problem is reported at once, with the file, line and key.  ``extra``: the sections
+    beyond the catalogue's own (by section name), read with their own model."""
     file = str(path)
     data, lines = load_yaml(path, text)
-    reader = _Reader(file, lines)
+    reader = _Reader(file, lines, extra=extra or {})
     if not isinstance(data, dict):
         reader.add((), "文件应为映射（键: 值）", "the file must be a mapping")
         raise ValidationFailed(
@@ -248,7 +298,8 @@ def _check_references(
     merged = [e for e in user if (e.kind, e.code) not in replaced] + entries
     cat, reg = extend_catalogue(base, base_units, merged)
     for e in entries:
-        _check_entry(reader, e, e.model(), cat, reg)
+        if e.kind in _MODELS:
+            _check_entry(reader, e, e.model(), cat, reg)
     if not reader.issues:
         with installed_units(reg):
             for p in indicator_problems(cat.indicators):
@@ -276,7 +327,7 @@ def extend_catalogue(
     sectors = dict(base.sectors)
     extra_units: list[Unit] = []
     for e in entries:
-        if is_builtin(e.kind, e.code, base, base_units):
+        if e.kind not in _MODELS or is_builtin(e.kind, e.code, base, base_units):
             continue
         try:
             m = e.model()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Literal
 
@@ -131,17 +132,51 @@ class Narrative(_Strict):
     summaries: dict[str, I18n]
 
 
-REPORT_KINDS = ("quarterly", "meeting", "annual")
+REPORT_KINDS = ("quarterly", "meeting", "annual")  # the built-in kinds
+
+
+class UserReportDefinition(ReportDefinition):
+    """A report definition from a user's catalogue file: a kind of its own, or, with
+    ``replace: true`` said explicitly, the replacement of a built-in kind's definition."""
+
+    replace: bool = False
+
+    def definition(self) -> ReportDefinition:
+        return ReportDefinition.model_validate(
+            self.model_dump(by_alias=True, exclude={"replace"}, exclude_defaults=True)
+        )
 
 
 @cache
-def report_definition(kind: str) -> ReportDefinition:
+def builtin_report_definition(kind: str) -> ReportDefinition:
     """The built-in definition of a report kind (catalog/reports/<kind>.yaml)."""
     if kind not in REPORT_KINDS:
         raise NotFound(
             f"未知的报告类型 / unknown report kind: {kind!r} (expected {', '.join(REPORT_KINDS)})"
         )
     return load_model(ReportDefinition, catalog_dir() / "reports" / f"{kind}.yaml")
+
+
+def report_kinds(user: Mapping[str, ReportDefinition] | None = None) -> tuple[str, ...]:
+    """The report kinds: the built-in ones, then the user's own (``user``: the definitions
+    loaded from the user's files, by code; those of built-in codes replace them)."""
+    return REPORT_KINDS + tuple(sorted(k for k in (user or {}) if k not in REPORT_KINDS))
+
+
+def report_definition(
+    kind: str, user: Mapping[str, ReportDefinition] | None = None
+) -> ReportDefinition:
+    """The definition of a report kind: the user's (``user``, by code) when there is one,
+    else the built-in one."""
+    found = (user or {}).get(kind)
+    if found is not None:
+        return found
+    if kind not in REPORT_KINDS:
+        raise NotFound(
+            f"未知的报告类型 / unknown report kind: {kind!r} "
+            f"(expected {', '.join(report_kinds(user))})"
+        )
+    return builtin_report_definition(kind)
 
 
 @cache

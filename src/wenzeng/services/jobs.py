@@ -30,7 +30,6 @@ from typing import Any
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import SYSTEM, Principal
-from wenzeng.domain.labels import REPORT_KIND
 from wenzeng.errors import NotFound, ValidationFailed, WenzengError
 from wenzeng.jobs.queue import JobQueue, open_queue
 from wenzeng.services.context import Context, data_version_scope
@@ -108,15 +107,16 @@ def _check(
     if kind == "report":
         from wenzeng.domain.periods import PeriodError, parse_period
         from wenzeng.reports.build import report_period
-        from wenzeng.reports.definition import report_definition
-        from wenzeng.services import reports
+        from wenzeng.services import report_kinds, reports
 
-        reports.check_request(params["kind"], params["formats"], params["lang"])
+        reports.check_request(
+            params["kind"], params["formats"], params["lang"], report_kinds.kinds(ctx)
+        )
         try:
             period = parse_period(params["period"])
         except PeriodError as exc:
             raise ValidationFailed(str(exc)) from exc
-        report_period(report_definition(params["kind"]), period)  # a quarter, or a year
+        report_period(report_kinds.definition(ctx, params["kind"]), period)  # a quarter, or a year
         as_of = params.get("as_of") or date.today().isoformat()
         if date.fromisoformat(as_of) > date.today():
             raise ValidationFailed(
@@ -332,6 +332,7 @@ def _run_report(
     ctx: Context, p: Principal, params: dict[str, Any], _payload: bytes | None, say: _Progress
 ) -> dict[str, Any]:
     from wenzeng.services import reports
+    from wenzeng.services.report_kinds import kind_names as report_kind_names
 
     g = reports.generate(
         ctx,
@@ -343,7 +344,8 @@ def _run_report(
         as_of=date.fromisoformat(params["as_of"]),
         step=lambda m: say(m, None, None),
     )
-    zh, en = REPORT_KIND.get(g.document.kind, (g.document.kind, g.document.kind))
+    names = report_kind_names(ctx)
+    zh, en = names.get(g.document.kind, (g.document.kind, g.document.kind))
     return {
         "ok": True,
         "id": g.report_id,

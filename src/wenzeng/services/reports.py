@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,8 +15,8 @@ from wenzeng.domain.periods import PeriodError, parse_period
 from wenzeng.errors import ConfigurationError, NotFound, ValidationFailed
 from wenzeng.reports.build import build_document
 from wenzeng.reports.definition import REPORT_KINDS as REPORT_KINDS
-from wenzeng.reports.definition import report_definition
 from wenzeng.reports.document import Document
+from wenzeng.services import report_kinds
 from wenzeng.services.context import Context
 from wenzeng.services.plan_in_force import plan_in_force
 from wenzeng.services.report_facts import StoreFacts
@@ -37,10 +37,13 @@ KIND_NAMES = REPORT_KIND
 Step = Callable[[str], None]
 
 
-def check_request(kind: str, fmt: Sequence[str], lang: str) -> None:
-    if kind not in REPORT_KINDS:
+def check_request(
+    kind: str, fmt: Sequence[str], lang: str, kinds: Sequence[str] = REPORT_KINDS
+) -> None:
+    """``kinds``: the report kinds in use (:func:`report_kinds.kinds`)."""
+    if kind not in kinds:
         raise ValidationFailed(
-            f"未知的报告类型 / unknown report kind: {kind!r} (expected {', '.join(REPORT_KINDS)})"
+            f"未知的报告类型 / unknown report kind: {kind!r} (expected {', '.join(kinds)})"
         )
     for f in fmt:
         if f not in FORMATS:
@@ -61,12 +64,12 @@ def build(
     step: Step | None = None,
 ) -> Document:
     """The document of a report, from the data as known on ``as_of`` (default: today)."""
-    check_request(kind, (), lang)
+    check_request(kind, (), lang, report_kinds.kinds(ctx))
     if as_of is not None and as_of > date.today():
         raise ValidationFailed(
             f"数据截至日期不能晚于今天 / the vintage cannot be in the future: {as_of.isoformat()}"
         )
-    defn = report_definition(kind)
+    defn = report_kinds.definition(ctx, kind)
     try:
         period = parse_period(period_text)
     except PeriodError as exc:
@@ -139,7 +142,7 @@ def generate(
 ) -> Generated:
     """Build and render a report; with ``keep`` it is stored (unpublished) with its files."""
     policy.require_staff(p)
-    check_request(kind, formats, lang)
+    check_request(kind, formats, lang, report_kinds.kinds(ctx))
     say = step or (lambda _m: None)
     doc = build(ctx, kind, period_text, lang=lang, as_of=as_of, step=say)
     files: dict[str, bytes] = {}
@@ -183,11 +186,12 @@ def list_reports(ctx: Context, p: Principal) -> list[dict[str, Any]]:
         rows = store.report_rows(conn)
         sizes = store.file_sizes(conn)
     authors = policy.may_see_report_authors(p)
+    names = report_kinds.kind_names(ctx)
     out = []
     for r in rows:
         if not _may_see(p, r):
             continue
-        d = _as_dict(r, authors=authors)
+        d = _as_dict(r, authors=authors, names=names)
         d["files"] = _files(sizes.get(r["id"], {}))
         out.append(d)
     return out
@@ -200,14 +204,20 @@ def get_report(ctx: Context, p: Principal, rid: int) -> dict[str, Any]:
         sizes = store.file_sizes(conn, rid)
     if not _may_see(p, row):
         raise NotFound(f"报告不存在 / no such report: {rid}")
-    d = _as_dict(row, authors=policy.may_see_report_authors(p))
+    d = _as_dict(row, authors=policy.may_see_report_authors(p), names=report_kinds.kind_names(ctx))
     d["files"] = _files(sizes.get(rid, {}))
     return d
 
 
-def _as_dict(r: dict[str, Any], *, authors: bool = True) -> dict[str, Any]:
-    """A report's details; who made and published it only when ``authors`` may be shown."""
-    zh, en = KIND_NAMES.get(r["kind"], (r["kind"], r["kind"]))
+def _as_dict(
+    r: dict[str, Any],
+    *,
+    authors: bool = True,
+    names: Mapping[str, tuple[str, str]] = KIND_NAMES,
+) -> dict[str, Any]:
+    """A report's details; who made and published it only when ``authors`` may be shown;
+    ``names``: each report kind's names (:func:`report_kinds.kind_names`)."""
+    zh, en = names.get(r["kind"], (r["kind"], r["kind"]))
     created_at, published_at = r["created_at"], r["published_at"]
     return {
         "id": r["id"],

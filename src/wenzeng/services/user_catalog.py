@@ -12,12 +12,15 @@ from wenzeng.definitions.catalog_file import (
     KIND_ZH,
     KINDS,
     CatalogEntry,
+    extend_catalogue,
     is_builtin,
     read_catalog_file,
 )
 from wenzeng.definitions.units import builtin_units
 from wenzeng.definitions.yaml_doc import load_yaml
 from wenzeng.errors import Conflict, NotFound, ValidationFailed
+from wenzeng.reports.definition import REPORT_KINDS
+from wenzeng.services import report_kinds
 from wenzeng.services.context import Context
 from wenzeng.store.audit import audit
 from wenzeng.store.catalog_entries import (
@@ -49,8 +52,14 @@ def load_catalog_file(ctx: Context, path: Path, *, by: Principal = SYSTEM) -> Ca
         text = None  # load_yaml reports it with the file's name
     user = [CatalogEntry(e.kind, e.code, e.document) for e in ctx.user_entries]
     ext = read_catalog_file(
-        path, text, base=ctx.base_catalogue, base_units=builtin_units(), user=user
+        path,
+        text,
+        base=ctx.base_catalogue,
+        base_units=builtin_units(),
+        user=user,
+        extra=report_kinds.SECTIONS,
     )
+    _check_reports(ctx, ext.file, user, list(ext.entries))
     done: dict[str, list[tuple[str, str]]] = {"new": [], "changed": [], "same": []}
     with ctx.transaction() as conn:
         for e in ext.entries:
@@ -65,6 +74,35 @@ def load_catalog_file(ctx: Context, path: Path, *, by: Principal = SYSTEM) -> Ca
             done[what].append((e.kind, e.code))
     ctx.invalidate()
     return CatalogLoad(ext.file, tuple(done["new"]), tuple(done["changed"]), tuple(done["same"]))
+
+
+def _check_reports(
+    ctx: Context, file: str, user: list[CatalogEntry], entries: list[CatalogEntry]
+) -> None:
+    """The file's report definitions must name indicators the catalogue (with the file's
+    own entries) has and forms the store has."""
+    reports = [e for e in entries if e.kind == report_kinds.KIND]
+    if not reports:
+        return
+    from wenzeng.services.forms import all_forms
+
+    replaced = {(e.kind, e.code) for e in entries}
+    merged = [e for e in user if (e.kind, e.code) not in replaced] + entries
+    cat, _ = extend_catalogue(ctx.base_catalogue, builtin_units(), merged)
+    forms = all_forms(ctx)
+    defs = report_kinds.user_definitions_of(reports)
+    issues = [
+        i
+        for n, e in enumerate(reports)
+        for i in report_kinds.definition_problems(
+            defs[e.code], cat, forms, file=file, at=f"reports.{n}"
+        )
+    ]
+    if issues:
+        raise ValidationFailed(
+            f"目录文件有误 / invalid catalogue file: {file} ({len(issues)} problem(s))",
+            issues=issues,
+        )
 
 
 def user_entries(ctx: Context, kind: str | None = None) -> list[StoredEntry]:
@@ -137,6 +175,13 @@ def _references(e: StoredEntry, kind: str) -> list[Any]:
     return [d.get("parent")] if e.kind == "sector" == kind else []
 
 
+def is_builtin_entry(ctx: Context, kind: str, code: str) -> bool:
+    """Whether the built-in catalogue (or the built-in report kinds) has this entry."""
+    if kind == report_kinds.KIND:
+        return code in REPORT_KINDS
+    return is_builtin(kind, code, ctx.base_catalogue, builtin_units())
+
+
 def entry_users(ctx: Context, kind: str, code: str) -> list[str]:
     """What uses a catalogue entry: stored plans, forms, observations, other user entries
     (as sentences, Chinese then English)."""
@@ -151,8 +196,17 @@ def entry_users(ctx: Context, kind: str, code: str) -> list[str]:
     out += [
         f"用户{KIND_ZH[e.kind]} {e.code} / user {e.kind} {e.code}"
         for e in ctx.user_entries
-        if code in _references(e, kind) and not (e.kind == kind and e.code == code)
+        if e.kind in KIND_ZH
+        and code in _references(e, kind)
+        and not (e.kind == kind and e.code == code)
     ]
+    if kind == "indicator":
+        reports = report_kinds.user_definitions(ctx)
+        out += [
+            f"报告类型 {k} / report kind {k}"
+            for k, d in reports.items()
+            if code in report_kinds.names(d, "indicator")
+        ]
     return out
 
 
@@ -162,19 +216,21 @@ def remove_user_entry(
     """Remove a user's entry (its history is kept); refused (:class:`Conflict`) while a
     stored plan, form, observation or other entry uses it, unless ``force``.  Returns what
     used it."""
-    if kind not in KINDS:
-        raise NotFound(f"未知条目类型 / unknown kind: {kind!r} (known: {', '.join(KINDS)})")
+    known = (*KINDS, report_kinds.KIND)
+    if kind not in known:
+        raise NotFound(f"未知条目类型 / unknown kind: {kind!r} (known: {', '.join(known)})")
+    zh = KIND_ZH.get(kind, "报告类型")
     if not any(e.kind == kind and e.code == code for e in ctx.user_entries):
-        if is_builtin(kind, code, ctx.base_catalogue, builtin_units()):
+        if is_builtin_entry(ctx, kind, code):
             raise Conflict(
-                f"{KIND_ZH[kind]} {code} 是内置条目，不能删除 / the {kind} {code} is built in "
+                f"{zh} {code} 是内置条目，不能删除 / the {kind} {code} is built in "
                 "and cannot be removed"
             )
-        raise NotFound(f"没有用户{KIND_ZH[kind]} {code} / no user {kind} {code}")
+        raise NotFound(f"没有用户{zh} {code} / no user {kind} {code}")
     users = entry_users(ctx, kind, code)
     if users and not force:
         raise Conflict(
-            f"用户{KIND_ZH[kind]} {code} 仍在使用中，不能删除（加 --force 强制删除）：{'；'.join(users)}"
+            f"用户{zh} {code} 仍在使用中，不能删除（加 --force 强制删除）：{'；'.join(users)}"
             f" / the user {kind} {code} is in use (--force removes it anyway)"
         )
     with ctx.transaction() as conn:

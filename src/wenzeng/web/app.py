@@ -22,6 +22,7 @@ from wenzeng.domain.text import clip
 from wenzeng.errors import WenzengError
 from wenzeng.services.context import Context, data_version_scope
 from wenzeng.web.api import router as api_router
+from wenzeng.web.api_catalog import router as catalog_api_router
 from wenzeng.web.body_limit import BodyLimit
 from wenzeng.web.headers import SecurityHeaders
 from wenzeng.web.http_errors import framework_error
@@ -129,6 +130,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)  # outermost: also on errors the app answers
     app.include_router(api_router)
+    app.include_router(catalog_api_router)  # plans and catalogue entries
     for pages_router in PAGE_ROUTERS:
         app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -144,7 +146,10 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         routes = leaf_routes(
-            api_router.routes, *(r.routes for r in PAGE_ROUTERS), app.router.routes
+            api_router.routes,
+            catalog_api_router.routes,
+            *(r.routes for r in PAGE_ROUTERS),
+            app.router.routes,
         )
         return await framework_error(request, exc, routes)
 

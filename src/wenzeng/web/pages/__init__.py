@@ -9,6 +9,7 @@ CSV or Excel where the page is a table.
 from fastapi import APIRouter
 
 from wenzeng.web.pages import (
+    catalog,
     enterprises,
     explorer,
     home,
@@ -36,4 +37,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tracker.router,
     reports.router,
     jobs.router,
+    catalog.router,
 )

@@ -18,7 +18,7 @@ from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
 from wenzeng.errors import NotFound, ValidationFailed, WenzengError
-from wenzeng.services import jobs, reports
+from wenzeng.services import jobs, report_kinds, reports
 from wenzeng.services.context import Context
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.fields import parse_date
@@ -125,7 +125,7 @@ def reports_context(
         "message": message,
         "form": form or _blank_form(),
         "options": {
-            "kinds": labels.options(labels.REPORT_KIND, "code"),
+            "kinds": labels.options(report_kinds.kind_names(ctx), "code"),
             "langs": labels.options(labels.LANGUAGE, "code"),
             "formats": [{"code": f, "name": FORMAT_NAMES[f]} for f in reports.FORMATS],
         },
