@@ -21,6 +21,8 @@ import numpy.typing as npt
 import polars as pl
 
 from wenzeng.analysis import detectors as det
+from wenzeng.analysis.base_effects import two_year_average
+from wenzeng.analysis.equivalents import Substitute
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.tracking import Status as TargetStatus
 from wenzeng.domain.periods import Period, PeriodType
@@ -43,6 +45,10 @@ class Panel:
     months: list[int]  # month numbers (year·12 + month − 1), ascending, the last is "now"
     values: FloatMatrix  # (entities, months), NaN where nothing is known
     simulated: npt.NDArray[np.bool_]  # (entities,) any simulated value in the row
+    # figures read from an equivalent series, by (row, column)
+    substitutes: Mapping[tuple[int, int], Substitute] = field(default_factory=dict)
+    # rows whose latest figure is a two-year average: the abnormal year and its lowest growth
+    base_years: Mapping[int, tuple[int, float]] = field(default_factory=dict)
 
     @property
     def period_type(self) -> PeriodType:
@@ -68,8 +74,15 @@ def month_number(p: Period) -> int:
     return p.year * 12 + p.index - 1
 
 
-def build_panel(spec: SeriesSpec, frame: pl.DataFrame, now: int, length: int) -> Panel:
-    """A panel from rows (entity, period, value, simulated) of monthly periods up to ``now``."""
+def build_panel(
+    spec: SeriesSpec,
+    frame: pl.DataFrame,
+    now: int,
+    length: int,
+    substitutes: Mapping[tuple[str, int], Substitute] | None = None,
+) -> Panel:
+    """A panel from rows (entity, period, value, simulated) of monthly periods up to ``now``;
+    ``substitutes`` names the figures read from an equivalent series by (entity, month)."""
     months = list(range(now - length + 1, now + 1))
     if frame.height == 0:
         return Panel(spec, [], months, np.empty((0, length)), np.empty(0, dtype=bool))
@@ -90,7 +103,12 @@ def build_panel(spec: SeriesSpec, frame: pl.DataFrame, now: int, length: int) ->
     flagged = f.filter(pl.col("simulated"))["entity"].unique().to_list()
     for e in flagged:
         sim[index[e]] = True
-    return Panel(spec, entities, months, values, sim)
+    cells = {
+        (index[e], m - months[0]): sub
+        for (e, m), sub in (substitutes or {}).items()
+        if e in index and months[0] <= m <= now
+    }
+    return Panel(spec, entities, months, values, sim, cells)
 
 
 @dataclass
@@ -178,6 +196,7 @@ def _finding(
         "period": period,
         **values,
     }
+    notes_zh, notes_en = _sources(panel, row, evidence)
     zh = {
         **values,
         "entity": names.entity(entity, "zh"),
@@ -199,10 +218,46 @@ def _finding(
         severity or severity_of(rule, strength),
         round(float(strength), 3),
         evidence,
-        _fill(rule.explanation.zh, zh),
-        _fill(rule.explanation.en, en),
+        _fill(rule.explanation.zh, zh) + notes_zh,
+        _fill(rule.explanation.en, en) + notes_en,
         bool(panel.simulated[row]),
     )
+
+
+SOURCE_COLUMNS = 13  # the figures a finding names the sources of: the latest year and a month
+
+
+def _sources(panel: Panel, row: int, evidence: dict[str, Any]) -> tuple[str, str]:
+    """What a finding adds to its explanation (and evidence) about the figures it read:
+    those taken from an equivalent series, and growth judged on the two-year average."""
+    zh = en = ""
+    first = len(panel.months) - SOURCE_COLUMNS
+    used = sorted(
+        ((c, sub) for (r, c), sub in panel.substitutes.items() if r == row and c >= first),
+        key=lambda item: item[0],
+    )
+    if used:
+        evidence["equivalents"] = [sub.as_dict() for _, sub in used]
+        zh = "（" + "；".join(f"{panel.period_label(c)}取自{sub.label_zh}" for c, sub in used)
+        zh += "：当时最先可得的同口径数据）"
+        en = " (" + "; ".join(
+            f"{panel.period_label(c, 'en')} from {sub.label_en}" for c, sub in used
+        )
+        en += ": the first figure of the same industry known then)"
+    base = panel.base_years.get(row)
+    if base is not None:
+        year, low = base
+        evidence["basis"] = "two_year_average"
+        evidence["abnormal_year"] = year
+        zh += (
+            f"（{year}年基数异常（增速低至 {low:.1f}%），按两年平均增速判断，"
+            f"即 √((1+本期增速)(1+上年同期增速)) − 1，与国家统计局2021年做法相同）"
+        )
+        en += (
+            f" (the {year} base was abnormal, growth as low as {low:.1f}%: judged on the "
+            "two-year average growth √((1+g)(1+g a year earlier)) − 1, as NBS did in 2021)"
+        )
+    return zh, en
 
 
 def _current(panel: Panel) -> npt.NDArray[np.bool_]:
@@ -636,6 +691,8 @@ def run_rules(
                 panel = panels.get(spec)
                 if panel is None or not panel.entities:
                     continue
+                if rule.base_effect is not None:
+                    panel = two_year_average(panel, rule.base_effect)
                 found += DETECTORS[rule.detector](
                     rule, panel, names, stats, signals=signals, panels=panels, nation=nation
                 )

@@ -48,6 +48,16 @@ class SeriesSpec(BaseModel):
     entities: Literal["nation", "regions", "enterprises", "all"] = "nation"
 
 
+class BaseEffect(BaseModel):
+    """Judge growth on the two-year average in the year after an abnormal one
+    (docs/methods.md#base-effects): a year is abnormal when a growth rate of the series
+    fell below ``below`` (%)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    below: float = -5.0
+
+
 class WarningRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -57,6 +67,7 @@ class WarningRule(BaseModel):
     title: I18n
     series: list[SeriesSpec] = Field(default_factory=list)
     params: dict[str, Any] = Field(default_factory=dict)
+    base_effect: BaseEffect | None = None
     # severity cut-offs on the detector's strength (e.g. |z|, points, probability)
     severity: dict[Literal["high", "medium", "low"], float] = Field(default_factory=dict)
     explanation: I18n  # with {placeholders} filled from the evidence

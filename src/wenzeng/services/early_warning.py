@@ -15,8 +15,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import polars as pl
-
+from wenzeng.analysis.equivalents import Candidate, Row, merge
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.warnings import Finding, Names, Panel, RunStats, build_panel, composite
 from wenzeng.analysis.warnings import run_rules as run_warning_rules
@@ -35,7 +34,7 @@ from wenzeng.store import Connection
 from wenzeng.store import analysis as store
 from wenzeng.store.audit import audit
 from wenzeng.store.clock import now
-from wenzeng.store.observations import first_year, panel_rows
+from wenzeng.store.observations import first_year, panel_rows_first_known
 
 PANEL_MONTHS = 36
 OPEN = ("new", "acknowledged")
@@ -92,37 +91,70 @@ def load_panels(
     length: int = PANEL_MONTHS,
 ) -> dict[SeriesSpec, Panel]:
     """One panel per kind of series, of the figures ``reader`` may see (the department's
-    analysis: all); its last column is the newest month known on ``as_of``."""
+    analysis: all); its last column is the newest month known on ``as_of``.  A national or
+    regional panel is completed from its equivalents (:mod:`wenzeng.analysis.equivalents`):
+    the same industry from the other publisher, the cumulative for January and
+    January–February, whichever figure was known first."""
     out = {}
     for spec in specs:
         if spec.period_type not in ("month", "cum_month"):
             continue
-        rows = panel_rows(
-            conn,
-            indicator=spec.indicator,
-            measure=spec.measure,
-            period_type=spec.period_type,
-            entities=_entities(ctx, spec.entities),
-            as_of=as_of,
-            simulated=False if published_only else None,
-            visibility=policy.visibility(reader, ctx.catalogue),
-        )
-        frame = pl.DataFrame(
-            rows,
-            schema=[
-                ("entity", pl.Utf8),
-                ("period", pl.Utf8),
-                ("value", pl.Float64),
-                ("simulated", pl.Boolean),
-            ],
-            orient="row",
-        )
+
+        def rows(indicator: str, period_type: str, spec: SeriesSpec = spec) -> list[Row]:
+            return panel_rows_first_known(
+                conn,
+                indicator=indicator,
+                measure=spec.measure,
+                period_type=period_type,
+                entities=_entities(ctx, spec.entities),
+                as_of=as_of,
+                simulated=False if published_only else None,
+                visibility=policy.visibility(reader, ctx.catalogue),
+            )
+
+        frame, substitutes = merge(spec.period_type, _candidates(ctx, spec, rows))
         if frame.height == 0:
             continue
         newest = max(frame["period"].unique().to_list(), key=lambda code: parse_period(code).end)
         p = parse_period(newest)
-        out[spec] = build_panel(spec, frame, p.year * 12 + p.index - 1, length)
+        out[spec] = build_panel(spec, frame, p.year * 12 + p.index - 1, length, substitutes)
     return out
+
+
+def _candidates(
+    ctx: Context, spec: SeriesSpec, rows: Callable[[str, str], list[Row]]
+) -> list[Candidate]:
+    """The series itself, then the series that can stand in for it, in that order."""
+    cat = ctx.catalogue
+    ind = cat.indicators.get(spec.indicator)
+    out = [
+        Candidate(spec.indicator, spec.period_type, "", "", rows(spec.indicator, spec.period_type))
+    ]
+    others = list(ind.same_as) if ind else []
+    for other in others:
+        out.append(_candidate(ctx, other, spec.period_type, rows))
+    if spec.period_type == "month" and spec.entities in ("nation", "regions"):
+        for code in [spec.indicator, *others]:
+            out.append(_candidate(ctx, code, "cum_month", rows))
+    return out
+
+
+def _candidate(
+    ctx: Context, code: str, period_type: str, rows: Callable[[str, str], list[Row]]
+) -> Candidate:
+    ind = ctx.catalogue.indicators.get(code)
+    name_zh = ind.name.zh if ind else code
+    name_en = ind.name.en if ind else code
+    by = f"（{ind.publisher}）" if ind and ind.publisher else ""
+    by_en = f" ({ind.publisher})" if ind and ind.publisher else ""
+    cum_zh, cum_en = ("累计", "year-to-date ") if period_type == "cum_month" else ("", "")
+    return Candidate(
+        code,
+        period_type,
+        f"{name_zh}{by}{cum_zh}",
+        f"{cum_en}{name_en}{by_en}",
+        rows(code, period_type),
+    )
 
 
 def names_for(ctx: Context) -> Names:

@@ -392,3 +392,43 @@ def first_year(conn: Connection) -> int | None:
     year); None when the store holds no observation."""
     first = conn.execute(select(func.min(observation.c.period))).scalar()
     return int(first[:4]) if first else None
+
+
+def panel_rows_first_known(
+    conn: Connection,
+    *,
+    indicator: str,
+    measure: str,
+    period_type: str,
+    entities: Sequence[str] | None,
+    as_of: date | None,
+    simulated: bool | None = None,
+    visibility: Visibility | None = None,
+) -> list[tuple[str, str, float, bool, date]]:
+    """As :func:`panel_rows`, with the date each period's figure was first known (its
+    earliest vintage not after ``as_of``)."""
+    conds = _filters(
+        indicator=indicator,
+        entities=entities,
+        measure=measure,
+        period_type=period_type,
+        as_of=as_of,
+        simulated=simulated,
+    )
+    allowed = _allowed(visibility)
+    first = func.min(observation.c.vintage).over(
+        partition_by=(observation.c.series_id, observation.c.period)
+    )
+    base = select(
+        series.c.entity,
+        observation.c.period,
+        observation.c.value,
+        observation.c.simulated,
+        first.label("first_known"),
+        _rank().label("rank"),
+    )
+    inner = _from_tables(base, sources=bool(allowed)).where(and_(*conds, *allowed)).subquery()
+    stmt = select(
+        inner.c.entity, inner.c.period, inner.c.value, inner.c.simulated, inner.c.first_known
+    ).where(inner.c.rank == 1)
+    return [(r[0], r[1], float(r[2]), bool(r[3]), _vintage(r[4])) for r in conn.execute(stmt)]

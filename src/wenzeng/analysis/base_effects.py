@@ -1,0 +1,55 @@
+"""Growth judged on the two-year average where the year before was abnormal (base effects).
+
+After a collapse, growth on the same period a year earlier is inflated by the low base and
+then falls back as the base recovers: a rule reading it would see "slowing" where there is
+only arithmetic.  NBS published two-year average growth throughout 2021 for that reason
+(docs/methods.md#base-effects): ``g2 = sqrt((1 + g_t)(1 + g_{t−12})) − 1``, the compounded
+mean of this year's rate and last year's for the same period.  Here a year is abnormal for
+a series when one of its known growth rates fell below the rule's ``below`` (−5 % by
+default); every figure of the year after it is replaced by its two-year average, and is not
+judged (NaN) where the figure a year earlier is not known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wenzeng.domain.warning_rules import BaseEffect
+
+if TYPE_CHECKING:
+    from wenzeng.analysis.warnings import Panel
+
+
+def two_year_average(panel: Panel, rule: BaseEffect) -> Panel:
+    """``panel`` with the figures of each year after an abnormal one as two-year averages;
+    ``base_years`` of the result names, per row whose latest figure was replaced, the
+    abnormal year and its lowest growth."""
+    if panel.spec.measure != "yoy_pct" or panel.values.shape[1] <= 12 or not panel.entities:
+        return panel
+    values = panel.values
+    months = np.asarray(panel.months)
+    years = months // 12
+    out = values.copy()
+    base_years: dict[int, tuple[int, float]] = {}
+    last = len(panel.months) - 1
+    with np.errstate(all="ignore"):
+        for year in np.unique(years):
+            cols = np.flatnonzero(years == year)
+            low = np.nanmin(np.where(np.isnan(values[:, cols]), np.inf, values[:, cols]), axis=1)
+            abnormal = low < rule.below
+            after = np.flatnonzero((years == year + 1) & (np.arange(len(months)) >= 12))
+            if not abnormal.any() or after.size == 0:
+                continue
+            rows = np.flatnonzero(abnormal)
+            now = values[np.ix_(rows, after)]
+            base = values[np.ix_(rows, after - 12)]
+            product = (1 + now / 100) * (1 + base / 100)
+            avg = np.where(product > 0, (np.sqrt(product) - 1) * 100, np.nan)
+            out[np.ix_(rows, after)] = np.round(avg, 2)
+            if last in after:
+                for r in rows:
+                    base_years[int(r)] = (int(year), float(low[r]))
+    return replace(panel, values=out, base_years=base_years)
