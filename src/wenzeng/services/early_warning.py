@@ -157,6 +157,34 @@ def _candidate(
     )
 
 
+def first_published(
+    ctx: Context, indicators: Iterable[str], months: tuple[int, int], as_of: date
+) -> date | None:
+    """The day the first published national growth figure of ``indicators`` for a period
+    ending in ``months`` (month numbers, inclusive) became known, by ``as_of``."""
+    first, last = months
+    known: list[date] = []
+    with ctx.reading() as conn:
+        for code in indicators:
+            for period_type in ("month", "cum_month"):
+                rows = panel_rows_first_known(
+                    conn,
+                    indicator=code,
+                    measure="yoy_pct",
+                    period_type=period_type,
+                    entities=["CN"],
+                    as_of=as_of,
+                    simulated=False,
+                )
+                known += [r[4] for r in rows if first <= _end_month(r[1]) <= last]
+    return min(known) if known else None
+
+
+def _end_month(code: str) -> int:
+    end = parse_period(code).end
+    return end.year * 12 + end.month - 1
+
+
 def names_for(ctx: Context) -> Names:
     cat = ctx.catalogue
 

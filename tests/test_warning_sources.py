@@ -1,0 +1,107 @@
+"""Which figures a warning rule reads: a series completed from its equivalents (known first
+wins), and growth judged on the two-year average after an abnormal year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from wenzeng.analysis.equivalents import Candidate, merge
+from wenzeng.analysis.warnings import Names, build_panel, run_rules
+from wenzeng.domain.warning_rules import SeriesSpec
+from wenzeng.services.early_warning import warning_config
+
+NAMES = Names(lambda code, lang: code, lambda code, lang: code)
+D = date
+
+
+def test_the_figure_known_first_is_used_and_named() -> None:
+    own = Candidate("va", "month", "", "", [("CN", "2020-03", 1.0, False, D(2020, 4, 20))])
+    other = Candidate(
+        "va_nbs",
+        "month",
+        "NBS 增加值",
+        "NBS value added",
+        [
+            ("CN", "2020-03", 2.0, False, D(2020, 4, 16)),  # known four days earlier: used
+            ("CN", "2020-04", 3.0, False, D(2020, 5, 15)),
+        ],
+    )
+    cum = Candidate(
+        "va",
+        "cum_month",
+        "累计",
+        "year-to-date",
+        [("CN", "2020-01~02", -13.8, False, D(2020, 3, 16))],
+    )
+    frame, subs = merge("month", [own, other, cum])
+    values = dict(zip(frame["period"].to_list(), frame["value"].to_list(), strict=True))
+    assert values == {"2020-02": -13.8, "2020-03": 2.0, "2020-04": 3.0}
+    assert {m % 12 + 1: s.indicator for (_, m), s in subs.items()} == {
+        2: "va",
+        3: "va_nbs",
+        4: "va_nbs",
+    }
+    # on the same day the series itself wins; a cumulative after February fills no month
+    tie = Candidate("va_nbs", "month", "", "", [("CN", "2020-03", 2.0, False, D(2020, 4, 20))])
+    later = Candidate("va", "cum_month", "", "", [("CN", "2020-01~05", 3.7, False, D(2020, 6, 1))])
+    frame, subs = merge("month", [own, tie, later])
+    assert frame["value"].to_list() == [1.0] and not subs
+
+
+def _cum_panel(values: dict[str, float]) -> tuple[SeriesSpec, object]:
+    spec = SeriesSpec(indicator="va_elec", measure="yoy_pct", period_type="cum_month")
+    frame = pl.DataFrame(
+        [("CN", code, v, False) for code, v in values.items()],
+        schema=[
+            ("entity", pl.Utf8),
+            ("period", pl.Utf8),
+            ("value", pl.Float64),
+            ("simulated", pl.Boolean),
+        ],
+        orient="row",
+    )
+    return spec, build_panel(spec, frame, 2021 * 12 + 4, 36)
+
+
+def test_growth_after_an_abnormal_year_is_judged_on_the_two_year_average() -> None:
+    config = warning_config()
+    slowing = config.model_copy(
+        update={"rules": [r for r in config.rules if r.code == "growth_slowing"]}
+    )
+    rule = slowing.rules[0]
+    assert rule.base_effect is not None and rule.base_effect.below == -5.0
+    base_2020 = {"2020-01~02": -13.8, "2020-01~03": -7.0, "2020-01~04": -3.0, "2020-01~05": 3.7}
+    recovery = {"2021-01~02": 48.5, "2021-01~03": 30.0, "2021-01~04": 24.2, "2021-01~05": 21.5}
+    spec, panel = _cum_panel({**base_2020, **recovery})
+    # the one-year rates fall three times in a row, but the two-year averages do not
+    findings, _ = run_rules(slowing, {spec: panel}, NAMES)  # type: ignore[dict-item]
+    assert findings == []
+    without = slowing.model_copy(update={"rules": [rule.model_copy(update={"base_effect": None})]})
+    findings, _ = run_rules(without, {spec: panel}, NAMES)  # type: ignore[dict-item]
+    assert [f.rule for f in findings] == ["growth_slowing"]
+    # a real slowing on the two-year average is reported, and the explanation says how
+    falling = {"2021-01~02": 48.5, "2021-01~03": 20.0, "2021-01~04": 12.0, "2021-01~05": 3.0}
+    spec, panel = _cum_panel({**base_2020, **falling})
+    findings, _ = run_rules(slowing, {spec: panel}, NAMES)  # type: ignore[dict-item]
+    assert len(findings) == 1
+    f = findings[0]
+    assert f.evidence["basis"] == "two_year_average" and f.evidence["abnormal_year"] == 2020
+    assert "两年平均增速" in f.explanation_zh and "two-year average" in f.explanation_en
+    expected = (np.sqrt(1.03 * 1.037) - 1) * 100
+    assert abs(f.evidence["value"] - round(expected, 2)) < 1e-9
+
+
+def test_a_normal_year_before_changes_nothing() -> None:
+    config = warning_config()
+    slowing = config.model_copy(
+        update={"rules": [r for r in config.rules if r.code == "growth_slowing"]}
+    )
+    calm_2020 = {"2020-01~02": 8.0, "2020-01~03": 8.5, "2020-01~04": 9.0, "2020-01~05": 9.0}
+    falling = {"2021-01~02": 12.0, "2021-01~03": 10.0, "2021-01~04": 8.0, "2021-01~05": 6.0}
+    spec, panel = _cum_panel({**calm_2020, **falling})
+    findings, _ = run_rules(slowing, {spec: panel}, NAMES)  # type: ignore[dict-item]
+    assert len(findings) == 1 and "basis" not in findings[0].evidence
+    assert findings[0].evidence["value"] == 6.0
