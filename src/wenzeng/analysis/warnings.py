@@ -25,6 +25,16 @@ from wenzeng.analysis.base_effects import two_year_average
 from wenzeng.analysis.equivalents import Substitute
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.tracking import Status as TargetStatus
+from wenzeng.domain.detector_kinds import (
+    ChangePointParams,
+    ConcentrationParams,
+    DeclinesParams,
+    DivergenceParams,
+    RisingStockParams,
+    RobustBreakParams,
+    SignalColdParams,
+    SuddenDropParams,
+)
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.domain.warning_rules import (
     Detector,
@@ -269,12 +279,12 @@ def _current(panel: Panel) -> npt.NDArray[np.bool_]:
 def robust_break(
     rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
 ) -> list[Finding]:
-    window = int(rule.params.get("window", 24))
+    p = rule.params_as(RobustBreakParams)
     res = det.robust_deviation_panel(
-        panel.values[:, -window - 1 : -1],
+        panel.values[:, -p.window - 1 : -1],
         panel.values[:, -1],
-        min_points=int(rule.params.get("min_points", 8)),
-        threshold=float(rule.params.get("threshold", 3.5)),
+        min_points=p.min_points,
+        threshold=p.threshold,
     )
     stats.insufficient += int(np.sum(res.status != det.OK))
     stats.judged += int(np.sum(res.status == det.OK))
@@ -308,7 +318,7 @@ def sudden_drop(
     stats.judged += int(ok.sum())
     stats.insufficient += int((~ok & _current(panel)).sum())
     drop = np.where(ok, prev - now, np.nan)
-    points = float(rule.params.get("points", 10))
+    points = rule.params_as(SuddenDropParams).points
     out = []
     for i in np.flatnonzero(ok & (drop >= points)):
         out.append(
@@ -338,7 +348,7 @@ def signal_cold(
         return []
     scores = det.signal_scores(panel.values[:, -1], np.array(sig.thresholds))
     stats.judged += int((scores > 0).sum())
-    limit = int(rule.params.get("max_score", 2))
+    limit = rule.params_as(SignalColdParams).max_score
     out = []
     for i in np.flatnonzero((scores > 0) & (scores <= limit)):
         light = det.LIGHTS[int(scores[i])]
@@ -365,11 +375,12 @@ def signal_cold(
 def consecutive_declines(
     rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
 ) -> list[Finding]:
-    n = int(rule.params.get("n", 3))
+    p = rule.params_as(DeclinesParams)
+    n = p.n
     res = det.consecutive_declines_panel(panel.values, n)
     stats.judged += int(np.sum(res.status == det.OK))
     stats.insufficient += int(np.sum((res.status != det.OK) & _current(panel)))
-    least = float(rule.params.get("min_total_drop", 0.0))
+    least = p.min_total_drop
     out = []
     for i in np.flatnonzero(res.fired):
         count = int(res.count[i])
@@ -394,12 +405,10 @@ def change_point(
     rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
 ) -> list[Finding]:
     out = []
-    recent = int(rule.params.get("recent", 6))
-    shift = float(rule.params.get("min_shift", 3.0))
+    p = rule.params_as(ChangePointParams)
+    recent, shift = p.recent, p.min_shift
     rows = np.flatnonzero(_current(panel))
-    res = det.change_point_panel(
-        panel.values[rows], min_size=int(rule.params.get("min_size", 3)), k=recent
-    )
+    res = det.change_point_panel(panel.values[rows], min_size=p.min_size, k=recent)
     ok = res.status == det.OK
     stats.insufficient += int(np.sum(~ok))
     stats.judged += int(np.sum(ok))
@@ -436,8 +445,9 @@ def rising_stock(
     panels: Mapping[SeriesSpec, Panel],
     **_: Any,
 ) -> list[Finding]:
+    p = rule.params_as(RisingStockParams)
     against = SeriesSpec(
-        indicator=str(rule.params.get("against", "revenue_elec")),
+        indicator=p.against,
         measure=panel.spec.measure,
         period_type=panel.spec.period_type,
         entities=panel.spec.entities,
@@ -445,8 +455,7 @@ def rising_stock(
     base = panels.get(against)
     if base is None:
         return []
-    periods = int(rule.params.get("periods", 3))
-    gap = float(rule.params.get("gap", 10))
+    periods, gap = p.periods, p.gap
     out = []
     for i, e in enumerate(panel.entities):
         other = base.row(e)
@@ -481,14 +490,15 @@ def concentration(
 ) -> list[Finding]:
     if panel.values.shape[1] < 13 or not panel.entities:
         return []
-    top = int(rule.params.get("top", 3))
+    p = rule.params_as(ConcentrationParams)
+    top = p.top
     res = det.growth_contributions(panel.values[:, -1], panel.values[:, -13], k=top)
     if res.status != det.OK or res.top_k_share_of_total is None:
         stats.insufficient += 1
         return []
     stats.judged += 1
     share = float(res.top_k_share_of_total)
-    if share < float(rule.params.get("share", 75)):
+    if share < p.share:
         return []
     leaders = [panel.entities[j] for j in res.top_k_indices]
     row = 0
@@ -539,8 +549,8 @@ def divergence(
     if nat is None or not nat.entities:
         return []
     nat_row = nat.values[0]
-    gap = float(rule.params.get("gap", 8))
-    periods = int(rule.params.get("periods", 3))
+    p = rule.params_as(DivergenceParams)
+    gap, periods = p.gap, p.periods
     res = det.divergence_panel(panel.values, nat_row, gap=gap, periods=periods)
     stats.judged += int(np.sum(res.status == det.OK))
     stats.insufficient += int(np.sum((res.status != det.OK) & _current(panel)))

@@ -25,7 +25,7 @@ from wenzeng.definitions.catalogue import catalog_dir
 from wenzeng.definitions.yaml_doc import load_model
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.domain.periods import parse_period
-from wenzeng.domain.warning_rules import Detector, SeriesSpec, WarningConfig
+from wenzeng.domain.warning_rules import SeriesSpec, WarningConfig
 from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.services.context import Context
 from wenzeng.services.plans import stored_plans
@@ -50,13 +50,7 @@ def warning_config() -> WarningConfig:
 def needed_specs(config: WarningConfig) -> set[SeriesSpec]:
     specs: set[SeriesSpec] = set()
     for rule in config.rules:
-        for s in rule.series:
-            specs.add(s)
-            if rule.detector is Detector.DIVERGENCE:
-                specs.add(s.model_copy(update={"entities": "nation"}))
-            if rule.detector is Detector.RISING_STOCK:
-                against = str(rule.params.get("against", "revenue_elec"))
-                specs.add(s.model_copy(update={"indicator": against}))
+        specs.update(rule.needed_series())
     for sig in config.signals:
         specs.add(
             SeriesSpec(
