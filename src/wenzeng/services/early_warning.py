@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from typing import Any
 
 from wenzeng.analysis.equivalents import Candidate, Row, merge
@@ -21,8 +20,7 @@ from wenzeng.analysis.warnings import Finding, Names, Panel, RunStats, build_pan
 from wenzeng.analysis.warnings import run_rules as run_warning_rules
 from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, SYSTEM, Principal
-from wenzeng.definitions.catalogue import catalog_dir
-from wenzeng.definitions.yaml_doc import load_model
+from wenzeng.definitions.warning_file import builtin_warnings, with_user_warnings
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.domain.periods import parse_period
 from wenzeng.domain.warning_rules import SeriesSpec, WarningConfig
@@ -33,6 +31,7 @@ from wenzeng.services.tracking import assess_plan, save_assessments
 from wenzeng.store import Connection
 from wenzeng.store import analysis as store
 from wenzeng.store.audit import audit
+from wenzeng.store.catalog_entries import StoredEntry
 from wenzeng.store.clock import now
 from wenzeng.store.observations import first_year, panel_rows_first_known
 
@@ -42,9 +41,11 @@ PUBLIC_VIEW = "public"  # the stored summary's part computed on published figure
 Step = Callable[[str], None]
 
 
-@cache
-def warning_config() -> WarningConfig:
-    return load_model(WarningConfig, catalog_dir() / "warnings.yaml")
+def warning_config(entries: Iterable[StoredEntry] = ()) -> WarningConfig:
+    """The built-in warning rules and signal lights (``catalog/warnings.yaml``) with the
+    user's (``entries``: the store's catalogue entries, of which those of the ``warnings:``
+    section of a catalogue file count)."""
+    return with_user_warnings(builtin_warnings(), ((e.kind, e.code, e.document) for e in entries))
 
 
 def needed_specs(config: WarningConfig) -> set[SeriesSpec]:
@@ -234,7 +235,7 @@ def analyse(
     """The analysis in memory (nothing stored), of the figures ``reader`` may see (the
     department's analysis: all), without simulated ones when ``published_only``."""
     say = step or (lambda _m: None)
-    config = warning_config()
+    config = warning_config(ctx.user_entries)
     say("目标跟踪 / target tracking")
     assessments = {plan.code: assess_plan(ctx, plan, as_of) for plan in stored_plans(ctx)}
     say("读取数据 / reading panels")
