@@ -105,3 +105,38 @@ def test_a_normal_year_before_changes_nothing() -> None:
     findings, _ = run_rules(slowing, {spec: panel}, NAMES)  # type: ignore[dict-item]
     assert len(findings) == 1 and "basis" not in findings[0].evidence
     assert findings[0].evidence["value"] == 6.0
+
+
+def test_a_series_without_its_abnormal_months_takes_the_year_from_its_reference() -> None:
+    config = warning_config()
+    turning = config.model_copy(
+        update={"rules": [r for r in config.rules if r.code == "leading_turning"]}
+    )
+    rule = turning.rules[0]
+    assert rule.base_effect is not None and "va_elec" in rule.base_effect.reference
+    exports = SeriesSpec(indicator="export_elec", measure="yoy_pct", period_type="cum_month")
+    frame = pl.DataFrame(
+        [
+            ("CN", code, v, False)
+            for code, v in {
+                "2020-01~05": 1.5,  # the collapse months of exports were not published
+                "2021-01~03": 31.1,
+                "2021-01~04": 25.6,
+                "2021-01~05": 21.3,
+                "2021-01~06": 17.6,
+            }.items()
+        ],
+        schema=[
+            ("entity", pl.Utf8),
+            ("period", pl.Utf8),
+            ("value", pl.Float64),
+            ("simulated", pl.Boolean),
+        ],
+        orient="row",
+    )
+    panel = build_panel(exports, frame, 2021 * 12 + 5, 36)
+    alone, _ = run_rules(turning, {exports: panel}, NAMES)
+    assert [f.rule for f in alone] == ["leading_turning"]  # nothing says 2020 was abnormal
+    va_spec, va = _cum_panel({"2020-01~02": -13.8, "2020-01~05": 3.7, "2021-01~05": 21.5})
+    found, _ = run_rules(turning, {exports: panel, va_spec: va}, NAMES)  # type: ignore[dict-item]
+    assert found == []  # 2020 was abnormal for the industry: 2021 is judged on two-year averages

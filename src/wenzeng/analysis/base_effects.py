@@ -6,27 +6,55 @@ only arithmetic.  NBS published two-year average growth throughout 2021 for that
 (docs/methods.md#base-effects): ``g2 = sqrt((1 + g_t)(1 + g_{t−12})) − 1``, the compounded
 mean of this year's rate and last year's for the same period.  Here a year is abnormal for
 a series when one of its known growth rates fell below the rule's ``below`` (−5 % by
-default); every figure of the year after it is replaced by its two-year average, and is not
+default), or one of the industry's headline series named as ``reference`` did (for a series
+whose own abnormal months were not published); every figure of the year after it is replaced by its two-year average, and is not
 judged (NaN) where the figure a year earlier is not known.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from wenzeng.domain.warning_rules import BaseEffect
 
 if TYPE_CHECKING:
     from wenzeng.analysis.warnings import Panel
 
+FloatMatrix = npt.NDArray[np.float64]
 
-def two_year_average(panel: Panel, rule: BaseEffect) -> Panel:
+
+def _lowest(values: FloatMatrix, cols: npt.NDArray[np.intp]) -> FloatMatrix:
+    """Each row's lowest known value in ``cols`` (inf where none is known)."""
+    found: FloatMatrix = np.min(
+        np.where(np.isnan(values[:, cols]), np.inf, values[:, cols]), axis=1
+    )
+    return found
+
+
+def _reference_lows(references: Iterable[Panel]) -> dict[int, float]:
+    """The lowest growth of each year in the reference (national) series."""
+    out: dict[int, float] = {}
+    for ref in references:
+        if not ref.entities:
+            continue
+        years = np.asarray(ref.months) // 12
+        for year in np.unique(years):
+            low = float(_lowest(ref.values[:1], np.flatnonzero(years == year))[0])
+            out[int(year)] = min(out.get(int(year), np.inf), low)
+    return out
+
+
+def two_year_average(panel: Panel, rule: BaseEffect, references: Iterable[Panel] = ()) -> Panel:
     """``panel`` with the figures of each year after an abnormal one as two-year averages;
     ``base_years`` of the result names, per row whose latest figure was replaced, the
-    abnormal year and its lowest growth."""
+    abnormal year and its lowest growth.  A year is abnormal for a row when the row's own
+    growth, or that of one of the ``references`` (national series), fell below the rule's
+    ``below``."""
     if panel.spec.measure != "yoy_pct" or panel.values.shape[1] <= 12 or not panel.entities:
         return panel
     values = panel.values
@@ -35,10 +63,11 @@ def two_year_average(panel: Panel, rule: BaseEffect) -> Panel:
     out = values.copy()
     base_years: dict[int, tuple[int, float]] = {}
     last = len(panel.months) - 1
+    reference_low = _reference_lows(references)
     with np.errstate(all="ignore"):
         for year in np.unique(years):
             cols = np.flatnonzero(years == year)
-            low = np.nanmin(np.where(np.isnan(values[:, cols]), np.inf, values[:, cols]), axis=1)
+            low = np.minimum(_lowest(values, cols), reference_low.get(int(year), np.inf))
             abnormal = low < rule.below
             after = np.flatnonzero((years == year + 1) & (np.arange(len(months)) >= 12))
             if not abnormal.any() or after.size == 0:

@@ -702,7 +702,13 @@ def run_rules(
                 if panel is None or not panel.entities:
                     continue
                 if rule.base_effect is not None:
-                    panel = two_year_average(panel, rule.base_effect)
+                    refs = [
+                        nation[r]
+                        for code in rule.base_effect.reference
+                        if (r := spec.model_copy(update={"indicator": code, "entities": "nation"}))
+                        in nation
+                    ]
+                    panel = two_year_average(panel, rule.base_effect, refs)
                 found += DETECTORS[rule.detector](
                     rule, panel, names, stats, signals=signals, panels=panels, nation=nation
                 )

@@ -43,12 +43,14 @@ class SeriesSpec(BaseModel):
 
 class BaseEffect(BaseModel):
     """Judge growth on the two-year average in the year after an abnormal one
-    (docs/methods.md#base-effects): a year is abnormal when a growth rate of the series
-    fell below ``below`` (%)."""
+    (docs/methods.md#base-effects): a year is abnormal when a growth rate of the series, or
+    of the nation's series of a ``reference`` indicator (the industry's headline figures,
+    for a series whose own abnormal months were not published), fell below ``below`` (%)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     below: float = -5.0
+    reference: list[str] = Field(default_factory=list)
 
 
 class WarningRule(BaseModel):
@@ -126,6 +128,10 @@ class WarningRule(BaseModel):
         out = list(self.series)
         for change in KINDS[self.detector].also_reads(self.params):
             out += [s.model_copy(update=change) for s in self.series]
+        for code in self.base_effect.reference if self.base_effect else []:
+            out += [
+                s.model_copy(update={"indicator": code, "entities": "nation"}) for s in self.series
+            ]
         return out
 
 
