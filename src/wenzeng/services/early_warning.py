@@ -90,48 +90,59 @@ def load_panels(
     regional panel is completed from its equivalents (:mod:`wenzeng.analysis.equivalents`):
     the same industry from the other publisher, the cumulative for January and
     January–February, whichever figure was known first."""
+    monthly = [s for s in specs if s.period_type in ("month", "cum_month")]
+    groups: dict[tuple[str, str], list[SeriesSpec]] = {}
+    for spec in monthly:
+        groups.setdefault((spec.measure, spec.entities), []).append(spec)
     out = {}
-    for spec in specs:
-        if spec.period_type not in ("month", "cum_month"):
-            continue
+    for (measure, entities), group in groups.items():
+        codes = sorted({code for spec in group for code in _equivalents(ctx, spec.indicator)})
+        by_series: dict[tuple[str, str], list[Row]] = {}
+        for r in panel_rows_first_known(
+            conn,
+            indicators=codes,
+            measure=measure,
+            entities=_entities(ctx, entities),
+            as_of=as_of,
+            simulated=False if published_only else None,
+            visibility=policy.visibility(reader, ctx.catalogue),
+        ):
+            by_series.setdefault((r[0], r[1]), []).append(r[2:])
 
-        def rows(indicator: str, period_type: str, spec: SeriesSpec = spec) -> list[Row]:
-            return panel_rows_first_known(
-                conn,
-                indicator=indicator,
-                measure=spec.measure,
-                period_type=period_type,
-                entities=_entities(ctx, spec.entities),
-                as_of=as_of,
-                simulated=False if published_only else None,
-                visibility=policy.visibility(reader, ctx.catalogue),
+        def rows(
+            indicator: str, period_type: str, found: dict[tuple[str, str], list[Row]] = by_series
+        ) -> list[Row]:
+            return found.get((indicator, period_type), [])
+
+        for spec in group:
+            frame, substitutes = merge(spec.period_type, _candidates(ctx, spec, rows))
+            if frame.height == 0:
+                continue
+            newest = max(
+                frame["period"].unique().to_list(), key=lambda code: parse_period(code).end
             )
-
-        frame, substitutes = merge(spec.period_type, _candidates(ctx, spec, rows))
-        if frame.height == 0:
-            continue
-        newest = max(frame["period"].unique().to_list(), key=lambda code: parse_period(code).end)
-        p = parse_period(newest)
-        out[spec] = build_panel(spec, frame, p.year * 12 + p.index - 1, length, substitutes)
+            p = parse_period(newest)
+            out[spec] = build_panel(spec, frame, p.year * 12 + p.index - 1, length, substitutes)
     return out
+
+
+def _equivalents(ctx: Context, code: str) -> list[str]:
+    ind = ctx.catalogue.indicators.get(code)
+    return [code, *(ind.same_as if ind else [])]
 
 
 def _candidates(
     ctx: Context, spec: SeriesSpec, rows: Callable[[str, str], list[Row]]
 ) -> list[Candidate]:
     """The series itself, then the series that can stand in for it, in that order."""
-    cat = ctx.catalogue
-    ind = cat.indicators.get(spec.indicator)
-    out = [
-        Candidate(spec.indicator, spec.period_type, "", "", rows(spec.indicator, spec.period_type))
-    ]
-    others = list(ind.same_as) if ind else []
+    own, *others = _equivalents(ctx, spec.indicator)
+    out = [Candidate(own, spec.period_type, "", "", rows(own, spec.period_type))]
     for other in others:
         out.append(_candidate(ctx, other, spec.period_type, rows))
     if spec.period_type == "month" and spec.entities in ("nation", "regions"):
-        for code in [spec.indicator, *others]:
+        for code in [own, *others]:
             out.append(_candidate(ctx, code, "cum_month", rows))
-    return out
+    return out[:1] + [c for c in out[1:] if c.rows]
 
 
 def _candidate(
@@ -158,20 +169,16 @@ def first_published(
     """The day the first published national growth figure of ``indicators`` for a period
     ending in ``months`` (month numbers, inclusive) became known, by ``as_of``."""
     first, last = months
-    known: list[date] = []
     with ctx.reading() as conn:
-        for code in indicators:
-            for period_type in ("month", "cum_month"):
-                rows = panel_rows_first_known(
-                    conn,
-                    indicator=code,
-                    measure="yoy_pct",
-                    period_type=period_type,
-                    entities=["CN"],
-                    as_of=as_of,
-                    simulated=False,
-                )
-                known += [r[4] for r in rows if first <= _end_month(r[1]) <= last]
+        rows = panel_rows_first_known(
+            conn,
+            indicators=list(indicators),
+            measure="yoy_pct",
+            entities=["CN"],
+            as_of=as_of,
+            simulated=False,
+        )
+    known = [r[6] for r in rows if first <= _end_month(r[3]) <= last]
     return min(known) if known else None
 
 

@@ -397,29 +397,32 @@ def first_year(conn: Connection) -> int | None:
 def panel_rows_first_known(
     conn: Connection,
     *,
-    indicator: str,
+    indicators: Sequence[str],
     measure: str,
-    period_type: str,
     entities: Sequence[str] | None,
     as_of: date | None,
     simulated: bool | None = None,
     visibility: Visibility | None = None,
-) -> list[tuple[str, str, float, bool, date]]:
-    """As :func:`panel_rows`, with the date each period's figure was first known (its
-    earliest vintage not after ``as_of``)."""
+) -> list[tuple[str, str, str, str, float, bool, date]]:
+    """As :func:`panel_rows` for the monthly and year-to-date series of several indicators
+    at once: (indicator, period type, entity, period, value, simulated, first known), the
+    last the date the period's figure was first known (its earliest vintage not after
+    ``as_of``)."""
     conds = _filters(
-        indicator=indicator,
+        indicators=indicators,
         entities=entities,
         measure=measure,
-        period_type=period_type,
         as_of=as_of,
         simulated=simulated,
     )
+    conds.append(series.c.period_type.in_(["month", "cum_month"]))
     allowed = _allowed(visibility)
     first = func.min(observation.c.vintage).over(
         partition_by=(observation.c.series_id, observation.c.period)
     )
     base = select(
+        series.c.indicator,
+        series.c.period_type,
         series.c.entity,
         observation.c.period,
         observation.c.value,
@@ -429,6 +432,15 @@ def panel_rows_first_known(
     )
     inner = _from_tables(base, sources=bool(allowed)).where(and_(*conds, *allowed)).subquery()
     stmt = select(
-        inner.c.entity, inner.c.period, inner.c.value, inner.c.simulated, inner.c.first_known
+        inner.c.indicator,
+        inner.c.period_type,
+        inner.c.entity,
+        inner.c.period,
+        inner.c.value,
+        inner.c.simulated,
+        inner.c.first_known,
     ).where(inner.c.rank == 1)
-    return [(r[0], r[1], float(r[2]), bool(r[3]), _vintage(r[4])) for r in conn.execute(stmt)]
+    return [
+        (r[0], r[1], r[2], r[3], float(r[4]), bool(r[5]), _vintage(r[6]))
+        for r in conn.execute(stmt)
+    ]
