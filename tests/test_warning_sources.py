@@ -140,3 +140,35 @@ def test_a_series_without_its_abnormal_months_takes_the_year_from_its_reference(
     va_spec, va = _cum_panel({"2020-01~02": -13.8, "2020-01~05": 3.7, "2021-01~05": 21.5})
     found, _ = run_rules(turning, {exports: panel, va_spec: va}, NAMES)  # type: ignore[dict-item]
     assert found == []  # 2020 was abnormal for the industry: 2021 is judged on two-year averages
+
+
+def test_a_regions_own_swings_do_not_make_a_year_abnormal() -> None:
+    config = warning_config()
+    slowing = config.model_copy(
+        update={"rules": [r for r in config.rules if r.code == "growth_slowing"]}
+    )
+    regional = SeriesSpec(
+        indicator="revenue_elec", measure="yoy_pct", period_type="cum_month", entities="regions"
+    )
+    values = {
+        "2020-01~02": -12.0,
+        "2020-01~05": 2.0,
+        **{"2021-01~02": 30.0, "2021-01~03": 25.0, "2021-01~04": 20.0, "2021-01~05": 15.0},
+    }
+    frame = pl.DataFrame(
+        [("A", code, v, False) for code, v in values.items()],
+        schema=[
+            ("entity", pl.Utf8),
+            ("period", pl.Utf8),
+            ("value", pl.Float64),
+            ("simulated", pl.Boolean),
+        ],
+        orient="row",
+    )
+    panel = build_panel(regional, frame, 2021 * 12 + 4, 36)
+    found, _ = run_rules(slowing, {regional: panel}, NAMES)
+    assert [f.entity for f in found] == ["A"] and "basis" not in found[0].evidence
+    # the nation's value added fell below −5 % in 2020: the region's 2021 is averaged too
+    nat_spec, nat = _cum_panel({"2020-01~02": -13.8, "2021-01~05": 21.5})
+    found, _ = run_rules(slowing, {regional: panel, nat_spec: nat}, NAMES)  # type: ignore[dict-item]
+    assert found == []  # 2021-03 and 2021-04 have no base: not judged

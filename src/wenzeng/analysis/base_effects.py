@@ -5,10 +5,11 @@ then falls back as the base recovers: a rule reading it would see "slowing" wher
 only arithmetic.  NBS published two-year average growth throughout 2021 for that reason
 (docs/methods.md#base-effects): ``g2 = sqrt((1 + g_t)(1 + g_{t−12})) − 1``, the compounded
 mean of this year's rate and last year's for the same period.  Here a year is abnormal for
-a series when one of its known growth rates fell below the rule's ``below`` (−5 % by
-default), or one of the industry's headline series named as ``reference`` did (for a series
-whose own abnormal months were not published); every figure of the year after it is replaced by its two-year average, and is not
-judged (NaN) where the figure a year earlier is not known.
+a national series when one of its known growth rates fell below the rule's ``below`` (−5 % by
+default), and for any series when one of the industry's headline series named as
+``reference`` did (so also for a series whose own collapse months were not published); every
+figure of the year after it is replaced by its two-year average, and is not judged (NaN)
+where the figure a year earlier is not known.
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ def _reference_lows(references: Iterable[Panel]) -> dict[int, float]:
 def two_year_average(panel: Panel, rule: BaseEffect, references: Iterable[Panel] = ()) -> Panel:
     """``panel`` with the figures of each year after an abnormal one as two-year averages;
     ``base_years`` of the result names, per row whose latest figure was replaced, the
-    abnormal year and its lowest growth.  A year is abnormal for a row when the row's own
-    growth, or that of one of the ``references`` (national series), fell below the rule's
-    ``below``."""
+    abnormal year and its lowest growth.  A year is abnormal when the growth of one of the
+    ``references`` (national series) fell below the rule's ``below`` or, in a national panel,
+    the series' own; a region's or an enterprise's own swings do not make a year abnormal
+    (a single firm falls 5 % in some month of most years), the industry's do."""
     if panel.spec.measure != "yoy_pct" or panel.values.shape[1] <= 12 or not panel.entities:
         return panel
     values = panel.values
@@ -67,7 +69,9 @@ def two_year_average(panel: Panel, rule: BaseEffect, references: Iterable[Panel]
     with np.errstate(all="ignore"):
         for year in np.unique(years):
             cols = np.flatnonzero(years == year)
-            low = np.minimum(_lowest(values, cols), reference_low.get(int(year), np.inf))
+            low = np.full(len(panel.entities), reference_low.get(int(year), np.inf))
+            if panel.spec.entities == "nation":
+                low = np.minimum(low, _lowest(values, cols))
             abnormal = low < rule.below
             after = np.flatnonzero((years == year + 1) & (np.arange(len(months)) >= 12))
             if not abnormal.any() or after.size == 0:
