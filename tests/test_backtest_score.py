@@ -4,11 +4,14 @@ hit, miss and raise false alarms."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from wenzeng.analysis.backtest_score import ALL, RunNew, score
+from wenzeng.cli import run
 from wenzeng.domain.episodes import EpisodeFile, month_number
 from wenzeng.services.backtest import episodes, run_backtest, score_backtest
 from wenzeng.services.context import Context
@@ -131,3 +134,24 @@ def test_the_built_in_episodes_name_their_sources() -> None:
                 ],
             }
         )
+
+
+def test_the_score_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WENZENG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert run(["init"]) == 0
+    capsys.readouterr()
+    code = run(["analyze", "--backtest", "2020-01:2020-06", "--score", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and len(data["months"]) == 6
+    covid = next(e for e in data["score"]["episodes"] if e["code"] == "collapse_2020q1")
+    assert covid["published"] == "2020-03" and covid["lead_months"]["all"] == 0
+    # outside the months replayed the later shocks are misses
+    assert data["score"]["classes"]["all"]["hits"] == 1
+    assert data["score"]["classes"]["all"]["misses"] == 2
+    code = run(["analyze", "--backtest", "2020-01:2020-06", "--score"])
+    shown = capsys.readouterr().out
+    assert code == 0 and "命中 hits" in shown and "false alarms" in shown
+    assert run(["analyze", "--score"]) == 2
+    assert "--score needs --backtest" in capsys.readouterr().err
