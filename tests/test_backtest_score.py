@@ -42,6 +42,8 @@ def test_the_backtest_catches_every_shock_when_its_figure_is_published(ctx: Cont
     assert "计算机、通信和其他电子设备制造业" in flag["explanation_zh"]
     assert "-13.8%" in flag["explanation_zh"]
     assert "NBS" in flag["explanation_en"]
+    light = next(x for x in march.lights if x["indicator"] == "va_elec")
+    assert light["light"] == "blue" and light["equivalent"]["indicator"] == "va_cce"
     # growth falling back from the low 2020 base is not reported as slowing
     in_2021 = [n for m in bt.months if m.as_of.year == 2021 for n in m.new]
     assert not [n for n in in_2021 if n["indicator"] in ("va_elec", "revenue_elec")]

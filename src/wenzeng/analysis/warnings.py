@@ -667,6 +667,9 @@ def composite(config: WarningConfig, nation: Mapping[SeriesSpec, Panel]) -> dict
                 "period": panel.period_code(len(row) - 1),
             }
         )
+        sub = panel.substitutes.get((0, len(row) - 1))
+        if sub is not None:  # the figure came from an equivalent series: say which
+            lights[-1]["equivalent"] = sub.as_dict()
     out: dict[str, Any] = {"lights": lights}
     if scores:
         comp = det.composite_index(scores)
