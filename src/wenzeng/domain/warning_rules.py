@@ -13,11 +13,12 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, model_validator
 
-from wenzeng.domain.detector_kinds import KINDS, Detector, Params
+# the detectors' names and parameter models live in detector_kinds; re-exported here
+from wenzeng.domain.detector_kinds import KINDS
+from wenzeng.domain.detector_kinds import Detector as Detector
+from wenzeng.domain.detector_kinds import Params as Params
 from wenzeng.domain.labels import WARNING_CLASS
 from wenzeng.domain.text import I18n
-
-__all__ = ["Detector", "Params"]  # the detectors' names and parameters live in detector_kinds
 
 P = TypeVar("P", bound=Params)
 
