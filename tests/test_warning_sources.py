@@ -4,6 +4,7 @@ wins), and growth judged on the two-year average after an abnormal year."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -11,7 +12,10 @@ import polars as pl
 from wenzeng.analysis.equivalents import Candidate, merge
 from wenzeng.analysis.warnings import Names, build_panel, run_rules
 from wenzeng.domain.warning_rules import SeriesSpec
-from wenzeng.services.early_warning import warning_config
+from wenzeng.ingest.pipeline import ColumnMapping
+from wenzeng.services.context import Context
+from wenzeng.services.early_warning import load_panels, warning_config
+from wenzeng.services.importing import import_file
 
 NAMES = Names(lambda code, lang: code, lambda code, lang: code)
 D = date
@@ -172,3 +176,48 @@ def test_a_regions_own_swings_do_not_make_a_year_abnormal() -> None:
     nat_spec, nat = _cum_panel({"2020-01~02": -13.8, "2021-01~05": 21.5})
     found, _ = run_rules(slowing, {regional: panel, nat_spec: nat}, NAMES)  # type: ignore[dict-item]
     assert found == []  # 2021-03 and 2021-04 have no base: not judged
+
+
+def _release(tmp_path: Path, ctx: Context, name: str, rows: str, vintage: date) -> None:
+    path = tmp_path / name
+    header = "indicator,region,period,period_type,measure,value,unit,source_title\n"
+    path.write_text(header + rows, encoding="utf-8")
+    import_file(ctx, path, ColumnMapping(), vintage=vintage)
+
+
+def test_the_store_gives_the_figure_known_first(ctx: Context, tmp_path: Path) -> None:
+    # September: MIIT's figure came out first; October: NBS's did
+    _release(
+        tmp_path,
+        ctx,
+        "miit_sep.csv",
+        "va_elec,CN,2026-09,month,yoy_pct,4.0,%,MIIT\n",
+        D(2026, 10, 10),
+    )
+    _release(
+        tmp_path,
+        ctx,
+        "nbs.csv",
+        "va_cce,CN,2026-09,month,yoy_pct,3.0,%,NBS\nva_cce,CN,2026-10,month,yoy_pct,2.0,%,NBS\n",
+        D(2026, 10, 15),
+    )
+    _release(
+        tmp_path,
+        ctx,
+        "miit_oct.csv",
+        "va_elec,CN,2026-10,month,yoy_pct,5.0,%,MIIT\n",
+        D(2026, 11, 20),
+    )
+    va = SeriesSpec(indicator="va_elec", measure="yoy_pct", period_type="month")
+
+    def latest(as_of: date) -> tuple[str, float, str | None]:
+        with ctx.reading() as conn:
+            panel = load_panels(ctx, conn, [va], as_of, published_only=True)[va]
+        col = len(panel.months) - 1
+        sub = panel.substitutes.get((0, col))
+        return panel.period_code(col), float(panel.values[0, col]), sub.indicator if sub else None
+
+    assert latest(D(2026, 10, 12)) == ("2026-09", 4.0, None)
+    assert latest(D(2026, 10, 31)) == ("2026-10", 2.0, "va_cce")  # NBS's, the only one known
+    # MIIT's October figure came later: NBS's, known first, stays
+    assert latest(D(2026, 11, 30)) == ("2026-10", 2.0, "va_cce")
