@@ -176,6 +176,6 @@ def test_observations_are_read_only_through_the_principal_aware_path() -> None:
         name
         for name, path in MODULES.items()
         if not _within(name, "wenzeng.store")
-        and {"query_observations", "panel_rows"} & _names_used(path)
+        and {"query_observations", "panel_rows", "panel_rows_first_known"} & _names_used(path)
     )
     assert readers == ["wenzeng.services.early_warning", "wenzeng.services.series"]

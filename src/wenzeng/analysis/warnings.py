@@ -21,8 +21,20 @@ import numpy.typing as npt
 import polars as pl
 
 from wenzeng.analysis import detectors as det
+from wenzeng.analysis.base_effects import two_year_average
+from wenzeng.analysis.equivalents import Substitute
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.tracking import Status as TargetStatus
+from wenzeng.domain.detector_kinds import (
+    ChangePointParams,
+    ConcentrationParams,
+    DeclinesParams,
+    DivergenceParams,
+    RisingStockParams,
+    RobustBreakParams,
+    SignalColdParams,
+    SuddenDropParams,
+)
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.domain.warning_rules import (
     Detector,
@@ -43,6 +55,10 @@ class Panel:
     months: list[int]  # month numbers (year·12 + month − 1), ascending, the last is "now"
     values: FloatMatrix  # (entities, months), NaN where nothing is known
     simulated: npt.NDArray[np.bool_]  # (entities,) any simulated value in the row
+    # figures read from an equivalent series, by (row, column)
+    substitutes: Mapping[tuple[int, int], Substitute] = field(default_factory=dict)
+    # rows whose latest figure is a two-year average: the abnormal year and its lowest growth
+    base_years: Mapping[int, tuple[int, float]] = field(default_factory=dict)
 
     @property
     def period_type(self) -> PeriodType:
@@ -68,8 +84,15 @@ def month_number(p: Period) -> int:
     return p.year * 12 + p.index - 1
 
 
-def build_panel(spec: SeriesSpec, frame: pl.DataFrame, now: int, length: int) -> Panel:
-    """A panel from rows (entity, period, value, simulated) of monthly periods up to ``now``."""
+def build_panel(
+    spec: SeriesSpec,
+    frame: pl.DataFrame,
+    now: int,
+    length: int,
+    substitutes: Mapping[tuple[str, int], Substitute] | None = None,
+) -> Panel:
+    """A panel from rows (entity, period, value, simulated) of monthly periods up to ``now``;
+    ``substitutes`` names the figures read from an equivalent series by (entity, month)."""
     months = list(range(now - length + 1, now + 1))
     if frame.height == 0:
         return Panel(spec, [], months, np.empty((0, length)), np.empty(0, dtype=bool))
@@ -90,7 +113,12 @@ def build_panel(spec: SeriesSpec, frame: pl.DataFrame, now: int, length: int) ->
     flagged = f.filter(pl.col("simulated"))["entity"].unique().to_list()
     for e in flagged:
         sim[index[e]] = True
-    return Panel(spec, entities, months, values, sim)
+    cells = {
+        (index[e], m - months[0]): sub
+        for (e, m), sub in (substitutes or {}).items()
+        if e in index and months[0] <= m <= now
+    }
+    return Panel(spec, entities, months, values, sim, cells)
 
 
 @dataclass
@@ -178,6 +206,7 @@ def _finding(
         "period": period,
         **values,
     }
+    notes_zh, notes_en = _sources(panel, row, evidence)
     zh = {
         **values,
         "entity": names.entity(entity, "zh"),
@@ -199,10 +228,46 @@ def _finding(
         severity or severity_of(rule, strength),
         round(float(strength), 3),
         evidence,
-        _fill(rule.explanation.zh, zh),
-        _fill(rule.explanation.en, en),
+        _fill(rule.explanation.zh, zh) + notes_zh,
+        _fill(rule.explanation.en, en) + notes_en,
         bool(panel.simulated[row]),
     )
+
+
+SOURCE_COLUMNS = 13  # the figures a finding names the sources of: the latest year and a month
+
+
+def _sources(panel: Panel, row: int, evidence: dict[str, Any]) -> tuple[str, str]:
+    """What a finding adds to its explanation (and evidence) about the figures it read:
+    those taken from an equivalent series, and growth judged on the two-year average."""
+    zh = en = ""
+    first = len(panel.months) - SOURCE_COLUMNS
+    used = sorted(
+        ((c, sub) for (r, c), sub in panel.substitutes.items() if r == row and c >= first),
+        key=lambda item: item[0],
+    )
+    if used:
+        evidence["equivalents"] = [sub.as_dict() for _, sub in used]
+        zh = "（" + "；".join(f"{panel.period_label(c)}取自{sub.label_zh}" for c, sub in used)
+        zh += "：当时最先可得的同口径数据）"
+        en = " (" + "; ".join(
+            f"{panel.period_label(c, 'en')} from {sub.label_en}" for c, sub in used
+        )
+        en += ": the first figure of the same industry known then)"
+    base = panel.base_years.get(row)
+    if base is not None:
+        year, low = base
+        evidence["basis"] = "two_year_average"
+        evidence["abnormal_year"] = year
+        zh += (
+            f"（{year}年基数异常（增速低至 {low:.1f}%），按两年平均增速判断，"
+            f"即 √((1+本期增速)(1+上年同期增速)) − 1，与国家统计局2021年做法相同）"
+        )
+        en += (
+            f" (the {year} base was abnormal, growth as low as {low:.1f}%: judged on the "
+            "two-year average growth √((1+g)(1+g a year earlier)) − 1, as NBS did in 2021)"
+        )
+    return zh, en
 
 
 def _current(panel: Panel) -> npt.NDArray[np.bool_]:
@@ -214,12 +279,12 @@ def _current(panel: Panel) -> npt.NDArray[np.bool_]:
 def robust_break(
     rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
 ) -> list[Finding]:
-    window = int(rule.params.get("window", 24))
+    p = rule.params_as(RobustBreakParams)
     res = det.robust_deviation_panel(
-        panel.values[:, -window - 1 : -1],
+        panel.values[:, -p.window - 1 : -1],
         panel.values[:, -1],
-        min_points=int(rule.params.get("min_points", 8)),
-        threshold=float(rule.params.get("threshold", 3.5)),
+        min_points=p.min_points,
+        threshold=p.threshold,
     )
     stats.insufficient += int(np.sum(res.status != det.OK))
     stats.judged += int(np.sum(res.status == det.OK))
@@ -253,7 +318,7 @@ def sudden_drop(
     stats.judged += int(ok.sum())
     stats.insufficient += int((~ok & _current(panel)).sum())
     drop = np.where(ok, prev - now, np.nan)
-    points = float(rule.params.get("points", 10))
+    points = rule.params_as(SuddenDropParams).points
     out = []
     for i in np.flatnonzero(ok & (drop >= points)):
         out.append(
@@ -283,7 +348,7 @@ def signal_cold(
         return []
     scores = det.signal_scores(panel.values[:, -1], np.array(sig.thresholds))
     stats.judged += int((scores > 0).sum())
-    limit = int(rule.params.get("max_score", 2))
+    limit = rule.params_as(SignalColdParams).max_score
     out = []
     for i in np.flatnonzero((scores > 0) & (scores <= limit)):
         light = det.LIGHTS[int(scores[i])]
@@ -310,11 +375,12 @@ def signal_cold(
 def consecutive_declines(
     rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
 ) -> list[Finding]:
-    n = int(rule.params.get("n", 3))
+    p = rule.params_as(DeclinesParams)
+    n = p.n
     res = det.consecutive_declines_panel(panel.values, n)
     stats.judged += int(np.sum(res.status == det.OK))
     stats.insufficient += int(np.sum((res.status != det.OK) & _current(panel)))
-    least = float(rule.params.get("min_total_drop", 0.0))
+    least = p.min_total_drop
     out = []
     for i in np.flatnonzero(res.fired):
         count = int(res.count[i])
@@ -339,12 +405,10 @@ def change_point(
     rule: WarningRule, panel: Panel, names: Names, stats: RunStats, **_: Any
 ) -> list[Finding]:
     out = []
-    recent = int(rule.params.get("recent", 6))
-    shift = float(rule.params.get("min_shift", 3.0))
+    p = rule.params_as(ChangePointParams)
+    recent, shift = p.recent, p.min_shift
     rows = np.flatnonzero(_current(panel))
-    res = det.change_point_panel(
-        panel.values[rows], min_size=int(rule.params.get("min_size", 3)), k=recent
-    )
+    res = det.change_point_panel(panel.values[rows], min_size=p.min_size, k=recent)
     ok = res.status == det.OK
     stats.insufficient += int(np.sum(~ok))
     stats.judged += int(np.sum(ok))
@@ -381,8 +445,9 @@ def rising_stock(
     panels: Mapping[SeriesSpec, Panel],
     **_: Any,
 ) -> list[Finding]:
+    p = rule.params_as(RisingStockParams)
     against = SeriesSpec(
-        indicator=str(rule.params.get("against", "revenue_elec")),
+        indicator=p.against,
         measure=panel.spec.measure,
         period_type=panel.spec.period_type,
         entities=panel.spec.entities,
@@ -390,8 +455,7 @@ def rising_stock(
     base = panels.get(against)
     if base is None:
         return []
-    periods = int(rule.params.get("periods", 3))
-    gap = float(rule.params.get("gap", 10))
+    periods, gap = p.periods, p.gap
     out = []
     for i, e in enumerate(panel.entities):
         other = base.row(e)
@@ -426,14 +490,15 @@ def concentration(
 ) -> list[Finding]:
     if panel.values.shape[1] < 13 or not panel.entities:
         return []
-    top = int(rule.params.get("top", 3))
+    p = rule.params_as(ConcentrationParams)
+    top = p.top
     res = det.growth_contributions(panel.values[:, -1], panel.values[:, -13], k=top)
     if res.status != det.OK or res.top_k_share_of_total is None:
         stats.insufficient += 1
         return []
     stats.judged += 1
     share = float(res.top_k_share_of_total)
-    if share < float(rule.params.get("share", 75)):
+    if share < p.share:
         return []
     leaders = [panel.entities[j] for j in res.top_k_indices]
     row = 0
@@ -484,8 +549,8 @@ def divergence(
     if nat is None or not nat.entities:
         return []
     nat_row = nat.values[0]
-    gap = float(rule.params.get("gap", 8))
-    periods = int(rule.params.get("periods", 3))
+    p = rule.params_as(DivergenceParams)
+    gap, periods = p.gap, p.periods
     res = det.divergence_panel(panel.values, nat_row, gap=gap, periods=periods)
     stats.judged += int(np.sum(res.status == det.OK))
     stats.insufficient += int(np.sum((res.status != det.OK) & _current(panel)))
@@ -602,6 +667,9 @@ def composite(config: WarningConfig, nation: Mapping[SeriesSpec, Panel]) -> dict
                 "period": panel.period_code(len(row) - 1),
             }
         )
+        sub = panel.substitutes.get((0, len(row) - 1))
+        if sub is not None:  # the figure came from an equivalent series: say which
+            lights[-1]["equivalent"] = sub.as_dict()
     out: dict[str, Any] = {"lights": lights}
     if scores:
         comp = det.composite_index(scores)
@@ -636,6 +704,14 @@ def run_rules(
                 panel = panels.get(spec)
                 if panel is None or not panel.entities:
                     continue
+                if rule.base_effect is not None:
+                    refs = [
+                        nation[r]
+                        for code in rule.base_effect.reference
+                        if (r := spec.model_copy(update={"indicator": code, "entities": "nation"}))
+                        in nation
+                    ]
+                    panel = two_year_average(panel, rule.base_effect, refs)
                 found += DETECTORS[rule.detector](
                     rule, panel, names, stats, signals=signals, panels=panels, nation=nation
                 )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from wenzeng.cli.arguments import month_end
+from wenzeng.cli.backtest_score import show_score
 from wenzeng.cli.context import open_context
 from wenzeng.cli.output import Format, FormatOpt, emit_json, emit_rows, err, out, progress
 
@@ -29,25 +30,40 @@ def analyze(
             "--backtest", help="逐月回测区间，如 2019-06:2025-12 / backtest months FROM:TO"
         ),
     ] = None,
+    score: Annotated[
+        bool,
+        typer.Option(
+            "--score",
+            help="按真实事件（catalog/episodes.yaml）为回测打分 / score the backtest on the real episodes",
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """目标跟踪与预警分析 / track the targets and run the early-warning rules."""
     if backtest:
-        _backtest(backtest, fmt)
+        _backtest(backtest, fmt, score)
         return
+    if score:
+        err.print("--score 须与 --backtest 同用 / --score needs --backtest")
+        raise typer.Exit(2)
     _analysis(month_end(as_of) if as_of else None, fmt)
 
 
-def _backtest(months: str, fmt: Format) -> None:
-    """Replay the rules at each month end FROM:TO and show what each month raised."""
-    from wenzeng.services.backtest import month_ends, run_backtest
+def _backtest(months: str, fmt: Format, score: bool = False) -> None:
+    """Replay the rules at each month end FROM:TO and show what each month raised (and,
+    with ``score``, how that scores on the real episodes)."""
+    from wenzeng.services.backtest import month_ends, run_backtest, score_backtest
 
     start, _, end = months.partition(":")
     first, last = month_end(start), month_end(end or start)
     with open_context() as ctx, progress("回测 / backtest", len(month_ends(first, last))) as adv:
         bt = run_backtest(ctx, first, last, progress=adv)
+        scored = score_backtest(ctx, bt) if score else None
     if fmt is Format.json:
-        emit_json(bt.as_dict())
+        emit_json(bt.as_dict() | ({"score": scored.as_dict()} if scored else {}))
+        return
+    if scored is not None:
+        show_score(scored, fmt)
         return
     rows = [
         {

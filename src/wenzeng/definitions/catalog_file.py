@@ -14,6 +14,15 @@ from pydantic import BaseModel, ValidationError
 
 from wenzeng.definitions.catalogue import Catalogue, indicator_problems
 from wenzeng.definitions.units import UnitRecord
+from wenzeng.definitions.warning_file import (
+    SECTION as WARNINGS,
+)
+from wenzeng.definitions.warning_file import (
+    WARNING_KIND_ZH,
+    WARNING_MODELS,
+    is_builtin_warning,
+    read_warning_section,
+)
 from wenzeng.definitions.yaml_doc import LineMap, issues_from_validation, line_for, load_yaml
 from wenzeng.domain.catalog import Entity, Indicator, Sector
 from wenzeng.domain.issues import Issue, IssueCode, Location
@@ -29,13 +38,20 @@ SECTIONS: dict[str, str] = {
     "indicators": "indicator",
     "entities": "entity",
 }
-KINDS = tuple(SECTIONS.values())
-KIND_ZH = {"unit": "单位", "indicator": "指标", "entity": "主体", "sector": "行业"}
+KINDS = (*SECTIONS.values(), *WARNING_MODELS)  # and the warnings: section's rules and signals
+KIND_ZH = {
+    "unit": "单位",
+    "indicator": "指标",
+    "entity": "主体",
+    "sector": "行业",
+    **WARNING_KIND_ZH,
+}
 _MODELS: dict[str, type[BaseModel]] = {
     "unit": UnitRecord,
     "indicator": Indicator,
     "entity": Entity,
     "sector": Sector,
+    **WARNING_MODELS,
 }
 
 
@@ -87,6 +103,8 @@ def is_builtin(kind: str, code: str, base: Catalogue, base_units: UnitRegistry) 
         return code in base.indicators
     if kind == "entity":
         return code in base.entities
+    if kind in WARNING_MODELS:
+        return is_builtin_warning(kind, code)
     return code in base.sectors
 
 
@@ -119,13 +137,13 @@ class _Reader:
                 f"schema must be {SCHEMA} (found {found!r})",
             )
         for key in data:
-            if key != "schema" and key not in self.sections:
+            if key not in ("schema", WARNINGS) and key not in self.sections:
                 self.add(
                     (key,),
-                    f"未知的段 {key!r}（可用：{'、'.join(self.sections)}）",
-                    f"unknown section {key!r} (known: {', '.join(self.sections)})",
+                    f"未知的段 {key!r}（可用：{'、'.join((*self.sections, WARNINGS))}）",
+                    f"unknown section {key!r} (known: {', '.join((*self.sections, WARNINGS))})",
                 )
-        if not any(data.get(s) for s in self.sections):
+        if not any(data.get(s) for s in (*self.sections, WARNINGS)):
             self.add((), "文件没有任何条目", "the file has no entries")
 
     def entry(
@@ -239,6 +257,8 @@ def read_catalog_file(
     entries = reader.entries(data, base, base_units)
     if not reader.issues:
         _check_references(reader, entries, base, base_units, user)
+    if not reader.issues:
+        entries += _warning_entries(reader, data, entries, base, base_units, user)
     if reader.issues:
         raise ValidationFailed(
             f"目录文件有误 / invalid catalogue file: {file} ({len(reader.issues)} problem(s))",
@@ -304,6 +324,24 @@ def _check_references(
         with installed_units(reg):
             for p in indicator_problems(cat.indicators):
                 reader.add(("indicators",), p, p)
+
+
+def _warning_entries(
+    reader: _Reader,
+    data: dict[Any, Any],
+    entries: list[CatalogEntry],
+    base: Catalogue,
+    base_units: UnitRegistry,
+    user: Sequence[CatalogEntry],
+) -> list[CatalogEntry]:
+    """The rules and signals of the file's ``warnings:`` section, checked against the
+    catalogue the built-in one, the user's entries and the file's make together."""
+    replaced = {(e.kind, e.code) for e in entries}
+    merged = [e for e in user if (e.kind, e.code) not in replaced] + entries
+    cat, _ = extend_catalogue(base, base_units, merged)
+    found, issues = read_warning_section(data, reader.file, reader.lines, set(cat.indicators))
+    reader.issues.extend(issues)
+    return [CatalogEntry(kind, code, doc) for kind, code, doc in found]
 
 
 @contextmanager

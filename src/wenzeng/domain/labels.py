@@ -134,49 +134,8 @@ WARNING_STATUS: dict[str, Label] = {
     "acknowledged": ("已知悉", "acknowledged"),
     "closed": ("已关闭", "closed"),
 }
-# The fields of a warning's evidence, as the warning page lists them.
-EVIDENCE_FIELD: dict[str, Label] = {
-    "indicator": ("指标", "indicator"),
-    "entity": ("地区/主体", "entity"),
-    "measure": ("口径", "measure"),
-    "period_type": ("期间类型", "period type"),
-    "period": ("期间", "period"),
-    "value": ("数值", "value"),
-    "values": ("各期数值", "values"),
-    "before": ("变点前中枢", "level before"),
-    "after": ("变点后中枢", "level after"),
-    "break_period": ("变点期间", "break period"),
-    "break_period_code": ("变点期间代码", "break period code"),
-    "score": ("信号灯分值", "light score"),
-    "light": ("信号灯", "light"),
-    "light_en": ("信号灯（英文）", "light (English)"),
-    "thresholds": ("信号灯分界", "light cut-offs"),
-    "median": ("近期中位数", "recent median"),
-    "z": ("稳健z值", "robust z"),
-    "n": ("参照期数", "periods compared"),
-    "drop": ("降幅（百分点）", "drop (points)"),
-    "declines": ("连续下降期数", "declines in a row"),
-    "probability": ("达标概率", "probability of meeting"),
-    "target": ("目标", "target"),
-    "status": ("状态", "status"),
-    "previous": ("上期数值", "previous value"),
-    "start": ("起始值", "starting value"),
-    "runs": ("连续回落期数", "periods falling in a row"),
-    "excess": ("本期超出（百分点）", "excess now (points)"),
-    "gap": ("阈值（百分点）", "threshold (points)"),
-    "periods": ("持续期数", "periods"),
-    "share": ("前几位合计占比（%）", "share of the leaders (%)"),
-    "top": ("统计前几位", "leaders counted"),
-    "growth": ("合计增速（%）", "total growth (%)"),
-    "leaders": ("主要贡献地区", "leading regions"),
-    "leaders_codes": ("主要贡献地区代码", "leading region codes"),
-    "nation": ("全国数值", "national value"),
-    "shortfall": ("低于全国（百分点）", "shortfall (points)"),
-    "figure": ("评估数值", "figure"),
-    "light_zh": ("信号灯", "light"),
-    "rule": ("规则", "rule"),
-    "rule_en": ("规则（英文）", "rule (English)"),
-}
+# The fields of a warning's evidence are labelled by the detector registry
+# (wenzeng.domain.detector_kinds.evidence_label).
 
 # -- reports -------------------------------------------------------------------------------------
 REPORT_KIND: dict[str, Label] = {

@@ -9,12 +9,18 @@ threshold is an edit of the file, not of code.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, model_validator
 
+# the detectors' names and parameter models live in detector_kinds; re-exported here
+from wenzeng.domain.detector_kinds import KINDS
+from wenzeng.domain.detector_kinds import Detector as Detector
+from wenzeng.domain.detector_kinds import Params as Params
 from wenzeng.domain.labels import WARNING_CLASS
 from wenzeng.domain.text import I18n
+
+P = TypeVar("P", bound=Params)
 
 
 class Klass(StrEnum):
@@ -27,18 +33,6 @@ class Klass(StrEnum):
         return WARNING_CLASS[self.value][0]
 
 
-class Detector(StrEnum):
-    ROBUST_BREAK = "robust_break"  # a break from the series' own recent behaviour
-    SUDDEN_DROP = "sudden_drop"  # a fall of many points in one period (leading series)
-    SIGNAL_COLD = "signal_cold"  # the signal light turns light blue or blue
-    CONSECUTIVE_DECLINES = "consecutive_declines"  # n declines in a row
-    CHANGE_POINT = "change_point"  # a recent downward shift in level (PELT)
-    TARGET_RISK = "target_risk"  # a target projected to be missed
-    RISING_STOCK = "rising_stock"  # inventory or receivables outgrowing revenue
-    CONCENTRATION = "concentration"  # growth carried by very few regions
-    DIVERGENCE = "divergence"  # a region falling behind the nation
-
-
 class SeriesSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,6 +40,18 @@ class SeriesSpec(BaseModel):
     measure: Literal["level", "yoy_pct", "share_pct"] = "yoy_pct"
     period_type: Literal["month", "cum_month", "quarter", "year"] = "month"
     entities: Literal["nation", "regions", "enterprises", "all"] = "nation"
+
+
+class BaseEffect(BaseModel):
+    """Judge growth on the two-year average in the year after an abnormal one
+    (docs/methods.md#base-effects): a year is abnormal when a growth rate of the series, or
+    of the nation's series of a ``reference`` indicator (the industry's headline figures,
+    for a series whose own abnormal months were not published), fell below ``below`` (%)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    below: float = -5.0
+    reference: list[str] = Field(default_factory=list)
 
 
 class WarningRule(BaseModel):
@@ -56,17 +62,78 @@ class WarningRule(BaseModel):
     detector: Detector
     title: I18n
     series: list[SeriesSpec] = Field(default_factory=list)
-    params: dict[str, Any] = Field(default_factory=dict)
+    # the detector's parameter model (domain.detector_kinds), checked when the file loads
+    params: SerializeAsAny[Params] = Field(default_factory=Params)
+    base_effect: BaseEffect | None = None
     # severity cut-offs on the detector's strength (e.g. |z|, points, probability)
     severity: dict[Literal["high", "medium", "low"], float] = Field(default_factory=dict)
     explanation: I18n  # with {placeholders} filled from the evidence
     source: str = Field(description="the method it follows (docs/methods.md section, paper)")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_params(cls, data: Any) -> Any:
+        """Read ``params`` with the detector's model: an undeclared key or a value of the
+        wrong type is refused, naming the rule and the key."""
+        if not isinstance(data, dict):
+            return data
+        try:
+            kind = KINDS[Detector(str(data.get("detector")))]
+        except (ValueError, KeyError):
+            return data  # the detector field itself reports an unknown detector
+        code, detector = data.get("code", "?"), data.get("detector")
+        raw = data.get("params")
+        if isinstance(raw, Params):
+            return data
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ValueError(
+                f"预警规则 {code}：params 须为键值表 / warning rule {code}: params must be a mapping"
+            )
+        allowed = list(kind.params.model_fields)
+        unknown = sorted(str(k) for k in raw if k not in kind.params.model_fields)
+        if unknown:
+            keys = ", ".join(unknown)
+            known = ", ".join(allowed) or "无 / none"
+            raise ValueError(
+                f"预警规则 {code}：检测方法 {detector} 没有参数 {keys}（可用：{known}）/ "
+                f"warning rule {code}: detector {detector} has no parameter {keys} "
+                f"(allowed: {known})"
+            )
+        try:
+            params = kind.params.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(part) for part in first["loc"])
+            raise ValueError(
+                f"预警规则 {code}：参数 {key} 的值 {raw.get(key)!r} 不合要求 / warning rule "
+                f"{code}: parameter {key}: {first['msg']}"
+            ) from None
+        return {**data, "params": params}
+
     @model_validator(mode="after")
     def _needs_series(self) -> WarningRule:
-        if self.detector is not Detector.TARGET_RISK and not self.series:
+        if KINDS[self.detector].needs_series and not self.series:
             raise ValueError(f"rule {self.code}: a {self.detector.value} rule needs series")
         return self
+
+    def params_as(self, kind: type[P]) -> P:
+        """The rule's parameters as the model ``kind`` its detector declares."""
+        if not isinstance(self.params, kind):
+            raise TypeError(f"rule {self.code}: params are {type(self.params).__name__}")
+        return self.params
+
+    def needed_series(self) -> list[SeriesSpec]:
+        """The series the rule watches and those its detector also reads."""
+        out = list(self.series)
+        for change in KINDS[self.detector].also_reads(self.params):
+            out += [s.model_copy(update=change) for s in self.series]
+        for code in self.base_effect.reference if self.base_effect else []:
+            out += [
+                s.model_copy(update={"indicator": code, "entities": "nation"}) for s in self.series
+            ]
+        return out
 
 
 class SignalIndicator(BaseModel):

@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from wenzeng.analysis.backtest_score import RunNew, Score, score
+from wenzeng.definitions.catalogue import catalog_dir
+from wenzeng.definitions.yaml_doc import load_model
+from wenzeng.domain.episodes import EpisodeFile
 from wenzeng.services.context import Context
-from wenzeng.services.early_warning import analyse
+from wenzeng.services.early_warning import analyse, first_published
 
 
 @dataclass
@@ -105,3 +109,23 @@ def run_backtest(
         if progress:
             progress(1)
     return result
+
+
+def episodes() -> EpisodeFile:
+    """The real episodes the backtest is scored on (``catalog/episodes.yaml``)."""
+    return load_model(EpisodeFile, catalog_dir() / "episodes.yaml")
+
+
+def score_backtest(ctx: Context, bt: Backtest, chosen: EpisodeFile | None = None) -> Score:
+    """Hits, lead time from the data's publication, misses and false alarms per class of the
+    backtest ``bt`` against the episodes (:mod:`wenzeng.analysis.backtest_score`)."""
+    eps = chosen or episodes()
+    end = bt.months[-1].as_of if bt.months else date.today()
+    published: dict[str, int | None] = {}
+    for ep in eps.episodes:
+        if ep.kind != "shock":
+            continue
+        day = first_published(ctx, ep.indicators, ep.span, end)
+        published[ep.code] = day.year * 12 + day.month - 1 if day else None
+    runs = [RunNew(m.as_of.year * 12 + m.as_of.month - 1, m.new) for m in bt.months]
+    return score(runs, eps, published)

@@ -12,21 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from typing import Any
 
-import polars as pl
-
+from wenzeng.analysis.equivalents import Candidate, Row, merge
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.warnings import Finding, Names, Panel, RunStats, build_panel, composite
 from wenzeng.analysis.warnings import run_rules as run_warning_rules
 from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, SYSTEM, Principal
-from wenzeng.definitions.catalogue import catalog_dir
-from wenzeng.definitions.yaml_doc import load_model
+from wenzeng.definitions.warning_file import builtin_warnings, with_user_warnings
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.domain.periods import parse_period
-from wenzeng.domain.warning_rules import Detector, SeriesSpec, WarningConfig
+from wenzeng.domain.warning_rules import SeriesSpec, WarningConfig
 from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.services.context import Context
 from wenzeng.services.plans import stored_plans
@@ -34,8 +31,9 @@ from wenzeng.services.tracking import assess_plan, save_assessments
 from wenzeng.store import Connection
 from wenzeng.store import analysis as store
 from wenzeng.store.audit import audit
+from wenzeng.store.catalog_entries import StoredEntry
 from wenzeng.store.clock import now
-from wenzeng.store.observations import first_year, panel_rows
+from wenzeng.store.observations import first_year, panel_rows_first_known
 
 PANEL_MONTHS = 36
 OPEN = ("new", "acknowledged")
@@ -43,21 +41,17 @@ PUBLIC_VIEW = "public"  # the stored summary's part computed on published figure
 Step = Callable[[str], None]
 
 
-@cache
-def warning_config() -> WarningConfig:
-    return load_model(WarningConfig, catalog_dir() / "warnings.yaml")
+def warning_config(entries: Iterable[StoredEntry] = ()) -> WarningConfig:
+    """The built-in warning rules and signal lights (``catalog/warnings.yaml``) with the
+    user's (``entries``: the store's catalogue entries, of which those of the ``warnings:``
+    section of a catalogue file count)."""
+    return with_user_warnings(builtin_warnings(), ((e.kind, e.code, e.document) for e in entries))
 
 
 def needed_specs(config: WarningConfig) -> set[SeriesSpec]:
     specs: set[SeriesSpec] = set()
     for rule in config.rules:
-        for s in rule.series:
-            specs.add(s)
-            if rule.detector is Detector.DIVERGENCE:
-                specs.add(s.model_copy(update={"entities": "nation"}))
-            if rule.detector is Detector.RISING_STOCK:
-                against = str(rule.params.get("against", "revenue_elec"))
-                specs.add(s.model_copy(update={"indicator": against}))
+        specs.update(rule.needed_series())
     for sig in config.signals:
         specs.add(
             SeriesSpec(
@@ -92,37 +86,105 @@ def load_panels(
     length: int = PANEL_MONTHS,
 ) -> dict[SeriesSpec, Panel]:
     """One panel per kind of series, of the figures ``reader`` may see (the department's
-    analysis: all); its last column is the newest month known on ``as_of``."""
+    analysis: all); its last column is the newest month known on ``as_of``.  A national or
+    regional panel is completed from its equivalents (:mod:`wenzeng.analysis.equivalents`):
+    the same industry from the other publisher, the cumulative for January and
+    January–February, whichever figure was known first."""
+    monthly = [s for s in specs if s.period_type in ("month", "cum_month")]
+    groups: dict[tuple[str, str], list[SeriesSpec]] = {}
+    for spec in monthly:
+        groups.setdefault((spec.measure, spec.entities), []).append(spec)
     out = {}
-    for spec in specs:
-        if spec.period_type not in ("month", "cum_month"):
-            continue
-        rows = panel_rows(
+    for (measure, entities), group in groups.items():
+        codes = sorted({code for spec in group for code in _equivalents(ctx, spec.indicator)})
+        by_series: dict[tuple[str, str], list[Row]] = {}
+        for r in panel_rows_first_known(
             conn,
-            indicator=spec.indicator,
-            measure=spec.measure,
-            period_type=spec.period_type,
-            entities=_entities(ctx, spec.entities),
+            indicators=codes,
+            measure=measure,
+            entities=_entities(ctx, entities),
             as_of=as_of,
             simulated=False if published_only else None,
             visibility=policy.visibility(reader, ctx.catalogue),
-        )
-        frame = pl.DataFrame(
-            rows,
-            schema=[
-                ("entity", pl.Utf8),
-                ("period", pl.Utf8),
-                ("value", pl.Float64),
-                ("simulated", pl.Boolean),
-            ],
-            orient="row",
-        )
-        if frame.height == 0:
-            continue
-        newest = max(frame["period"].unique().to_list(), key=lambda code: parse_period(code).end)
-        p = parse_period(newest)
-        out[spec] = build_panel(spec, frame, p.year * 12 + p.index - 1, length)
+        ):
+            by_series.setdefault((r[0], r[1]), []).append(r[2:])
+
+        def rows(
+            indicator: str, period_type: str, found: dict[tuple[str, str], list[Row]] = by_series
+        ) -> list[Row]:
+            return found.get((indicator, period_type), [])
+
+        for spec in group:
+            frame, substitutes = merge(spec.period_type, _candidates(ctx, spec, rows))
+            if frame.height == 0:
+                continue
+            newest = max(
+                frame["period"].unique().to_list(), key=lambda code: parse_period(code).end
+            )
+            p = parse_period(newest)
+            out[spec] = build_panel(spec, frame, p.year * 12 + p.index - 1, length, substitutes)
     return out
+
+
+def _equivalents(ctx: Context, code: str) -> list[str]:
+    ind = ctx.catalogue.indicators.get(code)
+    return [code, *(ind.same_as if ind else [])]
+
+
+def _candidates(
+    ctx: Context, spec: SeriesSpec, rows: Callable[[str, str], list[Row]]
+) -> list[Candidate]:
+    """The series itself, then the series that can stand in for it, in that order."""
+    own, *others = _equivalents(ctx, spec.indicator)
+    out = [Candidate(own, spec.period_type, "", "", rows(own, spec.period_type))]
+    for other in others:
+        out.append(_candidate(ctx, other, spec.period_type, rows))
+    if spec.period_type == "month" and spec.entities in ("nation", "regions"):
+        for code in [own, *others]:
+            out.append(_candidate(ctx, code, "cum_month", rows))
+    return out[:1] + [c for c in out[1:] if c.rows]
+
+
+def _candidate(
+    ctx: Context, code: str, period_type: str, rows: Callable[[str, str], list[Row]]
+) -> Candidate:
+    ind = ctx.catalogue.indicators.get(code)
+    name_zh = ind.name.zh if ind else code
+    name_en = ind.name.en if ind else code
+    by = f"（{ind.publisher}）" if ind and ind.publisher else ""
+    by_en = f" ({ind.publisher})" if ind and ind.publisher else ""
+    cum_zh, cum_en = ("累计", "year-to-date ") if period_type == "cum_month" else ("", "")
+    return Candidate(
+        code,
+        period_type,
+        f"{name_zh}{by}{cum_zh}",
+        f"{cum_en}{name_en}{by_en}",
+        rows(code, period_type),
+    )
+
+
+def first_published(
+    ctx: Context, indicators: Iterable[str], months: tuple[int, int], as_of: date
+) -> date | None:
+    """The day the first published national growth figure of ``indicators`` for a period
+    ending in ``months`` (month numbers, inclusive) became known, by ``as_of``."""
+    first, last = months
+    with ctx.reading() as conn:
+        rows = panel_rows_first_known(
+            conn,
+            indicators=list(indicators),
+            measure="yoy_pct",
+            entities=["CN"],
+            as_of=as_of,
+            simulated=False,
+        )
+    known = [r[6] for r in rows if first <= _end_month(r[3]) <= last]
+    return min(known) if known else None
+
+
+def _end_month(code: str) -> int:
+    end = parse_period(code).end
+    return end.year * 12 + end.month - 1
 
 
 def names_for(ctx: Context) -> Names:
@@ -180,7 +242,7 @@ def analyse(
     """The analysis in memory (nothing stored), of the figures ``reader`` may see (the
     department's analysis: all), without simulated ones when ``published_only``."""
     say = step or (lambda _m: None)
-    config = warning_config()
+    config = warning_config(ctx.user_entries)
     say("目标跟踪 / target tracking")
     assessments = {plan.code: assess_plan(ctx, plan, as_of) for plan in stored_plans(ctx)}
     say("读取数据 / reading panels")

@@ -392,3 +392,55 @@ def first_year(conn: Connection) -> int | None:
     year); None when the store holds no observation."""
     first = conn.execute(select(func.min(observation.c.period))).scalar()
     return int(first[:4]) if first else None
+
+
+def panel_rows_first_known(
+    conn: Connection,
+    *,
+    indicators: Sequence[str],
+    measure: str,
+    entities: Sequence[str] | None,
+    as_of: date | None,
+    simulated: bool | None = None,
+    visibility: Visibility | None = None,
+) -> list[tuple[str, str, str, str, float, bool, date]]:
+    """As :func:`panel_rows` for the monthly and year-to-date series of several indicators
+    at once: (indicator, period type, entity, period, value, simulated, first known), the
+    last the date the period's figure was first known (its earliest vintage not after
+    ``as_of``)."""
+    conds = _filters(
+        indicators=indicators,
+        entities=entities,
+        measure=measure,
+        as_of=as_of,
+        simulated=simulated,
+    )
+    conds.append(series.c.period_type.in_(["month", "cum_month"]))
+    allowed = _allowed(visibility)
+    first = func.min(observation.c.vintage).over(
+        partition_by=(observation.c.series_id, observation.c.period)
+    )
+    base = select(
+        series.c.indicator,
+        series.c.period_type,
+        series.c.entity,
+        observation.c.period,
+        observation.c.value,
+        observation.c.simulated,
+        first.label("first_known"),
+        _rank().label("rank"),
+    )
+    inner = _from_tables(base, sources=bool(allowed)).where(and_(*conds, *allowed)).subquery()
+    stmt = select(
+        inner.c.indicator,
+        inner.c.period_type,
+        inner.c.entity,
+        inner.c.period,
+        inner.c.value,
+        inner.c.simulated,
+        inner.c.first_known,
+    ).where(inner.c.rank == 1)
+    return [
+        (r[0], r[1], r[2], r[3], float(r[4]), bool(r[5]), _vintage(r[6]))
+        for r in conn.execute(stmt)
+    ]

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
+from wenzeng.domain.detector_kinds import evidence_label
 from wenzeng.domain.observation import SIMULATED_LABEL
 from wenzeng.domain.periods import PeriodError, parse_period
 from wenzeng.errors import ValidationFailed, WenzengError
@@ -226,8 +227,8 @@ def warning_context(ctx: Context, p: Principal, wid: int, lang: str) -> dict[str
     items = [
         {
             "key": k,
-            "zh": labels.text(labels.EVIDENCE_FIELD, k, "zh"),
-            "en": labels.text(labels.EVIDENCE_FIELD, k, "en"),
+            "zh": evidence_label(k, "zh"),
+            "en": evidence_label(k, "en"),
             "value": v,
             **_evidence_texts(ctx, k, v),
         }
