@@ -11,7 +11,6 @@ as such, never guessed about.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,7 +128,7 @@ class _Blank(dict[str, Any]):
 
 def _fill(template: str, values: Mapping[str, Any]) -> str:
     shown = {k: (f"{v:.1f}" if isinstance(v, float) else v) for k, v in values.items()}
-    return string.Formatter().vformat(template, (), _Blank(shown))
+    return template.format_map(_Blank(shown))
 
 
 def severity_of(rule: WarningRule, strength: float, *, lower_is_worse: bool = False) -> str:
