@@ -583,13 +583,9 @@ class Cube:
         self.entities: list[str] = ents["enterprise"].to_list()
         self.region = ents["region"].str.slice(1).cast(pl.Int64).to_numpy() - 1
         self.sector = ents["sector"].str.slice(1).cast(pl.Int64).to_numpy() - 1
-        at = frame.select(
-            pl.col("enterprise").replace_strict(
-                self.entities, list(range(len(self.entities))), return_dtype=pl.Int64
-            ),
-            pl.col("indicator").replace_strict(
-                indicators, list(range(len(indicators))), return_dtype=pl.Int64
-            ),
+        at = frame.select(  # the position of each row's enterprise, indicator and month
+            pl.col("enterprise").cast(pl.Enum(self.entities)).to_physical(),
+            pl.col("indicator").cast(pl.Enum(indicators)).to_physical(),
             pl.col("year").cast(pl.Int64) * 12 + pl.col("month").cast(pl.Int64) - 1 - first,
             pl.col("value").fill_null(np.nan),
         )
@@ -629,7 +625,7 @@ def aggregate_frames(
         col = ENTITY_COL[lv]
         fr: dict[str, pl.DataFrame] = {}
         for kind in ("month", "cum"):
-            vals = sums[(kind, lv)].values  # (groups, indicators, months)
+            vals = sums[lv].values[:, ("month", "cum").index(kind)]  # groups × ind. × months
             fr[kind] = pl.DataFrame(
                 {
                     "indicator": np.repeat(indicators, n_months).tolist() * len(codes),
@@ -655,11 +651,11 @@ def aggregate_frames(
 def run_wenzeng(source: Callable[[], Iterator[pl.DataFrame]], n_months: int) -> dict[str, Any]:
     """The analysis block by block: ``source()`` gives the long frame by enterprise block.
 
-    Pass 1 adds each block's single-month and cumulative levels into the regions', sectors'
-    and nation's sums; the aggregates are then analysed as before (their YoY and shares,
-    tracking, panels).  Pass 2 builds each block's enterprise panels and judges them with
-    ``run_rules_by_block``, which also judges the aggregates.  Reading (here generating) a
-    block is not timed.
+    One pass over the blocks: each block's transforms (arrays), its single-month and
+    cumulative levels added into the regions', sectors' and nation's sums, its enterprise
+    panels judged (``BlockRun.judge_block``), then let go.  The aggregates are then
+    analysed as before (YoY and shares of the sums, tracking, panels, rules).  Reading
+    (here generating) a block is not timed.
     """
     from wenzeng.analysis import blocks as B
     from wenzeng.analysis.warnings import Names, composite
@@ -670,17 +666,6 @@ def run_wenzeng(source: Callable[[], Iterator[pl.DataFrame]], n_months: int) -> 
     reading = [0.0]
     first = END_YEAR * 12 + END_MONTH - 1 - n_months + 1
     months = list(range(first, first + n_months))
-
-    def read() -> Iterator[pl.DataFrame]:
-        it = source()
-        while True:
-            t0 = time.perf_counter()
-            frame = next(it, None)
-            reading[0] += time.perf_counter() - t0
-            if frame is None:
-                return
-            yield frame
-
     peek = next(source())
     indicators = sorted(peek["indicator"].unique().to_list(), key=INDICATORS.index)
     del peek
@@ -692,68 +677,49 @@ def run_wenzeng(source: Callable[[], Iterator[pl.DataFrame]], n_months: int) -> 
         "sectors": [f"S{i + 1:02d}" for i in range(N_SECTORS)],
         "nation": ["CN"],
     }
-    shape = (len(indicators), n_months)
-    sums = {
-        (kind, lv): B.GroupSums(groups[lv], shape) for kind in ("month", "cum") for lv in groups
-    }
+    shape = (2, len(indicators), n_months)  # single-month and cumulative levels
+    sums = {lv: B.GroupSums(groups[lv], shape) for lv in groups}
+    ent_specs = sorted(
+        (s for s in needed_specs(config) if s.entities == "enterprises"),
+        key=lambda s: (s.indicator, s.measure, s.period_type),
+    )
+    run = B.BlockRun(config, names)
+    counts: Counter[str] = Counter()
     n_ent = 0
-
-    for frame in read():  # pass 1: the aggregates
-        with timer.stage("pass 1: read block, cumulative, sums"):
+    it = source()
+    while True:
+        t0 = time.perf_counter()
+        frame = next(it, None)
+        reading[0] += time.perf_counter() - t0
+        if frame is None:
+            break
+        with timer.stage("blocks: read, transforms, sums, panels"):
             cube = Cube(frame, indicators, first, n_months)
             n_ent += len(cube.entities)
-            kinds = {"month": cube.month, "cum": B.cumulative(cube.month, first)}
+            arrays = cube_transforms(cube, first, k_of)
+            both = np.stack([arrays["month"], arrays["cum"]], axis=1)
             at = {"regions": cube.region, "sectors": cube.sector}
             at["nation"] = np.zeros(len(cube.entities), dtype=np.int64)
-            for (kind, lv), acc in sums.items():
-                acc.add(kinds[kind], at[lv])
-        del frame, cube, kinds
+            for lv, acc in sums.items():
+                acc.add(both, at[lv])
+            panels: dict[SeriesSpec, Any] = {}
+            for spec in ent_specs:
+                values = arrays[KIND_COLUMN[(spec.measure, spec.period_type)]]
+                panels[spec] = B.block_panel(
+                    spec, cube.entities, months, values[:, k_of[spec.indicator]]
+                )
+        with timer.stage("blocks: rules on the enterprises"):
+            run.judge_block(panels)
+            counts.update(wz_history_signals(panels))
+        del frame, cube, arrays, both, panels
     with timer.stage("aggregates: frames, YoY, shares"):
         frames = aggregate_frames(sums, groups, indicators, n_months)
     with timer.stage("tracking (assess)"):
         assessments = wz_tracking(frames, indicators)
     with timer.stage("aggregate panels (build_panel)"):
         shared = wz_panels(frames, config, n_months)
-    ent_specs = sorted(
-        (s for s in needed_specs(config) if s.entities == "enterprises"),
-        key=lambda s: (s.indicator, s.measure, s.period_type),
-    )
-    column = {(m, p): c for (m, p), c in KIND_COLUMN.items()}
-    counts: Counter[str] = Counter()
-    block_time = [0.0]
-
-    def blocks() -> Iterator[dict[Any, Any]]:  # pass 2: the enterprises
-        for frame in read():
-            t0 = time.perf_counter()
-            with timer.stage("pass 2: read block, transforms, panels"):
-                cube = Cube(frame, indicators, first, n_months)
-                arrays = cube_transforms(cube, first, k_of)
-                panels: dict[SeriesSpec, Any] = {}
-                for spec in ent_specs:
-                    values = arrays[column[(spec.measure, spec.period_type)]]
-                    panels[spec] = B.block_panel(
-                        spec, cube.entities, months, values[:, k_of[spec.indicator]]
-                    )
-            del frame, cube, arrays
-            block_time[0] += time.perf_counter() - t0
-            yield panels
-
-    def on_block(panels: Any) -> None:
-        counts.update(wz_history_signals(panels))
-
-    t0, c0 = time.perf_counter(), time.process_time()
-    gen0 = reading[0]
-    cpu_blocks = timer.cpu.get("pass 2: read block, transforms, panels", 0.0)
-    found, stats = B.run_rules_by_block(
-        config, shared, blocks(), names, assessments, on_block=on_block
-    )
-    label = "rules (by block, and on the aggregates)"
-    timer.stages[label] = time.perf_counter() - t0 - block_time[0] - (reading[0] - gen0)
-    timer.cpu[label] = (
-        time.process_time()
-        - c0
-        - (timer.cpu["pass 2: read block, transforms, panels"] - cpu_blocks)
-    )
+    with timer.stage("rules on the aggregates"):
+        found, stats = run.finish(shared, assessments)
     counts.update(f"{f.rule}|{level_of_entity(f.entity)}" for f in found)
     with timer.stage("signal scores + composite"):
         counts.update(wz_history_signals(shared))
@@ -1284,7 +1250,7 @@ def main() -> None:
     )
     print(
         f"  peak RSS {full['peak_rss_mb']:,.0f} MB (RSS before the first block "
-        f"{full['rss_after_generation_mb']:,.0f} MB); reading (generating) the blocks twice, "
+        f"{full['rss_after_generation_mb']:,.0f} MB); reading (generating) the blocks, "
         f"not timed: {full['generation_s']:.1f} s"
     )
     same_whole = True

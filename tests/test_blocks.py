@@ -237,3 +237,13 @@ def test_rules_by_block_find_what_the_whole_panel_finds(size: int) -> None:
     assert got == want  # every field of every finding, in the same order
     assert stats == want_stats
     assert len(seen) == -(-N_ENT // size)
+
+
+def test_a_block_rule_against_the_nation_needs_the_nation_first() -> None:
+    cfg = config()
+    v = levels()
+    _, blocks = by_blocks(v, cfg, 20)
+    rule = next(r for r in cfg.rules if r.detector is Detector.DIVERGENCE)
+    one = cfg.model_copy(update={"rules": [rule]})
+    with pytest.raises(ValueError, match="national series"):
+        B.BlockRun(one, NAMES).judge_block(next(blocks))

@@ -139,24 +139,29 @@ def _joined(spec: SeriesSpec, parts: list[Panel]) -> Panel | None:
 
 
 # -- rules by block -------------------------------------------------------------------------
+def _nation_of(spec: SeriesSpec) -> SeriesSpec:
+    return spec.model_copy(update={"entities": "nation"})
+
+
 @dataclass
-class _Run:
-    """What a run by block has found so far, per (rule, series) of the configuration."""
+class BlockRun:
+    """A run of the rules over the panels of ``level`` block by block, then the rest.
+
+    :meth:`judge_block` judges one block (its panels of ``level``) and keeps only the
+    findings and counts; :meth:`finish` judges the other levels' panels, and the panels
+    of detectors that judge rows together (:data:`CROSS_ROW`, joined from the blocks), and
+    returns all findings in the order of :func:`~wenzeng.analysis.warnings.run_rules`.
+    So the aggregates may be built while the blocks go by, and judged after them.
+    """
 
     config: WarningConfig
     names: Names
-    level: str
+    level: str = "enterprises"
     found: dict[tuple[int, int], list[Finding]] = field(default_factory=dict)
     gathered: dict[SeriesSpec, list[Panel]] = field(default_factory=dict)
     stats: RunStats = field(default_factory=RunStats)
 
-    def judge(
-        self,
-        r: int,
-        j: int,
-        spec: SeriesSpec,
-        panels: Mapping[SeriesSpec, Panel],
-    ) -> None:
+    def _judge(self, r: int, j: int, spec: SeriesSpec, panels: Mapping[SeriesSpec, Panel]) -> None:
         rule = self.config.rules[r]
         one = self.config.model_copy(update={"rules": [rule.model_copy(update={"series": [spec]})]})
         out, more = run_rules(one, panels, self.names)
@@ -164,8 +169,12 @@ class _Run:
         self.stats.insufficient += more.insufficient
         self.found.setdefault((r, j), []).extend(out)
 
-    def block(self, nation: Mapping[SeriesSpec, Panel], block: Mapping[SeriesSpec, Panel]) -> None:
-        panels = {**nation, **block}
+    def judge_block(
+        self, block: Mapping[SeriesSpec, Panel], nation: Mapping[SeriesSpec, Panel] | None = None
+    ) -> None:
+        """Judge one block; ``nation`` holds the national panels that divergence compares
+        a row with (a :class:`ValueError` when such a rule's is missing)."""
+        panels = {**(nation or {}), **block}
         for r, rule in enumerate(self.config.rules):
             if rule.detector is Detector.TARGET_RISK:
                 continue
@@ -174,13 +183,17 @@ class _Run:
                     continue
                 if rule.detector in CROSS_ROW:
                     self.gathered.setdefault(spec, []).append(block[spec])
-                else:
-                    self.judge(r, j, spec, panels)
+                    continue
+                if rule.detector is Detector.DIVERGENCE and _nation_of(spec) not in panels:
+                    raise ValueError(
+                        f"规则 {rule.code} 需要先有全国序列 {spec.indicator} / rule "
+                        f"{rule.code} needs the national series {spec.indicator} before the blocks"
+                    )
+                self._judge(r, j, spec, panels)
 
-    def rest(
-        self, shared: Mapping[SeriesSpec, Panel], assessments: Iterable[Assessment]
-    ) -> list[Finding]:
-        """Judge the shared panels and the joined ones; all findings in the rules' order."""
+    def finish(
+        self, shared: Mapping[SeriesSpec, Panel], assessments: Iterable[Assessment] = ()
+    ) -> tuple[list[Finding], RunStats]:
         joined = {s: p for s, ps in self.gathered.items() if (p := _joined(s, ps)) is not None}
         whole = {**shared, **joined}
         findings: list[Finding] = []
@@ -192,12 +205,12 @@ class _Run:
                 found = []
                 for j, spec in enumerate(rule.series):
                     if spec.entities != self.level or rule.detector in CROSS_ROW:
-                        self.judge(r, j, spec, whole)
+                        self._judge(r, j, spec, whole)
                     found += self.found.get((r, j), [])
             self.stats.by_rule[rule.code] = len(found)
             findings += found
         self.stats.findings = len(findings)
-        return findings
+        return findings, self.stats
 
 
 def run_rules_by_block(
@@ -216,15 +229,13 @@ def run_rules_by_block(
     Each block maps specs of ``level`` to panels of one set of entities; blocks come in
     entity order and do not overlap.  A block is judged and let go before the next is
     read, so memory holds one block at a time (``on_block`` sees each, for more work on
-    it); detectors that judge rows together (:data:`CROSS_ROW`) get their panels joined.
-    The findings, their order and the counts are those of ``run_rules`` on the whole
-    panels.
+    it).  The findings, their order and the counts are those of ``run_rules`` on the
+    whole panels.
     """
-    run = _Run(config, names, level)
+    run = BlockRun(config, names, level)
     nation = {k: v for k, v in shared.items() if k.entities == "nation"}
     for block in blocks:
-        run.block(nation, block)
+        run.judge_block(block, nation)
         if on_block is not None:
             on_block(block)
-    findings = run.rest(shared, assessments)
-    return findings, run.stats
+    return run.finish(shared, assessments)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -48,19 +49,24 @@ class Panel:
         return PeriodType(self.spec.period_type)
 
     def period_code(self, column: int) -> str:
-        y, m = divmod(self.months[column], 12)
-        return Period(y, self.period_type, m + 1).code
+        return _period_text(self.months[column], self.spec.period_type, "code")
 
     def period_label(self, column: int, lang: str = "zh") -> str:
-        y, m = divmod(self.months[column], 12)
-        p = Period(y, self.period_type, m + 1)
-        return p.label_en if lang == "en" else p.label_zh
+        return _period_text(self.months[column], self.spec.period_type, lang)
 
     def row(self, entity: str) -> FloatMatrix | None:
         if entity not in self.entities:
             return None
         found: FloatMatrix = self.values[self.entities.index(entity)]
         return found
+
+
+@lru_cache(maxsize=4096)
+def _period_text(month: int, period_type: str, what: str) -> str:
+    """A panel column's period code, or its label in ``what`` (zh / en); one per finding."""
+    y, m = divmod(month, 12)
+    p = Period(y, PeriodType(period_type), m + 1)
+    return p.code if what == "code" else p.label_en if what == "en" else p.label_zh
 
 
 def month_number(p: Period) -> int:
