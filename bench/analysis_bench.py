@@ -1259,7 +1259,11 @@ def main() -> None:
         w_total = _print_stages("WenZeng, whole panel at once (the way before blocks):", whole)
         same_whole = all(
             whole[k] == full[k] for k in ("findings", "digest", "judged", "insufficient")
-        ) and _print_counts(full["counts"], whole["counts"])
+        )
+        for k in sorted(set(full["counts"]) | set(whole["counts"])):
+            a, b = full["counts"].get(k, 0), whole["counts"].get(k, 0)
+            if a != b:
+                print(f"  {k}: {a:,} by block, {b:,} on the whole panel")
         print(
             f"  {whole['findings']:,} findings (digest {whole['digest']}), "
             f"{whole['judged']:,} judged, {whole['insufficient']:,} too short; peak RSS "
