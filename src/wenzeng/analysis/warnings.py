@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -54,10 +54,15 @@ class Panel:
     def period_label(self, column: int, lang: str = "zh") -> str:
         return _period_text(self.months[column], self.spec.period_type, lang)
 
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        return {e: i for i, e in reversed(list(enumerate(self.entities)))}
+
     def row(self, entity: str) -> FloatMatrix | None:
-        if entity not in self.entities:
+        i = self._row_of.get(entity)
+        if i is None:
             return None
-        found: FloatMatrix = self.values[self.entities.index(entity)]
+        found: FloatMatrix = self.values[i]
         return found
 
 
@@ -128,13 +133,18 @@ class Names:
 
 
 class _Blank(dict[str, Any]):
+    """The values a template names, floats to one decimal (formatted when asked for)."""
+
+    def __getitem__(self, key: str) -> Any:
+        v = super().__getitem__(key)
+        return f"{v:.1f}" if isinstance(v, float) else v
+
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
 def _fill(template: str, values: Mapping[str, Any]) -> str:
-    shown = {k: (f"{v:.1f}" if isinstance(v, float) else v) for k, v in values.items()}
-    return template.format_map(_Blank(shown))
+    return template.format_map(_Blank(values))
 
 
 def severity_of(rule: WarningRule, strength: float, *, lower_is_worse: bool = False) -> str:
