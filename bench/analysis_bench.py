@@ -7,19 +7,25 @@ seasonal, all trend, and a few series carry injected breaks, slow declines, a re
 sector shock, and scattered gaps, so that the detectors have something to find.
 
 The analysis timed is what the quarterly run does after reading its panels, done in process
-with the project's own functions and no database:
+with the project's own functions and no database.  WenZeng reads the enterprises block by block
+(``--block``, default 2,000; the enterprises are generated 1,000 at a time, so the data do not
+depend on the block size) and, in one pass over the blocks (``wenzeng.analysis.blocks``):
 
-1. transforms (``wenzeng.analysis.transforms``) on the whole panel: cumulative from single-month
-   levels (``month_to_cum``), YoY % of both (``yoy_from_levels``), sums to the 37 regions, the
-   10 sectors and the nation (``aggregate``), and shares (export / revenue, profit / revenue,
-   ``share``) at every level;
-2. target tracking (``wenzeng.analysis.tracking.assess``): two targets per indicator (a level
-   and an average-growth target) on the national aggregates, projected from January–September;
-3. panels (``build_panel``) and every rule of ``wenzeng/catalog/warnings.yaml`` applied to every
-   indicator at every level with ``run_rules`` (enterprises, regions, sectors, nation; PELT
-   change points on the national, regional and sector aggregates only), signal scores against
-   thresholds from each series' own history (``thresholds_from_history_panel``), and the
-   composite and diffusion indexes (``composite``).
+1. places each block in an array (enterprises × indicators × months) and computes its
+   cumulative levels, YoY % of both and shares (``cumulative``, ``year_on_year``,
+   ``share_of``: the arithmetic of ``wenzeng.analysis.transforms``), and adds its levels into
+   the sums of the 37 regions, the 10 sectors and the nation (``GroupSums``);
+2. judges the block's enterprise panels with every rule of ``wenzeng/catalog/warnings.yaml``
+   widened to every indicator (``BlockRun.judge_block``), and scores their signal lights
+   against thresholds from each series' own history (``thresholds_from_history_panel``);
+
+then, on the aggregates: YoY and shares (the frame transforms), target tracking
+(``wenzeng.analysis.tracking.assess``: two targets per indicator, a level and an
+average-growth target, projected from January–September), panels (``build_panel``), the rules
+(PELT change points on the national, regional and sector aggregates only) and
+``BlockRun.finish``, and the composite and diffusion indexes (``composite``).  With
+``--check-whole`` the previous way, the whole panel at once (frame transforms, ``build_panel``,
+``run_rules``), runs too and its findings are compared.
 
 Each measurement runs in a fresh subprocess, so that its peak memory (max RSS) is its own.  The
 baseline is the same analysis written the straightforward pandas way: groupby ``cumsum`` /
@@ -30,7 +36,8 @@ aggregates (whose number of series does not grow) as measured.  WenZeng runs on 
 too, and the findings of the two are compared rule by rule.
 
     python bench/analysis_bench.py [--enterprises 3000] [--months 60] [--indicators 20]
-                                   [--sample-fraction 0.1] [--profile]
+                                   [--sample-fraction 0.1] [--block 2000] [--check-whole]
+                                   [--profile]
 """
 
 from __future__ import annotations
