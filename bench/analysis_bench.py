@@ -7,19 +7,25 @@ seasonal, all trend, and a few series carry injected breaks, slow declines, a re
 sector shock, and scattered gaps, so that the detectors have something to find.
 
 The analysis timed is what the quarterly run does after reading its panels, done in process
-with the project's own functions and no database:
+with the project's own functions and no database.  WenZeng reads the enterprises block by block
+(``--block``, default 2,000; the enterprises are generated 1,000 at a time, so the data do not
+depend on the block size) and, in one pass over the blocks (``wenzeng.analysis.blocks``):
 
-1. transforms (``wenzeng.analysis.transforms``) on the whole panel: cumulative from single-month
-   levels (``month_to_cum``), YoY % of both (``yoy_from_levels``), sums to the 37 regions, the
-   10 sectors and the nation (``aggregate``), and shares (export / revenue, profit / revenue,
-   ``share``) at every level;
-2. target tracking (``wenzeng.analysis.tracking.assess``): two targets per indicator (a level
-   and an average-growth target) on the national aggregates, projected from January–September;
-3. panels (``build_panel``) and every rule of ``wenzeng/catalog/warnings.yaml`` applied to every
-   indicator at every level with ``run_rules`` (enterprises, regions, sectors, nation; PELT
-   change points on the national, regional and sector aggregates only), signal scores against
-   thresholds from each series' own history (``thresholds_from_history_panel``), and the
-   composite and diffusion indexes (``composite``).
+1. places each block in an array (enterprises × indicators × months) and computes its
+   cumulative levels, YoY % of both and shares (``cumulative``, ``year_on_year``,
+   ``share_of``: the arithmetic of ``wenzeng.analysis.transforms``), and adds its levels into
+   the sums of the 37 regions, the 10 sectors and the nation (``GroupSums``);
+2. judges the block's enterprise panels with every rule of ``wenzeng/catalog/warnings.yaml``
+   widened to every indicator (``BlockRun.judge_block``), and scores their signal lights
+   against thresholds from each series' own history (``thresholds_from_history_panel``);
+
+then, on the aggregates: YoY and shares (the frame transforms), target tracking
+(``wenzeng.analysis.tracking.assess``: two targets per indicator, a level and an
+average-growth target, projected from January–September), panels (``build_panel``), the rules
+(PELT change points on the national, regional and sector aggregates only) and
+``BlockRun.finish``, and the composite and diffusion indexes (``composite``).  With
+``--check-whole`` the previous way, the whole panel at once (frame transforms, ``build_panel``,
+``run_rules``), runs too and its findings are compared.
 
 Each measurement runs in a fresh subprocess, so that its peak memory (max RSS) is its own.  The
 baseline is the same analysis written the straightforward pandas way: groupby ``cumsum`` /
@@ -30,7 +36,8 @@ aggregates (whose number of series does not grow) as measured.  WenZeng runs on 
 too, and the findings of the two are compared rule by rule.
 
     python bench/analysis_bench.py [--enterprises 3000] [--months 60] [--indicators 20]
-                                   [--sample-fraction 0.1] [--profile]
+                                   [--sample-fraction 0.1] [--block 2000] [--check-whole]
+                                   [--profile]
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -141,21 +149,47 @@ def _weights(n: int, power: float) -> np.ndarray:
     return w / w.sum()
 
 
-def _levels(
-    rng: np.random.Generator, e: int, k: int, t: np.ndarray, month: np.ndarray
-) -> np.ndarray:
+GEN_BLOCK = 1000  # enterprises drawn together: the data do not depend on how a run reads them
+
+
+@dataclass(frozen=True)
+class Universe:
+    """What all enterprises share: their regions and sectors, and each indicator's scale,
+    seasonality and common growth."""
+
+    n_ent: int
+    n_months: int
+    n_ind: int
+    region: np.ndarray
+    sector: np.ndarray
+    scale: np.ndarray
+    amp: np.ndarray
+    common: np.ndarray
+
+    @classmethod
+    def make(cls, n_ent: int, n_months: int, n_ind: int) -> Universe:
+        rng = np.random.default_rng(SEED)
+        region = rng.choice(N_REGIONS, n_ent, p=_weights(N_REGIONS, 0.8))
+        sector = rng.choice(N_SECTORS, n_ent, p=_weights(N_SECTORS, 0.5))
+        scale = rng.uniform(0.05, 1.0, n_ind)
+        for i, code in enumerate(INDICATORS[:n_ind]):
+            scale[i] = SCALE.get(code, scale[i])
+        amp = np.where(rng.random(n_ind) < 0.3, 0.0, rng.uniform(0.05, 0.3, n_ind))
+        common = rng.normal(0.0, 0.03, n_ind)
+        return cls(n_ent, n_months, n_ind, region, sector, scale, amp, common)
+
+
+def _levels(u: Universe, rng: np.random.Generator, e: int) -> np.ndarray:
     """Single-month levels (e, k, t): size × scale × season × trend × noise."""
+    k, t = u.n_ind, np.arange(u.n_months)
+    month = month_axis(u.n_months)[1]
     size = rng.lognormal(0.0, 1.0, e)
-    scale = rng.uniform(0.05, 1.0, k)
-    for i, code in enumerate(INDICATORS[:k]):
-        scale[i] = SCALE.get(code, scale[i])
     shape = np.array([-0.5, -0.8, 0.1, 0.0, 0.05, 0.1, 0.0, 0.05, 0.1, 0.15, 0.2, 0.55])
-    amp = np.where(rng.random(k) < 0.3, 0.0, rng.uniform(0.05, 0.3, k))  # some not seasonal
-    season = 1.0 + amp[:, None] * (shape - shape.mean())[month - 1][None, :]
-    growth = np.clip(rng.normal(0.06, 0.06, (e, k)) + rng.normal(0.0, 0.03, k), -0.3, None)
+    season = 1.0 + u.amp[:, None] * (shape - shape.mean())[month - 1][None, :]
+    growth = np.clip(rng.normal(0.06, 0.06, (e, k)) + u.common, -0.3, None)
     trend = np.exp(np.log1p(growth)[:, :, None] / 12.0 * t[None, None, :])
     noise = rng.lognormal(0.0, 0.05, (e, k, t.size))
-    return size[:, None, None] * scale[None, :, None] * 100.0 * season[None] * trend * noise
+    return size[:, None, None] * u.scale[None, :, None] * 100.0 * season[None] * trend * noise
 
 
 def _inject(
@@ -179,30 +213,67 @@ def _inject(
     v[rng.random(v.shape) < 0.002] = np.nan
 
 
-def generate(n_ent: int, n_months: int, n_ind: int) -> pl.DataFrame:
-    """The long frame: indicator, enterprise, region, sector, year, month, value."""
-    rng = np.random.default_rng(SEED)
+def _block_values(u: Universe, lo: int, hi: int) -> np.ndarray:
+    rng = np.random.default_rng([SEED, lo // GEN_BLOCK])
+    v = _levels(u, rng, hi - lo)
+    _inject(rng, v, np.arange(u.n_months), u.region[lo:hi], u.sector[lo:hi])
+    return v
+
+
+def _long(u: Universe, lo: int, hi: int, keep: np.ndarray | None = None) -> pl.DataFrame:
+    """The long frame of enterprises lo..hi−1 (those ``keep`` marks, if given)."""
+    v = _block_values(u, lo, hi)
+    ents = np.arange(lo, hi)
+    if keep is not None:
+        v, ents = v[keep[lo:hi]], ents[keep[lo:hi]]
+    n_ent, n_ind, n_months = v.shape
     year, month = month_axis(n_months)
-    t = np.arange(n_months)
-    region = rng.choice(N_REGIONS, n_ent, p=_weights(N_REGIONS, 0.8))
-    sector = rng.choice(N_SECTORS, n_ent, p=_weights(N_SECTORS, 0.5))
-    v = _levels(rng, n_ent, n_ind, t, month)
-    _inject(rng, v, t, region, sector)
-    e_idx = np.repeat(np.arange(n_ent), n_ind * n_months)
+    e_idx = np.repeat(ents, n_ind * n_months)
     k_idx = np.tile(np.repeat(np.arange(n_ind), n_months), n_ent)
-    t_idx = np.tile(t, n_ent * n_ind)
-    codes = pl.Series([f"E{i + 1:05d}" for i in range(n_ent)])
+    t_idx = np.tile(np.arange(n_months), n_ent * n_ind)
+    codes = pl.Series([f"E{i + 1:05d}" for i in range(u.n_ent)])
     return pl.DataFrame(
         {
             "indicator": pl.Series(INDICATORS[:n_ind]).gather(k_idx),
             "enterprise": codes.gather(e_idx),
-            "region": pl.Series([f"R{i + 1:02d}" for i in range(N_REGIONS)]).gather(region[e_idx]),
-            "sector": pl.Series([f"S{i + 1:02d}" for i in range(N_SECTORS)]).gather(sector[e_idx]),
+            "region": pl.Series([f"R{i + 1:02d}" for i in range(N_REGIONS)]).gather(
+                u.region[e_idx]
+            ),
+            "sector": pl.Series([f"S{i + 1:02d}" for i in range(N_SECTORS)]).gather(
+                u.sector[e_idx]
+            ),
             "year": pl.Series(year[t_idx], dtype=pl.Int32),
             "month": pl.Series(month[t_idx], dtype=pl.Int8),
             "value": pl.Series(v.ravel()).fill_nan(None),
         }
     )
+
+
+def generate_blocks(
+    n_ent: int, n_months: int, n_ind: int, block: int, subset: list[str] | None = None
+) -> Iterator[pl.DataFrame]:
+    """The long frame block by block (``block`` enterprises, a multiple of GEN_BLOCK), as a
+    run reads it from the store by enterprise block; only ``subset`` when given."""
+    u = Universe.make(n_ent, n_months, n_ind)
+    keep = None
+    if subset is not None:
+        keep = np.zeros(n_ent, dtype=bool)
+        keep[[int(c[1:]) - 1 for c in subset]] = True
+    for lo in range(0, n_ent, block):
+        parts = [
+            _long(u, g, min(g + GEN_BLOCK, n_ent), keep)
+            for g in range(lo, min(lo + block, n_ent), GEN_BLOCK)
+        ]
+        frame = pl.concat(parts)
+        if frame.height:
+            yield frame
+
+
+def generate(
+    n_ent: int, n_months: int, n_ind: int, subset: list[str] | None = None
+) -> pl.DataFrame:
+    """The long frame: indicator, enterprise, region, sector, year, month, value."""
+    return pl.concat(list(generate_blocks(n_ent, n_months, n_ind, GEN_BLOCK, subset)))
 
 
 def sample_enterprises(n_ent: int, fraction: float) -> list[str]:
@@ -320,6 +391,8 @@ def wz_panels(frames: Frames, config: Any, n_months: int) -> dict[Any, Any]:
     panels = {}
     for (measure, ptype, entities), inds in sorted(groups.items()):
         level = LEVEL_OF_SPEC[entities]
+        if level not in frames:
+            continue
         f = frames[level][KIND_COLUMN[(measure, ptype)]]
         rows = f.filter(pl.col("indicator").is_in(sorted(inds)) & pl.col("value").is_not_null())
         rows = rows.select(
@@ -448,7 +521,8 @@ def wz_history_signals(panels: dict[Any, Any]) -> Counter[str]:
     return cold
 
 
-def run_wenzeng(df: pl.DataFrame, n_months: int) -> dict[str, Any]:
+def run_wenzeng_whole(df: pl.DataFrame, n_months: int) -> dict[str, Any]:
+    """The analysis on the whole panel at once (the way before blocks)."""
     from wenzeng.analysis.warnings import Names, composite, run_rules
 
     indicators = sorted(df["indicator"].unique().to_list(), key=INDICATORS.index)
@@ -463,11 +537,13 @@ def run_wenzeng(df: pl.DataFrame, n_months: int) -> dict[str, Any]:
         panels = wz_panels(frames, config, n_months)
     counts: Counter[str] = Counter()
     judged = insufficient = 0
+    every: list[Any] = []
     for rule in config.rules:
         one = config.model_copy(update={"rules": [rule]})
         label = f"rule {rule.code} ({rule.detector.value})"
         with timer.stage(label):
             found, stats = run_rules(one, panels, names, assessments)
+        every += found
         judged += stats.judged
         insufficient += stats.insufficient
         counts.update(f"{f.rule}|{level_of_entity(f.entity)}" for f in found)
@@ -481,8 +557,191 @@ def run_wenzeng(df: pl.DataFrame, n_months: int) -> dict[str, Any]:
         "counts": dict(counts),
         "judged": judged,
         "insufficient": insufficient,
+        "findings": len(every),
+        "digest": findings_digest(every),
         "panels": len(panels),
         "series": int(sum(p.values.shape[0] for p in panels.values())),
+        "composite": (comp.get("composite") or {}).get("index"),
+        "diffusion": comp.get("diffusion"),
+        "targets": Counter(a.status.value for a in assessments),
+    }
+
+
+def findings_digest(findings: list[Any]) -> str:
+    """A fingerprint of the findings as they are shown and stored: rule, series, entity,
+    period, severity, strength and both explanations, in order."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in findings:
+        h.update(
+            f"{f.key}|{f.period}|{f.severity}|{f.strength}|{f.simulated}|"
+            f"{f.explanation_zh}|{f.explanation_en}\n".encode()
+        )
+    return h.hexdigest()[:16]
+
+
+class Cube:
+    """A block of the long frame as arrays (enterprises × indicators × months)."""
+
+    def __init__(self, frame: pl.DataFrame, indicators: list[str], first: int, n: int) -> None:
+        ents = frame.select("enterprise", "region", "sector").unique("enterprise")
+        ents = ents.sort("enterprise")
+        self.entities: list[str] = ents["enterprise"].to_list()
+        self.region = ents["region"].str.slice(1).cast(pl.Int64).to_numpy() - 1
+        self.sector = ents["sector"].str.slice(1).cast(pl.Int64).to_numpy() - 1
+        at = frame.select(  # the position of each row's enterprise, indicator and month
+            pl.col("enterprise").cast(pl.Enum(self.entities)).to_physical(),
+            pl.col("indicator").cast(pl.Enum(indicators)).to_physical(),
+            pl.col("year").cast(pl.Int64) * 12 + pl.col("month").cast(pl.Int64) - 1 - first,
+            pl.col("value").fill_null(np.nan),
+        )
+        self.month = np.full((len(self.entities), len(indicators), n), np.nan)
+        e, k, t, v = (at.to_series(i).to_numpy() for i in range(4))
+        self.month[e, k, t] = v
+
+
+def cube_transforms(cube: Cube, first: int, k_of: dict[str, int]) -> dict[str, np.ndarray]:
+    """A block's cumulative levels, YoY of both, and shares (arrays)."""
+    from wenzeng.analysis import blocks as B
+
+    out = {"month": cube.month, "cum": B.cumulative(cube.month, first)}
+    out["yoy_month"] = B.year_on_year(out["month"])
+    out["yoy_cum"] = B.year_on_year(out["cum"])
+    if "revenue_elec" in k_of:
+        den = out["cum"][:, k_of["revenue_elec"]]
+        for name, code in SHARES.items():
+            if code in k_of:
+                out[name] = B.share_of(out["cum"][:, k_of[code]], den)
+    return out
+
+
+def aggregate_frames(
+    sums: dict[tuple[str, str], Any],
+    groups: dict[str, list[str]],
+    indicators: list[str],
+    n_months: int,
+) -> Frames:
+    """The sums as long frames, and their YoY and shares with the frame transforms."""
+    from wenzeng.analysis import transforms as T
+
+    year, month = month_axis(n_months)
+    frames: Frames = {}
+    t_idx = np.tile(np.arange(n_months), len(indicators))
+    for lv, codes in groups.items():
+        col = ENTITY_COL[lv]
+        fr: dict[str, pl.DataFrame] = {}
+        for kind in ("month", "cum"):
+            vals = sums[lv].values[:, ("month", "cum").index(kind)]  # groups × ind. × months
+            fr[kind] = pl.DataFrame(
+                {
+                    "indicator": np.repeat(indicators, n_months).tolist() * len(codes),
+                    col: np.repeat(codes, len(indicators) * n_months).tolist(),
+                    "year": np.tile(year[t_idx], len(codes)).astype(np.int32),
+                    "month": np.tile(month[t_idx], len(codes)).astype(np.int8),
+                    "value": pl.Series(vals.ravel()).fill_nan(None),
+                }
+            ).sort("indicator", col, "year", "month")
+        keys = ["indicator", col]
+        fr["yoy_month"] = T.yoy_from_levels(fr["month"], keys)
+        fr["yoy_cum"] = T.yoy_from_levels(fr["cum"], keys)
+        if "revenue_elec" in indicators:
+            den = fr["cum"].filter(pl.col("indicator") == "revenue_elec").drop("indicator")
+            for name, code in SHARES.items():
+                if code in indicators:
+                    num = fr["cum"].filter(pl.col("indicator") == code).drop("indicator")
+                    fr[name] = T.share(num, den, [col])
+        frames[lv] = fr
+    return frames
+
+
+def run_wenzeng(source: Callable[[], Iterator[pl.DataFrame]], n_months: int) -> dict[str, Any]:
+    """The analysis block by block: ``source()`` gives the long frame by enterprise block.
+
+    One pass over the blocks: each block's transforms (arrays), its single-month and
+    cumulative levels added into the regions', sectors' and nation's sums, its enterprise
+    panels judged (``BlockRun.judge_block``), then let go.  The aggregates are then
+    analysed as before (YoY and shares of the sums, tracking, panels, rules).  Reading
+    (here generating) a block is not timed.
+    """
+    from wenzeng.analysis import blocks as B
+    from wenzeng.analysis.warnings import Names, composite
+    from wenzeng.domain.warning_rules import SeriesSpec
+    from wenzeng.services.early_warning import needed_specs
+
+    timer = Timer()
+    reading = [0.0]
+    first = END_YEAR * 12 + END_MONTH - 1 - n_months + 1
+    months = list(range(first, first + n_months))
+    peek = next(source())
+    indicators = sorted(peek["indicator"].unique().to_list(), key=INDICATORS.index)
+    del peek
+    config = bench_config(indicators)
+    names = Names(lambda code, _lang: code, lambda code, _lang: code)
+    k_of = {ind: i for i, ind in enumerate(indicators)}
+    groups = {
+        "regions": [f"R{i + 1:02d}" for i in range(N_REGIONS)],
+        "sectors": [f"S{i + 1:02d}" for i in range(N_SECTORS)],
+        "nation": ["CN"],
+    }
+    shape = (2, len(indicators), n_months)  # single-month and cumulative levels
+    sums = {lv: B.GroupSums(groups[lv], shape) for lv in groups}
+    ent_specs = sorted(
+        (s for s in needed_specs(config) if s.entities == "enterprises"),
+        key=lambda s: (s.indicator, s.measure, s.period_type),
+    )
+    run = B.BlockRun(config, names)
+    counts: Counter[str] = Counter()
+    n_ent = 0
+    it = source()
+    while True:
+        t0 = time.perf_counter()
+        frame = next(it, None)
+        reading[0] += time.perf_counter() - t0
+        if frame is None:
+            break
+        with timer.stage("blocks: read, transforms, sums, panels"):
+            cube = Cube(frame, indicators, first, n_months)
+            n_ent += len(cube.entities)
+            arrays = cube_transforms(cube, first, k_of)
+            both = np.stack([arrays["month"], arrays["cum"]], axis=1)
+            at = {"regions": cube.region, "sectors": cube.sector}
+            at["nation"] = np.zeros(len(cube.entities), dtype=np.int64)
+            for lv, acc in sums.items():
+                acc.add(both, at[lv])
+            panels: dict[SeriesSpec, Any] = {}
+            for spec in ent_specs:
+                values = arrays[KIND_COLUMN[(spec.measure, spec.period_type)]]
+                panels[spec] = B.block_panel(
+                    spec, cube.entities, months, values[:, k_of[spec.indicator]]
+                )
+        with timer.stage("blocks: rules on the enterprises"):
+            run.judge_block(panels)
+            counts.update(wz_history_signals(panels))
+        del frame, cube, arrays, both, panels
+    with timer.stage("aggregates: frames, YoY, shares"):
+        frames = aggregate_frames(sums, groups, indicators, n_months)
+    with timer.stage("tracking (assess)"):
+        assessments = wz_tracking(frames, indicators)
+    with timer.stage("aggregate panels (build_panel)"):
+        shared = wz_panels(frames, config, n_months)
+    with timer.stage("rules on the aggregates"):
+        found, stats = run.finish(shared, assessments)
+    counts.update(f"{f.rule}|{level_of_entity(f.entity)}" for f in found)
+    with timer.stage("signal scores + composite"):
+        counts.update(wz_history_signals(shared))
+        nation = {k: v for k, v in shared.items() if k.entities == "nation"}
+        comp = composite(config, nation)
+    return {
+        "stages": timer.stages,
+        "cpu": timer.cpu,
+        "counts": dict(counts),
+        "judged": stats.judged,
+        "insufficient": stats.insufficient,
+        "findings": len(found),
+        "digest": findings_digest(found),
+        "reading_s": reading[0],
+        "n_ent": n_ent,
         "composite": (comp.get("composite") or {}).get("index"),
         "diffusion": comp.get("diffusion"),
         "targets": Counter(a.status.value for a in assessments),
@@ -858,29 +1117,41 @@ def _pd_composite(nation: Any, signals: list[Any]) -> tuple[float | None, float 
 
 # -- processes ----------------------------------------------------------------------------------------
 def child(args: argparse.Namespace) -> None:
-    t0 = time.perf_counter()
-    say(f"generating {args.enterprises:,} × {args.indicators} × {args.months} values")
-    df = generate(args.enterprises, args.months, args.indicators)
+    subset = None
     if args.subset < 1.0:
-        df = df.filter(
-            pl.col("enterprise").is_in(sample_enterprises(args.enterprises, args.subset))
-        )
-    gen = time.perf_counter() - t0
-    rss_gen, peak_gen = current_rss_mb(), peak_rss_mb()
-    say(f"generated {df.height:,} rows in {gen:.1f}s; RSS {rss_gen:.0f} MB")
-    run = run_wenzeng if args.child == "wenzeng" else run_baseline
+        subset = sample_enterprises(args.enterprises, args.subset)
+    size = (args.enterprises, args.months, args.indicators)
+    t0 = time.perf_counter()
+    if args.child == "wenzeng":  # read block by block: nothing is generated up front
+        gen = 0.0
+        rss_gen, peak_gen = current_rss_mb(), peak_rss_mb()
+        block = max(GEN_BLOCK, args.block // GEN_BLOCK * GEN_BLOCK)
+
+        def source() -> Iterator[pl.DataFrame]:
+            return generate_blocks(*size, block, subset)
+
+        run: Callable[[], dict[str, Any]] = lambda: run_wenzeng(source, args.months)  # noqa: E731
+    else:
+        say(f"generating {args.enterprises:,} × {args.indicators} × {args.months} values")
+        df = generate(*size, subset)
+        gen = time.perf_counter() - t0
+        rss_gen, peak_gen = current_rss_mb(), peak_rss_mb()
+        say(f"generated {df.height:,} rows in {gen:.1f}s; RSS {rss_gen:.0f} MB")
+        whole = run_wenzeng_whole if args.child == "whole" else run_baseline
+        run = lambda: whole(df, args.months)  # noqa: E731
     if args.profile:
         import cProfile
         import pstats
 
         prof = cProfile.Profile()
-        out = prof.runcall(run, df, args.months)
+        out = prof.runcall(run)
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
     else:
-        out = run(df, args.months)
+        out = run()
+    if args.child == "wenzeng":
+        gen = out["reading_s"]
     out.update(
-        rows=df.height,
-        enterprises=df["enterprise"].n_unique(),
+        enterprises=out.get("n_ent") or df["enterprise"].n_unique(),
         generation_s=gen,
         rss_after_generation_mb=rss_gen,
         peak_after_generation_mb=peak_gen,
@@ -904,6 +1175,8 @@ def measure(args: argparse.Namespace, mode: str, subset: float) -> dict[str, Any
         str(args.months),
         "--indicators",
         str(args.indicators),
+        "--block",
+        str(args.block),
     ]
     if args.profile:
         cmd.append("--profile")
@@ -944,7 +1217,13 @@ def main() -> None:
     p.add_argument("--indicators", type=int, default=20)
     p.add_argument("--sample-fraction", type=float, default=0.1)
     p.add_argument("--profile", action="store_true", help="cProfile each run (to stderr)")
-    p.add_argument("--child", choices=["wenzeng", "baseline"], help=argparse.SUPPRESS)
+    p.add_argument("--block", type=int, default=2000, help="enterprises per block (WenZeng)")
+    p.add_argument(
+        "--check-whole",
+        action="store_true",
+        help="also run the whole-panel path and compare its findings (needs its memory)",
+    )
+    p.add_argument("--child", choices=["wenzeng", "whole", "baseline"], help=argparse.SUPPRESS)
     p.add_argument("--subset", type=float, default=1.0, help=argparse.SUPPRESS)
     args = p.parse_args()
     if not 8 <= args.indicators <= len(INDICATORS) or args.months < 25:
@@ -970,17 +1249,34 @@ def main() -> None:
         f"RSS after generation {full['rss_after_generation_mb']:,.0f} MB"
     )
     wz_total = _print_stages(f"WenZeng, full panel ({full['enterprises']:,} enterprises):", full)
-    findings = sum(v for k, v in full["counts"].items() if not k.startswith("history_cold"))
     print(
-        f"  {full['panels']:,} panels, {full['series']:,} series, {findings:,} findings; "
-        f"composite index {full['composite']:.1f}, diffusion {full['diffusion']:.1f}; "
-        f"targets {dict(full['targets'])}"
+        f"  blocks of {args.block:,} enterprises; {full['findings']:,} findings (digest "
+        f"{full['digest']}), {full['judged']:,} series judged, {full['insufficient']:,} "
+        f"too short; composite index {full['composite']:.1f}, diffusion "
+        f"{full['diffusion']:.1f}; targets {dict(full['targets'])}"
     )
     print(
-        f"  peak RSS {full['peak_rss_mb']:,.0f} MB (after generation "
-        f"{full['rss_after_generation_mb']:,.0f} MB: analysis adds "
-        f"{full['peak_rss_mb'] - full['rss_after_generation_mb']:,.0f} MB)"
+        f"  peak RSS {full['peak_rss_mb']:,.0f} MB (RSS before the first block "
+        f"{full['rss_after_generation_mb']:,.0f} MB); reading (generating) the blocks, "
+        f"not timed: {full['generation_s']:.1f} s"
     )
+    same_whole = True
+    if args.check_whole:
+        whole = measure(args, "whole", 1.0)
+        w_total = _print_stages("WenZeng, whole panel at once (the way before blocks):", whole)
+        same_whole = all(
+            whole[k] == full[k] for k in ("findings", "digest", "judged", "insufficient")
+        )
+        for k in sorted(set(full["counts"]) | set(whole["counts"])):
+            a, b = full["counts"].get(k, 0), whole["counts"].get(k, 0)
+            if a != b:
+                print(f"  {k}: {a:,} by block, {b:,} on the whole panel")
+        print(
+            f"  {whole['findings']:,} findings (digest {whole['digest']}), "
+            f"{whole['judged']:,} judged, {whole['insufficient']:,} too short; peak RSS "
+            f"{whole['peak_rss_mb']:,.0f} MB; blocks / whole: {w_total / wz_total:.1f}× faster; "
+            f"findings {'identical' if same_whole else 'DIFFERENT'}"
+        )
     scale = full["enterprises"] / base["enterprises"]
     b_total = _print_stages(
         f"pandas baseline, sample of {base['enterprises']:,} enterprises:", base
@@ -1007,6 +1303,8 @@ def main() -> None:
         (f"≥ 10× faster than the baseline ({ratio:.1f}×)", ratio >= 10),
         ("same findings as the baseline on the sample", same),
     ]
+    if args.check_whole:
+        aims.append(("same findings as the whole-panel path", same_whole))
     for text, ok in aims:
         print(f"aim {'met   ' if ok else 'MISSED'} {text}")
 

@@ -178,4 +178,8 @@ def test_observations_are_read_only_through_the_principal_aware_path() -> None:
         if not _within(name, "wenzeng.store")
         and {"query_observations", "panel_rows", "panel_rows_first_known"} & _names_used(path)
     )
-    assert readers == ["wenzeng.services.early_warning", "wenzeng.services.series"]
+    assert readers == [
+        "wenzeng.services.early_warning",
+        "wenzeng.services.panel_blocks",  # the warning engine's enterprise panels, by block
+        "wenzeng.services.series",
+    ]

@@ -11,9 +11,9 @@ as such, never guessed about.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -65,19 +65,29 @@ class Panel:
         return PeriodType(self.spec.period_type)
 
     def period_code(self, column: int) -> str:
-        y, m = divmod(self.months[column], 12)
-        return Period(y, self.period_type, m + 1).code
+        return _period_text(self.months[column], self.spec.period_type, "code")
 
     def period_label(self, column: int, lang: str = "zh") -> str:
-        y, m = divmod(self.months[column], 12)
-        p = Period(y, self.period_type, m + 1)
-        return p.label_en if lang == "en" else p.label_zh
+        return _period_text(self.months[column], self.spec.period_type, lang)
+
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        return {e: i for i, e in reversed(list(enumerate(self.entities)))}
 
     def row(self, entity: str) -> FloatMatrix | None:
-        if entity not in self.entities:
+        i = self._row_of.get(entity)
+        if i is None:
             return None
-        found: FloatMatrix = self.values[self.entities.index(entity)]
+        found: FloatMatrix = self.values[i]
         return found
+
+
+@lru_cache(maxsize=4096)
+def _period_text(month: int, period_type: str, what: str) -> str:
+    """A panel column's period code, or its label in ``what`` (zh / en); one per finding."""
+    y, m = divmod(month, 12)
+    p = Period(y, PeriodType(period_type), m + 1)
+    return p.code if what == "code" else p.label_en if what == "en" else p.label_zh
 
 
 def month_number(p: Period) -> int:
@@ -151,13 +161,18 @@ class Names:
 
 
 class _Blank(dict[str, Any]):
+    """The values a template names, floats to one decimal (formatted when asked for)."""
+
+    def __getitem__(self, key: str) -> Any:
+        v = super().__getitem__(key)
+        return f"{v:.1f}" if isinstance(v, float) else v
+
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
 def _fill(template: str, values: Mapping[str, Any]) -> str:
-    shown = {k: (f"{v:.1f}" if isinstance(v, float) else v) for k, v in values.items()}
-    return string.Formatter().vformat(template, (), _Blank(shown))
+    return template.format_map(_Blank(values))
 
 
 def severity_of(rule: WarningRule, strength: float, *, lower_is_worse: bool = False) -> str:

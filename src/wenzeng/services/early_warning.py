@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from wenzeng.analysis.blocks import BlockRun
 from wenzeng.analysis.equivalents import Candidate, Row, merge
 from wenzeng.analysis.tracking import Assessment
 from wenzeng.analysis.warnings import Finding, Names, Panel, RunStats, build_panel, composite
-from wenzeng.analysis.warnings import run_rules as run_warning_rules
 from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, SYSTEM, Principal
 from wenzeng.definitions.warning_file import builtin_warnings, with_user_warnings
@@ -26,6 +26,7 @@ from wenzeng.domain.periods import parse_period
 from wenzeng.domain.warning_rules import SeriesSpec, WarningConfig
 from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.services.context import Context
+from wenzeng.services.panel_blocks import enterprise_blocks
 from wenzeng.services.plans import stored_plans
 from wenzeng.services.tracking import assess_plan, save_assessments
 from wenzeng.store import Connection
@@ -245,14 +246,25 @@ def analyse(
     config = warning_config(ctx.user_entries)
     say("目标跟踪 / target tracking")
     assessments = {plan.code: assess_plan(ctx, plan, as_of) for plan in stored_plans(ctx)}
-    say("读取数据 / reading panels")
+    say("读取数据与预警规则 / reading panels and warning rules")
+    specs = needed_specs(config)
+    run = BlockRun(config, names_for(ctx))  # the enterprises block by block
     with ctx.reading() as conn:
-        panels = load_panels(
-            ctx, conn, needed_specs(config), as_of, published_only=published_only, reader=reader
-        )
-    say("预警规则 / warning rules")
+        shared = {s for s in specs if s.entities != "enterprises"}
+        panels = load_panels(ctx, conn, shared, as_of, published_only=published_only, reader=reader)
+        nation = {k: v for k, v in panels.items() if k.entities == "nation"}
+        for block in enterprise_blocks(
+            ctx,
+            conn,
+            specs,
+            as_of,
+            length=PANEL_MONTHS,
+            published_only=published_only,
+            reader=reader,
+        ):
+            run.judge_block(block, nation)
     every = [a for items in assessments.values() for a in items]
-    findings, stats = run_warning_rules(config, panels, names_for(ctx), every)
+    findings, stats = run.finish(panels, every)
     signals = composite(config, {k: v for k, v in panels.items() if k.entities == "nation"})
     return AnalysisResult(as_of, None, assessments, findings, stats, signals)
 

@@ -311,6 +311,32 @@ def panel_rows(
     return [(r[0], r[1], float(r[2]), bool(r[3])) for r in conn.execute(stmt)]
 
 
+def panel_periods(
+    conn: Connection,
+    *,
+    indicator: str,
+    measure: str,
+    period_type: str,
+    entities: Sequence[str] | None,
+    as_of: date | None,
+    simulated: bool | None = None,
+    visibility: Visibility | None = None,
+) -> list[str]:
+    """The periods :func:`panel_rows` would return rows for, with the same arguments."""
+    conds = _filters(
+        indicator=indicator,
+        entities=entities,
+        measure=measure,
+        period_type=period_type,
+        as_of=as_of,
+        simulated=simulated,
+    )
+    allowed = _allowed(visibility)
+    base = select(observation.c.period).distinct()
+    stmt = _from_tables(base, sources=bool(allowed)).where(and_(*conds, *allowed))
+    return [str(r[0]) for r in conn.execute(stmt)]
+
+
 def entities_with_data(
     conn: Connection, period: str, entities: Sequence[str], as_of: date
 ) -> set[str]:

@@ -1,0 +1,85 @@
+"""The enterprises' panels of an analysis, read from the store block by block.
+
+With tens of thousands of enterprises the analysis does not hold all their panels at
+once: :func:`enterprise_blocks` reads the series of one block of enterprises (in code
+order) at a time, for :class:`wenzeng.analysis.blocks.BlockRun` to judge and let go.
+Each block's panels end at the newest month any enterprise has for that kind of series,
+as the whole panel would, so a block is judged exactly as its rows of the whole panel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+import polars as pl
+
+from wenzeng.analysis.warnings import Panel, build_panel
+from wenzeng.auth import policy
+from wenzeng.auth.principal import SYSTEM, Principal
+from wenzeng.domain.catalog import EntityKind
+from wenzeng.domain.periods import parse_period
+from wenzeng.domain.warning_rules import SeriesSpec
+from wenzeng.services.context import Context
+from wenzeng.store import Connection
+from wenzeng.store.observations import panel_periods, panel_rows
+
+BLOCK = 2000  # enterprises per block
+LEVEL = "enterprises"
+_SCHEMA = [
+    ("entity", pl.Utf8),
+    ("period", pl.Utf8),
+    ("value", pl.Float64),
+    ("simulated", pl.Boolean),
+]
+
+
+def enterprise_blocks(
+    ctx: Context,
+    conn: Connection,
+    specs: Iterable[SeriesSpec],
+    as_of: date | None,
+    *,
+    length: int,
+    published_only: bool = False,
+    reader: Principal = SYSTEM,
+    size: int = BLOCK,
+) -> Iterator[dict[SeriesSpec, Panel]]:
+    """Per block of ``size`` enterprises, the panels of the enterprise-level ``specs``
+    (monthly ones) of the figures ``reader`` may see, each ``length`` months long."""
+    wanted = [s for s in specs if s.entities == LEVEL and s.period_type in ("month", "cum_month")]
+    codes = sorted(e.code for e in ctx.catalogue.entities_of(EntityKind.ENTERPRISE))
+    visibility = policy.visibility(reader, ctx.catalogue)
+    simulated = False if published_only else None
+    now: dict[SeriesSpec, int] = {}
+    for spec in wanted:
+        periods = panel_periods(
+            conn,
+            indicator=spec.indicator,
+            measure=spec.measure,
+            period_type=spec.period_type,
+            entities=codes,
+            as_of=as_of,
+            simulated=simulated,
+            visibility=visibility,
+        )
+        if periods:
+            p = parse_period(max(periods, key=lambda code: parse_period(code).end))
+            now[spec] = p.year * 12 + p.index - 1
+    for lo in range(0, len(codes), max(1, size)):
+        block = codes[lo : lo + max(1, size)]
+        out = {}
+        for spec, month in now.items():
+            rows = panel_rows(
+                conn,
+                indicator=spec.indicator,
+                measure=spec.measure,
+                period_type=spec.period_type,
+                entities=block,
+                as_of=as_of,
+                simulated=simulated,
+                visibility=visibility,
+            )
+            frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+            out[spec] = build_panel(spec, frame, month, length)
+        yield out
