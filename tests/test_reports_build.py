@@ -105,15 +105,34 @@ def test_every_chart_has_data_and_a_numbered_caption(ctx: Context) -> None:
     assert len(codes) == len(set(codes))
 
 
-def test_a_period_without_data_says_so(ctx: Context) -> None:
-    doc = reports.build(ctx, "quarterly", "2031Q2", as_of=AS_OF)
-    missing = [b for b in doc.blocks if isinstance(b, Paragraph) and b.style == "missing"]
-    assert len(missing) >= 5
-    assert any("2031年1—6月数据暂缺" in b.text for b in missing)
-    headline = next(t for t in doc.tables if t.code == "headline")
-    assert all(plain(row[2]) == "—" for row in headline.rows)
-    # only the plan's targets cite figures: they are judged on the latest data
-    assert all(not s.measure for s in doc.sources)
+def test_a_period_with_nothing_to_report_on_is_refused_with_the_reason(ctx: Context) -> None:
+    with pytest.raises(ValidationFailed, match="2031年第二季度尚未结束"):
+        reports.build(ctx, "quarterly", "2031Q2")
+    with pytest.raises(ValidationFailed, match="2018年第二季度的核心指标.*尚无已发布的数据"):
+        reports.build(ctx, "meeting", "2018Q2")
+    with pytest.raises(ValidationFailed, match="2018年的核心指标"):
+        reports.build(ctx, "annual", "2018")
+    with pytest.raises(ValidationFailed, match="最早发布于2024年10月30日"):
+        reports.build(ctx, "quarterly", "2024Q3", as_of=date(2024, 10, 1))
+
+
+def test_a_report_is_made_as_of_its_period_s_time_by_default(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2024Q3")
+    assert doc.as_of == date(2024, 10, 30)
+    assert doc.date_text == "数据截至2024年10月30日（本期主要指标发布之日）"
+    assert doc.cover_notes == ()
+    assert all(s.vintage <= date(2024, 10, 30) for s in doc.sources)
+    assert "2025年" not in doc.text() and "2026年" not in doc.text()
+    assert doc == reports.build(ctx, "quarterly", "2024Q3", as_of=date(2024, 10, 30))
+
+
+def test_a_later_vintage_is_said_on_the_cover(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2024Q3", as_of=AS_OF)
+    assert doc.date_text == (
+        "数据截至2025年6月30日（晚于本期主要指标发布之日2024年10月30日，含其后发布和修订的数据）"
+    )
+    en = reports.build(ctx, "quarterly", "2024Q3", lang="en", as_of=AS_OF)
+    assert en.date_text.startswith("Data as of 2025-06-30 (later than 2024-10-30")
 
 
 def test_the_english_version(ctx: Context) -> None:
@@ -135,12 +154,19 @@ def test_a_report_is_made_for_its_kind_of_period(ctx: Context) -> None:
         reports.build(ctx, "weekly", "2024Q3", as_of=AS_OF)
 
 
+def test_a_period_partly_covered_says_once_what_is_missing(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2025Q4")
+    assert doc.cover_notes == (
+        "截至数据日期，本期尚无以下指标的数据：规模以上电子信息制造业营业收入利润率。",
+    )
+    assert doc.text().count("本期尚无以下指标的数据") == 1
+
+
 def test_the_vintage_decides_what_is_known(ctx: Context) -> None:
-    early = reports.build(ctx, "quarterly", "2024Q3", as_of=date(2024, 10, 1))
+    early = reports.build(ctx, "quarterly", "2024Q3", as_of=date(2024, 10, 30))
     late = reports.build(ctx, "quarterly", "2024Q3", as_of=AS_OF)
     assert len(early.sources) < len(late.sources)
-    assert all(s.vintage <= date(2024, 10, 1) for s in early.sources)
-    assert early.date_text == "数据截至2024年10月1日"
+    assert all(s.vintage <= date(2024, 10, 30) for s in early.sources)
 
 
 def test_the_same_inputs_give_the_same_document(ctx: Context) -> None:

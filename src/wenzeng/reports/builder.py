@@ -59,6 +59,7 @@ class Builder:
         self._charts = 0
         self.cat = cat
         self.simulated = False  # some figure used comes from simulated data
+        self.part_simulated = False  # the part being built used simulated data
 
     # -- words -------------------------------------------------------------------------
     def t(self, text: I18n) -> str:
@@ -124,7 +125,7 @@ class Builder:
             return self.one(
                 indicator, measure, Period.annual(period.year), entity, simulated=simulated
             )
-        self.simulated = self.simulated or any(r.simulated for r in rows)
+        self.saw_simulated(any(r.simulated for r in rows))
         return rows[0] if rows else None
 
     def panel(
@@ -139,8 +140,13 @@ class Builder:
         rows = self.facts.observations(
             indicator, entities, measure, period.type.value, [period.code], simulated=simulated
         )
-        self.simulated = self.simulated or any(r.simulated for r in rows)
+        self.saw_simulated(any(r.simulated for r in rows))
         return {r.entity: r for r in rows}
+
+    def saw_simulated(self, simulated: bool) -> None:
+        """Note that the document, and the part being built, used simulated data."""
+        if simulated:
+            self.simulated = self.part_simulated = True
 
     def chart(
         self,
@@ -153,6 +159,7 @@ class Builder:
         *,
         note: str | None = None,
         reference: float | None = None,
+        simulated: bool | None = None,
     ) -> Chart:
         return Chart(
             code=code,
@@ -163,4 +170,5 @@ class Builder:
             y_label=y_label,
             note=note,
             reference=reference,
+            simulated=simulated,
         )

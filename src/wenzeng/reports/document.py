@@ -30,6 +30,8 @@ class Source:
     source_title: str
     source_url: str | None
     simulated: bool
+    publisher: str = ""  # who published the figure, where the stored copy names it
+    release: str = ""  # the title of the release it was published in
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Paragraph:
     # body: running text; note: small print under a table or chart;
     # missing: says that data for something are missing (shown highlighted)
     style: Literal["body", "note", "missing"] = "body"
+    simulated: bool = False  # says something of simulated demo data (marked where printed)
 
     @property
     def text(self) -> str:
@@ -83,6 +86,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     numeric: tuple[bool, ...]  # per column: right-aligned numbers
     note: str | None = None
+    simulated: bool = False  # shows simulated demo data (its caption says so)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ class Chart:
     y_label: str
     note: str | None = None
     reference: float | None = None  # a horizontal reference line (e.g. a target), if any
+    # drawn from simulated demo data (its caption says so); None: as the part's data
+    simulated: bool | None = None
 
 
 Block = Heading | Paragraph | Table | Chart
@@ -121,6 +127,7 @@ class Document:
     blocks: tuple[Block, ...]
     sources: tuple[Source, ...] = field(default=())
     simulated: bool = False  # some figures are simulated demo data
+    cover_notes: tuple[str, ...] = ()  # said once on the cover (e.g. figures not yet published)
 
     @property
     def charts(self) -> list[Chart]:
@@ -132,7 +139,7 @@ class Document:
 
     def text(self) -> str:
         """Every text of the document, in order (for checks and searching)."""
-        parts = [self.title, self.subtitle, self.issuer, self.date_text]
+        parts = [self.title, self.subtitle, self.issuer, self.date_text, *self.cover_notes]
         for b in self.blocks:
             if isinstance(b, (Heading, Paragraph)):
                 parts.append(b.text)
@@ -166,6 +173,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Note: figures marked 'simulated' are simulated demonstration data, not statistics.",
     },
     "simulated_mark": {"zh": "模拟", "en": "simulated"},
+    # after a caption or a sentence drawn from simulated data
+    "simulated_data": {"zh": "（模拟数据）", "en": " (simulated data)"},
     "chart": {"zh": "图", "en": "Figure "},  # before a chart's number
     "table": {"zh": "表", "en": "Table "},  # before a table's number
     "page": {"zh": "— {n} —", "en": "— {n} —"},

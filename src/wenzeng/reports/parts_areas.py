@@ -69,6 +69,7 @@ def regions(b: Builder, part: RegionsPart) -> list[Block]:
                 "barh",
                 names,
                 [(ytd, [growth[c].value for c in groups if c in growth])],
+                simulated=any(growth[c].simulated for c in groups if c in growth),
             )
         )
     out.extend(_provinces(b, part))
@@ -102,16 +103,14 @@ def _provinces(b: Builder, part: RegionsPart) -> list[Block]:
         )
         for r in top
     ]
-    simulated = any(r.simulated for r in top)
-    mark = b.pick("（模拟数据）", " (simulated)") if simulated else ""
     return [
         b.summary("provinces", ytd=ytd, n=str(len(top)), up=str(up), down=str(down)),
         Table(
             part.code + "_provinces",
             b.table_caption(
                 b.pick(
-                    f"{ytd}营业收入居前{len(top)}位的地区{mark}",
-                    f"Regions with the largest revenue, {ytd}{mark}",
+                    f"{ytd}营业收入居前{len(top)}位的地区",
+                    f"Regions with the largest revenue, {ytd}",
                 )
             ),
             (b.pick("地区", "Region"), b.pick("营业收入", "Revenue"), b.pick("同比(%)", "YoY (%)")),
@@ -186,9 +185,7 @@ def sectors(b: Builder, part: SectorsPart) -> list[Block]:
         Table(
             part.code,
             b.table_caption(
-                f"{ytd}{b.t(part.caption)}{b.pick('（模拟数据）', '')}"
-                if b.lang == "zh"
-                else f"{b.t(part.caption)}, {ytd} (simulated)"
+                f"{ytd}{b.t(part.caption)}" if b.lang == "zh" else f"{b.t(part.caption)}, {ytd}"
             ),
             (
                 b.pick("行业", "Sector"),

@@ -245,12 +245,18 @@ def _add_front(word: WordDocument, doc: Document, st: ReportStyle) -> None:
     title = word.add_paragraph()
     _layout(title, Align.CENTER, st.fonts.title.size_pt * 1.5, after_pt=st.body_line_pt / 2)
     _run(title, doc.title, st.fonts.title, st)
-    lines = [doc.subtitle, doc.issuer, doc.date_text]
+    lines = [doc.subtitle, doc.issuer, doc.date_text, *doc.cover_notes]
+    simulated = doc.simulated or any(s.simulated for s in doc.sources)
     for i, text in enumerate(lines):
         p = word.add_paragraph()
-        last = i == len(lines) - 1
+        last = i == len(lines) - 1 and not simulated
         _layout(p, Align.CENTER, st.body_line_pt, after_pt=st.body_line_pt if last else 0)
         _run(p, text, st.fonts.subtitle, st)
+    if simulated:  # under the title, where a reader cannot miss it
+        p = word.add_paragraph()
+        font = st.fonts.note
+        _layout(p, Align.CENTER, _line(font), after_pt=st.body_line_pt)
+        _run(p, label("simulated", doc.lang), font, st, bold=True)
 
 
 def _add_block(word: WordDocument, block: Block, st: ReportStyle, lang: str) -> None:
@@ -451,7 +457,7 @@ def _cell(
 
 
 def _add_sources(word: WordDocument, doc: Document, st: ReportStyle) -> None:
-    """Heading, a table of every source, and the simulated-data note if needed."""
+    """Heading and a table of every source."""
     if not doc.sources:
         return
     _add_heading(word, label("sources", doc.lang), 1, st, doc.lang)
@@ -460,8 +466,6 @@ def _add_sources(word: WordDocument, doc: Document, st: ReportStyle) -> None:
     _header_row(grid, header, st)
     for i, source in enumerate(doc.sources, start=1):
         _source_row(grid, i, source, st, doc.lang)
-    if doc.simulated or any(s.simulated for s in doc.sources):
-        _add_note(word, label("simulated", doc.lang), st)
 
 
 def _source_row(grid: WordTable, i: int, s: Source, st: ReportStyle, lang: str) -> None:
