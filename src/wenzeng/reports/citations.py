@@ -16,8 +16,8 @@ from wenzeng.reports.releases import release_of
 Namer = Callable[[str, str], str]  # (code, lang) -> name
 
 
-def _release(title: str, url: str | None) -> dict[str, str]:
-    found = release_of(title, url)
+def _release(title: str, url: str | None, period: str) -> dict[str, str]:
+    found = release_of(title, url, period)
     return {"publisher": found.publisher, "release": found.title} if found else {}
 
 
@@ -121,7 +121,7 @@ class Citations:
                 source_title=r.source_title,
                 source_url=r.source_url,
                 simulated=r.simulated,
-                **_release(r.source_title, r.source_url),
+                **_release(r.source_title, r.source_url, r.period),
             )
             self._sources[key] = found
         return found.ref
@@ -147,7 +147,7 @@ class Citations:
                 source_title=e.source_title,
                 source_url=e.source_url,
                 simulated=False,
-                **_release(e.source_title, e.source_url),
+                **_release(e.source_title, e.source_url, e.period),
             )
             self._sources[key] = found
         return found.ref

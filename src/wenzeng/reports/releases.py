@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
+
+from wenzeng.domain.periods import PeriodError, parse_period
 
 
 @dataclass(frozen=True)
@@ -37,21 +40,27 @@ PUBLISHER_EN = {
 
 
 @cache
-def builtin_releases() -> dict[tuple[str, str], Release]:
-    """(source title, source address) → its publisher and release, from the data set."""
+def builtin_releases() -> dict[tuple[str, str, str], Release]:
+    """(source title, source address, period code) → the publisher and release of the
+    figures read from that copy for that period, from the data set (a copy that gathers
+    several releases names a release for each period)."""
     path = resources.files("wenzeng") / "data" / "public" / "observations.csv"
-    out: dict[tuple[str, str], Release] = {}
+    out: dict[tuple[str, str, str], Release] = {}
     text = path.read_text(encoding="utf-8")
     for row in csv.DictReader(io.StringIO(text, newline="")):
         publisher = (row.get("publisher") or "").strip()
         if publisher:
-            key = (row["source_title"], row.get("source_url") or "")
+            try:
+                period = parse_period(row["period"], row["period_type"]).code
+            except PeriodError:
+                continue
+            key = (row["source_title"], row.get("source_url") or "", period)
             out[key] = Release(publisher, (row.get("release") or "").strip())
     return out
 
 
-def release_of(title: str, url: str | None) -> Release | None:
-    return builtin_releases().get((title, url or ""))
+def release_of(title: str, url: str | None, period: str) -> Release | None:
+    return builtin_releases().get((title, url or "", period))
 
 
 def publisher_text(publisher: str, lang: str) -> str:
@@ -68,9 +77,12 @@ def copy_site(url: str | None) -> str | None:
     return host or None
 
 
+_BILINGUAL = re.compile(r"(.*[\u4e00-\u9fff）)])\s*/\s*([A-Z][^\u4e00-\u9fff]* [^\u4e00-\u9fff]*)")
+
+
 def title_in(title: str, lang: str) -> str:
     """A bilingual title "中文 / English" in the report's language; others as they are."""
-    zh, sep, en = title.partition(" / ")
-    if not sep:
+    m = _BILINGUAL.fullmatch(title)
+    if m is None:
         return title
-    return en.strip() if lang == "en" else zh.strip()
+    return m.group(2).strip() if lang == "en" else m.group(1).strip()

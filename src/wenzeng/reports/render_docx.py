@@ -41,11 +41,11 @@ from wenzeng.reports.document import (
     Heading,
     Paragraph,
     Run,
-    Source,
     Table,
     Text,
     label,
 )
+from wenzeng.reports.source_notes import copy_text, source_note
 from wenzeng.reports.style import Font, ReportStyle, report_style
 
 A4_MM = (210.0, 297.0)
@@ -55,7 +55,6 @@ PAGE_NUMBER_GAP_MM = 7.0
 # The label in front of a paragraph that says data are missing.
 MISSING_SHADE = "F2F2F2"
 # Widths of the sources table columns (mm on the 156 mm text width; scaled to others).
-SOURCE_COLUMN_MM = (11.0, 33.0, 19.0, 26.0, 14.0, 21.0, 32.0)
 CELL_MARGIN_MM = 1.5
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FONT_TABLE = "word/fontTable.xml"
@@ -457,31 +456,23 @@ def _cell(
 
 
 def _add_sources(word: WordDocument, doc: Document, st: ReportStyle) -> None:
-    """Heading and a table of every source."""
+    """Heading, then one numbered note a source: the figure, its publisher and release, the
+    date, and the stored copy it was read from."""
     if not doc.sources:
         return
     _add_heading(word, label("sources", doc.lang), 1, st, doc.lang)
-    header = tuple(label("source_columns", doc.lang).split("|"))
-    grid = _grid(word, len(doc.sources) + 1, list(SOURCE_COLUMN_MM), st)
-    _header_row(grid, header, st)
-    for i, source in enumerate(doc.sources, start=1):
-        _source_row(grid, i, source, st, doc.lang)
-
-
-def _source_row(grid: WordTable, i: int, s: Source, st: ReportStyle, lang: str) -> None:
-    value = s.value_text
-    if s.simulated:
-        mark = label("simulated_mark", lang)
-        value += f" ({mark})" if lang == "en" else f"（{mark}）"
-    texts = (str(s.ref), s.indicator_name, s.entity_name, s.period_label, value)
-    aligns = (Align.CENTER, Align.LEFT, Align.LEFT, Align.LEFT, Align.RIGHT)
-    for j, (text, align) in enumerate(zip(texts, aligns, strict=True)):
-        _cell(grid, i, j, (Text(text),), align, st)
-    _cell(grid, i, 5, (Text(s.vintage.isoformat()),), Align.CENTER, st)
-    p = _cell(grid, i, 6, (Text(s.source_title),), Align.LEFT, st)
-    if s.source_url:
-        p.runs[-1].add_break()
-        _run(p, s.source_url, st.fonts.table, st)
+    font = st.fonts.table
+    hang = 2 * font.size_pt
+    for source in doc.sources:
+        note = source_note(source, doc.lang)
+        p = word.add_paragraph()
+        _layout(p, Align.LEFT, _line(font))
+        p.paragraph_format.left_indent = Pt(hang)
+        p.paragraph_format.first_line_indent = Pt(-hang)
+        _run(p, f"[{note.ref}]\t{note.text}", font, st)
+        copy = copy_text(note, doc.lang)
+        if copy:
+            _run(p, copy, font, st)
 
 
 # --- package --------------------------------------------------------------------------

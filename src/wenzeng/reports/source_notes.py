@@ -41,15 +41,14 @@ def source_note(s: Source, lang: str) -> SourceNote:
         label_zh = s.period_label.replace("-", "—")
         figure = f"{s.indicator_name}，{s.entity_name}，{label_zh}：{s.value_text}{mark}"
     where = _published(s, lang)
-    text = (
-        f"{figure}. {where}, {_date(s, lang)}." if en else f"{figure}。{where}，{_date(s, lang)}。"
-    )
-    site = copy_site(s.source_url) if s.publisher else None
+    text = f"{figure}. {where}, {_date(s, lang)}" if en else f"{figure}。{where}，{_date(s, lang)}"
+    site = copy_site(s.source_url)
     return SourceNote(s.ref, text, site, s.source_url)
 
 
 def copy_text(note: SourceNote, lang: str) -> str:
     """The secondary note on the stored copy: 阅读副本：m.dyhjw.com."""
+    end = "." if lang == "en" else "。"
     if note.copy is None:
-        return ""
-    return f" (copy read: {note.copy})" if lang == "en" else f"（阅读副本：{note.copy}）"
+        return end
+    return f" (copy read: {note.copy}){end}" if lang == "en" else f"（阅读副本：{note.copy}）{end}"
