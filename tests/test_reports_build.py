@@ -86,8 +86,10 @@ def _printed(text: str) -> tuple[float, str]:
 def test_the_headline_sentence_reads_as_the_release(ctx: Context) -> None:
     doc = reports.build(ctx, "quarterly", "2024Q3", as_of=AS_OF)
     texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-    # MIIT: 1-9月，规模以上电子信息制造业营业收入11.49万亿元，同比增长7.5%
-    assert any("规模以上电子信息制造业营业收入11.49万亿元，同比增长7.5%" in t for t in texts), texts
+    # MIIT: 1-9月，规模以上电子信息制造业营业收入11.49万亿元，同比增长7.5%; the period and
+    # the industry are said once, the sentences after open with the indicator
+    assert any(t.startswith("营业收入11.49万亿元，同比增长7.5%") for t in texts), texts
+    assert sum(t.startswith("2024年1—9月，规模以上电子信息制造业") for t in texts[:4]) == 1
     assert any("增加值同比增长12.8%，增速比1—6月回落0.5个百分点" in t for t in texts)
     # a decline is said in words, never as a negative increase
     assert all("增长-" not in t for t in texts)
@@ -242,3 +244,22 @@ def test_the_meeting_pack_lists_late_reporters_up_to_a_limit(ctx: Context) -> No
     late = next(t for t in doc.tables if t.code == "late_reporters")
     assert len(late.rows) == 40
     assert late.note is not None and "另有71家次未列出" in late.note
+
+
+def test_products_without_figures_are_named_once_not_listed_as_dashes(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2024Q3")
+    products = next(t for t in doc.tables if t.code == "products")
+    assert all(plain(row[2]) != "—" or plain(row[3]) != "—" for row in products.rows)
+    assert products.note is not None and products.note.endswith("本期数据暂缺，未列出。")
+    summary = next(
+        b.text for b in doc.blocks if isinstance(b, Paragraph) and "种主要产品中" in b.text
+    )
+    assert "0种" not in summary
+
+
+def test_a_year_is_said_as_the_year_and_compared_with_the_nearest_quarter(ctx: Context) -> None:
+    text = reports.build(ctx, "annual", "2024").text()
+    assert "2024年，规模以上电子信息制造业增加值同比增长11.8%" in text
+    assert "1—12月" not in text
+    # exports for December are not out: January–November, compared with January–September
+    assert "2024年1—11月，规模以上电子信息制造业出口交货值同比增长1.3%，增速比1—9月加快" in text

@@ -13,7 +13,7 @@ from wenzeng.reports.citations import Citations
 from wenzeng.reports.definition import narrative_rules
 from wenzeng.reports.document import Chart, ChartSeries, Paragraph, Text, label
 from wenzeng.reports.facts import Facts
-from wenzeng.reports.narrative import Sentences, compose
+from wenzeng.reports.narrative import Sentences, compose, count_list
 
 DASH = "—"
 
@@ -38,6 +38,11 @@ class Frame:
         )
 
     def label(self, p: Period, lang: str, *, with_year: bool = True) -> str:
+        """A period as the releases write it; January to December is the year (2024年, 全年)."""
+        if p.type is PeriodType.CUM_MONTH and p.index == 12:
+            if lang == "en":
+                return str(p.year) if with_year else "the year"
+            return f"{p.year}年" if with_year else "全年"
         if lang == "en":
             text = p.label_en
             return text if with_year else text.replace(f" {p.year}", "")
@@ -95,6 +100,11 @@ class Builder:
         """A summary sentence of narrative.yaml's ``summaries`` filled with the data."""
         template = narrative_rules().summaries[key].get(self.lang)
         return Paragraph(compose(template, fill))  # type: ignore[arg-type]
+
+    def counts(self, key: str, **numbers: int) -> str:
+        """The counts of a summary (narrative.yaml's ``counts``), in order, those of zero
+        left out: 达标4项，无数据1项."""
+        return count_list(narrative_rules(), key, self.lang, numbers)
 
     def missing(self, zh: str, en: str) -> Paragraph:
         return Paragraph((Text(self.pick(zh, en)),), "missing")

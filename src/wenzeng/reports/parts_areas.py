@@ -10,6 +10,7 @@ from wenzeng.reports.cells import Row, cited, signed_cell, text_cell
 from wenzeng.reports.citations import unit_text
 from wenzeng.reports.definition import RegionsPart, SectorsPart
 from wenzeng.reports.document import Block, Fig, Table
+from wenzeng.reports.narrative import Cited
 
 
 def regions(b: Builder, part: RegionsPart) -> list[Block]:
@@ -27,9 +28,9 @@ def regions(b: Builder, part: RegionsPart) -> list[Block]:
                 "regions",
                 ytd=ytd,
                 best=b.entity_name(best.entity),
-                best_yoy=(b.cite.fig(best),),
+                best_yoy=b.say.change(Cited(best.value, b.cite.fig(best))),
                 worst=b.entity_name(worst.entity),
-                worst_yoy=(b.cite.fig(worst),),
+                worst_yoy=b.say.change(Cited(worst.value, b.cite.fig(worst))),
             )
         )
     else:
@@ -104,7 +105,9 @@ def _provinces(b: Builder, part: RegionsPart) -> list[Block]:
         for r in top
     ]
     return [
-        b.summary("provinces", ytd=ytd, n=str(len(top)), up=str(up), down=str(down)),
+        b.summary(
+            "provinces", ytd=ytd, n=str(len(top)), counts=b.counts("provinces", up=up, down=down)
+        ),
         Table(
             part.code + "_provinces",
             b.table_caption(
@@ -181,7 +184,9 @@ def sectors(b: Builder, part: SectorsPart) -> list[Block]:
             up += g > 0
             down += g < 0
     out: list[Block] = [
-        b.summary("sectors", ytd=ytd, n=str(len(rows)), up=str(up), down=str(down)),
+        b.summary(
+            "sectors", ytd=ytd, n=str(len(rows)), counts=b.counts("sectors", up=up, down=down)
+        ),
         Table(
             part.code,
             b.table_caption(

@@ -18,6 +18,7 @@ from wenzeng.reports.cells import text_cell
 from wenzeng.reports.definition import FocusPart, ReportingPart, TargetsPart, WarningsPart
 from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Run, Source, Table, Text
 from wenzeng.reports.facts import RECEIVED
+from wenzeng.reports.register import zh_register
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_TEXT = WARNING_SEVERITY
@@ -41,12 +42,9 @@ def _figuretext_cell(b: Builder, a: Assessment) -> Cell:
 def _reason(b: Builder, a: Assessment) -> str:
     """How a target's figure was arrived at, or why there is none (the tracking rule's own
     words, without the status it ends with)."""
-    note = a.figure_note_en if b.lang == "en" else a.figure_note_zh
-    if note:
-        return note
     if b.lang == "en":
-        return a.rule_en.removesuffix(f": {a.status.en}")
-    return a.rule_zh.removesuffix(f"：{a.status.zh}")
+        return a.figure_note_en or a.rule_en.removesuffix(f": {a.status.en}")
+    return zh_register(a.figure_note_zh or a.rule_zh.removesuffix(f"：{a.status.zh}"))
 
 
 def _basis(b: Builder, found: list[Assessment]) -> list[Block]:
@@ -90,7 +88,7 @@ def targets(b: Builder, part: TargetsPart) -> list[Block]:
         "targets",
         as_of=date_text(b.facts.as_of, b.lang),
         total=str(len(found)),
-        **{s.value: str(counts.get(s, 0)) for s in Status},
+        counts=b.counts("targets", **{s.value: counts.get(s, 0) for s in Status}),
     )
     rows = tuple(
         (
@@ -143,7 +141,7 @@ def _warnings_table(
                 b.entity_name(f.entity)
                 + (b.pick("（模拟）", " (simulated)") if f.simulated else "")
             ),
-            text_cell(f.explanation_en if b.lang == "en" else f.explanation_zh),
+            text_cell(f.explanation_en if b.lang == "en" else zh_register(f.explanation_zh)),
         )
         for f in shown
     )
@@ -209,7 +207,7 @@ def warnings(b: Builder, part: WarningsPart) -> list[Block]:
             as_of=date_text(as_of, b.lang),
             total=str(len(found)),
             high=str(sum(f.severity == "high" for f in found)),
-            **{k.value: str(counts.get(k, 0)) for k in Klass},
+            counts=b.counts("warnings", **{k.value: counts.get(k, 0) for k in Klass}),
         )
     ]
     if not found:
