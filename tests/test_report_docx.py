@@ -22,8 +22,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from report_samples import sample_document
-from wenzeng.reports.document import Document, Heading, Paragraph, label
+from wenzeng.reports.document import Document, Heading, Paragraph, label, title_lines
 from wenzeng.reports.render_docx import render_docx
+from wenzeng.reports.source_notes import signed_date
 from wenzeng.reports.style import report_style
 
 OUT = Path(__file__).parents[1] / "test-output" / "reports"
@@ -202,7 +203,12 @@ def test_footer_has_page_field(rendered: tuple[Document, bytes]) -> None:
     ]
     before, after = label("page", doc.lang).split("{n}")
     assert footer.text == f"{before}1{after}"
-    assert footer.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    # GB/T 9704: odd pages at the right, even pages at the left
+    word = _read(data)
+    assert word.settings.odd_and_even_pages_header_footer
+    assert footer.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    even = word.sections[0].even_page_footer.paragraphs[0]
+    assert even.alignment == WD_ALIGN_PARAGRAPH.LEFT and " PAGE " in even._p.xml
 
 
 def test_core_properties(rendered: tuple[Document, bytes]) -> None:
@@ -249,3 +255,32 @@ def test_libreoffice_renders_it(rendered: tuple[Document, bytes], tmp_path: Path
     for i, page in enumerate(pdf, start=1):
         page.render(scale=100 / 72).to_pil().save(OUT / f"docx-{doc.lang}-page-{i}.png")
     assert len(pdf) >= 2
+
+
+def test_the_text_ends_with_the_issuer_and_the_date_it_was_made(
+    rendered: tuple[Document, bytes],
+) -> None:
+    doc, data = rendered
+    word = _read(data)
+    paragraphs = word.paragraphs
+    texts = [p.text for p in paragraphs]
+    at = texts.index(label("sources", doc.lang))
+    assert texts[at - 2 : at] == [doc.issuer, signed_date(doc)]
+    assert {paragraphs[at - 2].alignment, paragraphs[at - 1].alignment} == {
+        WD_ALIGN_PARAGRAPH.RIGHT
+    }
+
+
+def test_a_long_title_is_broken_at_a_word_into_balanced_lines() -> None:
+    assert title_lines("2024年第三季度电子信息制造业运行座谈会材料") == [
+        "2024年第三季度",
+        "电子信息制造业运行座谈会材料",
+    ]
+    assert title_lines("2024年第三季度电子信息制造业运行情况") == [
+        "2024年第三季度电子信息制造业运行情况"
+    ]
+    doc = dataclasses.replace(
+        sample_document("zh"), title="2024年第三季度电子信息制造业运行座谈会材料"
+    )
+    first = _read(render_docx(doc)).paragraphs[0]
+    assert first.text == "2024年第三季度\n电子信息制造业运行座谈会材料"

@@ -263,3 +263,12 @@ def test_a_year_is_said_as_the_year_and_compared_with_the_nearest_quarter(ctx: C
     assert "1—12月" not in text
     # exports for December are not out: January–November, compared with January–September
     assert "2024年1—11月，规模以上电子信息制造业出口交货值同比增长1.3%，增速比1—9月加快" in text
+
+
+def test_a_trend_chart_names_its_source_and_says_how_gaps_are_drawn(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2024Q3")
+    trend = next(c for c in doc.charts if c.code == "growth_trend")
+    assert trend.note is not None
+    assert trend.note.startswith("资料来源：工业和信息化部运行监测协调局")
+    gaps = any(v is None for s in trend.series for v in s.values)
+    assert ("虚线" in trend.note) == gaps

@@ -155,17 +155,37 @@ def _height_mm(chart: Chart) -> float:
 
 
 def _draw_line(ax: Axes, chart: Chart, style: ReportStyle) -> None:
+    """Solid lines between consecutive months; where months are missing the known points are
+    joined by a thin dashed line (the gap shown as a gap, not as a lone dot), no markers."""
     xs = list(range(len(chart.categories)))
     for i, series in enumerate(chart.series):
-        ax.plot(
-            xs,
-            _values(series.values),
-            color=_colour(style, i),
-            marker="o",
-            markersize=3.5,
-            linewidth=1.6,
-            label=series.name,
-        )
+        known = [(x, v) for x, v in zip(xs, series.values, strict=True) if v is not None]
+        colour = _colour(style, i)
+        if len(known) < len(xs) and len(known) > 1:
+            ax.plot(
+                [x for x, _ in known],
+                [v for _, v in known],
+                color=colour,
+                linestyle=(0, (2.5, 2.0)),
+                linewidth=0.9,
+            )
+        lone = [
+            (x, v)
+            for x, v in known
+            if (x == 0 or series.values[x - 1] is None)
+            and (x == len(xs) - 1 or series.values[x + 1] is None)
+        ]
+        ax.plot(xs, _values(series.values), color=colour, linewidth=1.6, label=series.name)
+        if lone:  # a month between two gaps: a short tick, so it still shows where it is
+            ax.plot(
+                [x for x, _ in lone],
+                [v for _, v in lone],
+                color=colour,
+                linestyle="none",
+                marker="_",
+                markersize=6,
+                markeredgewidth=1.6,
+            )
     ax.set_xlim(-0.5, len(xs) - 0.5)
 
 

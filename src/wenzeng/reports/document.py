@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from wenzeng.reports.releases import title_in
+
 
 @dataclass(frozen=True)
 class Source:
@@ -156,9 +158,32 @@ class Document:
                 parts.append(b.y_label)
                 if b.note:
                     parts.append(b.note)
-        for s in self.sources:
-            parts.extend([s.indicator_name, s.entity_name, s.period_label, s.source_title])
+        for s in self.sources:  # as the list of sources prints them
+            parts.extend([s.indicator_name, s.entity_name, s.period_label])
+            parts.extend(
+                [s.publisher, s.release] if s.publisher else [title_in(s.source_title, self.lang)]
+            )
         return "\n".join(parts)
+
+
+TITLE_WIDTH = 20.0  # characters of the 2号 title on a line of the A4 text width
+_TITLE_BREAKS = ("季度", "年", "制造业", "行动方案")  # where a Chinese title may be broken
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def title_lines(title: str, width: float = TITLE_WIDTH) -> list[str]:
+    """A Chinese title too long for one line, broken into two balanced lines at a word's end
+    (2024年第三季度 / 电子信息制造业运行座谈会材料), never leaving a word alone on a line."""
+    if _width(title) <= width or not any("\u4e00" <= ch <= "\u9fff" for ch in title):
+        return [title]
+    cuts = [i for i in range(1, len(title)) if title[:i].endswith(_TITLE_BREAKS)]
+    if not cuts:
+        return [title]
+    best = min(cuts, key=lambda i: max(_width(title[:i]), _width(title[i:])))
+    return [title[:best], title[best:]]
 
 
 # Words the renderers print around the content, in both languages.

@@ -15,6 +15,7 @@ from wenzeng.reports.definition import (
 )
 from wenzeng.reports.document import Block, Table
 from wenzeng.reports.narrative import ItemFigures, Labels
+from wenzeng.reports.releases import publisher_text, release_of
 
 
 def _is_rate(b: Builder, code: str) -> bool:
@@ -154,17 +155,41 @@ def trend(b: Builder, part: TrendPart) -> list[Block]:
     periods = months_back(b.frame.ytd, part.months)
     codes = [p.code for p in periods]
     series: list[tuple[str, list[float | None]]] = []
+    publishers: list[str] = []
     for code in part.indicators:
         rows = b.facts.observations(code, ["CN"], "yoy_pct", "cum_month", codes, simulated=False)
         by = {r.period: r.value for r in rows}
         series.append((b.t(b.indicator(code).name), [by.get(c) for c in codes]))
+        for r in rows:
+            found = release_of(r.source_title, r.source_url, r.period)
+            name = publisher_text(found.publisher, b.lang) if found else None
+            if name and name not in publishers:
+                publishers.append(name)
     if not any(v is not None for _, values in series for v in values):
         return [b.missing(f"{b.t(part.caption)}：暂无数据。", f"{b.t(part.caption)}: no data yet.")]
+    gaps = any(v is None for _, values in series for v in values)
     return [
         b.chart(
-            part.code, b.t(part.caption) + "（%）", "line", [_short(p) for p in periods], series
+            part.code,
+            b.t(part.caption) + "（%）",
+            "line",
+            [_short(p) for p in periods],
+            series,
+            note=_trend_note(b, publishers, gaps),
         )
     ]
+
+
+def _trend_note(b: Builder, publishers: list[str], gaps: bool) -> str:
+    """资料来源 under a trend chart, and what its dashed lines mean where months are missing."""
+    who = b.pick("、", "; ").join(publishers) or b.pick("公开发布数据", "published figures")
+    note = b.pick(f"资料来源：{who}。", f"Source: {who}.")
+    if gaps:
+        note += b.pick(
+            "虚线连接缺少数据的月份两侧，缺月不作插补。",
+            " Dashed lines join the months on either side of missing ones; nothing is interpolated.",
+        )
+    return note
 
 
 def _products_note(b: Builder, absent: list[str]) -> str:

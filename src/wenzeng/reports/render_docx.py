@@ -44,8 +44,9 @@ from wenzeng.reports.document import (
     Table,
     Text,
     label,
+    title_lines,
 )
-from wenzeng.reports.source_notes import copy_text, source_note
+from wenzeng.reports.source_notes import copy_text, signed_date, source_note
 from wenzeng.reports.style import Font, ReportStyle, report_style
 
 A4_MM = (210.0, 297.0)
@@ -70,10 +71,12 @@ def render_docx(doc: Document, style: ReportStyle | None = None) -> bytes:
     word = docx.Document()
     _set_defaults(word, st)
     _set_page(word.sections[0], st)
+    word.settings.odd_and_even_pages_header_footer = True
     _add_page_number(word.sections[0], st, doc.lang)
     _add_front(word, doc, st)
     for block in doc.blocks:
         _add_block(word, block, st, doc.lang)
+    _add_signature(word, doc, st)
     _add_sources(word, doc, st)
     _set_core_properties(word, doc)
     _drop_thumbnail(word)
@@ -208,14 +211,20 @@ def _text_width(st: ReportStyle) -> Length:
 
 
 def _add_page_number(section: Section, st: ReportStyle, lang: str) -> None:
-    """A centred "— n —" footer with a PAGE field."""
-    p = section.footer.paragraphs[0]
-    _layout(p, Align.CENTER, _line(st.fonts.page_number), before_pt=_footer_space_pt(st))
-    before, after = label("page", lang).split("{n}")
+    """A "— n —" footer with a PAGE field: on odd pages at the right, on even pages at the
+    left, one character in from the margin (GB/T 9704)."""
     font = st.fonts.page_number
-    _run(p, before, font, st)
-    _field(p, " PAGE ", "1", font, st)
-    _run(p, after, font, st)
+    for footer, align in ((section.footer, Align.RIGHT), (section.even_page_footer, Align.LEFT)):
+        p = footer.paragraphs[0]
+        _layout(p, align, _line(font), before_pt=_footer_space_pt(st))
+        if align is Align.RIGHT:
+            p.paragraph_format.right_indent = Pt(font.size_pt)
+        else:
+            p.paragraph_format.left_indent = Pt(font.size_pt)
+        before, after = label("page", lang).split("{n}")
+        _run(p, before, font, st)
+        _field(p, " PAGE ", "1", font, st)
+        _run(p, after, font, st)
 
 
 def _field(p: WordParagraph, instruction: str, shown: str, font: Font, st: ReportStyle) -> None:
@@ -243,7 +252,10 @@ def _add_front(word: WordDocument, doc: Document, st: ReportStyle) -> None:
     """Title, then the period, issuer and date lines, all centred."""
     title = word.add_paragraph()
     _layout(title, Align.CENTER, st.fonts.title.size_pt * 1.5, after_pt=st.body_line_pt / 2)
-    _run(title, doc.title, st.fonts.title, st)
+    for i, line in enumerate(title_lines(doc.title)):
+        if i:
+            title.runs[-1].add_break()
+        _run(title, line, st.fonts.title, st)
     lines = [doc.subtitle, doc.issuer, doc.date_text, *doc.cover_notes]
     simulated = doc.simulated or any(s.simulated for s in doc.sources)
     for i, text in enumerate(lines):
@@ -450,6 +462,19 @@ def _cell(
     else:
         _runs(p, runs, st.fonts.table, st)
     return p
+
+
+def _add_signature(word: WordDocument, doc: Document, st: ReportStyle) -> None:
+    """落款: the issuing office, and under it the date the document was made, at the right,
+    the date two characters in (GB/T 9704)."""
+    font = st.fonts.body
+    office = word.add_paragraph()
+    _layout(office, Align.RIGHT, st.body_line_pt, before_pt=2 * st.body_line_pt, keep_next=True)
+    _run(office, doc.issuer, font, st)
+    date = word.add_paragraph()
+    _layout(date, Align.RIGHT, st.body_line_pt)
+    date.paragraph_format.right_indent = Pt(2 * font.size_pt)
+    _run(date, signed_date(doc), font, st)
 
 
 # --- sources --------------------------------------------------------------------------

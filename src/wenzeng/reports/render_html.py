@@ -25,8 +25,9 @@ from wenzeng.reports.document import (
     Table,
     label,
     plain,
+    title_lines,
 )
-from wenzeng.reports.source_notes import source_note
+from wenzeng.reports.source_notes import signed_date, source_note
 from wenzeng.reports.style import Font, ReportStyle, report_style
 
 GENERATOR = "WenZeng"
@@ -160,6 +161,8 @@ def render_html(doc: Document, style: ReportStyle | None = None, *, for_print: b
         copy_before=" (copy read: " if lang == "en" else "（阅读副本：",
         copy_after=")" if lang == "en" else "）",
         stop="." if lang == "en" else "。",
+        signed_date=signed_date(doc),
+        title_lines=title_lines(doc.title),
         missing_mark=label("missing", "en" if lang == "en" else "zh"),
         sim_mark=("({})" if lang == "en" else "（{}）").format(label("simulated_mark", lang)),
         simulated=doc.simulated or any(s.simulated for s in doc.sources),

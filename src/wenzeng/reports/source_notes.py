@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wenzeng.reports.document import Source, label
+from wenzeng.reports.document import Document, Source, label
 from wenzeng.reports.releases import copy_site, publisher_text, title_in
 
 
@@ -52,3 +52,9 @@ def copy_text(note: SourceNote, lang: str) -> str:
     if note.copy is None:
         return end
     return f" (copy read: {note.copy}){end}" if lang == "en" else f"（阅读副本：{note.copy}）{end}"
+
+
+def signed_date(doc: Document) -> str:
+    """The date the document was made (成文日期): its vintage, written out."""
+    d = doc.as_of
+    return d.strftime("%-d %B %Y") if doc.lang == "en" else f"{d.year}年{d.month}月{d.day}日"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -74,7 +74,9 @@ def build(
     when, known = resolve_as_of(ctx, kind, period, as_of)
     plan = plan_in_force(ctx, on=period.end)  # the plan in force in the period reported on
     facts = StoreFacts(ctx, when, plan.code)
-    return build_document(defn, facts, period, lang, step, timing=known)
+    doc = build_document(defn, facts, period, lang, step, timing=known)
+    issuer = ctx.settings.report_issuer.strip()
+    return replace(doc, issuer=issuer) if issuer else doc
 
 
 def _label(period: Period) -> str:
