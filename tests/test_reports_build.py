@@ -210,6 +210,9 @@ def test_change_words_follow_the_sign(now: float, before: float, lang: str) -> N
     else:
         assert flat in text
     d = round(now - before, 1)
+    if now < 0 and before < 0:  # both periods down: the decline narrows or widens
+        narrower, wider = {"zh": ("收窄", "扩大"), "en": ("narrowed", "widened")}[lang]
+        faster, slower = narrower, wider
     if d > 0:
         assert faster in text and f"{abs(d):.1f}" in text
     elif d < 0:

@@ -16,6 +16,7 @@ import textwrap
 import threading
 import unicodedata
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache, lru_cache
@@ -352,11 +353,29 @@ def _figure(chart: Chart, style: ReportStyle, dpi: float) -> Figure:
     return fig
 
 
+_FIGURES: OrderedDict[tuple[Chart, str], Figure] = OrderedDict()
+_FIGURES_KEPT = 16  # the charts of a report or two
+
+
+def _laid_out(chart: Chart, style: ReportStyle) -> Figure:
+    """The chart's figure, built once and kept: the SVG of the HTML and the PDF and the PNG
+    of the Word file are saved from the same figure (called under the drawing lock)."""
+    key = (chart, style.model_dump_json(by_alias=True))
+    fig = _FIGURES.get(key)
+    if fig is None:
+        fig = _figure(chart, style, 72.0)
+        _FIGURES[key] = fig
+        while len(_FIGURES) > _FIGURES_KEPT:
+            _FIGURES.popitem(last=False)
+    else:
+        _FIGURES.move_to_end(key)
+    return fig
+
+
 def _save(chart: Chart, style: ReportStyle, fmt: str, dpi: float, **kwargs: Any) -> bytes:
     out = io.BytesIO()
     with _drawing(style):
-        fig = _figure(chart, style, dpi)
-        fig.savefig(out, format=fmt, dpi=dpi, **kwargs)
+        _laid_out(chart, style).savefig(out, format=fmt, dpi=dpi, **kwargs)
     return out.getvalue()
 
 

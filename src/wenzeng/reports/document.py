@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from wenzeng.reports.releases import title_in
+from wenzeng.reports.releases import publisher_text, title_in
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,9 @@ class Document:
         for s in self.sources:  # as the list of sources prints them
             parts.extend([s.indicator_name, s.entity_name, s.period_label])
             parts.extend(
-                [s.publisher, s.release] if s.publisher else [title_in(s.source_title, self.lang)]
+                [publisher_text(s.publisher, self.lang), s.release]
+                if s.publisher
+                else [title_in(s.source_title, self.lang)]
             )
         return "\n".join(parts)
 

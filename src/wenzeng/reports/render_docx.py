@@ -53,6 +53,7 @@ A4_MM = (210.0, 297.0)
 MM_PER_PT = 25.4 / 72
 # The page number sits about 7 mm under the text area (GB/T 9704, 7.5).
 PAGE_NUMBER_GAP_MM = 7.0
+KEEP_TOGETHER_ROWS = 12  # a table of at most so many rows is kept on one page, with its caption
 # The label in front of a paragraph that says data are missing.
 MISSING_SHADE = "F2F2F2"
 # Widths of the sources table columns (mm on the 156 mm text width; scaled to others).
@@ -380,10 +381,16 @@ def _add_table(word: WordDocument, table: Table, st: ReportStyle) -> None:
     parts = [1.0 if numeric else 2.0 for numeric in table.numeric]
     grid = _grid(word, len(table.rows) + 1, parts, st)
     _header_row(grid, table.header, st)
+    keep = len(table.rows) <= KEEP_TOGETHER_ROWS
     for i, row in enumerate(table.rows, start=1):
         for j, cell in enumerate(row):
             align = Align.RIGHT if table.numeric[j] else Align.LEFT
-            _cell(grid, i, j, cell, align, st)
+            p = _cell(grid, i, j, cell, align, st)
+            if keep and i < len(table.rows):  # a short table is not split across pages
+                p.paragraph_format.keep_with_next = True
+    if keep:
+        for p in (c.paragraphs[0] for c in grid.rows[0].cells):
+            p.paragraph_format.keep_with_next = True
     if table.note:
         _add_note(word, table.note, st)
     _space(word, st)
