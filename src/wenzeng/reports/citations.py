@@ -129,6 +129,14 @@ class Citations:
     def evidence(self, e: Evidence, entity: str) -> int:
         """The source number of a target assessment's evidence."""
         key = ("evidence", e.indicator, entity, e.period, e.vintage, e.source_title)
+        for cited in self._sources.values():  # the observation is cited already: same number
+            if (cited.indicator, cited.entity, cited.period, cited.source_title) == (
+                e.indicator,
+                entity,
+                e.period,
+                e.source_title,
+            ) and cited.value == e.value:
+                return cited.ref
         found = self._sources.get(key)
         if found is None:
             p = parse_period(e.period)
