@@ -127,12 +127,13 @@ def resolve_as_of(
             "there is nothing to report on"
         )
     known = report_timing(ctx, kind, period)
-    names = "、".join(_indicator_zh(ctx, c) for c in known.core)
+    names = "、".join(_indicator_name(ctx, c, "zh") for c in known.core)
+    names_en = "; ".join(_indicator_name(ctx, c, "en") for c in known.core)
     first = known.period_time
     if first is None:
         raise ValidationFailed(
             f"{label}的核心指标（{names}）尚无已发布的数据，不能编制报告 / no published "
-            f"figure of the core indicators ({', '.join(known.core)}) for {period.code}: "
+            f"figure of the core indicators ({names_en}) for {period.code}: "
             "the report cannot be made"
         )
     when = as_of or first
@@ -147,9 +148,9 @@ def resolve_as_of(
     return when, known
 
 
-def _indicator_zh(ctx: Context, code: str) -> str:
+def _indicator_name(ctx: Context, code: str, lang: str) -> str:
     ind = ctx.catalogue.indicators.get(code)
-    return ind.name.zh if ind else code
+    return ind.name.get(lang) if ind else code
 
 
 def render(doc: Document, fmt: str) -> bytes:
