@@ -317,3 +317,30 @@ def test_simulated_data_are_marked_under_the_title_and_at_each_figure(
     for t in doc.tables:
         if t.code == "headline":
             assert not t.simulated
+
+
+# -- as of the period's time -----------------------------------------------------------------
+_DATE = re.compile(r"(20\d\d)年(\d{1,2})月(?:(\d{1,2})日)?")
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "time"),
+    [
+        ("quarterly", "2024Q3", date(2024, 10, 30)),
+        ("meeting", "2024Q3", date(2024, 10, 30)),
+        ("annual", "2024", date(2025, 2, 7)),
+    ],
+)
+def test_with_defaults_a_report_holds_nothing_dated_after_its_time(
+    demo_ctx: Context, kind: str, period: str, time: date
+) -> None:
+    doc = reports.build(demo_ctx, kind, period)
+    assert doc.as_of == time
+    assert doc.date_text.startswith(f"数据截至{time.year}年{time.month}月{time.day}日（本期")
+    assert all(s.vintage <= time for s in doc.sources)
+    for m in _DATE.finditer(doc.text()):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        assert date(year, month, day) <= time, m.group(0)
+    # no internal codes and no English in the Chinese text
+    assert not re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", doc.text())
+    assert not re.findall(r"[A-Za-z]{3,} [A-Za-z]{3,}", doc.text())
