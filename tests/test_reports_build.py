@@ -162,6 +162,9 @@ def test_a_period_partly_covered_says_once_what_is_missing(ctx: Context) -> None
         "截至数据日期，本期尚无以下指标的数据：规模以上电子信息制造业营业收入利润率。",
     )
     assert doc.text().count("本期尚无以下指标的数据") == 1
+    # not said again as a missing-data sentence in the text
+    missing = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.style == "missing"]
+    assert not [t for t in missing if "营业收入利润率" in t]
 
 
 def test_the_vintage_decides_what_is_known(ctx: Context) -> None:

@@ -146,6 +146,8 @@ def build_document(
     frame = Frame.of(period)
     b = Builder(facts, lang, frame)
     period_label = frame.label(period, lang)
+    if timing is not None:
+        b.said_missing = set(timing.missing(facts.as_of))
     blocks: list[Block] = []
     if defn.intro is not None:
         blocks.append(Paragraph((Text(b.t(defn.intro).format(period=period_label)),)))

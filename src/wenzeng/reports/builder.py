@@ -65,6 +65,8 @@ class Builder:
         self.cat = cat
         self.simulated = False  # some figure used comes from simulated data
         self.part_simulated = False  # the part being built used simulated data
+        # core indicators the cover already says are missing: not said again in the text
+        self.said_missing: set[str] = set()
 
     # -- words -------------------------------------------------------------------------
     def t(self, text: I18n) -> str:

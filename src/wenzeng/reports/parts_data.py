@@ -89,6 +89,8 @@ def narrative(b: Builder, part: NarrativePart) -> list[Block]:
         if next_one and prefix:
             labels = Labels(subject.removeprefix(prefix), ytd, labels.prev, labels.month)
         p = b.say.sentence(labels, item_figures(b, code, f), following=next_one)
+        if p.style == "missing" and code in b.said_missing:
+            continue  # the cover says it once
         if p.style != "missing":
             said_ytd = ytd
         out.append(p)
