@@ -12,6 +12,8 @@ own:
    PDF (``soffice --headless --convert-to pdf``), when LibreOffice is installed.
 
     python bench/report_bench.py [--period 2024Q3] [--as-of 2024-12-31] [--repeat 3]
+
+(without --as-of the report is made as of the period's time, as `wenzeng report` does)
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ def _document(db: Path, period: str, as_of: str) -> tuple[Any, float]:
 
     ctx = Context.open(_settings(db))
     t0 = time.perf_counter()
-    doc = reports.build(ctx, "quarterly", period, as_of=date.fromisoformat(as_of))
+    when = date.fromisoformat(as_of) if as_of else None  # none: the period's time
+    doc = reports.build(ctx, "quarterly", period, as_of=when)
     elapsed = time.perf_counter() - t0
     ctx.close()
     return doc, elapsed
@@ -162,7 +165,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--period", default="2024Q3")
-    ap.add_argument("--as-of", default="2024-12-31")
+    ap.add_argument("--as-of", default="", help="default: the period's time")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--child")
     ap.add_argument("--db", type=Path)
@@ -190,7 +193,8 @@ def main() -> None:
     w = runs["wenzeng"][0]
     print()
     print(
-        f"quarterly report {args.period}, data as of {args.as_of}: {w['charts']} charts, "
+        f"quarterly report {args.period}, data as of {args.as_of or 'the period’s time'}: "
+        f"{w['charts']} charts, "
         f"{w['sources']} cited observations; best of {args.repeat} runs"
     )
     print(f"{'step':<34}{'seconds':>10}")

@@ -22,8 +22,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from report_samples import sample_document
-from wenzeng.reports.document import Document, Heading, Paragraph, label
+from wenzeng.reports.document import Document, Heading, Paragraph, label, title_lines
 from wenzeng.reports.render_docx import render_docx
+from wenzeng.reports.source_notes import signed_date
 from wenzeng.reports.style import report_style
 
 OUT = Path(__file__).parents[1] / "test-output" / "reports"
@@ -91,8 +92,8 @@ def test_headings_use_heading_styles(rendered: tuple[Document, bytes]) -> None:
 def test_tables(rendered: tuple[Document, bytes]) -> None:
     doc, data = rendered
     word = _read(data)
-    assert len(word.tables) == 2  # the data table and the sources table
-    table, sources = word.tables
+    assert len(word.tables) == 1  # the data table; sources are numbered notes
+    (table,) = word.tables
     cells = [c.text for row in table.rows for c in row.cells]
     assert "11.49[1]" in cells
     assert "4503[2]" in cells
@@ -103,27 +104,42 @@ def test_tables(rendered: tuple[Document, bytes]) -> None:
     borders = table._tbl.tblPr.find(qn("w:tblBorders"))
     assert {b.tag.split("}")[1] for b in borders} >= {"top", "bottom", "insideH", "insideV"}
 
-    assert len(sources.rows) == 1 + len(doc.sources) == 3
-    assert [c.text for c in sources.rows[0].cells] == label("source_columns", doc.lang).split("|")
-    first = [c.text for c in sources.rows[1].cells]
-    assert first[:6] == [
-        "1",
-        doc.sources[0].indicator_name,
-        "全国",
-        "2024年1-9月",
-        "7.5%",
-        "2024-10-30",
-    ]
-    assert first[6] == f"{doc.sources[0].source_title}\n{doc.sources[0].source_url}"
+
+def test_sources_are_numbered_notes_one_line_each(rendered: tuple[Document, bytes]) -> None:
+    doc, data = rendered
+    texts = _texts(_read(data))
+    notes = texts[texts.index(label("sources", doc.lang)) + 1 :]
+    assert len(notes) == len(doc.sources) == 2
+    if doc.lang == "zh":
+        assert notes[0] == (
+            "[1]\t规模以上电子信息制造业营业收入，全国，2024年1—9月：7.5%。"
+            "2024年1-9月电子信息制造业运行情况，2024年10月30日（阅读副本：www.miit.gov.cn）。"
+        )
+
+
+def test_a_source_is_cited_by_its_publisher_and_release_with_the_copy_as_a_note() -> None:
+    doc = sample_document("zh")
+    cited = dataclasses.replace(
+        doc.sources[0],
+        publisher="工业和信息化部运行监测协调局",
+        release="2024年前三季度电子信息制造业运行情况",
+    )
+    word = _read(render_docx(dataclasses.replace(doc, sources=(cited, *doc.sources[1:]))))
+    assert (
+        "[1]\t规模以上电子信息制造业营业收入，全国，2024年1—9月：7.5%。工业和信息化部运行监测协调局"
+        "《2024年前三季度电子信息制造业运行情况》，2024年10月30日（阅读副本：www.miit.gov.cn）。"
+    ) in _texts(word)
 
 
 def test_simulated_sources_are_marked() -> None:
     doc = sample_document("zh")
     sources = tuple(dataclasses.replace(s, simulated=s.ref == 2) for s in doc.sources)
     word = _read(render_docx(dataclasses.replace(doc, sources=sources)))
-    values = [row.cells[4].text for row in word.tables[-1].rows[1:]]
-    assert values == ["7.5%", "7.1%（模拟）"]
-    assert label("simulated", "zh") in _texts(word)
+    texts = _texts(word)
+    assert [t for t in texts if t.startswith("[2]\t") and "7.1%（模拟数据）" in t]
+    assert not [t for t in texts if t.startswith("[1]\t") and "模拟" in t]
+    # the notice is under the title, before the first heading
+    assert label("simulated", "zh") in texts[: texts.index(doc.blocks[0].text)]  # type: ignore[union-attr]
     assert label("simulated", "zh") not in _texts(_read(_rendered("zh")[1]))
 
 
@@ -187,7 +203,12 @@ def test_footer_has_page_field(rendered: tuple[Document, bytes]) -> None:
     ]
     before, after = label("page", doc.lang).split("{n}")
     assert footer.text == f"{before}1{after}"
-    assert footer.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    # GB/T 9704: odd pages at the right, even pages at the left
+    word = _read(data)
+    assert word.settings.odd_and_even_pages_header_footer
+    assert footer.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    even = word.sections[0].even_page_footer.paragraphs[0]
+    assert even.alignment == WD_ALIGN_PARAGRAPH.LEFT and " PAGE " in even._p.xml
 
 
 def test_core_properties(rendered: tuple[Document, bytes]) -> None:
@@ -234,3 +255,32 @@ def test_libreoffice_renders_it(rendered: tuple[Document, bytes], tmp_path: Path
     for i, page in enumerate(pdf, start=1):
         page.render(scale=100 / 72).to_pil().save(OUT / f"docx-{doc.lang}-page-{i}.png")
     assert len(pdf) >= 2
+
+
+def test_the_text_ends_with_the_issuer_and_the_date_it_was_made(
+    rendered: tuple[Document, bytes],
+) -> None:
+    doc, data = rendered
+    word = _read(data)
+    paragraphs = word.paragraphs
+    texts = [p.text for p in paragraphs]
+    at = texts.index(label("sources", doc.lang))
+    assert texts[at - 2 : at] == [doc.issuer, signed_date(doc)]
+    assert {paragraphs[at - 2].alignment, paragraphs[at - 1].alignment} == {
+        WD_ALIGN_PARAGRAPH.RIGHT
+    }
+
+
+def test_a_long_title_is_broken_at_a_word_into_balanced_lines() -> None:
+    assert title_lines("2024年第三季度电子信息制造业运行座谈会材料") == [
+        "2024年第三季度",
+        "电子信息制造业运行座谈会材料",
+    ]
+    assert title_lines("2024年第三季度电子信息制造业运行情况") == [
+        "2024年第三季度电子信息制造业运行情况"
+    ]
+    doc = dataclasses.replace(
+        sample_document("zh"), title="2024年第三季度电子信息制造业运行座谈会材料"
+    )
+    first = _read(render_docx(doc)).paragraphs[0]
+    assert first.text == "2024年第三季度\n电子信息制造业运行座谈会材料"

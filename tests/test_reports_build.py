@@ -86,8 +86,10 @@ def _printed(text: str) -> tuple[float, str]:
 def test_the_headline_sentence_reads_as_the_release(ctx: Context) -> None:
     doc = reports.build(ctx, "quarterly", "2024Q3", as_of=AS_OF)
     texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-    # MIIT: 1-9月，规模以上电子信息制造业营业收入11.49万亿元，同比增长7.5%
-    assert any("规模以上电子信息制造业营业收入11.49万亿元，同比增长7.5%" in t for t in texts), texts
+    # MIIT: 1-9月，规模以上电子信息制造业营业收入11.49万亿元，同比增长7.5%; the period and
+    # the industry are said once, the sentences after open with the indicator
+    assert any(t.startswith("营业收入11.49万亿元，同比增长7.5%") for t in texts), texts
+    assert sum(t.startswith("2024年1—9月，规模以上电子信息制造业") for t in texts[:4]) == 1
     assert any("增加值同比增长12.8%，增速比1—6月回落0.5个百分点" in t for t in texts)
     # a decline is said in words, never as a negative increase
     assert all("增长-" not in t for t in texts)
@@ -105,15 +107,34 @@ def test_every_chart_has_data_and_a_numbered_caption(ctx: Context) -> None:
     assert len(codes) == len(set(codes))
 
 
-def test_a_period_without_data_says_so(ctx: Context) -> None:
-    doc = reports.build(ctx, "quarterly", "2031Q2", as_of=AS_OF)
-    missing = [b for b in doc.blocks if isinstance(b, Paragraph) and b.style == "missing"]
-    assert len(missing) >= 5
-    assert any("2031年1—6月数据暂缺" in b.text for b in missing)
-    headline = next(t for t in doc.tables if t.code == "headline")
-    assert all(plain(row[2]) == "—" for row in headline.rows)
-    # only the plan's targets cite figures: they are judged on the latest data
-    assert all(not s.measure for s in doc.sources)
+def test_a_period_with_nothing_to_report_on_is_refused_with_the_reason(ctx: Context) -> None:
+    with pytest.raises(ValidationFailed, match="2031年第二季度尚未结束"):
+        reports.build(ctx, "quarterly", "2031Q2")
+    with pytest.raises(ValidationFailed, match="2018年第二季度的核心指标.*尚无已发布的数据"):
+        reports.build(ctx, "meeting", "2018Q2")
+    with pytest.raises(ValidationFailed, match="2018年的核心指标"):
+        reports.build(ctx, "annual", "2018")
+    with pytest.raises(ValidationFailed, match="最早发布于2024年10月30日"):
+        reports.build(ctx, "quarterly", "2024Q3", as_of=date(2024, 10, 1))
+
+
+def test_a_report_is_made_as_of_its_period_s_time_by_default(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2024Q3")
+    assert doc.as_of == date(2024, 10, 30)
+    assert doc.date_text == "数据截至2024年10月30日（本期主要指标发布之日）"
+    assert doc.cover_notes == ()
+    assert all(s.vintage <= date(2024, 10, 30) for s in doc.sources)
+    assert "2025年" not in doc.text() and "2026年" not in doc.text()
+    assert doc == reports.build(ctx, "quarterly", "2024Q3", as_of=date(2024, 10, 30))
+
+
+def test_a_later_vintage_is_said_on_the_cover(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2024Q3", as_of=AS_OF)
+    assert doc.date_text == (
+        "数据截至2025年6月30日（晚于本期主要指标发布之日2024年10月30日，含其后发布和修订的数据）"
+    )
+    en = reports.build(ctx, "quarterly", "2024Q3", lang="en", as_of=AS_OF)
+    assert en.date_text.startswith("Data as of 2025-06-30 (later than 2024-10-30")
 
 
 def test_the_english_version(ctx: Context) -> None:
@@ -135,12 +156,22 @@ def test_a_report_is_made_for_its_kind_of_period(ctx: Context) -> None:
         reports.build(ctx, "weekly", "2024Q3", as_of=AS_OF)
 
 
+def test_a_period_partly_covered_says_once_what_is_missing(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2025Q4")
+    assert doc.cover_notes == (
+        "截至数据日期，本期尚无以下指标的数据：规模以上电子信息制造业营业收入利润率。",
+    )
+    assert doc.text().count("本期尚无以下指标的数据") == 1
+    # not said again as a missing-data sentence in the text
+    missing = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.style == "missing"]
+    assert not [t for t in missing if "营业收入利润率" in t]
+
+
 def test_the_vintage_decides_what_is_known(ctx: Context) -> None:
-    early = reports.build(ctx, "quarterly", "2024Q3", as_of=date(2024, 10, 1))
+    early = reports.build(ctx, "quarterly", "2024Q3", as_of=date(2024, 10, 30))
     late = reports.build(ctx, "quarterly", "2024Q3", as_of=AS_OF)
     assert len(early.sources) < len(late.sources)
-    assert all(s.vintage <= date(2024, 10, 1) for s in early.sources)
-    assert early.date_text == "数据截至2024年10月1日"
+    assert all(s.vintage <= date(2024, 10, 30) for s in early.sources)
 
 
 def test_the_same_inputs_give_the_same_document(ctx: Context) -> None:
@@ -182,6 +213,9 @@ def test_change_words_follow_the_sign(now: float, before: float, lang: str) -> N
     else:
         assert flat in text
     d = round(now - before, 1)
+    if now < 0 and before < 0:  # both periods down: the decline narrows or widens
+        narrower, wider = {"zh": ("收窄", "扩大"), "en": ("narrowed", "widened")}[lang]
+        faster, slower = narrower, wider
     if d > 0:
         assert faster in text and f"{abs(d):.1f}" in text
     elif d < 0:
@@ -216,3 +250,31 @@ def test_the_meeting_pack_lists_late_reporters_up_to_a_limit(ctx: Context) -> No
     late = next(t for t in doc.tables if t.code == "late_reporters")
     assert len(late.rows) == 40
     assert late.note is not None and "另有71家次未列出" in late.note
+
+
+def test_products_without_figures_are_named_once_not_listed_as_dashes(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2024Q3")
+    products = next(t for t in doc.tables if t.code == "products")
+    assert all(plain(row[2]) != "—" or plain(row[3]) != "—" for row in products.rows)
+    assert products.note is not None and products.note.endswith("本期数据暂缺，未列出。")
+    summary = next(
+        b.text for b in doc.blocks if isinstance(b, Paragraph) and "种主要产品中" in b.text
+    )
+    assert "0种" not in summary
+
+
+def test_a_year_is_said_as_the_year_and_compared_with_the_nearest_quarter(ctx: Context) -> None:
+    text = reports.build(ctx, "annual", "2024").text()
+    assert "2024年，规模以上电子信息制造业增加值同比增长11.8%" in text
+    assert "1—12月" not in text
+    # exports for December are not out: January–November, compared with January–September
+    assert "2024年1—11月，规模以上电子信息制造业出口交货值同比增长1.3%，增速比1—9月加快" in text
+
+
+def test_a_trend_chart_names_its_source_and_says_how_gaps_are_drawn(ctx: Context) -> None:
+    doc = reports.build(ctx, "quarterly", "2024Q3")
+    trend = next(c for c in doc.charts if c.code == "growth_trend")
+    assert trend.note is not None
+    assert trend.note.startswith("资料来源：工业和信息化部运行监测协调局")
+    gaps = any(v is None for s in trend.series for v in s.values)
+    assert ("虚线" in trend.note) == gaps

@@ -25,7 +25,8 @@ import pytest
 from pdf_checks import page_texts, squash, tofu
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.config import load_settings
-from wenzeng.reports.document import Document, Paragraph, plain
+from wenzeng.errors import ValidationFailed
+from wenzeng.reports.document import Chart, Document, Fig, Paragraph, Table, plain
 from wenzeng.services import reports
 from wenzeng.services.context import Context
 from wenzeng.services.plans import get_plan
@@ -257,13 +258,89 @@ def test_the_annual_summary_compiles_the_progress_reports(demo_ctx: Context) -> 
     quoted = [t for t in texts if "：【模拟】" in t]
     assert len(quoted) == 2 * done  # key figures and problems of every report sent
     # the year's published figures, known by the vintage
-    assert "2024年1—12月，规模以上电子信息制造业营业收入16.19万亿元" in "".join(texts)
+    assert "2024年，规模以上电子信息制造业增加值" in "".join(texts)
+    assert "营业收入16.19万亿元" in "".join(texts)
     assert "16.19万亿元" in _pdf_text(m.files["pdf"])
 
 
-def test_a_period_without_data_renders_and_says_so(demo_ctx: Context) -> None:
-    g = reports.generate(demo_ctx, SYSTEM, "quarterly", "2031Q2", as_of=AS_OF, keep=False)
-    text = _pdf_text(g.files["pdf"])
-    assert "数据暂缺" in text and "【数据缺失】" in text
-    assert any("数据暂缺" in p for p in _docx_paragraphs(g.files["docx"]))
-    assert "数据暂缺" in g.files["html"].decode()
+def test_a_period_partly_covered_says_once_in_every_format_what_is_missing(
+    demo_ctx: Context,
+) -> None:
+    g = reports.generate(demo_ctx, SYSTEM, "quarterly", "2025Q4", keep=False)
+    said = "本期尚无以下指标的数据：规模以上电子信息制造业营业收入利润率"
+    assert g.document.as_of == date(2026, 1, 31)
+    assert _pdf_text(g.files["pdf"]).replace("\n", "").count("本期尚无以下指标的数据") == 1
+    assert [p for p in _docx_paragraphs(g.files["docx"]) if said in p]
+    assert g.files["html"].decode().count(said) == 1
+    with pytest.raises(ValidationFailed, match="尚未结束"):
+        reports.generate(demo_ctx, SYSTEM, "quarterly", "2031Q2", keep=False)
+
+
+# -- simulated data --------------------------------------------------------------------------
+NOTICE = "说明：标注“模拟”的数据为演示用模拟数据，不是统计数据。"
+SIM = "（模拟数据）"
+
+
+@pytest.mark.parametrize(
+    ("kind", "period"), [("quarterly", "2024Q3"), ("meeting", "2024Q3"), ("annual", "2024")]
+)
+def test_simulated_data_are_marked_under_the_title_and_at_each_figure(
+    demo_ctx: Context, kind: str, period: str
+) -> None:
+    m = made(demo_ctx, kind, period)
+    doc = m.doc
+    assert doc.simulated
+    html = m.files["html"].decode()
+    assert html.index(NOTICE) < html.index("<h2")  # under the title, before the first section
+    paragraphs = _docx_paragraphs(m.files["docx"])
+    first_heading = next(i for i, p in enumerate(paragraphs) if p.startswith("一、"))
+    assert NOTICE in paragraphs[:first_heading]
+    assert squash(NOTICE) in squash(page_texts(m.files["pdf"])[0])
+    simulated_refs = {s.ref for s in doc.sources if s.simulated}
+    marked = [b for b in doc.blocks if isinstance(b, (Table, Chart)) and b.simulated]
+    assert marked, kind
+    for b in doc.blocks:
+        if isinstance(b, (Table, Chart)):
+            assert b.caption.endswith(SIM) == bool(b.simulated), b.caption
+            assert (b.caption in html) and squash(b.caption) in _pdf_text(m.files["pdf"])
+        if isinstance(b, Table):
+            refs = {r.ref for row in b.rows for c in row for r in c if isinstance(r, Fig) and r.ref}
+            if refs & simulated_refs:  # a table citing a simulated figure is marked
+                assert b.simulated, b.caption
+            elif refs:  # one citing published figures only is not
+                assert not b.simulated, b.caption
+        if isinstance(b, Paragraph) and b.style == "body":
+            refs = {r.ref for r in b.runs if isinstance(r, Fig) and r.ref}
+            if refs:
+                assert (SIM in b.text) == bool(refs & simulated_refs), b.text
+    # published figures are never marked: the headline table of the quarter's reports
+    for t in doc.tables:
+        if t.code == "headline":
+            assert not t.simulated
+
+
+# -- as of the period's time -----------------------------------------------------------------
+_DATE = re.compile(r"(20\d\d)年(\d{1,2})月(?:(\d{1,2})日)?")
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "time"),
+    [
+        ("quarterly", "2024Q3", date(2024, 10, 30)),
+        ("meeting", "2024Q3", date(2024, 10, 30)),
+        ("annual", "2024", date(2025, 2, 7)),
+    ],
+)
+def test_with_defaults_a_report_holds_nothing_dated_after_its_time(
+    demo_ctx: Context, kind: str, period: str, time: date
+) -> None:
+    doc = reports.build(demo_ctx, kind, period)
+    assert doc.as_of == time
+    assert doc.date_text.startswith(f"数据截至{time.year}年{time.month}月{time.day}日（本期")
+    assert all(s.vintage <= time for s in doc.sources)
+    for m in _DATE.finditer(doc.text()):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        assert date(year, month, day) <= time, m.group(0)
+    # no internal codes and no English in the Chinese text
+    assert not re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", doc.text())
+    assert not re.findall(r"[A-Za-z]{3,} [A-Za-z]{3,}", doc.text())

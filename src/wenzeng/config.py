@@ -34,6 +34,13 @@ class Settings(BaseSettings):
         default="zh", pattern="^(zh|en)$", description="Default language of pages: zh or en."
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    report_issuer: str = Field(
+        default="",
+        description=(
+            "The issuing office that signs the reports (落款), e.g. 工业和信息化部电子信息司. "
+            "Default: the issuer named in each report's definition."
+        ),
+    )
     secret_key: str | None = Field(
         default=None,
         description=(

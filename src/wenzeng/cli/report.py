@@ -3,7 +3,6 @@ system administrator."""
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -54,7 +53,7 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="按某日已知的数据（YYYY-MM-DD 或 YYYY-MM），默认今天 / data as known then",
+        help="按某日已知的数据（YYYY-MM-DD 或 YYYY-MM），默认为本期主要指标发布之日 / data as known then; default: the day the period's key figures were published",
     ),
 ]
 KeepOpt = Annotated[
@@ -96,7 +95,7 @@ def _generate(
             )
     if out_path is not None and out_path.suffix and len(fmts) > 1:
         out_path = out_path.parent
-    when = month_end(as_of) if as_of else date.today()
+    when = month_end(as_of) if as_of else None
     with open_context() as ctx:
         steps = len(definition(ctx, kind).sections) + len(fmts) + (1 if keep else 0)
         with progress(f"生成报告 / generating {kind} {period}", steps) as advance:

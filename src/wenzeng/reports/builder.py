@@ -13,7 +13,7 @@ from wenzeng.reports.citations import Citations
 from wenzeng.reports.definition import narrative_rules
 from wenzeng.reports.document import Chart, ChartSeries, Paragraph, Text, label
 from wenzeng.reports.facts import Facts
-from wenzeng.reports.narrative import Sentences, compose
+from wenzeng.reports.narrative import Sentences, compose, count_list
 
 DASH = "—"
 
@@ -38,6 +38,11 @@ class Frame:
         )
 
     def label(self, p: Period, lang: str, *, with_year: bool = True) -> str:
+        """A period as the releases write it; January to December is the year (2024年, 全年)."""
+        if p.type is PeriodType.CUM_MONTH and p.index == 12:
+            if lang == "en":
+                return str(p.year) if with_year else "the year"
+            return f"{p.year}年" if with_year else "全年"
         if lang == "en":
             text = p.label_en
             return text if with_year else text.replace(f" {p.year}", "")
@@ -59,6 +64,9 @@ class Builder:
         self._charts = 0
         self.cat = cat
         self.simulated = False  # some figure used comes from simulated data
+        self.part_simulated = False  # the part being built used simulated data
+        # core indicators the cover already says are missing: not said again in the text
+        self.said_missing: set[str] = set()
 
     # -- words -------------------------------------------------------------------------
     def t(self, text: I18n) -> str:
@@ -95,6 +103,11 @@ class Builder:
         template = narrative_rules().summaries[key].get(self.lang)
         return Paragraph(compose(template, fill))  # type: ignore[arg-type]
 
+    def counts(self, key: str, **numbers: int) -> str:
+        """The counts of a summary (narrative.yaml's ``counts``), in order, those of zero
+        left out: 达标4项，无数据1项."""
+        return count_list(narrative_rules(), key, self.lang, numbers)
+
     def missing(self, zh: str, en: str) -> Paragraph:
         return Paragraph((Text(self.pick(zh, en)),), "missing")
 
@@ -124,7 +137,7 @@ class Builder:
             return self.one(
                 indicator, measure, Period.annual(period.year), entity, simulated=simulated
             )
-        self.simulated = self.simulated or any(r.simulated for r in rows)
+        self.saw_simulated(any(r.simulated for r in rows))
         return rows[0] if rows else None
 
     def panel(
@@ -139,8 +152,13 @@ class Builder:
         rows = self.facts.observations(
             indicator, entities, measure, period.type.value, [period.code], simulated=simulated
         )
-        self.simulated = self.simulated or any(r.simulated for r in rows)
+        self.saw_simulated(any(r.simulated for r in rows))
         return {r.entity: r for r in rows}
+
+    def saw_simulated(self, simulated: bool) -> None:
+        """Note that the document, and the part being built, used simulated data."""
+        if simulated:
+            self.simulated = self.part_simulated = True
 
     def chart(
         self,
@@ -153,6 +171,7 @@ class Builder:
         *,
         note: str | None = None,
         reference: float | None = None,
+        simulated: bool | None = None,
     ) -> Chart:
         return Chart(
             code=code,
@@ -163,4 +182,5 @@ class Builder:
             y_label=y_label,
             note=note,
             reference=reference,
+            simulated=simulated,
         )

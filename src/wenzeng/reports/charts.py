@@ -16,6 +16,7 @@ import textwrap
 import threading
 import unicodedata
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache, lru_cache
@@ -155,17 +156,37 @@ def _height_mm(chart: Chart) -> float:
 
 
 def _draw_line(ax: Axes, chart: Chart, style: ReportStyle) -> None:
+    """Solid lines between consecutive months; where months are missing the known points are
+    joined by a thin dashed line (the gap shown as a gap, not as a lone dot), no markers."""
     xs = list(range(len(chart.categories)))
     for i, series in enumerate(chart.series):
-        ax.plot(
-            xs,
-            _values(series.values),
-            color=_colour(style, i),
-            marker="o",
-            markersize=3.5,
-            linewidth=1.6,
-            label=series.name,
-        )
+        known = [(x, v) for x, v in zip(xs, series.values, strict=True) if v is not None]
+        colour = _colour(style, i)
+        if len(known) < len(xs) and len(known) > 1:
+            ax.plot(
+                [x for x, _ in known],
+                [v for _, v in known],
+                color=colour,
+                linestyle=(0, (2.5, 2.0)),
+                linewidth=0.9,
+            )
+        lone = [
+            (x, v)
+            for x, v in known
+            if (x == 0 or series.values[x - 1] is None)
+            and (x == len(xs) - 1 or series.values[x + 1] is None)
+        ]
+        ax.plot(xs, _values(series.values), color=colour, linewidth=1.6, label=series.name)
+        if lone:  # a month between two gaps: a short tick, so it still shows where it is
+            ax.plot(
+                [x for x, _ in lone],
+                [v for _, v in lone],
+                color=colour,
+                linestyle="none",
+                marker="_",
+                markersize=6,
+                markeredgewidth=1.6,
+            )
     ax.set_xlim(-0.5, len(xs) - 0.5)
 
 
@@ -332,11 +353,29 @@ def _figure(chart: Chart, style: ReportStyle, dpi: float) -> Figure:
     return fig
 
 
+_FIGURES: OrderedDict[tuple[Chart, str], Figure] = OrderedDict()
+_FIGURES_KEPT = 16  # the charts of a report or two
+
+
+def _laid_out(chart: Chart, style: ReportStyle) -> Figure:
+    """The chart's figure, built once and kept: the SVG of the HTML and the PDF and the PNG
+    of the Word file are saved from the same figure (called under the drawing lock)."""
+    key = (chart, style.model_dump_json(by_alias=True))
+    fig = _FIGURES.get(key)
+    if fig is None:
+        fig = _figure(chart, style, 72.0)
+        _FIGURES[key] = fig
+        while len(_FIGURES) > _FIGURES_KEPT:
+            _FIGURES.popitem(last=False)
+    else:
+        _FIGURES.move_to_end(key)
+    return fig
+
+
 def _save(chart: Chart, style: ReportStyle, fmt: str, dpi: float, **kwargs: Any) -> bytes:
     out = io.BytesIO()
     with _drawing(style):
-        fig = _figure(chart, style, dpi)
-        fig.savefig(out, format=fmt, dpi=dpi, **kwargs)
+        _laid_out(chart, style).savefig(out, format=fmt, dpi=dpi, **kwargs)
     return out.getvalue()
 
 

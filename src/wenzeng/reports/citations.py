@@ -11,8 +11,14 @@ from wenzeng.domain.periods import parse_period
 from wenzeng.domain.units import unit_en
 from wenzeng.reports.document import Fig, Source
 from wenzeng.reports.narrative import pct_text
+from wenzeng.reports.releases import release_of
 
 Namer = Callable[[str, str], str]  # (code, lang) -> name
+
+
+def _release(title: str, url: str | None, period: str) -> dict[str, str]:
+    found = release_of(title, url, period)
+    return {"publisher": found.publisher, "release": found.title} if found else {}
 
 
 def unit_text(unit: str | None, lang: str) -> str:
@@ -75,6 +81,17 @@ def value_text(r: ObservationRecord, lang: str) -> str:
     return level_text(r, lang)
 
 
+def _evidence_text(value: float, unit: str | None, lang: str) -> str:
+    """An evidence figure as a release would print it: 20.3万亿元, not 203000亿元."""
+    if unit == "亿元" and abs(value) >= 10000:
+        value, unit = value / 10000, "万亿元"
+    if lang == "en" and unit:
+        english = english_quantity(value, unit)
+        if english is not None:
+            return english
+    return number_text(value) + unit_text(unit, lang)
+
+
 class Citations:
     """Numbers the observations a document prints, in order of first use."""
 
@@ -104,6 +121,7 @@ class Citations:
                 source_title=r.source_title,
                 source_url=r.source_url,
                 simulated=r.simulated,
+                **_release(r.source_title, r.source_url, r.period),
             )
             self._sources[key] = found
         return found.ref
@@ -111,6 +129,14 @@ class Citations:
     def evidence(self, e: Evidence, entity: str) -> int:
         """The source number of a target assessment's evidence."""
         key = ("evidence", e.indicator, entity, e.period, e.vintage, e.source_title)
+        for cited in self._sources.values():  # the observation is cited already: same number
+            if (cited.indicator, cited.entity, cited.period, cited.source_title) == (
+                e.indicator,
+                entity,
+                e.period,
+                e.source_title,
+            ) and cited.value == e.value:
+                return cited.ref
         found = self._sources.get(key)
         if found is None:
             p = parse_period(e.period)
@@ -124,11 +150,12 @@ class Citations:
                 period_label=p.label_en if self.lang == "en" else p.label_zh,
                 measure="",
                 value=e.value,
-                value_text=number_text(e.value) + unit_text(e.unit, self.lang),
+                value_text=_evidence_text(e.value, e.unit, self.lang),
                 vintage=date.fromisoformat(e.vintage[:10]),
                 source_title=e.source_title,
                 source_url=e.source_url,
                 simulated=False,
+                **_release(e.source_title, e.source_url, e.period),
             )
             self._sources[key] = found
         return found.ref
@@ -139,6 +166,9 @@ class Citations:
 
     def level(self, r: ObservationRecord) -> Fig:
         return self.fig(r, level_text(r, self.lang))
+
+    def source(self, ref: int) -> Source:
+        return next(s for s in self._sources.values() if s.ref == ref)
 
     @property
     def sources(self) -> tuple[Source, ...]:

@@ -124,12 +124,25 @@ class ReportDefinition(_Strict):
 
 class Narrative(_Strict):
     schema_: Literal["wenzeng/report-narrative/v1"] = Field(alias="schema")
-    words: dict[Literal["up", "down", "flat", "faster", "slower", "points"], I18n]
-    frames: dict[Literal["sentence", "clause_separator", "missing"], I18n]
+    words: dict[
+        Literal["up", "down", "flat", "faster", "slower", "narrower", "wider", "points"], I18n
+    ]
+    frames: dict[Literal["sentence", "sentence_next", "clause_separator", "missing"], I18n]
     clauses: dict[
-        Literal["level", "yoy", "yoy_first", "delta", "delta_flat", "month_yoy", "value"], I18n
+        Literal[
+            "level",
+            "yoy",
+            "yoy_first",
+            "delta",
+            "delta_flat",
+            "delta_decline",
+            "month_yoy",
+            "value",
+        ],
+        I18n,
     ]
     summaries: dict[str, I18n]
+    counts: dict[str, dict[str, I18n]] = Field(default_factory=dict)
 
 
 REPORT_KINDS = ("quarterly", "meeting", "annual")  # the built-in kinds

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from wenzeng.reports.releases import publisher_text, title_in
+
 
 @dataclass(frozen=True)
 class Source:
@@ -30,6 +32,8 @@ class Source:
     source_title: str
     source_url: str | None
     simulated: bool
+    publisher: str = ""  # who published the figure, where the stored copy names it
+    release: str = ""  # the title of the release it was published in
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Paragraph:
     # body: running text; note: small print under a table or chart;
     # missing: says that data for something are missing (shown highlighted)
     style: Literal["body", "note", "missing"] = "body"
+    simulated: bool = False  # says something of simulated demo data (marked where printed)
 
     @property
     def text(self) -> str:
@@ -83,6 +88,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     numeric: tuple[bool, ...]  # per column: right-aligned numbers
     note: str | None = None
+    simulated: bool = False  # shows simulated demo data (its caption says so)
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ class Chart:
     y_label: str
     note: str | None = None
     reference: float | None = None  # a horizontal reference line (e.g. a target), if any
+    # drawn from simulated demo data (its caption says so); None: as the part's data
+    simulated: bool | None = None
 
 
 Block = Heading | Paragraph | Table | Chart
@@ -121,6 +129,7 @@ class Document:
     blocks: tuple[Block, ...]
     sources: tuple[Source, ...] = field(default=())
     simulated: bool = False  # some figures are simulated demo data
+    cover_notes: tuple[str, ...] = ()  # said once on the cover (e.g. figures not yet published)
 
     @property
     def charts(self) -> list[Chart]:
@@ -132,7 +141,7 @@ class Document:
 
     def text(self) -> str:
         """Every text of the document, in order (for checks and searching)."""
-        parts = [self.title, self.subtitle, self.issuer, self.date_text]
+        parts = [self.title, self.subtitle, self.issuer, self.date_text, *self.cover_notes]
         for b in self.blocks:
             if isinstance(b, (Heading, Paragraph)):
                 parts.append(b.text)
@@ -149,9 +158,34 @@ class Document:
                 parts.append(b.y_label)
                 if b.note:
                     parts.append(b.note)
-        for s in self.sources:
-            parts.extend([s.indicator_name, s.entity_name, s.period_label, s.source_title])
+        for s in self.sources:  # as the list of sources prints them
+            parts.extend([s.indicator_name, s.entity_name, s.period_label])
+            parts.extend(
+                [publisher_text(s.publisher, self.lang), s.release]
+                if s.publisher
+                else [title_in(s.source_title, self.lang)]
+            )
         return "\n".join(parts)
+
+
+TITLE_WIDTH = 20.0  # characters of the 2号 title on a line of the A4 text width
+_TITLE_BREAKS = ("季度", "年", "制造业", "行动方案")  # where a Chinese title may be broken
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def title_lines(title: str, width: float = TITLE_WIDTH) -> list[str]:
+    """A Chinese title too long for one line, broken into two balanced lines at a word's end
+    (2024年第三季度 / 电子信息制造业运行座谈会材料), never leaving a word alone on a line."""
+    if _width(title) <= width or not any("\u4e00" <= ch <= "\u9fff" for ch in title):
+        return [title]
+    cuts = [i for i in range(1, len(title)) if title[:i].endswith(_TITLE_BREAKS)]
+    if not cuts:
+        return [title]
+    best = min(cuts, key=lambda i: max(_width(title[:i]), _width(title[i:])))
+    return [title[:best], title[best:]]
 
 
 # Words the renderers print around the content, in both languages.
@@ -166,6 +200,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Note: figures marked 'simulated' are simulated demonstration data, not statistics.",
     },
     "simulated_mark": {"zh": "模拟", "en": "simulated"},
+    # after a caption or a sentence drawn from simulated data
+    "simulated_data": {"zh": "（模拟数据）", "en": " (simulated data)"},
     "chart": {"zh": "图", "en": "Figure "},  # before a chart's number
     "table": {"zh": "表", "en": "Table "},  # before a table's number
     "page": {"zh": "— {n} —", "en": "— {n} —"},

@@ -29,6 +29,7 @@ class ReportingRow:
     reporter: str
     status: str  # missing | draft | submitted | accepted | returned | received
     late: bool
+    simulated: bool = False  # the figures received are simulated demo data
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ProgressReport:
     status: str
     submitted_on: date | None
     values: dict[str, Any] = field(default_factory=dict)
+    simulated: bool = False  # filed by the simulated demo
 
 
 class Facts(Protocol):

@@ -58,6 +58,23 @@ def pct_text(value: float) -> str:
     return f"{abs(value):.1f}%"
 
 
+def count_list(rules: Narrative, key: str, lang: str, numbers: Mapping[str, int]) -> str:
+    """The counts of a summary (the rules' ``counts``), in their order, those of zero left
+    out: 达标4项，无数据1项 — never 基本达标0项. ``_separator`` joins them (default ，)."""
+    items = rules.counts[key]
+    sep = items["_separator"].get(lang) if "_separator" in items else None
+    said = [
+        items[name].get(lang).replace("{n}", str(numbers[name]))
+        for name in items
+        if name != "_separator" and numbers.get(name, 0)
+    ]
+    if lang == "en":
+        if sep is None and len(said) > 1:
+            return ", ".join(said[:-1]) + " and " + said[-1]
+        return (sep or ", ").join(said)
+    return (sep or "，").join(said)
+
+
 @dataclass(frozen=True)
 class Cited:
     """A figure with its value: what the rules test and print."""
@@ -102,20 +119,31 @@ class Sentences:
         return (Text(word), fig) if self.lang == "zh" else (Text(word + " "), fig)
 
     def delta(self, now: Cited, before: Cited) -> tuple[str, Runs]:
-        """The clause key and the change in percentage points of a growth rate."""
+        """The clause key and the change in percentage points of a growth rate: 加快/回落, or,
+        when both periods declined, the decline 收窄/扩大."""
         d = points_change(now.value, before.value)
         if d == 0:
             return "delta_flat", ()
-        word = self._w("faster") if d > 0 else self._w("slower")
+        declining = round(now.value, 1) < 0 and round(before.value, 1) < 0
+        if declining:
+            word = self._w("narrower") if d > 0 else self._w("wider")
+        else:
+            word = self._w("faster") if d > 0 else self._w("slower")
+        key = "delta_decline" if declining else "delta"
         points = self._w("points")
         fig = Fig(f"{abs(d):.1f}", None, d)
         if self.lang == "zh":
-            return "delta", (Text(word), fig, Text(points))
-        return "delta", (fig, Text(f" {points} {word}"))
+            return key, (Text(word), fig, Text(points))
+        if declining:
+            return key, (Text(f"{word} by "), fig, Text(f" {points}"))
+        return key, (fig, Text(f" {points} {word}"))
 
-    def sentence(self, labels: Labels, f: ItemFigures) -> Paragraph:
+    def sentence(self, labels: Labels, f: ItemFigures, *, following: bool = False) -> Paragraph:
+        """The sentence of one indicator; ``following`` another of the same period, it opens
+        without the period (frame ``sentence_next``)."""
         fill: dict[str, Runs | str] = {
             "subject": labels.subject,
+            "subject_cap": labels.subject[:1].upper() + labels.subject[1:],
             "ytd": labels.ytd,
             "prev": labels.prev or "",
             "month": labels.month,
@@ -147,4 +175,5 @@ class Sentences:
                 joined.append(Text(sep))
             joined.extend(compose(self.rules.clauses[key].get(self.lang), fill))  # type: ignore[index]
         fill["clauses"] = tuple(joined)
-        return Paragraph(compose(self.rules.frames["sentence"].get(self.lang), fill))
+        frame = self.rules.frames["sentence_next" if following else "sentence"]
+        return Paragraph(compose(frame.get(self.lang), fill))

@@ -10,6 +10,7 @@ from wenzeng.reports.cells import Row, cited, signed_cell, text_cell
 from wenzeng.reports.citations import unit_text
 from wenzeng.reports.definition import RegionsPart, SectorsPart
 from wenzeng.reports.document import Block, Fig, Table
+from wenzeng.reports.narrative import Cited
 
 
 def regions(b: Builder, part: RegionsPart) -> list[Block]:
@@ -27,9 +28,9 @@ def regions(b: Builder, part: RegionsPart) -> list[Block]:
                 "regions",
                 ytd=ytd,
                 best=b.entity_name(best.entity),
-                best_yoy=(b.cite.fig(best),),
+                best_yoy=b.say.change(Cited(best.value, b.cite.fig(best))),
                 worst=b.entity_name(worst.entity),
-                worst_yoy=(b.cite.fig(worst),),
+                worst_yoy=b.say.change(Cited(worst.value, b.cite.fig(worst))),
             )
         )
     else:
@@ -69,6 +70,7 @@ def regions(b: Builder, part: RegionsPart) -> list[Block]:
                 "barh",
                 names,
                 [(ytd, [growth[c].value for c in groups if c in growth])],
+                simulated=any(growth[c].simulated for c in groups if c in growth),
             )
         )
     out.extend(_provinces(b, part))
@@ -102,16 +104,16 @@ def _provinces(b: Builder, part: RegionsPart) -> list[Block]:
         )
         for r in top
     ]
-    simulated = any(r.simulated for r in top)
-    mark = b.pick("（模拟数据）", " (simulated)") if simulated else ""
     return [
-        b.summary("provinces", ytd=ytd, n=str(len(top)), up=str(up), down=str(down)),
+        b.summary(
+            "provinces", ytd=ytd, n=str(len(top)), counts=b.counts("provinces", up=up, down=down)
+        ),
         Table(
             part.code + "_provinces",
             b.table_caption(
                 b.pick(
-                    f"{ytd}营业收入居前{len(top)}位的地区{mark}",
-                    f"Regions with the largest revenue, {ytd}{mark}",
+                    f"{ytd}营业收入居前{len(top)}位的地区",
+                    f"Regions with the largest revenue, {ytd}",
                 )
             ),
             (b.pick("地区", "Region"), b.pick("营业收入", "Revenue"), b.pick("同比(%)", "YoY (%)")),
@@ -182,13 +184,13 @@ def sectors(b: Builder, part: SectorsPart) -> list[Block]:
             up += g > 0
             down += g < 0
     out: list[Block] = [
-        b.summary("sectors", ytd=ytd, n=str(len(rows)), up=str(up), down=str(down)),
+        b.summary(
+            "sectors", ytd=ytd, n=str(len(rows)), counts=b.counts("sectors", up=up, down=down)
+        ),
         Table(
             part.code,
             b.table_caption(
-                f"{ytd}{b.t(part.caption)}{b.pick('（模拟数据）', '')}"
-                if b.lang == "zh"
-                else f"{b.t(part.caption)}, {ytd} (simulated)"
+                f"{ytd}{b.t(part.caption)}" if b.lang == "zh" else f"{b.t(part.caption)}, {ytd}"
             ),
             (
                 b.pick("行业", "Sector"),

@@ -15,6 +15,7 @@ from wenzeng.reports.definition import (
 )
 from wenzeng.reports.document import Block, Table
 from wenzeng.reports.narrative import ItemFigures, Labels
+from wenzeng.reports.releases import publisher_text, release_of
 
 
 def _is_rate(b: Builder, code: str) -> bool:
@@ -46,22 +47,53 @@ def latest_frame(b: Builder, code: str) -> Frame:
     year = f.period.year
     for month in range(12, 1, -1):
         if b.one(code, "yoy_pct", Period.cum_month(year, month)) is not None:
-            prev = Period.cum_month(year, month - 3) if month > 3 else None
+            # compared with the nearest quarter's end before it (Jan–Nov with Jan–Sep)
+            quarter_end = 3 * ((month - 1) // 3)
+            prev = Period.cum_month(year, quarter_end) if quarter_end >= 3 else None
             return Frame(f.period, Period.cum_month(year, month), prev, Period.month(year, month))
     return f
 
 
+def shared_prefix(names: list[str]) -> str:
+    """The words the subjects of a part share at their start (规模以上电子信息制造业), cut at a
+    word the release would repeat: nothing when it is short or is a whole subject."""
+    if len(names) < 2:
+        return ""
+    first = names[0]
+    n = 0
+    while n < len(first) and all(len(s) > n and s[n] == first[n] for s in names):
+        n += 1
+    prefix = first[:n]
+    if any(s == prefix for s in names) or len(prefix) < 4:
+        return ""
+    return prefix
+
+
 def narrative(b: Builder, part: NarrativePart) -> list[Block]:
+    """One sentence an indicator; a part's sentences after the first for the same period open
+    without the period and without the subject's shared words (as the releases write)."""
     out: list[Block] = []
+    prefix = shared_prefix([b.subject(c) for c in part.indicators]) if b.lang == "zh" else ""
+    said_ytd: str | None = None
     for code in part.indicators:
         f = latest_frame(b, code)
+        ytd = f.label(f.ytd, b.lang)
+        subject = b.subject(code)
         labels = Labels(
-            subject=b.subject(code),
-            ytd=f.label(f.ytd, b.lang),
+            subject=subject,
+            ytd=ytd,
             prev=f.label(f.prev, b.lang, with_year=False) if f.prev else None,
             month=f.label(f.month, b.lang, with_year=False),
         )
-        out.append(b.say.sentence(labels, item_figures(b, code, f)))
+        next_one = said_ytd == ytd
+        if next_one and prefix:
+            labels = Labels(subject.removeprefix(prefix), ytd, labels.prev, labels.month)
+        p = b.say.sentence(labels, item_figures(b, code, f), following=next_one)
+        if p.style == "missing" and code in b.said_missing:
+            continue  # the cover says it once
+        if p.style != "missing":
+            said_ytd = ytd
+        out.append(p)
     return out
 
 
@@ -125,17 +157,51 @@ def trend(b: Builder, part: TrendPart) -> list[Block]:
     periods = months_back(b.frame.ytd, part.months)
     codes = [p.code for p in periods]
     series: list[tuple[str, list[float | None]]] = []
+    publishers: list[str] = []
     for code in part.indicators:
         rows = b.facts.observations(code, ["CN"], "yoy_pct", "cum_month", codes, simulated=False)
         by = {r.period: r.value for r in rows}
         series.append((b.t(b.indicator(code).name), [by.get(c) for c in codes]))
+        for r in rows:
+            found = release_of(r.source_title, r.source_url, r.period)
+            name = publisher_text(found.publisher, b.lang) if found else None
+            if name and name not in publishers:
+                publishers.append(name)
     if not any(v is not None for _, values in series for v in values):
         return [b.missing(f"{b.t(part.caption)}：暂无数据。", f"{b.t(part.caption)}: no data yet.")]
+    gaps = any(v is None for _, values in series for v in values)
     return [
         b.chart(
-            part.code, b.t(part.caption) + "（%）", "line", [_short(p) for p in periods], series
+            part.code,
+            b.t(part.caption) + "（%）",
+            "line",
+            [_short(p) for p in periods],
+            series,
+            note=_trend_note(b, publishers, gaps),
         )
     ]
+
+
+def _trend_note(b: Builder, publishers: list[str], gaps: bool) -> str:
+    """资料来源 under a trend chart, and what its dashed lines mean where months are missing."""
+    who = b.pick("、", "; ").join(publishers) or b.pick("公开发布数据", "published figures")
+    note = b.pick(f"资料来源：{who}。", f"Source: {who}.")
+    if gaps:
+        note += b.pick(
+            "虚线连接缺少数据的月份两侧，缺月不作插补。",
+            " Dashed lines join the months on either side of missing ones; nothing is interpolated.",
+        )
+    return note
+
+
+def _products_note(b: Builder, absent: list[str]) -> str:
+    note = b.pick("注：“—”表示数据暂缺。", "Note: '—' means no figure yet.")
+    if not absent:
+        return note
+    return note + b.pick(
+        f"{'、'.join(absent)}本期数据暂缺，未列出。",
+        f" Not listed, no figures yet: {', '.join(absent)}.",
+    )
 
 
 def products(b: Builder, part: ProductsPart) -> list[Block]:
@@ -143,6 +209,7 @@ def products(b: Builder, part: ProductsPart) -> list[Block]:
     rows: list[Row] = []
     growth: list[tuple[str, float]] = []
     up = down = missing = 0
+    absent: list[str] = []
     for code in part.indicators:
         ind = b.indicator(code)
         level = b.one(code, "level", f.ytd)
@@ -163,6 +230,9 @@ def products(b: Builder, part: ProductsPart) -> list[Block]:
                 signed_cell(cited(b, yoy)),
             )
         )
+        if yoy is None and level is None:  # said once in the note, not as a row of dashes
+            rows.pop()
+            absent.append(label)
         if yoy is None:
             missing += 1
             continue
@@ -175,9 +245,7 @@ def products(b: Builder, part: ProductsPart) -> list[Block]:
             "products",
             ytd=ytd,
             total=str(len(part.indicators)),
-            up=str(up),
-            down=str(down),
-            missing=str(missing),
+            counts=b.counts("products", up=up, down=down, missing=missing),
         ),
         Table(
             part.code,
@@ -190,7 +258,7 @@ def products(b: Builder, part: ProductsPart) -> list[Block]:
             ),
             tuple(rows),
             (False, False, True, True),
-            b.pick("注：“—”表示数据暂缺。", "Note: '—' means no figure yet."),
+            _products_note(b, absent),
         ),
     ]
     if growth:

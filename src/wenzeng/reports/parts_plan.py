@@ -16,8 +16,9 @@ from wenzeng.domain.warning_rules import Klass
 from wenzeng.reports.builder import DASH, Builder
 from wenzeng.reports.cells import text_cell
 from wenzeng.reports.definition import FocusPart, ReportingPart, TargetsPart, WarningsPart
-from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Table, Text
+from wenzeng.reports.document import Block, Cell, Fig, Paragraph, Run, Source, Table, Text
 from wenzeng.reports.facts import RECEIVED
+from wenzeng.reports.register import zh_register
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_TEXT = WARNING_SEVERITY
@@ -38,15 +39,43 @@ def _figuretext_cell(b: Builder, a: Assessment) -> Cell:
     return (Fig(f"{a.figure:g}{a.target.unit}", ref, a.figure),)
 
 
+def _reason(b: Builder, a: Assessment) -> str:
+    """How a target's figure was arrived at, or why there is none (the tracking rule's own
+    words, without the status it ends with)."""
+    if b.lang == "en":
+        return a.figure_note_en or a.rule_en.removesuffix(f": {a.status.en}")
+    return zh_register(a.figure_note_zh or a.rule_zh.removesuffix(f"：{a.status.zh}"))
+
+
 def _basis(b: Builder, found: list[Assessment]) -> list[Block]:
-    """How each target's figure was arrived at, under the table."""
+    """How each target's figure was arrived at, or why there is none, under the table; every
+    figure it was computed from (or that is related) cited to its source."""
     out: list[Block] = []
     for a in found:
-        note = a.figure_note_en if b.lang == "en" else a.figure_note_zh
-        if note:
-            out.append(
-                Paragraph((Text(f"{b.t(a.target.title)}{b.pick('：', ': ')}{note}"),), "note")
+        reason = _reason(b, a)
+        if not reason:
+            continue
+        runs: list[Run] = [Text(f"{b.t(a.target.title)}{b.pick('：', ': ')}{reason}")]
+        cited: dict[int, Source] = {}
+        for e in [*a.evidence, *a.related]:
+            s = b.cite.source(b.cite.evidence(e, e.entity or a.target.entity))
+            cited.setdefault(s.ref, s)
+        for i, s in enumerate(sorted(cited.values(), key=lambda s: s.ref)):
+            runs.append(
+                Text(b.pick("（依据：" if i == 0 else "；", " (from: " if i == 0 else "; "))
             )
+            label = s.period_label.replace("-", "—") if b.lang == "zh" else s.period_label
+            runs.append(
+                Text(
+                    f"{s.indicator_name}{label}"
+                    if b.lang == "zh"
+                    else f"{s.indicator_name}, {label}, "
+                )
+            )
+            runs.append(Fig(s.value_text, s.ref, s.value))
+        if cited:
+            runs.append(Text(b.pick("）", ")")))
+        out.append(Paragraph(tuple(runs), "note"))
     return out
 
 
@@ -59,7 +88,7 @@ def targets(b: Builder, part: TargetsPart) -> list[Block]:
         "targets",
         as_of=date_text(b.facts.as_of, b.lang),
         total=str(len(found)),
-        **{s.value: str(counts.get(s, 0)) for s in Status},
+        counts=b.counts("targets", **{s.value: counts.get(s, 0) for s in Status}),
     )
     rows = tuple(
         (
@@ -82,8 +111,8 @@ def targets(b: Builder, part: TargetsPart) -> list[Block]:
         rows,
         (False, False, False, False),
         b.pick(
-            "注：达标、基本达标、有风险、难以达标按本系统的目标跟踪规则判断，依据见各目标的评估说明。",
-            "Note: statuses follow WenZeng's target-tracking rules; see each target's assessment for the reasoning.",
+            "注：达标、基本达标、有风险、难以达标按目标期末数值（未发布的按最新数据测算）与方案要求比较判断，测算依据见表后说明。",
+            "Note: each status compares the target's figure at the end of its period (projected from the latest figures where not yet published) with the plan's requirement; the basis of each is given below the table.",
         ),
     )
     return [summary, table, *_basis(b, found)]
@@ -112,7 +141,7 @@ def _warnings_table(
                 b.entity_name(f.entity)
                 + (b.pick("（模拟）", " (simulated)") if f.simulated else "")
             ),
-            text_cell(f.explanation_en if b.lang == "en" else f.explanation_zh),
+            text_cell(f.explanation_en if b.lang == "en" else zh_register(f.explanation_zh)),
         )
         for f in shown
     )
@@ -170,7 +199,7 @@ def previous_as_of(as_of: date) -> date:
 def warnings(b: Builder, part: WarningsPart) -> list[Block]:
     as_of = b.facts.as_of
     found = b.facts.findings(as_of)
-    b.simulated = b.simulated or any(f.simulated for f in found)
+    b.saw_simulated(any(f.simulated for f in found))
     counts = Counter(f.klass for f in found)
     out: list[Block] = [
         b.summary(
@@ -178,7 +207,7 @@ def warnings(b: Builder, part: WarningsPart) -> list[Block]:
             as_of=date_text(as_of, b.lang),
             total=str(len(found)),
             high=str(sum(f.severity == "high" for f in found)),
-            **{k.value: str(counts.get(k, 0)) for k in Klass},
+            counts=b.counts("warnings", **{k.value: counts.get(k, 0) for k in Klass}),
         )
     ]
     if not found:
@@ -223,6 +252,7 @@ def warnings(b: Builder, part: WarningsPart) -> list[Block]:
 # -- regions and sectors to discuss ----------------------------------------------------------
 def focus(b: Builder, part: FocusPart) -> list[Block]:
     found = b.facts.findings(b.facts.as_of)
+    b.saw_simulated(any(f.simulated for f in found))
     regions: dict[str, list[Finding]] = {}
     sectors: dict[str, list[Finding]] = {}
     for f in found:
@@ -307,6 +337,7 @@ def reporting(b: Builder, part: ReportingPart) -> list[Block]:
         form = b.facts.form(code)
         for per in _form_periods(b, form.period_type.value):
             rows = b.facts.reporting(code, per.code)
+            b.saw_simulated(any(r.simulated for r in rows))
             done = sum(r.status in ("submitted", "accepted", RECEIVED) for r in rows)
             late = [r for r in rows if r.late]
             label = per.label_en if b.lang == "en" else per.label_zh

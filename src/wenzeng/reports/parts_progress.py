@@ -27,6 +27,7 @@ def _reports(b: Builder, part: ProgressPart) -> tuple[list[ProgressReport], list
     """The progress reports of the year, and every reporter that owes one."""
     year = str(b.frame.period.year)
     reports = [r for form in part.forms for r in b.facts.progress_reports(form, year)]
+    b.saw_simulated(any(r.simulated for r in reports))
     owed = [code for form in part.forms for code in b.facts.reporters(form)]
     return reports, owed
 

@@ -41,21 +41,22 @@ from wenzeng.reports.document import (
     Heading,
     Paragraph,
     Run,
-    Source,
     Table,
     Text,
     label,
+    title_lines,
 )
+from wenzeng.reports.source_notes import copy_text, signed_date, source_note
 from wenzeng.reports.style import Font, ReportStyle, report_style
 
 A4_MM = (210.0, 297.0)
 MM_PER_PT = 25.4 / 72
 # The page number sits about 7 mm under the text area (GB/T 9704, 7.5).
 PAGE_NUMBER_GAP_MM = 7.0
+KEEP_TOGETHER_ROWS = 12  # a table of at most so many rows is kept on one page, with its caption
 # The label in front of a paragraph that says data are missing.
 MISSING_SHADE = "F2F2F2"
 # Widths of the sources table columns (mm on the 156 mm text width; scaled to others).
-SOURCE_COLUMN_MM = (11.0, 33.0, 19.0, 26.0, 14.0, 21.0, 32.0)
 CELL_MARGIN_MM = 1.5
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FONT_TABLE = "word/fontTable.xml"
@@ -71,10 +72,12 @@ def render_docx(doc: Document, style: ReportStyle | None = None) -> bytes:
     word = docx.Document()
     _set_defaults(word, st)
     _set_page(word.sections[0], st)
+    word.settings.odd_and_even_pages_header_footer = True
     _add_page_number(word.sections[0], st, doc.lang)
     _add_front(word, doc, st)
     for block in doc.blocks:
         _add_block(word, block, st, doc.lang)
+    _add_signature(word, doc, st)
     _add_sources(word, doc, st)
     _set_core_properties(word, doc)
     _drop_thumbnail(word)
@@ -209,14 +212,20 @@ def _text_width(st: ReportStyle) -> Length:
 
 
 def _add_page_number(section: Section, st: ReportStyle, lang: str) -> None:
-    """A centred "— n —" footer with a PAGE field."""
-    p = section.footer.paragraphs[0]
-    _layout(p, Align.CENTER, _line(st.fonts.page_number), before_pt=_footer_space_pt(st))
-    before, after = label("page", lang).split("{n}")
+    """A "— n —" footer with a PAGE field: on odd pages at the right, on even pages at the
+    left, one character in from the margin (GB/T 9704)."""
     font = st.fonts.page_number
-    _run(p, before, font, st)
-    _field(p, " PAGE ", "1", font, st)
-    _run(p, after, font, st)
+    for footer, align in ((section.footer, Align.RIGHT), (section.even_page_footer, Align.LEFT)):
+        p = footer.paragraphs[0]
+        _layout(p, align, _line(font), before_pt=_footer_space_pt(st))
+        if align is Align.RIGHT:
+            p.paragraph_format.right_indent = Pt(font.size_pt)
+        else:
+            p.paragraph_format.left_indent = Pt(font.size_pt)
+        before, after = label("page", lang).split("{n}")
+        _run(p, before, font, st)
+        _field(p, " PAGE ", "1", font, st)
+        _run(p, after, font, st)
 
 
 def _field(p: WordParagraph, instruction: str, shown: str, font: Font, st: ReportStyle) -> None:
@@ -244,13 +253,22 @@ def _add_front(word: WordDocument, doc: Document, st: ReportStyle) -> None:
     """Title, then the period, issuer and date lines, all centred."""
     title = word.add_paragraph()
     _layout(title, Align.CENTER, st.fonts.title.size_pt * 1.5, after_pt=st.body_line_pt / 2)
-    _run(title, doc.title, st.fonts.title, st)
-    lines = [doc.subtitle, doc.issuer, doc.date_text]
+    for i, line in enumerate(title_lines(doc.title)):
+        if i:
+            title.runs[-1].add_break()
+        _run(title, line, st.fonts.title, st)
+    lines = [doc.subtitle, doc.issuer, doc.date_text, *doc.cover_notes]
+    simulated = doc.simulated or any(s.simulated for s in doc.sources)
     for i, text in enumerate(lines):
         p = word.add_paragraph()
-        last = i == len(lines) - 1
+        last = i == len(lines) - 1 and not simulated
         _layout(p, Align.CENTER, st.body_line_pt, after_pt=st.body_line_pt if last else 0)
         _run(p, text, st.fonts.subtitle, st)
+    if simulated:  # under the title, where a reader cannot miss it
+        p = word.add_paragraph()
+        font = st.fonts.note
+        _layout(p, Align.CENTER, _line(font), after_pt=st.body_line_pt)
+        _run(p, label("simulated", doc.lang), font, st, bold=True)
 
 
 def _add_block(word: WordDocument, block: Block, st: ReportStyle, lang: str) -> None:
@@ -363,10 +381,16 @@ def _add_table(word: WordDocument, table: Table, st: ReportStyle) -> None:
     parts = [1.0 if numeric else 2.0 for numeric in table.numeric]
     grid = _grid(word, len(table.rows) + 1, parts, st)
     _header_row(grid, table.header, st)
+    keep = len(table.rows) <= KEEP_TOGETHER_ROWS
     for i, row in enumerate(table.rows, start=1):
         for j, cell in enumerate(row):
             align = Align.RIGHT if table.numeric[j] else Align.LEFT
-            _cell(grid, i, j, cell, align, st)
+            p = _cell(grid, i, j, cell, align, st)
+            if keep and i < len(table.rows):  # a short table is not split across pages
+                p.paragraph_format.keep_with_next = True
+    if keep:
+        for p in (c.paragraphs[0] for c in grid.rows[0].cells):
+            p.paragraph_format.keep_with_next = True
     if table.note:
         _add_note(word, table.note, st)
     _space(word, st)
@@ -447,37 +471,40 @@ def _cell(
     return p
 
 
+def _add_signature(word: WordDocument, doc: Document, st: ReportStyle) -> None:
+    """落款: the issuing office, and under it the date the document was made, at the right,
+    the date two characters in (GB/T 9704)."""
+    font = st.fonts.body
+    office = word.add_paragraph()
+    _layout(office, Align.RIGHT, st.body_line_pt, before_pt=2 * st.body_line_pt, keep_next=True)
+    _run(office, doc.issuer, font, st)
+    date = word.add_paragraph()
+    _layout(date, Align.RIGHT, st.body_line_pt)
+    date.paragraph_format.right_indent = Pt(2 * font.size_pt)
+    _run(date, signed_date(doc), font, st)
+
+
 # --- sources --------------------------------------------------------------------------
 
 
 def _add_sources(word: WordDocument, doc: Document, st: ReportStyle) -> None:
-    """Heading, a table of every source, and the simulated-data note if needed."""
+    """Heading, then one numbered note a source: the figure, its publisher and release, the
+    date, and the stored copy it was read from."""
     if not doc.sources:
         return
     _add_heading(word, label("sources", doc.lang), 1, st, doc.lang)
-    header = tuple(label("source_columns", doc.lang).split("|"))
-    grid = _grid(word, len(doc.sources) + 1, list(SOURCE_COLUMN_MM), st)
-    _header_row(grid, header, st)
-    for i, source in enumerate(doc.sources, start=1):
-        _source_row(grid, i, source, st, doc.lang)
-    if doc.simulated or any(s.simulated for s in doc.sources):
-        _add_note(word, label("simulated", doc.lang), st)
-
-
-def _source_row(grid: WordTable, i: int, s: Source, st: ReportStyle, lang: str) -> None:
-    value = s.value_text
-    if s.simulated:
-        mark = label("simulated_mark", lang)
-        value += f" ({mark})" if lang == "en" else f"（{mark}）"
-    texts = (str(s.ref), s.indicator_name, s.entity_name, s.period_label, value)
-    aligns = (Align.CENTER, Align.LEFT, Align.LEFT, Align.LEFT, Align.RIGHT)
-    for j, (text, align) in enumerate(zip(texts, aligns, strict=True)):
-        _cell(grid, i, j, (Text(text),), align, st)
-    _cell(grid, i, 5, (Text(s.vintage.isoformat()),), Align.CENTER, st)
-    p = _cell(grid, i, 6, (Text(s.source_title),), Align.LEFT, st)
-    if s.source_url:
-        p.runs[-1].add_break()
-        _run(p, s.source_url, st.fonts.table, st)
+    font = st.fonts.table
+    hang = 2 * font.size_pt
+    for source in doc.sources:
+        note = source_note(source, doc.lang)
+        p = word.add_paragraph()
+        _layout(p, Align.LEFT, _line(font))
+        p.paragraph_format.left_indent = Pt(hang)
+        p.paragraph_format.first_line_indent = Pt(-hang)
+        _run(p, f"[{note.ref}]\t{note.text}", font, st)
+        copy = copy_text(note, doc.lang)
+        if copy:
+            _run(p, copy, font, st)
 
 
 # --- package --------------------------------------------------------------------------

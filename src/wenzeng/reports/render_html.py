@@ -25,7 +25,9 @@ from wenzeng.reports.document import (
     Table,
     label,
     plain,
+    title_lines,
 )
+from wenzeng.reports.source_notes import signed_date, source_note
 from wenzeng.reports.style import Font, ReportStyle, report_style
 
 GENERATOR = "WenZeng"
@@ -93,13 +95,7 @@ def _page_number_content(lang: str) -> Markup:
 
 def _fig_title(source: Source, lang: str) -> str:
     """The tooltip of a figure: where it comes from."""
-    vintage = source.vintage.isoformat()
-    mark = label("simulated_mark", lang)
-    if lang == "en":
-        text = f"{source.source_title}, {source.period_label}, vintage {vintage}"
-        return f"{text} ({mark})" if source.simulated else text
-    text = f"{source.source_title}，{source.period_label}，数据版本{vintage}"
-    return f"{text}（{mark}）" if source.simulated else text
+    return source_note(source, lang).text
 
 
 def _check_refs(doc: Document) -> None:
@@ -161,7 +157,12 @@ def render_html(doc: Document, style: ReportStyle | None = None, *, for_print: b
         charts=_charts(doc, style, for_print),
         sources={s.ref: s for s in doc.sources},
         fig_titles={s.ref: _fig_title(s, lang) for s in doc.sources},
-        source_columns=label("source_columns", lang).split("|"),
+        source_notes=[source_note(s, lang) for s in doc.sources],
+        copy_before=" (copy read: " if lang == "en" else "（阅读副本：",
+        copy_after=")" if lang == "en" else "）",
+        stop="." if lang == "en" else "。",
+        signed_date=signed_date(doc),
+        title_lines=title_lines(doc.title),
         missing_mark=label("missing", "en" if lang == "en" else "zh"),
         sim_mark=("({})" if lang == "en" else "（{}）").format(label("simulated_mark", lang)),
         simulated=doc.simulated or any(s.simulated for s in doc.sources),

@@ -166,6 +166,12 @@ def _username(entity: str) -> str:
     return f"demo-{entity}"
 
 
+def demo_filer(entity: str) -> str:
+    """Who files the simulated demo's reports for ``entity`` (a report filed under that name
+    is simulated)."""
+    return _username(entity)
+
+
 def _reporter(e: Entity) -> Principal:
     return Principal(
         _username(e.code),

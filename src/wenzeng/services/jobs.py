@@ -117,11 +117,9 @@ def _check(
         except PeriodError as exc:
             raise ValidationFailed(str(exc)) from exc
         report_period(report_kinds.definition(ctx, params["kind"]), period)  # a quarter, or a year
-        as_of = params.get("as_of") or date.today().isoformat()
-        if date.fromisoformat(as_of) > date.today():
-            raise ValidationFailed(
-                f"数据截至日期不能晚于今天 / the vintage cannot be in the future: {as_of}"
-            )
+        asked = date.fromisoformat(params["as_of"]) if params.get("as_of") else None
+        # default: the period's time; a period with nothing to report on is refused now
+        as_of = reports.resolve_as_of(ctx, params["kind"], period, asked)[0].isoformat()
         formats = [f for f in reports.FORMATS if f in params["formats"]]
         return {**params, "period": period.code, "formats": formats, "as_of": as_of}
     if kind == "analysis":

@@ -15,6 +15,7 @@ from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.plan import Plan
 from wenzeng.reports.facts import RECEIVED, ProgressReport, ReportingRow
 from wenzeng.services.context import Context
+from wenzeng.services.demo import demo_filer
 from wenzeng.services.early_warning import analyse
 from wenzeng.services.forms import get_form
 from wenzeng.services.plan_in_force import plan_in_force
@@ -96,8 +97,11 @@ class StoreFacts:
         missing = [r.reporter for r in t.rows if r.status == MISSING]
         with self._ctx.reading() as conn:
             received = observations.entities_with_data(conn, t.period, missing, self._as_of)
+            real = observations.entities_with_data(
+                conn, t.period, sorted(received), self._as_of, simulated=False
+            )
         return [
-            ReportingRow(form, t.period, r.reporter, RECEIVED, False)
+            ReportingRow(form, t.period, r.reporter, RECEIVED, False, r.reporter not in real)
             if r.reporter in received
             else ReportingRow(form, t.period, r.reporter, r.status, r.late)
             for r in t.rows
@@ -122,5 +126,7 @@ class StoreFacts:
             status = r["status"]
             if sent is not None and sent > self._as_of:
                 status, sent = "draft", None
-            out.append(ProgressReport(form, r["reporter"], status, sent, dict(r["values"] or {})))
+            demo = r["created_by"] == demo_filer(r["reporter"])
+            values = dict(r["values"] or {})
+            out.append(ProgressReport(form, r["reporter"], status, sent, values, demo))
         return sorted(out, key=lambda p: p.reporter)

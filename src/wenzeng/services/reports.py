@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from wenzeng.auth import policy
-from wenzeng.auth.principal import Principal
+from wenzeng.auth.principal import SYSTEM, Principal
 from wenzeng.domain.labels import REPORT_KIND
-from wenzeng.domain.periods import PeriodError, parse_period
+from wenzeng.domain.periods import Period, PeriodError, parse_period
 from wenzeng.errors import ConfigurationError, NotFound, ValidationFailed
-from wenzeng.reports.build import build_document
+from wenzeng.reports.build import build_document, report_period
 from wenzeng.reports.definition import REPORT_KINDS as REPORT_KINDS
 from wenzeng.reports.document import Document
+from wenzeng.reports.timing import Timing, core_indicators, timing
 from wenzeng.services import report_kinds
 from wenzeng.services.context import Context
 from wenzeng.services.plan_in_force import plan_in_force
 from wenzeng.services.report_facts import StoreFacts
+from wenzeng.services.series import read_observations
 from wenzeng.store import Connection
 from wenzeng.store import reports as store
 from wenzeng.store.audit import audit
@@ -63,20 +65,95 @@ def build(
     as_of: date | None = None,
     step: Step | None = None,
 ) -> Document:
-    """The document of a report, from the data as known on ``as_of`` (default: today)."""
+    """The document of a report, from the data as known on ``as_of`` (default: the period's
+    time, the day its core figures were all published)."""
     check_request(kind, (), lang, report_kinds.kinds(ctx))
-    if as_of is not None and as_of > date.today():
-        raise ValidationFailed(
-            f"数据截至日期不能晚于今天 / the vintage cannot be in the future: {as_of.isoformat()}"
-        )
     defn = report_kinds.definition(ctx, kind)
     try:
         period = parse_period(period_text)
     except PeriodError as exc:
         raise ValidationFailed(str(exc)) from exc
+    report_period(defn, period)
+    when, known = resolve_as_of(ctx, kind, period, as_of)
     plan = plan_in_force(ctx, on=period.end)  # the plan in force in the period reported on
-    facts = StoreFacts(ctx, as_of or date.today(), plan.code)
-    return build_document(defn, facts, period, lang, step)
+    facts = StoreFacts(ctx, when, plan.code)
+    doc = build_document(defn, facts, period, lang, step, timing=known)
+    issuer = ctx.settings.report_issuer.strip()
+    return replace(doc, issuer=issuer) if issuer else doc
+
+
+def _label(period: Period) -> str:
+    return period.label_zh.replace("-", "—")
+
+
+def report_timing(ctx: Context, kind: str, period: Period) -> Timing:
+    """When the core figures of ``kind`` for ``period`` were first published (published
+    national figures only, every vintage known today)."""
+    core = core_indicators(report_kinds.definition(ctx, kind))
+    last = 12 if period.type.value == "year" else 3 * period.index
+    wanted = [Period.cum_month(period.year, last)]
+    if last == 12:
+        wanted.append(Period.annual(period.year))
+    vintages: dict[str, list[date]] = {}
+    for p in wanted:
+        rows = read_observations(
+            ctx,
+            SYSTEM,
+            indicators=core,
+            entities=["CN"],
+            period_type=p.type.value,
+            periods=[p.code],
+            all_vintages=True,
+            simulated=False,
+        )
+        for r in rows:
+            vintages.setdefault(r.indicator, []).append(r.vintage)
+    return timing(core, vintages)
+
+
+def resolve_as_of(
+    ctx: Context, kind: str, period: Period, as_of: date | None
+) -> tuple[date, Timing]:
+    """The vintage a report is made on, and its timing: ``as_of`` when given, else the
+    period's time. A period not yet over, or none of whose core figures is known on the
+    vintage, is refused with the reason."""
+    today = date.today()
+    if as_of is not None and as_of > today:
+        raise ValidationFailed(
+            f"数据截至日期不能晚于今天 / the vintage cannot be in the future: {as_of.isoformat()}"
+        )
+    label = _label(period)
+    if period.end >= today:
+        raise ValidationFailed(
+            f"{label}尚未结束（至{period.end.year}年{period.end.month}月{period.end.day}日），"
+            f"不能编制报告 / {period.code} has not ended yet ({period.end.isoformat()}): "
+            "there is nothing to report on"
+        )
+    known = report_timing(ctx, kind, period)
+    names = "、".join(_indicator_name(ctx, c, "zh") for c in known.core)
+    names_en = "; ".join(_indicator_name(ctx, c, "en") for c in known.core)
+    first = known.period_time
+    if first is None:
+        raise ValidationFailed(
+            f"{label}的核心指标（{names}）尚无已发布的数据，不能编制报告 / no published "
+            f"figure of the core indicators ({names_en}) for {period.code}: "
+            "the report cannot be made"
+        )
+    when = as_of or first
+    if not known.known(when):
+        earliest = min(known.first_published.values())
+        raise ValidationFailed(
+            f"截至{when.year}年{when.month}月{when.day}日，{label}的核心指标（{names}）尚未发布"
+            f"（最早发布于{earliest.year}年{earliest.month}月{earliest.day}日），不能编制报告 / "
+            f"no core figure for {period.code} had been published by {when.isoformat()} "
+            f"(the first was published on {earliest.isoformat()})"
+        )
+    return when, known
+
+
+def _indicator_name(ctx: Context, code: str, lang: str) -> str:
+    ind = ctx.catalogue.indicators.get(code)
+    return ind.name.get(lang) if ind else code
 
 
 def render(doc: Document, fmt: str) -> bytes:

@@ -338,10 +338,15 @@ def panel_periods(
 
 
 def entities_with_data(
-    conn: Connection, period: str, entities: Sequence[str], as_of: date
+    conn: Connection,
+    period: str,
+    entities: Sequence[str],
+    as_of: date,
+    *,
+    simulated: bool | None = None,
 ) -> set[str]:
     """Which of ``entities`` had any observation for ``period`` by ``as_of`` (however it
-    arrived)."""
+    arrived); with ``simulated``, only simulated (True) or only real (False) ones count."""
     if not entities:
         return set()
     stmt = (
@@ -354,6 +359,8 @@ def entities_with_data(
             series.c.entity.in_(list(entities)),
         )
     )
+    if simulated is not None:
+        stmt = stmt.where(observation.c.simulated == simulated)
     return set(conn.execute(stmt).scalars())
 
 

@@ -14,13 +14,14 @@ from wenzeng.store.tables import submission
 
 
 def filed_reports(conn: Connection, form: str, period: str) -> list[dict[str, Any]]:
-    """(reporter, status, submitted_at, values) of every submission of a form for a period."""
+    """(reporter, status, submitted_at, values, created_by) of every submission of a form for a period."""
     rows = conn.execute(
         select(
             submission.c.reporter,
             submission.c.status,
             submission.c.submitted_at,
             submission.c["values"],
+            submission.c.created_by,
         ).where(submission.c.form == form, submission.c.period == period)
     ).all()
     return [dict(r._mapping) for r in rows]
