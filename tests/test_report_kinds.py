@@ -19,6 +19,7 @@ from wenzeng.errors import Conflict, ValidationFailed
 from wenzeng.reports.definition import builtin_report_definition
 from wenzeng.services import accounts, report_kinds
 from wenzeng.services.context import Context
+from wenzeng.services.importing import ImportRequest, import_observations
 from wenzeng.services.user_catalog import (
     entry_users,
     history,
@@ -31,6 +32,19 @@ from wenzeng.web.app import create_app
 CATALOG = Path(__file__).parent / "specimens" / "catalog"
 SHIPS = CATALOG / "shipbuilding.yaml"
 SHIP_REPORT = CATALOG / "shipbuilding-report.yaml"
+# the national completions of 2024年1-9月 (a bureau-style table): a report is made only for a
+# period whose core figures are known
+SHIP_FIGURES = (
+    "2024年1-9月船舶工业主要指标（示例数据）\n"
+    "地区,造船完工量(万载重吨),同比增长(%)\n"
+    "全国,3558.0,18.3\n"
+)
+
+
+def _ship_figures(folder: Path) -> Path:
+    path = folder / "ships-2024-09.csv"
+    path.write_text(SHIP_FIGURES, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -180,6 +194,9 @@ def test_a_user_kind_through_the_command_line(cli, tmp_path: Path) -> None:  # t
     assert code == 0 and "ship_quarterly" in out and "shipbuilding-report.yaml" in out
     code, out, _ = cli("catalog", "list", "--user", "--kind", "report", "--format", "csv")
     assert code == 0 and "ship_quarterly" in out
+    code, _, err = cli("report", "generate", "ship_quarterly", "--period", "2024Q3", "-f", "html")
+    assert code != 0 and "造船完工量" in err and "尚无已发布的数据" in err
+    assert cli("import", str(_ship_figures(tmp_path)))[0] == 0
     target = tmp_path / "ship.html"
     code, out, err = cli(
         "report", "generate", "ship_quarterly", "--period", "2024Q3", "-f", "html", "-o",
@@ -194,10 +211,11 @@ def test_a_user_kind_through_the_command_line(cli, tmp_path: Path) -> None:  # t
     assert code == 4 and "未知的报告类型" in err and "ship_quarterly" in err
 
 
-def test_a_user_kind_through_the_api(sqlite_ctx: Context) -> None:
+def test_a_user_kind_through_the_api(sqlite_ctx: Context, tmp_path: Path) -> None:
     ctx = sqlite_ctx
     load_catalog_file(ctx, SHIPS)
     load_catalog_file(ctx, SHIP_REPORT)
+    import_observations(ctx, _ship_figures(tmp_path), ImportRequest())
     accounts.add_user(ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD)
     token = accounts.create_token(ctx, SYSTEM, "ana", "tests")
     auth = {"Authorization": f"Bearer {token}"}
