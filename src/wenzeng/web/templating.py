@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.domain import labels
@@ -74,6 +75,16 @@ def period_label(context: Mapping[str, Any], code: str | None) -> str:
     return en if context.get("en") else zh
 
 
+def bilingual(message: str | None) -> Markup:
+    """A message written 'Chinese / English' as two lines: Chinese, then English."""
+    text = message or ""
+    zh, sep, english = text.partition(" / ")
+    if not sep:
+        return Markup(escape(text))
+    return Markup(f'{escape(zh)}<br><span lang="en">{escape(english)}</span>')
+
+
+templates.env.filters["bilingual"] = bilingual
 templates.env.filters["entity_name"] = entity_name
 templates.env.filters["period_label"] = period_label
 

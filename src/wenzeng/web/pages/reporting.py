@@ -91,6 +91,7 @@ def _entry_context(
         "explanations": explanations or {},
         "editable": editable,
         "message": message,
+        "check_failed": False,
         "entity": ctx.catalogue.find_entity(reporter),
     }
 
@@ -144,7 +145,7 @@ async def report_save(
             request,
             "report_form.html",
             status_code=422,
-            **{**sub_ctx, "message": exc.message, "explanations": notes},
+            **{**sub_ctx, "message": exc.message, "explanations": notes, "check_failed": True},
         )
     except WenzengError as exc:
         return render(
