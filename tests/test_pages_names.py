@@ -247,3 +247,17 @@ def test_reviewing_from_the_submission_page_compares_confirms_and_tells(site: Si
     after = visible_text(c.get(r.headers["location"]).text)
     assert "已接受，数据已入库" in after and "审核处理" not in after
     c.post("/logout", data={"csrf_token": token})
+
+
+def test_a_target_chart_names_its_source_and_its_figures_download(site: Site) -> None:
+    c = site.client
+    page = c.get("/targets/va_growth")
+    foot = re.search(r'<p class="chart-foot">(.*?)</p>', page.text, flags=re.S)
+    assert foot and "数据来源" in foot.group(1) and "截至" in foot.group(1)
+    assert 'href="/targets/va_growth.csv"' in foot.group(1)
+    csv = c.get("/targets/va_growth.csv")
+    assert csv.status_code == 200 and csv.text.startswith("\ufeff指标 Indicator,报告期 Period")
+    assert len(csv.text.splitlines()) >= 2  # the figures the target is judged on
+    assert c.get("/targets/va_growth.xlsx").status_code == 200
+    icon = c.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")

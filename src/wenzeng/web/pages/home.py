@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, Principal
@@ -105,6 +106,18 @@ def _todo(ctx: Context, p: Principal) -> dict[str, Any]:
         return {}
     due = [r for r in reporter_due(ctx, p) if not r["done"]]
     return {"due": due, **staff_todo(ctx, p)}
+
+
+FAVICON = Path(__file__).parents[1] / "static" / "favicon.svg"
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it first (an SVG: every current browser
+    draws it)."""
+    return FileResponse(
+        FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
