@@ -220,6 +220,11 @@ def may_handle_warnings(p: Principal) -> bool:
     return p.role.is_staff
 
 
+def may_review_submissions(p: Principal) -> bool:
+    """Department staff accept or return submissions (and see the queue and the tracker)."""
+    return p.role.is_staff
+
+
 def may_manage_reports(p: Principal) -> bool:
     """Department staff generate, publish, withdraw and delete reports."""
     return p.role.is_staff

@@ -81,6 +81,26 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+# how a figure a rule looked up is named in its hint: 上年同期 出口交货值, not last_year(export_cum)
+_LOOKUP_WORDS: dict[str, tuple[str, str]] = {
+    "prev": ("上期", "previous period's"),
+    "last_year": ("上年同期", "a year earlier,"),
+    "prev_cum": ("上期累计", "previous cumulative"),
+    "national": ("全国", "national"),
+    "others": ("其他单位合计", "other reporters' total"),
+}
+_LOOKUP = re.compile(r"^(?P<fn>[a-z_]+)\((?P<code>[a-z0-9_]+)\)$")
+
+
+def _term(key: str, names: Mapping[str, tuple[str, str]], lang: int) -> str:
+    """A value a rule used, named for people: a field by its label, a look-up by its words."""
+    m = _LOOKUP.match(key)
+    if m and m["fn"] in _LOOKUP_WORDS:
+        field = names.get(m["code"], (m["code"], m["code"]))[lang]
+        return f"{_LOOKUP_WORDS[m['fn']][lang]} {field}"
+    return names.get(key, (key, key))[lang]
+
+
 _TRAILING_UNIT = re.compile(r"^(?P<num>.*?\d)\s*(?P<unit>[A-Za-z\u4e00-\u9fff]+)$")
 
 
@@ -267,6 +287,7 @@ def check_values(
             )
     bad_fields = {p.field for p in problems if p.severity is Severity.ERROR}
     lookup = history or (lambda _fn, _code: None)
+    names = {f.code: (f.label.zh, f.label.en) for f in all_fields}
     for rule in form.rules:
         check, when = rule.compiled
         if check.names & bad_fields:
@@ -278,14 +299,15 @@ def check_values(
         if outcome is None or outcome:
             continue  # holds, or not applicable (a value it needs is missing)
         used = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in env.used.items()}
-        shown = "，".join(f"{k}={format_number(v)}" for k, v in used.items())
+        shown_zh = "，".join(f"{_term(k, names, 0)} {format_number(v)}" for k, v in used.items())
+        shown_en = "; ".join(f"{_term(k, names, 1)} {format_number(v)}" for k, v in used.items())
         problems.append(
             Problem(
                 form.rule_field(rule),
                 rule.code,
                 rule.severity,
-                f"{rule.message.zh}（{shown}）",
-                f"{rule.message.en} ({shown.replace('，', ', ')})",
+                f"{rule.message.zh}（{shown_zh}）",
+                f"{rule.message.en} ({shown_en})",
                 used,
                 explanations.get(rule.code) if rule.severity is Severity.WARNING else None,
             )

@@ -17,7 +17,13 @@ def layout(title: str = "", y_title: str = "", *, height: int = 320) -> dict[str
         "height": height,
         "margin": {"l": 56, "r": 16, "t": 36 if title else 12, "b": 40},
         "xaxis": {"type": "date", "rangeslider": {"visible": False}},
-        "yaxis": {"title": {"text": y_title}, "zeroline": True},
+        # whole numbers with thousands separators: 10,000 亿元, never 10k
+        "yaxis": {
+            "title": {"text": y_title},
+            "zeroline": True,
+            "exponentformat": "none",
+            "separatethousands": True,
+        },
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "x unified",
         "paper_bgcolor": "#ffffff",

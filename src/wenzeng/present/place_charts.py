@@ -11,6 +11,7 @@ from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain import labels
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.present import charts
+from wenzeng.present.series_charts import month_ticks
 
 SeriesKey = tuple[str, str, str]  # indicator, measure, period type
 
@@ -102,7 +103,7 @@ def series_chart(
         )
     if simulated:
         title += " · simulated" if en else " · 模拟数据"
-    lay = charts.layout(title, unit, height=300)
+    lay = month_ticks(charts.layout(title, unit, height=300), en)
     if span:
         lay["xaxis"] = {**lay["xaxis"], "range": list(span)}
     if sparse:

@@ -36,8 +36,17 @@ def continues(prev: Period, p: Period) -> bool:
 
 
 def month_ticks(lay: dict[str, Any], en: bool) -> dict[str, Any]:
+    """Date ticks as Chinese readers write them: 2023年 where ticks fall a year apart or more,
+    2023年3月 where closer."""
     if not en:
-        lay["xaxis"] = {**lay["xaxis"], "tickformat": "%Y年%-m月"}
+        lay["xaxis"] = {
+            **lay["xaxis"],
+            "tickformatstops": [
+                {"dtickrange": [None, "M11"], "value": "%Y年%-m月"},
+                {"dtickrange": ["M12", None], "value": "%Y年"},
+            ],
+            "hoverformat": "%Y年%-m月",
+        }
     return lay
 
 

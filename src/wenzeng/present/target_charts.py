@@ -89,9 +89,14 @@ def _annotation(y: float, text: str, colour: str, *, below: bool = False) -> dic
     }
 
 
-def _yearly_axis(lay: dict[str, Any]) -> dict[str, Any]:
+def _yearly_axis(lay: dict[str, Any], en: bool) -> dict[str, Any]:
     """Year labels centred on their year, so that a value at 31 December reads as that year's."""
-    lay["xaxis"] = {**lay["xaxis"], "ticklabelmode": "period", "dtick": "M12", "tickformat": "%Y"}
+    lay["xaxis"] = {
+        **lay["xaxis"],
+        "ticklabelmode": "period",
+        "dtick": "M12",
+        "tickformat": "%Y" if en else "%Y年",
+    }
     return lay
 
 
@@ -222,7 +227,7 @@ def target_chart(
                 below=True,
             )
         )
-    lay = _yearly_axis(charts.layout("", t.unit, height=380))
+    lay = _yearly_axis(charts.layout("", t.unit, height=380), en)
     # the last years up to the end of the target period, with room for the projection marker
     lay["xaxis"]["range"] = [f"{first_year}-01-01", f"{t.period.end + 1}-02-15"]
     lay["annotations"] = notes

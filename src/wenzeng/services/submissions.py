@@ -586,9 +586,9 @@ def _observations(
     ctx: Context, form: LoadedForm, sub: Submission, vintage: date
 ) -> list[dict[str, Any]]:
     per = parse_period(sub.period)
-    title = (
-        f"{form.form.title.zh}：{sub.reporter} {per.label_zh}（报送 #{sub.id}，第{sub.revision}版）"
-    )
+    entity = ctx.catalogue.find_entity(sub.reporter)
+    reporter = entity.name.zh if entity else sub.reporter
+    title = f"{form.form.title.zh}：{reporter} {per.label_zh}（报送 #{sub.id}，第{sub.revision}版）"
     out: list[dict[str, Any]] = []
     for f in form.fields:
         value = sub.values.get(f.code)

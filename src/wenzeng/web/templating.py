@@ -1,16 +1,22 @@
 """The page templates and what every page gets: language, user, CSRF token."""
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.domain import labels
 from wenzeng.domain.checking import format_number
 from wenzeng.domain.links import safe_href
+from wenzeng.domain.periods import PeriodError, parse_period
+from wenzeng.present.observation_rows import span_labels
+from wenzeng.present.wording import without_codes
 from wenzeng.web.security import csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -30,6 +36,57 @@ def moment(iso: str | None) -> str:
 
 
 templates.env.filters["moment"] = moment
+
+
+@pass_context
+def named(context: Mapping[str, Any], text: str | None) -> str:
+    """A note with the indicator codes written in it replaced by the indicators' names."""
+    if not text:
+        return ""
+    request = context.get("request")
+    if request is None:
+        return text
+    cat = request.app.state.ctx.catalogue
+    en = context.get("en", False)
+    names = {c: (i.name.en if en else i.name.zh) for c, i in cat.indicators.items()}
+    return without_codes(text, names)
+
+
+templates.env.filters["named"] = named
+
+
+@pass_context
+def entity_name(context: Mapping[str, Any], code: str | None) -> str:
+    """The name of a region, association or enterprise, for its code."""
+    request = context.get("request")
+    e = request.app.state.ctx.catalogue.find_entity(code) if request and code else None
+    if e is None:
+        return code or ""
+    return str(e.name.en if context.get("en") else e.name.zh)
+
+
+@pass_context
+def period_label(context: Mapping[str, Any], code: str | None) -> str:
+    """A period code (2025-10) as it is read (2025年10月)."""
+    try:
+        zh, en = span_labels(parse_period(code or ""))
+    except PeriodError:
+        return code or ""
+    return en if context.get("en") else zh
+
+
+def bilingual(message: str | None) -> Markup:
+    """A message written 'Chinese / English' as two lines: Chinese, then English."""
+    text = message or ""
+    zh, sep, english = text.partition(" / ")
+    if not sep:
+        return Markup(escape(text))
+    return Markup(f'{escape(zh)}<br><span lang="en">{escape(english)}</span>')
+
+
+templates.env.filters["bilingual"] = bilingual
+templates.env.filters["entity_name"] = entity_name
+templates.env.filters["period_label"] = period_label
 
 
 def page_lang(request: Request) -> str:

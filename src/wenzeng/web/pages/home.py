@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, Principal
+from wenzeng.domain import labels
 from wenzeng.domain.plan import Target
 from wenzeng.present.target_charts import display_value, goal_text, sparkline
 from wenzeng.services.context import Context
@@ -21,6 +23,7 @@ from wenzeng.services.target_series import target_history
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.etag import cached_json
+from wenzeng.web.pages.todo import reporter_due, staff_todo
 from wenzeng.web.security import PrincipalDep
 from wenzeng.web.templating import render
 
@@ -75,10 +78,46 @@ def overview_context(
         },
         "plans": [c.as_dict() for c in plan_choices(ctx, today)],
         "targets": cards,
-        "warnings": list_warnings(ctx, p, status="new", limit=8)
-        if policy.may_see_warnings(p)
-        else [],
+        **_warnings(ctx, p),
+        "todo": _todo(ctx, p),
     }
+
+
+def _warnings(ctx: Context, p: Principal) -> dict[str, Any]:
+    """The newest open warnings, and how many there are of each severity, in its words."""
+    if not policy.may_see_warnings(p):
+        return {"warnings": [], "warning_counts": []}
+    found = list_warnings(ctx, p, status="new", limit=100_000)
+    counts = []
+    for code, (zh, en) in labels.WARNING_SEVERITY.items():
+        n = sum(1 for w in found if w["severity"] == code)
+        counts.append({"severity": code, "zh": zh, "en": en, "count": n})
+    newest = []
+    for w in found[:4]:
+        sz, se = labels.pair(labels.WARNING_SEVERITY, w["severity"])
+        kz, ke = labels.pair(labels.WARNING_CLASS, w["klass"])
+        newest.append({**w, "severity_zh": sz, "severity_en": se, "klass_zh": kz, "klass_en": ke})
+    return {"warnings": newest, "warning_counts": counts, "warning_total": len(found)}
+
+
+def _todo(ctx: Context, p: Principal) -> dict[str, Any]:
+    """The day's to-dos of the user who is logged in: nothing for a visitor."""
+    if not p.authenticated:
+        return {}
+    due = [r for r in reporter_due(ctx, p) if not r["done"]]
+    return {"due": due, **staff_todo(ctx, p)}
+
+
+FAVICON = Path(__file__).parents[1] / "static" / "favicon.svg"
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it first (an SVG: every current browser
+    draws it)."""
+    return FileResponse(
+        FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+    )
 
 
 @router.get("/", response_class=HTMLResponse)

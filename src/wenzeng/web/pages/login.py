@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from wenzeng.auth.principal import Principal
 from wenzeng.errors import Forbidden, TooManyRequests, WenzengError
 from wenzeng.services import accounts
 from wenzeng.web.deps import CtxDep
@@ -18,8 +19,15 @@ router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str) -> str:
-    """Only paths on this site: never redirect a user elsewhere after login."""
-    return target if target.startswith("/") and not target.startswith("//") else "/report"
+    """Only paths on this site: never redirect a user elsewhere after login ('' when the
+    user came to the login page by itself)."""
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+def _landing(p: Principal) -> str:
+    """Where a user who came to log in by itself lands: a reporter on what it owes,
+    department staff and others on the overview with their to-dos."""
+    return "/report" if p.entity else "/"
 
 
 def _client_address(request: Request) -> str | None:
@@ -29,7 +37,7 @@ def _client_address(request: Request) -> str | None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, p: PrincipalDep, next: str = "/report") -> Response:
+def login_page(request: Request, p: PrincipalDep, next: str = "") -> Response:
     return render(request, "login.html", next=_safe_next(next), error=None)
 
 
@@ -40,7 +48,7 @@ def login(
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     csrf_token_: Annotated[str, Form(alias="csrf_token")] = "",
-    next: Annotated[str, Form()] = "/report",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     expected = request.session.get("csrf", "")
     if not expected or not hmac.compare_digest(str(expected), csrf_token_):
@@ -55,7 +63,8 @@ def login(
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
     start_session(request, done)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next) or _landing(done.principal)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")

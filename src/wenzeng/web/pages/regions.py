@@ -13,6 +13,7 @@ from wenzeng.analysis.detectors import LIGHTS
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
+from wenzeng.present.colours import tile_ink
 from wenzeng.present.place_charts import region_charts
 from wenzeng.services import directory as d
 from wenzeng.services import submissions as subs
@@ -97,13 +98,12 @@ def _paint(rows: list[dict[str, Any]], by_light: bool, unit: str | None) -> list
         r["light_label"] = f"{r['light_zh']} {r['light_en']}" if r["light"] else ""
         r["tip_zh"], r["tip_en"] = _tips(r)
         if r["value"] is None:
-            r["fill"], r["ink"] = NO_DATA, "#52606d"
+            r["fill"] = NO_DATA
         elif by_light and r["light_colour"]:
             r["fill"] = r["light_colour"]
-            r["ink"] = "#1f2933" if r["light"] in ("yellow", "light_blue") else "#ffffff"
         else:
-            c = _class_of(r["value"], classes)
-            r["fill"], r["ink"] = c["colour"], "#ffffff" if c["dark"] else "#1f2933"
+            r["fill"] = _class_of(r["value"], classes)["colour"]
+        r["ink"], r["chip"] = tile_ink(r["fill"])
     if by_light:
         return [
             {"colour": light.colour, "zh": light.zh, "en": light.en, "code": light.code}

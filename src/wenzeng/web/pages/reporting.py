@@ -13,16 +13,18 @@ from starlette.datastructures import FormData
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
-from wenzeng.domain.periods import Period, reporting_period
+from wenzeng.domain.periods import Period
 from wenzeng.domain.submissions import Status
 from wenzeng.errors import ValidationFailed, WenzengError
 from wenzeng.services import form_files, jobs
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
-from wenzeng.services.forms import LoadedForm, all_forms, get_form
+from wenzeng.services.forms import LoadedForm, get_form
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.fields import parse_version
 from wenzeng.web.pages.formats import page_format, respond
+from wenzeng.web.pages.submission_words import submission_row
+from wenzeng.web.pages.todo import my_forms, reporter_due
 from wenzeng.web.security import UserDep
 from wenzeng.web.templating import render
 
@@ -30,10 +32,14 @@ router = APIRouter(include_in_schema=False)
 
 SUBMISSION_COLUMNS = [
     ("id", "编号 ID"),
-    ("form", "报表 Form"),
-    ("reporter", "单位 Reporter"),
-    ("period", "报告期 Period"),
-    ("status", "状态 Status"),
+    ("form_zh", "报表 Form"),
+    ("reporter_zh", "单位 Reporter"),
+    ("period_zh", "报告期 Period"),
+    ("status_zh", "状态 Status"),
+    ("form", "报表代码 Form code"),
+    ("reporter", "单位代码 Reporter code"),
+    ("period", "报告期代码 Period code"),
+    ("status", "状态代码 Status code"),
     ("revision", "版次 Revision"),
     ("version", "版本 Version"),
     ("submitted_at", "报送时间 Submitted"),
@@ -41,27 +47,16 @@ SUBMISSION_COLUMNS = [
 ]
 
 
-def default_period(form: LoadedForm) -> Period:
-    """The period normally being reported now: last month, last quarter, or this year."""
-    return reporting_period(form.form.period_type)
-
-
-def _my_forms(ctx: Context, p: Principal) -> list[LoadedForm]:
-    cat = ctx.catalogue
-    return [f for f in all_forms(ctx).values() if policy.fills_in(p, f.form.reporter, cat)]
-
-
 @router.get("/report", response_class=HTMLResponse)
 @router.get("/report.{fmt}")
 def report_index(request: Request, ctx: CtxDep, p: UserDep) -> Response:
     fmt = page_format(request, "report")
-    forms = [{"form": f, "period": default_period(f)} for f in _my_forms(ctx, p)]
-    mine = subs.list_submissions(ctx, p, limit=200)
+    mine = [submission_row(ctx, s) for s in subs.list_submissions(ctx, p, limit=200)]
     context = {
-        "forms": forms,
+        "due": reporter_due(ctx, p),
         "submissions": mine,
         "columns": SUBMISSION_COLUMNS,
-        "table": [s.as_dict() for s in mine],
+        "table": mine,
     }
     return respond(request, "report_index.html", context, fmt, "submissions")
 
@@ -96,6 +91,7 @@ def _entry_context(
         "explanations": explanations or {},
         "editable": editable,
         "message": message,
+        "check_failed": False,
         "entity": ctx.catalogue.find_entity(reporter),
     }
 
@@ -149,7 +145,7 @@ async def report_save(
             request,
             "report_form.html",
             status_code=422,
-            **{**sub_ctx, "message": exc.message, "explanations": notes},
+            **{**sub_ctx, "message": exc.message, "explanations": notes, "check_failed": True},
         )
     except WenzengError as exc:
         return render(
@@ -178,7 +174,7 @@ def _upload_page(
         request,
         "upload.html",
         status_code=status_code,
-        forms=_my_forms(ctx, p),
+        forms=my_forms(ctx, p),
         chosen=chosen,
         **values,
     )

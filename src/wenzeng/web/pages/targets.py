@@ -26,13 +26,27 @@ from wenzeng.services.series import SeriesQuery, observations
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.etag import cached_json
-from wenzeng.web.pages.formats import ONE_THING, item_format, respond
+from wenzeng.web.pages.formats import FORMATS, item_format, respond
 from wenzeng.web.pages.names import indicator_names
 from wenzeng.web.security import PrincipalDep
 from wenzeng.web.templating import page_lang
 from wenzeng.web.twins import twin_data
 
 router = APIRouter(include_in_schema=False)
+
+
+TARGET_COLUMNS = [
+    ("indicator_zh", "指标 Indicator"),
+    ("period_label_zh", "报告期 Period"),
+    ("value", "数值 Value"),
+    ("unit", "单位 Unit"),
+    ("qualifier", "限定 Qualifier"),
+    ("vintage", "可得日期 Known by"),
+    ("source_title", "来源 Source"),
+    ("source_url", "链接 Link"),
+    ("indicator", "指标代码 Indicator code"),
+    ("period", "报告期代码 Period code"),
+]
 
 
 def _evidence_row(ctx: Context, e: Evidence) -> Row:
@@ -198,6 +212,8 @@ def target_context(
         else "the data do not allow the required path to be computed."
     )
     kind_zh, kind_en = labels.FIGURE_KIND[a.figure_kind.value]
+    evidence = [_evidence_row(ctx, e) for e in [*a.evidence, *a.related]]
+    vintages = _vintages(ctx, t, [*a.evidence, *a.related], when)
     return {
         "plan": {
             "code": the_plan.code,
@@ -234,10 +250,13 @@ def target_context(
             "required_en": required_en,
         },
         "projection": a.projection.__dict__ if a.projection else None,
-        "evidence": [_evidence_row(ctx, e) for e in [*a.evidence, *a.related]],
-        "vintages": _vintages(ctx, t, [*a.evidence, *a.related], when),
+        "evidence": evidence,
+        "vintages": vintages,
         "chart": _chart(ctx, t, a, when, lang == "en"),
         "charts": True,
+        # the figures the target is judged on, as the page's table (its CSV and Excel twins)
+        "table": vintages or evidence,
+        "columns": TARGET_COLUMNS,
     }
 
 
@@ -252,9 +271,7 @@ def target_page(
 ) -> Response:
     asked = name.rsplit(".", 1)[-1]
     code, fmt = item_format(
-        name,
-        f"此页面只有 JSON 数据 / this page has a JSON twin only, not {asked}",
-        formats=ONE_THING,
+        name, f"此页面没有 {asked} 格式 / this page has no {asked} twin", formats=FORMATS
     )
     lang = page_lang(request)
 

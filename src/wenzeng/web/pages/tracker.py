@@ -22,7 +22,7 @@ from wenzeng.services.context import Context
 from wenzeng.services.forms import all_forms, get_form
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.formats import page_format, respond
-from wenzeng.web.pages.reporting import default_period
+from wenzeng.web.pages.todo import default_period
 from wenzeng.web.security import UserDep
 
 router = APIRouter(include_in_schema=False)
