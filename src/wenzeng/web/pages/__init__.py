@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from wenzeng.web.pages import (
     catalog,
+    compare,
     enterprises,
     explorer,
     home,
@@ -19,6 +20,7 @@ from wenzeng.web.pages import (
     reporting,
     reports,
     review,
+    search,
     targets,
     tracker,
     warnings,
@@ -38,4 +40,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,
     jobs.router,
     catalog.router,
+    search.router,
+    compare.router,
 )

@@ -1,0 +1,243 @@
+"""Search (搜索): indicators by their names and aliases, regions, the key enterprises the user
+may see, the stored plans and their targets, and the forms the user deals with — ranked.
+
+Matching is on normalised text (NFKC, case folded, without spaces, 规模以上 as 规上 and
+营业收入 as 营收: :func:`wenzeng.domain.names.label_key`), so that 规模以上电子信息制造业营业收入
+finds the indicator named 规上电子信息制造业营收 and a query in full-width letters finds its
+code.  A query of several words finds what matches every word.  Who may find what is asked of
+:mod:`wenzeng.auth.policy`, as the pages of those things ask it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from wenzeng.auth import policy
+from wenzeng.auth.principal import Principal
+from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
+from wenzeng.domain.names import label_key
+from wenzeng.errors import ValidationFailed
+from wenzeng.services.context import Context
+from wenzeng.services.forms import all_forms
+from wenzeng.services.plans import stored_plans
+
+MAX_QUERY = 100  # characters
+# what a match on a label is worth: the whole label, its start, anywhere in it
+EXACT, PREFIX, INSIDE = 100, 70, 40
+ALIAS_DISCOUNT = 10  # a name is worth more than an alias, a code or a detail
+# the order of kinds when matches are equally good: what people look for most first
+KIND_ORDER = ("indicator", "region", "enterprise", "target", "plan", "form")
+# the places people compare and look up: the regions that report, and the nation
+FINDABLE_PLACES = (EntityKind.NATION, *REPORTING_REGION_KINDS)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One thing found: its kind and code, its names, what matched, and its score."""
+
+    kind: str
+    code: str
+    zh: str
+    en: str
+    score: int
+    matched: str
+    detail_zh: str = ""
+    detail_en: str = ""
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. the plan of a target
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "name_zh": self.zh,
+            "name_en": self.en,
+            "detail_zh": self.detail_zh,
+            "detail_en": self.detail_en,
+            "matched": self.matched,
+            "score": self.score,
+            **self.extra,
+        }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    code: str
+    zh: str
+    en: str
+    names: tuple[str, ...]  # the names proper
+    others: tuple[str, ...]  # aliases, short names, codes, details
+    detail_zh: str = ""
+    detail_en: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def terms_of(query: str) -> list[str]:
+    """The words of a query as they are compared; refuses a query too long to be a search."""
+    text = query.strip()
+    if len(text) > MAX_QUERY:
+        raise ValidationFailed(
+            f"搜索词过长（{len(text)} 字，最多 {MAX_QUERY} 字）/ the search is too long "
+            f"({len(text)} characters, at most {MAX_QUERY})"
+        )
+    return [k for k in (label_key(w) for w in text.split()) if k]
+
+
+def _label_score(term: str, label: str) -> int:
+    key = label_key(label)
+    if not key:
+        return 0
+    if key == term:
+        return EXACT
+    if key.startswith(term):
+        return PREFIX
+    if term in key:
+        return INSIDE
+    return 0
+
+
+def _term_score(term: str, c: Candidate) -> tuple[int, str]:
+    """The best match of one word among a candidate's labels, and the label it matched."""
+    best, matched = 0, ""
+    for labels_, discount in ((c.names, 0), (c.others, ALIAS_DISCOUNT)):
+        for label in labels_:
+            s = _label_score(term, label)
+            if s and s - discount > best:
+                best, matched = s - discount, label
+    return best, matched
+
+
+def score(terms: list[str], c: Candidate) -> tuple[int, str]:
+    """Every word must match; the score is the mean of the words' best matches (a shorter
+    name that the words cover more of ranks higher among equals)."""
+    total, matched = 0, []
+    for term in terms:
+        s, label = _term_score(term, c)
+        if s == 0:
+            return 0, ""
+        total += s
+        if label not in matched:
+            matched.append(label)
+    return total // len(terms), " / ".join(matched)
+
+
+# -- what there is to find, as the user may find it --------------------------------------------
+def _indicators(ctx: Context) -> Iterator[Candidate]:
+    for ind in ctx.catalogue.indicators.values():
+        unit = f" · {ind.unit}" if ind.unit else ""
+        yield Candidate(
+            "indicator",
+            ind.code,
+            ind.name.zh,
+            ind.name.en,
+            names=(ind.name.zh, ind.name.en),
+            others=(*ind.aliases, ind.code),
+            detail_zh=f"指标{unit}",
+            detail_en=f"indicator{unit}",
+        )
+
+
+def _places(ctx: Context, p: Principal) -> Iterator[Candidate]:
+    cat = ctx.catalogue
+    for e in cat.entities_of(*FINDABLE_PLACES):
+        short = (e.short_name.zh, e.short_name.en) if e.short_name else ()
+        yield Candidate(
+            "region",
+            e.code,
+            e.name.zh,
+            e.name.en,
+            names=(e.name.zh, e.name.en),
+            others=(*short, *e.aliases, e.code),
+            detail_zh="地区",
+            detail_en="region",
+        )
+    for e in cat.entities_of(EntityKind.ENTERPRISE):
+        if not policy.entity_in_scope(p, e.code, cat):  # as the enterprise pages ask it
+            continue
+        region = cat.find_entity(e.parent) if e.parent else None
+        short = (e.short_name.zh, e.short_name.en) if e.short_name else ()
+        yield Candidate(
+            "enterprise",
+            e.code,
+            e.name.zh,
+            e.name.en,
+            names=(e.name.zh, e.name.en),
+            others=(*short, *e.aliases, e.code),
+            detail_zh=f"重点企业 · {region.name.zh}" if region else "重点企业",
+            detail_en=f"key enterprise · {region.name.en}" if region else "key enterprise",
+        )
+
+
+def _plans(ctx: Context) -> Iterator[Candidate]:
+    for plan in stored_plans(ctx):
+        short = (plan.short_title.zh, plan.short_title.en) if plan.short_title else ()
+        yield Candidate(
+            "plan",
+            plan.code,
+            plan.title.zh,
+            plan.title.en,
+            names=(plan.title.zh, plan.title.en),
+            others=(*short, plan.document_number, plan.code),
+            detail_zh=f"计划 · {plan.period.start}—{plan.period.end}",
+            detail_en=f"plan · {plan.period.start}–{plan.period.end}",
+        )
+        plan_zh = plan.short_title.zh if plan.short_title else plan.title.zh
+        plan_en = plan.short_title.en if plan.short_title else plan.title.en
+        for t in plan.targets:
+            yield Candidate(
+                "target",
+                t.code,
+                t.title.zh,
+                t.title.en,
+                names=(t.title.zh, t.title.en),
+                others=(t.text_zh, t.code),
+                detail_zh=f"目标 · {plan_zh}",
+                detail_en=f"target · {plan_en}",
+                extra={"plan": plan.code},
+            )
+
+
+def _forms(ctx: Context, p: Principal) -> Iterator[Candidate]:
+    """Staff find every form (to review it); a reporter the forms it fills in."""
+    if not p.authenticated:
+        return
+    cat = ctx.catalogue
+    for loaded in all_forms(ctx).values():
+        form = loaded.form
+        if not (policy.may_review_submissions(p) or policy.fills_in(p, form.reporter, cat)):
+            continue
+        yield Candidate(
+            "form",
+            form.code,
+            form.title.zh,
+            form.title.en,
+            names=(form.title.zh, form.title.en),
+            others=(form.code,),
+            detail_zh="报表",
+            detail_en="form",
+        )
+
+
+def candidates(ctx: Context, p: Principal) -> Iterable[Candidate]:
+    yield from _indicators(ctx)
+    yield from _places(ctx, p)
+    yield from _plans(ctx)
+    yield from _forms(ctx, p)
+
+
+def search(ctx: Context, p: Principal, query: str, *, limit: int = 50) -> list[Hit]:
+    """What ``query`` finds that ``p`` may see, best first; nothing for an empty query."""
+    terms = terms_of(query)
+    if not terms:
+        return []
+    hits = []
+    for c in candidates(ctx, p):
+        s, matched = score(terms, c)
+        if s:
+            hits.append(
+                Hit(c.kind, c.code, c.zh, c.en, s, matched, c.detail_zh, c.detail_en, c.extra)
+            )
+    hits.sort(key=lambda h: (-h.score, KIND_ORDER.index(h.kind), len(h.zh), h.code))
+    return hits[:limit]
