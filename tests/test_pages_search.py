@@ -28,6 +28,7 @@ from web_session import PASSWORD
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
+from wenzeng.services.directory import map_indicators
 from wenzeng.services.forms import all_forms
 from wenzeng.services.plans import stored_plans
 from wenzeng.web.app import create_app
@@ -141,6 +142,11 @@ def test_a_part_of_a_name_ranks_exact_before_prefix_before_inside(site: Site) ->
     assert scores == sorted(scores, reverse=True)
     for h in hits:
         assert "手机" in h["matched"]
+    # the comparison is offered only for an indicator that regions report
+    regional = {i.code for i in map_indicators(site.ctx.catalogue)}
+    for h in hits:
+        assert (h["compare_url"] is not None) == (h["code"] in regional), h["code"]
+    assert any(h["compare_url"] is None for h in hits)
 
 
 def test_regions_are_found_by_chinese_short_and_english_names(site: Site) -> None:

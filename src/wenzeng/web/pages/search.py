@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.services.context import Context
+from wenzeng.services.directory import map_indicators
 from wenzeng.services.search import KIND_ORDER, Hit, search
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.formats import page_format, respond
@@ -56,9 +57,9 @@ def _url(p: Principal, h: Hit) -> str:
     return "/report"
 
 
-def _compare_url(h: Hit) -> str | None:
-    """A comparison of regions starting from an indicator or a region."""
-    if h.kind == "indicator":
+def _compare_url(h: Hit, regional: set[str]) -> str | None:
+    """A comparison of regions starting from an indicator with regional figures or a region."""
+    if h.kind == "indicator" and h.code in regional:
         return f"/compare?{urlencode({'indicator': h.code})}"
     if h.kind == "region":
         return f"/compare?{urlencode({'regions': h.code})}"
@@ -67,6 +68,7 @@ def _compare_url(h: Hit) -> str | None:
 
 def search_context(ctx: Context, p: Principal, q: str) -> dict[str, Any]:
     hits = search(ctx, p, q)
+    regional = {i.code for i in map_indicators(ctx.catalogue)}
     rows = []
     for h in hits:
         kind_zh, kind_en = KIND_WORDS[h.kind]
@@ -76,7 +78,7 @@ def search_context(ctx: Context, p: Principal, q: str) -> dict[str, Any]:
                 "kind_zh": kind_zh,
                 "kind_en": kind_en,
                 "url": _url(p, h),
-                "compare_url": _compare_url(h),
+                "compare_url": _compare_url(h, regional),
             }
         )
     counts = {k: sum(1 for r in rows if r["kind"] == k) for k in KIND_ORDER}
