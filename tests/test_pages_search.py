@@ -31,6 +31,7 @@ from wenzeng.services.context import Context
 from wenzeng.services.directory import map_indicators
 from wenzeng.services.forms import all_forms
 from wenzeng.services.plans import stored_plans
+from wenzeng.store.entities import insert_entities
 from wenzeng.web.app import create_app
 
 USERS = {
@@ -326,3 +327,27 @@ def test_chart_pages_have_a_copy_link_that_is_the_address_itself(site: Site) -> 
     assert 'class="copy-link" href="/explorer?indicator=revenue_elec&amp;entity=510000"' in explorer
     # pages without a chart have none
     assert 'class="copy-link"' not in site.get(None, "/search?q=四川", **HTML).text
+
+
+def test_an_enterprise_stored_after_a_search_is_found_by_the_next(site: Site) -> None:
+    assert site.found("admin", "丙公司") == []
+    with site.ctx.transaction() as conn:  # as another worker would store it: no cache cleared
+        insert_entities(
+            conn,
+            [
+                {
+                    "code": "E9003",
+                    "kind": "enterprise",
+                    "name_zh": "丙公司",
+                    "name_en": "Bing Ltd",
+                    "region": "510000",
+                    "sector": "C392",
+                    "chain_position": "upstream",
+                    "attributes": {},
+                    "simulated": False,
+                }
+            ],
+        )
+    assert kinds_codes(site.found("admin", "丙公司")) == [("enterprise", "E9003")]
+    assert kinds_codes(site.found("sichuan", "丙公司")) == [("enterprise", "E9003")]
+    assert site.found("e9001", "丙公司") == []

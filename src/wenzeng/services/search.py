@@ -10,14 +10,15 @@ code.  A query of several words finds what matches every word.  Who may find wha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.domain.names import label_key
+from wenzeng.domain.plan import ReporterKind
 from wenzeng.errors import ValidationFailed
 from wenzeng.services.context import Context
 from wenzeng.services.forms import all_forms
@@ -63,6 +64,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Candidate:
+    """Something to find, with its labels normalised once (see :func:`index`)."""
+
     kind: str
     code: str
     zh: str
@@ -72,6 +75,15 @@ class Candidate:
     detail_zh: str = ""
     detail_en: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    name_keys: tuple[str, ...] = ()
+    other_keys: tuple[str, ...] = ()
+
+    def keyed(self) -> Candidate:
+        return replace(
+            self,
+            name_keys=tuple(label_key(x) for x in self.names),
+            other_keys=tuple(label_key(x) for x in self.others),
+        )
 
 
 def terms_of(query: str) -> list[str]:
@@ -85,8 +97,7 @@ def terms_of(query: str) -> list[str]:
     return [k for k in (label_key(w) for w in text.split()) if k]
 
 
-def _label_score(term: str, label: str) -> int:
-    key = label_key(label)
+def _key_score(term: str, key: str) -> int:
     if not key:
         return 0
     if key == term:
@@ -101,17 +112,19 @@ def _label_score(term: str, label: str) -> int:
 def _term_score(term: str, c: Candidate) -> tuple[int, str]:
     """The best match of one word among a candidate's labels, and the label it matched."""
     best, matched = 0, ""
-    for labels_, discount in ((c.names, 0), (c.others, ALIAS_DISCOUNT)):
-        for label in labels_:
-            s = _label_score(term, label)
+    for labels_, keys, discount in (
+        (c.names, c.name_keys, 0),
+        (c.others, c.other_keys, ALIAS_DISCOUNT),
+    ):
+        for label, key in zip(labels_, keys, strict=True):
+            s = _key_score(term, key)
             if s and s - discount > best:
                 best, matched = s - discount, label
     return best, matched
 
 
 def score(terms: list[str], c: Candidate) -> tuple[int, str]:
-    """Every word must match; the score is the mean of the words' best matches (a shorter
-    name that the words cover more of ranks higher among equals)."""
+    """Every word must match; the score is the mean of the words' best matches."""
     total, matched = 0, []
     for term in terms:
         s, label = _term_score(term, c)
@@ -139,7 +152,7 @@ def _indicators(ctx: Context) -> Iterator[Candidate]:
         )
 
 
-def _places(ctx: Context, p: Principal) -> Iterator[Candidate]:
+def _places(ctx: Context) -> Iterator[Candidate]:
     cat = ctx.catalogue
     for e in cat.entities_of(*FINDABLE_PLACES):
         short = (e.short_name.zh, e.short_name.en) if e.short_name else ()
@@ -154,8 +167,6 @@ def _places(ctx: Context, p: Principal) -> Iterator[Candidate]:
             detail_en="region",
         )
     for e in cat.entities_of(EntityKind.ENTERPRISE):
-        if not policy.entity_in_scope(p, e.code, cat):  # as the enterprise pages ask it
-            continue
         region = cat.find_entity(e.parent) if e.parent else None
         short = (e.short_name.zh, e.short_name.en) if e.short_name else ()
         yield Candidate(
@@ -199,15 +210,9 @@ def _plans(ctx: Context) -> Iterator[Candidate]:
             )
 
 
-def _forms(ctx: Context, p: Principal) -> Iterator[Candidate]:
-    """Staff find every form (to review it); a reporter the forms it fills in."""
-    if not p.authenticated:
-        return
-    cat = ctx.catalogue
+def _forms(ctx: Context) -> Iterator[Candidate]:
     for loaded in all_forms(ctx).values():
         form = loaded.form
-        if not (policy.may_review_submissions(p) or policy.fills_in(p, form.reporter, cat)):
-            continue
         yield Candidate(
             "form",
             form.code,
@@ -217,14 +222,33 @@ def _forms(ctx: Context, p: Principal) -> Iterator[Candidate]:
             others=(form.code,),
             detail_zh="报表",
             detail_en="form",
+            extra={"reporter": form.reporter.value},
         )
 
 
-def candidates(ctx: Context, p: Principal) -> Iterable[Candidate]:
-    yield from _indicators(ctx)
-    yield from _places(ctx, p)
-    yield from _plans(ctx)
-    yield from _forms(ctx, p)
+def index(ctx: Context) -> list[Candidate]:
+    """Everything there is to find, its labels normalised: built once, and again when the
+    catalogue, the enterprises, the plans or the forms change."""
+
+    def build() -> list[Candidate]:
+        found = [*_indicators(ctx), *_places(ctx), *_plans(ctx), *_forms(ctx)]
+        return [c.keyed() for c in found]
+
+    return ctx.kept(("search-index",), build, on=("entities", "definitions"))
+
+
+def may_find(ctx: Context, p: Principal, c: Candidate) -> bool:
+    """An enterprise within the user's scope, as the enterprise pages ask it; a form by staff
+    (to review it) and by those who fill it in; everything else by everyone."""
+    cat = ctx.catalogue
+    if c.kind == "enterprise":
+        return policy.entity_in_scope(p, c.code, cat)
+    if c.kind == "form":
+        reporter = ReporterKind(c.extra["reporter"])
+        return p.authenticated and (
+            policy.may_review_submissions(p) or policy.fills_in(p, reporter, cat)
+        )
+    return True
 
 
 def search(ctx: Context, p: Principal, query: str, *, limit: int = 50) -> list[Hit]:
@@ -233,11 +257,12 @@ def search(ctx: Context, p: Principal, query: str, *, limit: int = 50) -> list[H
     if not terms:
         return []
     hits = []
-    for c in candidates(ctx, p):
+    for c in index(ctx):
         s, matched = score(terms, c)
-        if s:
+        if s and may_find(ctx, p, c):
+            extra = {k: v for k, v in c.extra.items() if k != "reporter"}
             hits.append(
-                Hit(c.kind, c.code, c.zh, c.en, s, matched, c.detail_zh, c.detail_en, c.extra)
+                Hit(c.kind, c.code, c.zh, c.en, s, matched, c.detail_zh, c.detail_en, extra)
             )
     hits.sort(key=lambda h: (-h.score, KIND_ORDER.index(h.kind), len(h.zh), h.code))
     return hits[:limit]
