@@ -40,6 +40,9 @@ PAGES = [
     ("compare", COMPARE),
     ("compare-default", "/compare"),
     ("explorer", "/explorer?indicator=revenue_elec&entity=510000"),
+    # last: the language chosen is remembered for the pages after it
+    ("search-en", "/search?q=Sichuan&lang=en"),
+    ("compare-en", COMPARE + "&lang=en"),
 ]
 FIGURES = [
     ("revenue_elec", region, "yoy_pct", "cum_month", f"2025-01~{m:02d}", v + m / 10)
