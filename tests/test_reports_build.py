@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 import pytest
 from hypothesis import given
@@ -278,3 +279,34 @@ def test_a_trend_chart_names_its_source_and_says_how_gaps_are_drawn(ctx: Context
     assert trend.note.startswith("资料来源：工业和信息化部运行监测协调局")
     gaps = any(v is None for s in trend.series for v in s.values)
     assert ("虚线" in trend.note) == gaps
+
+
+def test_a_target_rate_reads_to_one_decimal_in_the_meeting_pack(sqlite_ctx: Context) -> None:
+    """The meeting pack's target table writes rates as a release does (7.7%, not 7.662%)."""
+    doc = reports.build(sqlite_ctx, "meeting", "2024Q3")
+    table = next(t for t in doc.tables if t.code == "targets")
+    rates = [plain(row[2]) for row in table.rows if plain(row[2]).endswith("%")]
+    assert rates and all(re.fullmatch(r"-?\d+\.\d%", r) for r in rates), rates
+
+
+@given(x=st.floats(min_value=-50, max_value=150, allow_nan=False), i=st.integers(0, 100))
+def test_a_rate_is_never_rounded_across_its_goal(x: float, i: int) -> None:
+    """Whatever the figure, the text shown is judged as the figure itself is."""
+    from wenzeng.analysis.tracking_core import meets
+    from wenzeng.reports.parts_plan import figure_text
+
+    rated = [t for t in _builtin_targets() if not t.is_qualitative and t.unit == "%"]
+    t = rated[i % len(rated)]
+    shown = float(figure_text(t, x))
+    assert meets(t, shown) == meets(t, x)
+    assert abs(shown - x) <= 0.05 + 1e-9
+
+
+@cache
+def _builtin_targets() -> list:  # type: ignore[type-arg]
+    from wenzeng.definitions.catalogue import catalog_dir
+    from wenzeng.definitions.yaml_doc import load_model
+    from wenzeng.domain.plan import Plan
+
+    plans = sorted((catalog_dir() / "plans").glob("*.yaml"))
+    return [t for p in plans for t in load_model(Plan, p).targets]

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from datetime import date
 
 from wenzeng.analysis.tracking import Assessment, FigureKind, Status
+from wenzeng.analysis.tracking_core import meets
 from wenzeng.analysis.warnings import Finding
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
 from wenzeng.domain.labels import WARNING_SEVERITY
 from wenzeng.domain.periods import Period, PeriodType
+from wenzeng.domain.plan import Target
 from wenzeng.domain.warning_rules import Klass
 from wenzeng.reports.builder import DASH, Builder
 from wenzeng.reports.cells import text_cell
@@ -36,7 +38,20 @@ def _figuretext_cell(b: Builder, a: Assessment) -> Cell:
     used = [e for e in a.evidence if e.role == "used"]
     exact = a.figure_kind is FigureKind.ACTUAL and used and used[-1].value == a.figure
     ref = b.cite.evidence(used[-1], a.target.entity) if exact else None
-    return (Fig(f"{a.figure:g}{a.target.unit}", ref, a.figure),)
+    return (Fig(f"{figure_text(a.target, a.figure)}{a.target.unit}", ref, a.figure),)
+
+
+def figure_text(target: Target, x: float) -> str:
+    """A target's figure as a release writes it: a rate to one decimal (7.7%, not the
+    assessment's 7.662%), with more digits only where fewer would read as the other side of
+    the goal (4.96% stays 4.96% against "above 5%")."""
+    if target.is_qualitative or target.unit != "%":
+        return f"{x:g}"
+    for digits in range(1, 10):
+        text = f"{x:.{digits}f}"
+        if meets(target, float(text)) == meets(target, x):
+            return text
+    return repr(x)
 
 
 def _reason(b: Builder, a: Assessment) -> str:
