@@ -29,6 +29,7 @@ from wenzeng.domain.catalog import EntityKind
 from wenzeng.services import accounts
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
+from wenzeng.store.analysis import add_warning
 from wenzeng.store.entities import insert_supply_links
 from wenzeng.web.app import create_app
 
@@ -305,6 +306,55 @@ def test_a_region_page_has_charts_latest_figures_and_sources(site: Site) -> None
     assert all(r["source_kind"] == "published" for r in public["latest"])
     rows = csv_rows(site.get("sichuan", "/regions/510000.csv").content)
     assert rows[0][0] == "指标代码 Indicator"
+
+
+def warn(ctx: Context, entity: str, rule: str, severity: str) -> None:
+    """Store an early warning about ``entity`` as an analysis run keeps it."""
+    with ctx.transaction() as conn:
+        add_warning(
+            conn,
+            {
+                "key": f"{rule}:{entity}",
+                "rule": rule,
+                "klass": "emerging",
+                "indicator": "revenue_elec",
+                "entity": entity,
+                "period": "2025-10",
+                "severity": severity,
+                "status": "new",
+                "first_seen": date(2025, 11, 20),
+                "last_seen": date(2025, 11, 20),
+                "times_seen": 1,
+                "evidence": {},
+                "explanation_zh": f"{entity} 营业收入骤降",
+                "explanation_en": f"{entity}: revenue fell sharply",
+                "simulated": False,
+            },
+        )
+
+
+def test_a_region_page_lists_the_warnings_of_its_enterprises(site: Site) -> None:
+    warn(site.ctx, "E9002", "sudden_drop", "high")  # 乙公司, located in Guangdong
+    warn(site.ctx, "E9002", "inventory_build", "medium")
+    warn(site.ctx, "440000", "growth_gap", "low")
+    warn(site.ctx, "E9001", "sudden_drop", "high")  # 甲公司, Sichuan
+    for who in ("guangdong", "analyst"):
+        listed = {w["id"] for w in site.get(who, "/warnings.json").json()["table"]}
+        page = site.get(who, "/regions/440000.json").json()
+        mine = page["warnings"]
+        assert len(mine) == 3, who
+        assert {w["entity"] for w in mine} == {"E9002", "440000"}
+        assert {w["id"] for w in mine} <= listed  # the same warnings the warnings list shows
+        assert mine[0]["severity_zh"] in ("高", "中", "低") and mine[0]["entity_zh"]
+    html = site.get("guangdong", "/regions/440000").text
+    assert "暂无预警" not in html and "乙公司" in html and "共 3 条" in html
+    assert "高" in html and "新发现" in html and 'href="/warnings/' in html
+    assert "high" not in html.split("<h2>预警")[1].split("</section>")[0].replace("sev high", "")
+    sichuan = site.get("sichuan", "/regions/510000.json").json()
+    assert [w["entity"] for w in sichuan["warnings"]] == ["E9001"]
+    assert site.get("sichuan", "/regions/440000.json").json()["warnings"] == []  # not its scope
+    assert "该地区及其重点企业暂无预警" in site.get("sichuan", "/regions/440000").text
+    assert site.get(None, "/regions/440000.json").json()["warnings"] is None
 
 
 def test_unknown_regions_are_a_404_page(site: Site) -> None:
