@@ -192,7 +192,7 @@ def test_every_tile_shows_the_same_period(site: Site) -> None:
     page = site.get("analyst", "/regions")
     assert '<select name="period">' in page.text and "时期类型" in page.text
     assert '<option value="2025-01~10" selected>2025年1-10月（3个地区）</option>' in page.text
-    assert "本期无数据" in page.text and "该期无数据，最新为 2025年1-11月" in page.text
+    assert "无本期" in page.text and "该期无数据，最新为 2025年1-11月" in page.text
     link = re.search(r'href="([^"]+)" data-link="map"', page.text)
     assert link is not None
     url = link.group(1).replace("&amp;", "&").replace("/regions?", "/regions.json?")
