@@ -162,6 +162,8 @@ def test_public_users_see_published_figures_not_a_grey_map(site: Site) -> None:
     assert "尚未公开发布" in data["notices"][0]["zh"]  # told why another series is shown
     page = site.get(None, "/regions")
     assert "模拟" not in page.text.split('class="tilemap"')[1].split("</section>")[0]
+    lit = site.get(None, "/regions.json?colour=light").json()  # by value, and says so
+    assert any(r["value"] is not None for r in lit["table"]) and len(lit["notices"]) == 2
     # asking for the unpublished series explicitly: grey tiles, the reason and what else to see
     asked = site.get(None, "/regions.json?indicator=revenue_elec").json()
     assert all(r["value"] is None for r in asked["table"])

@@ -155,8 +155,8 @@ def _shown_series(ctx: Context, p: Principal, colour: str) -> tuple[d.MapChoice,
         if x["indicator"] not in shown or x["period_type"] not in MAP_PERIOD_TYPES:
             continue
         other = d.choose(ctx, x["indicator"], x["measure"], x["period_type"], colour)
-        if other.notices:
-            continue
+        if (other.measure, other.period_type) != (x["measure"], x["period_type"]):
+            continue  # not a series of the indicator's own (its figures would not show)
         found = d.region_map(ctx, p, other)
         count = sum(r["value"] is not None for r in found["rows"])
         if count and (best is None or count > best[0]):
