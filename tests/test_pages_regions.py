@@ -3,8 +3,8 @@ lists, an enterprise, and the tracker — each for the roles meant to see it, re
 
 E9001 (甲公司) is a key enterprise in Sichuan (510000), communications equipment (C392);
 E9002 (乙公司) is in Guangdong (440000), electronic devices (C397), and supplies E9001.
-Simulated regional figures exist for Beijing, Sichuan and Guangdong; the store also holds the
-built-in published figures.
+Simulated regional figures exist for Beijing, Sichuan and Guangdong (2025年1-10月) and
+Shanghai (only 2025年1-11月); the store also holds the built-in published figures.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from wenzeng.domain.catalog import EntityKind
 from wenzeng.services import accounts
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
+from wenzeng.store.analysis import add_warning
 from wenzeng.store.entities import insert_supply_links
 from wenzeng.web.app import create_app
 
@@ -82,6 +83,7 @@ def site(sqlite_ctx: Context) -> Iterator[Site]:
             ("revenue_elec", "510000", "yoy_pct", "cum_month", ytd, 6.1),
             ("revenue_elec", "440000", "yoy_pct", "cum_month", ytd, 4.8),
             ("revenue_elec", "510000", "yoy_pct", "cum_month", "2025-01~09", 5.5),
+            ("revenue_elec", "310000", "yoy_pct", "cum_month", "2025-01~11", 7.0),  # ahead
             ("revenue_elec", "E9001", "level", "cum_month", ytd, 120.5),
         ],
     )
@@ -150,20 +152,76 @@ def test_the_map_has_a_tile_per_province_and_the_xpcc(site: Site) -> None:
     assert "grid-row:" in page.text and "title=" in page.text
 
 
-def test_public_users_see_grey_tiles_and_why(site: Site) -> None:
-    page = site.get(None, "/regions")
-    assert "尚未公开发布" in page.text and "登录" in page.text
-    assert "模拟" not in page.text.split('class="tilemap"')[1].split("</section>")[0]
+def test_public_users_see_published_figures_not_a_grey_map(site: Site) -> None:
     data = site.get(None, "/regions.json").json()
-    assert all(r["value"] is None for r in data["table"])
-    assert data["empty_reason"]["en"].startswith("No regional figure")
-    assert data["elsewhere"], "published regional series are suggested instead"
-    # the built-in published regional figures are public
+    shown = [r for r in data["table"] if r["value"] is not None]
+    assert shown, "the public map shows the published regional figures held"
+    assert all(r["source_kind"] == "published" and not r["simulated"] for r in shown)
+    assert {r["period"] for r in shown} == {data["period"]}
+    assert data["indicator"]["code"] != "revenue_elec" and data["empty_reason"] is None
+    assert "尚未公开发布" in data["notices"][0]["zh"]  # told why another series is shown
+    page = site.get(None, "/regions")
+    assert "模拟" not in page.text.split('class="tilemap"')[1].split("</section>")[0]
+    lit = site.get(None, "/regions.json?colour=light").json()  # by value, and says so
+    assert any(r["value"] is not None for r in lit["table"]) and len(lit["notices"]) == 2
+    # asking for the unpublished series explicitly: grey tiles, the reason and what else to see
+    asked = site.get(None, "/regions.json?indicator=revenue_elec").json()
+    assert all(r["value"] is None for r in asked["table"])
+    assert asked["empty_reason"]["en"].startswith("No regional figure")
+    assert asked["elsewhere"], "published regional series are suggested instead"
+    page = site.get(None, "/regions?indicator=revenue_elec")
+    assert "尚未公开发布" in page.text and "登录" in page.text
     q = "indicator=va_cce_prov&measure=yoy_pct&period_type=cum_month"
     pub = site.get(None, f"/regions.json?{q}").json()
     shown = [r for r in pub["table"] if r["value"] is not None]
     assert shown and all(r["source_kind"] == "published" and not r["simulated"] for r in shown)
     assert pub["empty_reason"] is None
+
+
+def test_every_tile_shows_the_same_period(site: Site) -> None:
+    data = site.get("analyst", "/regions.json").json()
+    assert data["period"] == "2025-01~10"  # held by three of the four regions with figures
+    rows = rows_by_code(data)
+    assert {r["period"] for r in data["table"] if r["value"] is not None} == {"2025-01~10"}
+    shanghai = rows["310000"]  # only a newer period: grey, and says so
+    assert shanghai["value"] is None and shanghai["fill"] == "#d9dee4"
+    assert shanghai["latest_period"] == "2025-01~11"
+    assert shanghai["tip_zh"] == "上海市：2025年1-10月无数据（最新为2025年1-11月）"
+    assert data["without_period"] == 1
+    options = {o["code"]: o["regions"] for o in data["options"]["periods"]}
+    assert options == {"2025-01~11": 1, "2025-01~10": 3, "2025-01~09": 1}
+    assert [o["code"] for o in data["options"]["periods"]][0] == "2025-01~11"  # newest first
+    page = site.get("analyst", "/regions")
+    assert '<select name="period">' in page.text and "时期类型" in page.text
+    assert '<option value="2025-01~10" selected>2025年1-10月（3个地区）</option>' in page.text
+    assert "无本期" in page.text and "该期无数据，最新为 2025年1-11月" in page.text
+    link = re.search(r'href="([^"]+)" data-link="map"', page.text)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&").replace("/regions?", "/regions.json?")
+    shared = site.get("analyst", url).json()
+    assert shared["period"] == "2025-01~10" and shared["table"] == data["table"]
+
+
+def test_the_period_is_picked_and_carried_in_the_url(site: Site) -> None:
+    newer = site.get("analyst", "/regions.json?period=2025-01~11").json()
+    assert newer["period"] == "2025-01~11" and not newer["notices"]
+    assert [r["code"] for r in newer["table"] if r["value"] is not None] == ["310000"]
+    assert rows_by_code(newer)["510000"]["latest_period"] == "2025-01~10"
+    # a period label is read too, as a period of the series' type
+    older = site.get("analyst", "/regions.json?period=2025年1-9月").json()
+    assert older["period"] == "2025-01~09"
+    assert [r["code"] for r in older["table"] if r["value"] is not None] == ["510000"]
+    # a period of another period type (the type was changed): the default period, quietly
+    other = site.get("analyst", "/regions.json?period=2024").json()
+    assert other["period"] == "2025-01~10" and not other["notices"]
+    # a period no region has: the default one, and the user told
+    none = site.get("analyst", "/regions.json?period=2023-01~05").json()
+    assert none["period"] == "2025-01~10"
+    assert none["notices"][0]["zh"] == "2023年1-5月没有可显示的地区数据，改为显示2025年1-10月。"
+    bad = site.get("analyst", "/regions.json?period=soon")
+    assert bad.status_code == 422 and "期间 period" in bad.json()["message"]
+    page = site.get("analyst", "/regions?period=2025-01~11")
+    assert '<option value="2025-01~11" selected>' in page.text
 
 
 def test_simulated_figures_follow_the_scope_and_are_tagged(site: Site) -> None:
@@ -250,6 +308,55 @@ def test_a_region_page_has_charts_latest_figures_and_sources(site: Site) -> None
     assert all(r["source_kind"] == "published" for r in public["latest"])
     rows = csv_rows(site.get("sichuan", "/regions/510000.csv").content)
     assert rows[0][0] == "指标代码 Indicator"
+
+
+def warn(ctx: Context, entity: str, rule: str, severity: str) -> None:
+    """Store an early warning about ``entity`` as an analysis run keeps it."""
+    with ctx.transaction() as conn:
+        add_warning(
+            conn,
+            {
+                "key": f"{rule}:{entity}",
+                "rule": rule,
+                "klass": "emerging",
+                "indicator": "revenue_elec",
+                "entity": entity,
+                "period": "2025-10",
+                "severity": severity,
+                "status": "new",
+                "first_seen": date(2025, 11, 20),
+                "last_seen": date(2025, 11, 20),
+                "times_seen": 1,
+                "evidence": {},
+                "explanation_zh": f"{entity} 营业收入骤降",
+                "explanation_en": f"{entity}: revenue fell sharply",
+                "simulated": False,
+            },
+        )
+
+
+def test_a_region_page_lists_the_warnings_of_its_enterprises(site: Site) -> None:
+    warn(site.ctx, "E9002", "sudden_drop", "high")  # 乙公司, located in Guangdong
+    warn(site.ctx, "E9002", "inventory_build", "medium")
+    warn(site.ctx, "440000", "growth_gap", "low")
+    warn(site.ctx, "E9001", "sudden_drop", "high")  # 甲公司, Sichuan
+    for who in ("guangdong", "analyst"):
+        listed = {w["id"] for w in site.get(who, "/warnings.json").json()["table"]}
+        page = site.get(who, "/regions/440000.json").json()
+        mine = page["warnings"]
+        assert len(mine) == 3, who
+        assert {w["entity"] for w in mine} == {"E9002", "440000"}
+        assert {w["id"] for w in mine} <= listed  # the same warnings the warnings list shows
+        assert mine[0]["severity_zh"] in ("高", "中", "低") and mine[0]["entity_zh"]
+    html = site.get("guangdong", "/regions/440000").text
+    assert "暂无预警" not in html and "乙公司" in html and "共 3 条" in html
+    assert "高" in html and "新发现" in html and 'href="/warnings/' in html
+    assert "high" not in html.split("<h2>预警")[1].split("</section>")[0].replace("sev high", "")
+    sichuan = site.get("sichuan", "/regions/510000.json").json()
+    assert [w["entity"] for w in sichuan["warnings"]] == ["E9001"]
+    assert site.get("sichuan", "/regions/440000.json").json()["warnings"] == []  # not its scope
+    assert "该地区及其重点企业暂无预警" in site.get("sichuan", "/regions/440000").text
+    assert site.get(None, "/regions/440000.json").json()["warnings"] is None
 
 
 def test_unknown_regions_are_a_404_page(site: Site) -> None:

@@ -30,11 +30,11 @@ from wenzeng.domain.catalog import (
     SeriesKind,
 )
 from wenzeng.domain.observation import SIMULATED_LABEL, ObservationRecord
-from wenzeng.domain.periods import PeriodType
+from wenzeng.domain.periods import Period, PeriodError, PeriodType, parse_period
 from wenzeng.domain.warning_rules import SignalIndicator
 from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.services.context import Context
-from wenzeng.services.early_warning import latest_run, warning_config
+from wenzeng.services.early_warning import latest_run, list_warnings, warning_config
 from wenzeng.services.series import read_observations
 from wenzeng.store import observations as store
 from wenzeng.store.entities import stored_entities, supply_links
@@ -167,6 +167,7 @@ class MapChoice:
     period_type: str
     light: bool  # colour by signal light
     notices: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    period: str | None = None  # the period every tile shows; None: the common latest one
 
 
 def _valid(ind: Indicator, measure: str, period_type: str) -> bool:
@@ -177,8 +178,16 @@ def _valid(ind: Indicator, measure: str, period_type: str) -> bool:
     return Measure(measure) in ind.measures and kind in ind.series_kinds
 
 
-def choose(ctx: Context, indicator: str, measure: str, period_type: str, colour: str) -> MapChoice:
-    """The series the map shows; an unusable combination is replaced, and the user told."""
+def choose(
+    ctx: Context,
+    indicator: str,
+    measure: str,
+    period_type: str,
+    colour: str,
+    period: str | None = None,
+) -> MapChoice:
+    """The series the map shows; an unusable combination is replaced, and the user told.
+    ``period``: a period code or label (read as one of the series' period type)."""
     cat = ctx.catalogue
     ind = cat.indicator(indicator)
     if ind not in map_indicators(cat):
@@ -218,7 +227,23 @@ def choose(ctx: Context, indicator: str, measure: str, period_type: str, colour:
             )
         )
         choice.measure, choice.period_type = fallback
+    choice.period = _read_period(period, choice.period_type)
     return choice
+
+
+def _read_period(text: str | None, period_type: str) -> str | None:
+    """The code of the period asked for; None (the default period) when none is asked for or
+    when it is of another period type (the period type was changed, the period kept)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        found = parse_period(text)
+    except PeriodError as exc:
+        raise ValidationFailed(f"期间 period: {exc}") from exc
+    try:
+        return parse_period(found.code, period_type).code
+    except PeriodError:
+        return None
 
 
 def _fallback(ind: Indicator) -> tuple[str, str]:
@@ -238,8 +263,35 @@ def regions(cat: Catalogue) -> list[Entity]:
     return sorted(cat.entities_of(*REGION_KINDS), key=lambda e: e.code)
 
 
+def common_period(held: dict[str, Period], counts: dict[str, int], regions: int) -> str | None:
+    """The period the map shows by default: the newest one more than half of the ``regions``
+    with figures hold; when none is, the one most of them hold (the newer on a tie).
+    ``held``: code → period; ``counts``: code → how many regions hold it."""
+    if not counts:
+        return None
+    broad = [c for c, n in counts.items() if 2 * n > regions]
+    if broad:
+        return max(broad, key=lambda c: held[c].end)
+    return max(counts, key=lambda c: (counts[c], held[c].end))
+
+
+def period_options(held: dict[str, Period], counts: dict[str, int]) -> list[dict[str, Any]]:
+    """The periods of the series, newest first, each with how many regions hold it."""
+    return [
+        {
+            "code": c,
+            "zh": held[c].label_zh,
+            "en": held[c].label_en,
+            "regions": counts[c],
+        }
+        for c in sorted(held, key=lambda c: held[c].end, reverse=True)
+    ]
+
+
 def region_map(ctx: Context, p: Principal, choice: MapChoice) -> dict[str, Any]:
-    """Every region with the latest figure of the chosen series the user may see."""
+    """Every region with its figure of the chosen series in one period (the chosen one, or
+    the newest most regions hold), as far as the user may see it: tiles are never coloured
+    for different periods."""
     cat = ctx.catalogue
     places = regions(cat)
     seen = visible_observations(
@@ -250,9 +302,27 @@ def region_map(ctx: Context, p: Principal, choice: MapChoice) -> dict[str, Any]:
         measure=choice.measure,
         period_type=choice.period_type,
     )
-    latest: dict[str, ObservationRecord] = {}
+    by_region: dict[str, dict[str, ObservationRecord]] = {}
+    held: dict[str, Period] = {}
+    counts: dict[str, int] = {}
     for rec in seen.records:  # ordered by period within each region
-        latest[rec.entity] = rec
+        by_region.setdefault(rec.entity, {})[rec.period] = rec
+        held[rec.period] = rec.period_obj
+    for figures in by_region.values():
+        for code in figures:
+            counts[code] = counts.get(code, 0) + 1
+    period = common_period(held, counts, len(by_region))
+    asked = choice.period
+    if asked is not None and asked in held:
+        period = asked
+    elif asked is not None and period is not None:
+        shown, wanted = held[period], parse_period(asked)
+        choice.notices.append(
+            (
+                f"{wanted.label_zh}没有可显示的地区数据，改为显示{shown.label_zh}。",
+                f"No regional figure to show for {wanted.label_en}: showing {shown.label_en}.",
+            )
+        )
     sig = signal_for(choice.indicator.code)
     lights_apply = sig is not None and (choice.measure, choice.period_type) == (
         sig.measure,
@@ -260,7 +330,9 @@ def region_map(ctx: Context, p: Principal, choice: MapChoice) -> dict[str, Any]:
     )
     rows = []
     for e in places:
-        r = latest.get(e.code)
+        figures = by_region.get(e.code, {})
+        r = figures.get(period) if period else None
+        newest = figures[max(figures, key=lambda c: held[c].end)] if figures else None
         short = e.short_name or e.name
         kind_zh, kind_en = REGION_KIND_TEXT[e.kind.value]
         light = light_of(r.value, sig) if r is not None and lights_apply else None
@@ -281,6 +353,10 @@ def region_map(ctx: Context, p: Principal, choice: MapChoice) -> dict[str, Any]:
                 "period": r.period if r else None,
                 "period_label_zh": r.period_obj.label_zh if r else None,
                 "period_label_en": r.period_obj.label_en if r else None,
+                # the region's own newest period, when it has figures but none for this one
+                "latest_period": newest.period if newest and r is None else None,
+                "latest_label_zh": newest.period_obj.label_zh if newest and r is None else None,
+                "latest_label_en": newest.period_obj.label_en if newest and r is None else None,
                 "vintage": r.vintage.isoformat() if r else None,
                 "source": r.source_title if r else None,
                 "source_url": r.source_url if r else None,
@@ -294,11 +370,16 @@ def region_map(ctx: Context, p: Principal, choice: MapChoice) -> dict[str, Any]:
                 "hidden": e.code in seen.hidden_entities,
             }
         )
+    chosen = held.get(period or "")
     return {
         "rows": rows,
+        "period": period,
+        "period_label_zh": chosen.label_zh if chosen else None,
+        "period_label_en": chosen.label_en if chosen else None,
+        "period_options": period_options(held, counts),
         "signal": sig.model_dump() if sig is not None and lights_apply else None,
-        "empty_reason": _empty_reason(p, latest, seen),
-        "partly_hidden": bool(seen.hidden_entities) and bool(latest),
+        "empty_reason": _empty_reason(p, by_region, seen),
+        "partly_hidden": bool(seen.hidden_entities) and bool(by_region),
     }
 
 
@@ -326,9 +407,7 @@ def other_region_series(ctx: Context, p: Principal) -> list[dict[str, Any]]:
     ]
 
 
-def _empty_reason(
-    p: Principal, latest: dict[str, ObservationRecord], seen: Visible
-) -> tuple[str, str] | None:
+def _empty_reason(p: Principal, latest: dict[str, Any], seen: Visible) -> tuple[str, str] | None:
     if latest:
         return None
     if seen.hidden_entities and not p.authenticated:
@@ -467,6 +546,15 @@ def filter_enterprises(
         and (not f.sector or _sector_within(cat, r["sector"], f.sector))
         and (not f.chain_position or r["chain_position"] == f.chain_position)
     ]
+
+
+def region_warnings(ctx: Context, p: Principal, code: str) -> list[dict[str, Any]]:
+    """The warnings the user may see about a region and about the key enterprises located in
+    it (the ones the warnings list shows under their own names), newest first."""
+    cat = ctx.catalogue
+    inside = {code} | {e.code for e in cat.entities_of(EntityKind.ENTERPRISE) if e.parent == code}
+    found = list_warnings(ctx, p, limit=1_000_000)
+    return [w for w in found if w["entity"] in inside]
 
 
 def region_enterprises(ctx: Context, p: Principal, code: str) -> list[dict[str, Any]]:

@@ -18,10 +18,10 @@ from wenzeng.present.place_charts import region_charts
 from wenzeng.services import directory as d
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
-from wenzeng.services.early_warning import list_warnings
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.figures import LATEST_COLUMNS, latest_rows, value_text
 from wenzeng.web.pages.formats import item_format, page_format, respond
+from wenzeng.web.pages.names import entity_names, indicator_names, period_code_labels
 from wenzeng.web.security import PrincipalDep
 from wenzeng.web.templating import page_lang
 
@@ -33,6 +33,7 @@ DARK_FROM = 3  # classes from this one on carry white text
 NO_DATA = "#d9dee4"
 # The period types in the order the map offers them.
 MAP_PERIOD_TYPES = ("cum_month", "month", "quarter", "year")
+DEFAULT_SERIES = ("revenue_elec", "yoy_pct", "cum_month")  # indicator, measure, period type
 
 REGION_COLUMNS = [
     ("code", "代码 Code"),
@@ -76,8 +77,16 @@ def _class_of(value: float, classes: list[dict[str, Any]]) -> dict[str, Any]:
     return classes[-1]
 
 
-def _tips(r: dict[str, Any]) -> tuple[str, str]:
-    """The tooltip of a tile: full name, value with its unit, period, light, simulated."""
+def _tips(r: dict[str, Any], period: tuple[str, str] | None) -> tuple[str, str]:
+    """The tooltip of a tile: full name, value with its unit, period, light, simulated; or
+    that the region has no figure for the map's ``period`` (and its own newest one)."""
+    if r["value"] is None and r["latest_period"] and period:
+        return (
+            f"{r['name_zh']}：{period[0]}无数据（最新为{r['latest_label_zh']}）",
+            f"{r['name_en']}: no figure for {period[1]} (latest {r['latest_label_en']})",
+        )
+    if r["value"] is None and period:
+        return f"{r['name_zh']}：{period[0]}无数据", f"{r['name_en']}: no figure for {period[1]}"
     if r["value"] is None:
         return f"{r['name_zh']}：无数据", f"{r['name_en']}: no data"
     unit = "" if r["unit"] == "%" else f" {r['unit'] or ''}"
@@ -90,13 +99,15 @@ def _tips(r: dict[str, Any]) -> tuple[str, str]:
     return zh, en
 
 
-def _paint(rows: list[dict[str, Any]], by_light: bool, unit: str | None) -> list[dict[str, Any]]:
+def _paint(
+    rows: list[dict[str, Any]], by_light: bool, unit: str | None, period: tuple[str, str] | None
+) -> list[dict[str, Any]]:
     """Give every region its fill and text colour; returns the legend."""
     classes = scale_classes([r["value"] for r in rows if r["value"] is not None])
     for r in rows:
         r["value_text"] = value_text(r["value"], r["unit"], r["qualifier"])
         r["light_label"] = f"{r['light_zh']} {r['light_en']}" if r["light"] else ""
-        r["tip_zh"], r["tip_en"] = _tips(r)
+        r["tip_zh"], r["tip_en"] = _tips(r, period)
         if r["value"] is None:
             r["fill"] = NO_DATA
         elif by_light and r["light_colour"]:
@@ -125,18 +136,88 @@ def _series_words(measure: str, period_type: str) -> tuple[str, str]:
     return f"{m[0]}（{t[0]}）", f"{m[1]} ({t[1]})"
 
 
-def regions_context(
-    ctx: Context, p: Principal, indicator: str, measure: str, period_type: str, colour: str
-) -> dict[str, Any]:
-    choice = d.choose(ctx, indicator, measure, period_type, colour)
+CANDIDATES = 6  # regional series tried when the default one shows nothing
+
+
+def _shown_series(ctx: Context, p: Principal, colour: str) -> tuple[d.MapChoice, dict[str, Any]]:
+    """When no series is asked for: the default one if the user may see figures of it, else
+    of the regional series with figures the user may see (published ones for the public),
+    the one whose map period has figures of the most regions — the public sees a map of
+    published figures rather than an empty one, and is told why."""
+    choice = d.choose(ctx, *DEFAULT_SERIES, colour)
     data = d.region_map(ctx, p, choice)
+    if not data["empty_reason"]:
+        return choice, data
+    shown = {i.code for i in d.map_indicators(ctx.catalogue)}
+    best: tuple[int, d.MapChoice, dict[str, Any], dict[str, Any]] | None = None
+    tried = 0
+    for x in d.other_region_series(ctx, p):
+        if x["indicator"] not in shown or x["period_type"] not in MAP_PERIOD_TYPES:
+            continue
+        other = d.choose(ctx, x["indicator"], x["measure"], x["period_type"], colour)
+        if (other.measure, other.period_type) != (x["measure"], x["period_type"]):
+            continue  # not a series of the indicator's own (its figures would not show)
+        found = d.region_map(ctx, p, other)
+        count = sum(r["value"] is not None for r in found["rows"])
+        if count and (best is None or count > best[0]):
+            best = (count, other, found, x)
+        tried += 1
+        if tried == CANDIDATES:
+            break
+    if best is None:
+        return choice, data
+    _, other, found, x = best
+    why_zh, why_en = (t.rstrip("。.") for t in data["empty_reason"])
+    zh, en = _series_words(choice.measure, choice.period_type)
+    to_zh, to_en = _series_words(other.measure, other.period_type)
+    other.notices.append(
+        (
+            f"{choice.indicator.name.zh}{zh}：{why_zh}。改为显示有数据的{x['zh']}{to_zh}。",
+            f"{choice.indicator.name.en}, {en}: {why_en}. Showing {x['en']}, {to_en}, instead.",
+        )
+    )
+    return other, found
+
+
+def regions_context(
+    ctx: Context,
+    p: Principal,
+    indicator: str | None,
+    measure: str | None,
+    period_type: str | None,
+    colour: str,
+    period: str | None = None,
+) -> dict[str, Any]:
+    if indicator is None and measure is None and period_type is None and not period:
+        choice, data = _shown_series(ctx, p, colour)
+    else:
+        default = DEFAULT_SERIES
+        choice = d.choose(
+            ctx,
+            indicator or default[0],
+            measure or default[1],
+            period_type or default[2],
+            colour,
+            period,
+        )
+        data = d.region_map(ctx, p, choice)
     ind = choice.indicator
     unit = ind.unit if choice.measure == "level" else "%"
     rows = data["rows"]
-    legend = _paint(rows, choice.light, unit)
+    shown = (
+        (data["period_label_zh"], data["period_label_en"]) if data["period"] is not None else None
+    )
+    legend = _paint(rows, choice.light, unit, shown)
     grid_rows = max((r["tile"][0] for r in rows if r["tile"]), default=0) + 1
     grid_cols = max((r["tile"][1] for r in rows if r["tile"]), default=0) + 1
-    periods = sorted({r["period"] for r in rows if r["period"]})
+    missing = [r for r in rows if r["latest_period"]]
+    query = {
+        "indicator": ind.code,
+        "measure": choice.measure,
+        "period_type": choice.period_type,
+        "period": data["period"] or "",
+        "colour": "light" if choice.light else "scale",
+    }
     reason = data["empty_reason"]
     series_zh, series_en = _series_words(choice.measure, choice.period_type)
     return {
@@ -146,8 +227,11 @@ def regions_context(
         "colour": "light" if choice.light else "scale",
         "series_zh": series_zh,
         "series_en": series_en,
-        "periods": periods,
-        "periods_differ": len(periods) > 1,
+        "period": data["period"],
+        "period_label_zh": data["period_label_zh"],
+        "period_label_en": data["period_label_en"],
+        "without_period": len(missing),
+        "link": f"/regions?{urlencode(query)}",
         "notices": [{"zh": zh, "en": en} for zh, en in choice.notices],
         "empty_reason": {"zh": reason[0], "en": reason[1]} if reason else None,
         "elsewhere": _elsewhere(ctx, p) if reason else [],
@@ -168,6 +252,7 @@ def regions_context(
             "period_types": labels.options(
                 {k: labels.PERIOD_TYPE[k] for k in MAP_PERIOD_TYPES}, "code"
             ),
+            "periods": data["period_options"],
         },
         "table": rows,
         "columns": REGION_COLUMNS,
@@ -199,13 +284,14 @@ def regions_page(
     request: Request,
     ctx: CtxDep,
     p: PrincipalDep,
-    indicator: str = "revenue_elec",
-    measure: str = "yoy_pct",
-    period_type: str = "cum_month",
+    indicator: str | None = None,
+    measure: str | None = None,
+    period_type: str | None = None,
     colour: str = "scale",
+    period: str | None = None,
 ) -> Response:
     fmt = page_format(request, "regions")
-    context = regions_context(ctx, p, indicator, measure, period_type, colour)
+    context = regions_context(ctx, p, indicator, measure, period_type, colour, period)
     return respond(request, "regions.html", context, fmt, "regions")
 
 
@@ -221,7 +307,9 @@ def region_context(ctx: Context, p: Principal, code: str, en: bool) -> dict[str,
         else None
     )
     warnings = (
-        list_warnings(ctx, p, entity=e.code, limit=100) if policy.may_see_warnings(p) else None
+        [_warning_row(ctx, w) for w in d.region_warnings(ctx, p, e.code)]
+        if policy.may_see_warnings(p)
+        else None
     )
     enterprises = (
         d.region_enterprises(ctx, p, e.code)
@@ -252,6 +340,27 @@ def region_context(ctx: Context, p: Principal, code: str, en: bool) -> dict[str,
         "table": latest,
         "columns": LATEST_COLUMNS,
         "_charts": region_charts(cat, d.last_months(records), d.WINDOW_MONTHS, en),
+    }
+
+
+def _warning_row(ctx: Context, w: dict[str, Any]) -> dict[str, Any]:
+    """A warning with its entity, indicator, period, severity and status by name."""
+    ent, ind = entity_names(ctx, w["entity"]), indicator_names(ctx, w["indicator"])
+    period = period_code_labels(str(w["period"]))
+    severity = labels.pair(labels.WARNING_SEVERITY, w["severity"])
+    status = labels.pair(labels.WARNING_STATUS, w["status"])
+    return {
+        **w,
+        "entity_zh": ent[0],
+        "entity_en": ent[1],
+        "indicator_zh": ind[0],
+        "indicator_en": ind[1],
+        "period_label_zh": period[0],
+        "period_label_en": period[1],
+        "severity_zh": severity[0],
+        "severity_en": severity[1],
+        "status_zh": status[0],
+        "status_en": status[1],
     }
 
 
