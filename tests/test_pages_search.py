@@ -351,3 +351,11 @@ def test_an_enterprise_stored_after_a_search_is_found_by_the_next(site: Site) ->
     assert kinds_codes(site.found("admin", "丙公司")) == [("enterprise", "E9003")]
     assert kinds_codes(site.found("sichuan", "丙公司")) == [("enterprise", "E9003")]
     assert site.found("e9001", "丙公司") == []
+
+
+def test_a_region_page_links_to_its_comparison_with_other_regions(site: Site) -> None:
+    page = site.get("analyst", "/regions/510000", **HTML)
+    assert page.status_code == 200
+    assert 'href="/compare?regions=510000"' in page.text and "与其他地区对比" in page.text
+    data = site.get("analyst", "/compare.json?regions=510000").json()
+    assert [r["code"] for r in data["regions"]] == ["510000"]
