@@ -8,6 +8,7 @@ from typing import Any
 
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.observation import ObservationRecord
+from wenzeng.present.numbers import cn_number
 from wenzeng.present.place_charts import series_name
 from wenzeng.services import directory as d
 
@@ -48,6 +49,12 @@ def halves(text: str) -> tuple[str, str]:
     return (m["zh"].strip(), m["en"].strip()) if m else (text, text)
 
 
+def figure_text(r: ObservationRecord) -> str:
+    """A figure with its unit in Chinese convention (267.97万人, 7.0%), in the unit it was
+    reported in when that unit has the same base (an enterprise filling 万元 sees 万元)."""
+    return cn_number(r.value, r.unit, prefer=r.published_unit or None, qualifier=r.qualifier)
+
+
 def latest_rows(cat: Catalogue, records: list[ObservationRecord]) -> list[dict[str, Any]]:
     """The newest figure of each series among ``records``, in the catalogue's order."""
     order = {code: i for i, code in enumerate(cat.indicators)}
@@ -64,6 +71,7 @@ def latest_rows(cat: Catalogue, records: list[ObservationRecord]) -> list[dict[s
         row["series_zh"] = series_name(cat, (r.indicator, r.measure, r.period_type), False)
         row["series_en"] = series_name(cat, (r.indicator, r.measure, r.period_type), True)
         row["value_text"] = value_text(r.value, r.unit, r.qualifier)
+        row["figure_text"] = figure_text(r)
         row["source_zh"], row["source_en"] = halves(r.source_title)
         rows.append(row)
     return rows
