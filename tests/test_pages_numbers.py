@@ -6,12 +6,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 
+from wenzeng.domain.observation import ObservationRecord
 from wenzeng.services.context import Context
+from wenzeng.services.forms import all_forms
 from wenzeng.web.app import create_app
+from wenzeng.web.pages.figures import form_units, latest_rows
 
 HTML = {"Accept": "text/html"}
 
@@ -94,3 +99,18 @@ def test_sparkline_axis_scaled(site: TestClient) -> None:
         assert spec["layout"]["xaxis"]["tickformat"] == "%Y年"
         ys = [y for y in spec["data"][0]["y"] if y is not None]
         assert max(abs(y) for y in ys) < 10000, json.dumps(card["target"])
+
+
+def test_an_enterprise_sees_its_figures_in_wan_yuan(ctx: Context) -> None:
+    """Stored in 亿元 (the indicator's unit), written on the enterprise's page in the 万元
+    its monthly form is filled in."""
+    units = form_units(all_forms(ctx).values(), "enterprise")
+    assert units["profit_elec"] == "万元"
+    record = ObservationRecord(
+        "profit_elec", "E9001", "level", "cum_month", "2026-10", date(2026, 11, 5),
+        0.6812, "", "亿元", "0.6812", "亿元", "report", "企业填报", None, None, False, 1,
+    )  # fmt: skip
+    growth = replace(record, measure="yoy_pct", value=-5.0, unit="%", published_unit="%")
+    rows = latest_rows(ctx.catalogue, [record, growth], units)
+    texts = {r["measure"]: r["figure_text"] for r in rows}
+    assert texts == {"level": "6812.00万元", "yoy_pct": "-5.0%"}
