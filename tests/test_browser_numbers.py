@@ -30,6 +30,9 @@ PAGES = {
     "explorer": "/explorer?indicator=revenue_elec&entity=CN&measure=level",
     "explorer-growth": "/explorer?indicator=va_cce&entity=CN",
     "enterprises": "/enterprises",
+    "target": "/targets/va_growth?plan=eim-2023-2024",
+    "one-point": "/explorer?indicator=revenue_elec&entity=CN&measure=level&period_type=year"
+    "&from=2024&to=2024",
 }
 
 

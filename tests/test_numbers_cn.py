@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -45,7 +46,12 @@ def test_a_reporter_in_wan_yuan_keeps_wan_yuan() -> None:
         "revenue_cum", "E9001", "level", "cum_month", "2026-10", date(2026, 11, 5),
         0.6812, "", "亿元", "6812", "万元", "report", "企业填报", None, None, False, 1,
     )  # fmt: skip
-    assert figure_text(record) == "6812.00万元"
+    assert figure_text(record, "万元") == "6812.00万元"
+    assert figure_text(record) == "6812.00万元"  # too small for 亿
+    people = replace(
+        record, indicator="employment", value=2_679_675, unit="人", published_unit="人"
+    )
+    assert figure_text(people) == "267.97万人"
 
 
 def test_growth_in_words() -> None:

@@ -53,11 +53,9 @@ def halves(text: str) -> tuple[str, str]:
 
 def figure_text(r: ObservationRecord, prefer: str | None = None) -> str:
     """A figure with its unit in Chinese convention (267.97万人, 7.0%): in ``prefer`` (the
-    unit its reporter fills in) when that has the same base, else in the unit it was
-    published in, else in 万/亿 as its size asks."""
-    return cn_number(
-        r.value, r.unit, prefer=prefer or r.published_unit or None, qualifier=r.qualifier
-    )
+    unit its reporter fills in) when that has the same base, else in 万/亿 as its size
+    asks (2,679,675 人 is written 267.97万人 whatever unit it was published in)."""
+    return cn_number(r.value, r.unit, prefer=prefer, qualifier=r.qualifier)
 
 
 def form_units(forms: Iterable[LoadedForm], reporter: str) -> dict[str, str]:
