@@ -24,9 +24,11 @@ NUMBER = re.compile(r"^(?P<n>-?[\d,]+(?:\.\d+)?)(?P<u>.*)$")
     ("value", "unit", "expected"),
     [
         (2_679_675, "人", "267.97万人"),
-        (0.6812, "亿元", "6812.00万元"),
-        (15433, "万元", "1.54亿元"),
-        (203000, "亿元", "20.30万亿元"),
+        (0.6812, "亿元", "6812.0万元"),
+        (15433, "万元", "15,433.0万元"),
+        (11234.5, "亿元", "11,234.5亿元"),
+        (68.0143, "亿元", "68.01亿元"),
+        (0.6812, "万亿元", "6812.0亿元"),
         (7, "%", "7.0%"),
         (7.518, "%", "7.5%"),
         (-5.4, "%", "-5.4%"),
@@ -40,14 +42,14 @@ def test_cn_number_examples(value: float | None, unit: str, expected: str) -> No
 
 
 def test_a_reporter_in_wan_yuan_keeps_wan_yuan() -> None:
-    assert cn_number(0.6812, "亿元", prefer="万元") == "6812.00万元"
-    assert cn_number(15433, "万元", prefer="万元") == "15,433.00万元"
+    assert cn_number(0.6812, "亿元", prefer="万元") == "6812.0万元"
+    assert cn_number(15433, "万元", prefer="万元") == "15,433.0万元"
     record = ObservationRecord(
         "revenue_cum", "E9001", "level", "cum_month", "2026-10", date(2026, 11, 5),
         0.6812, "", "亿元", "6812", "万元", "report", "企业填报", None, None, False, 1,
     )  # fmt: skip
-    assert figure_text(record, "万元") == "6812.00万元"
-    assert figure_text(record) == "6812.00万元"  # too small for 亿
+    assert figure_text(record, "万元") == "6812.0万元"
+    assert figure_text(record) == "6812.0万元"  # too small for 亿
     people = replace(
         record, indicator="employment", value=2_679_675, unit="人", published_unit="人"
     )
@@ -81,8 +83,10 @@ def test_written_figure_reads_back_as_the_value(value: float, unit: str) -> None
     assert math.isclose(
         back, value, rel_tol=1e-9, abs_tol=0.51 * 10**-decimals * shown_factor / factor
     )
-    if shown_factor > 1:
-        assert 1 - 1e-9 <= abs(value) * factor / shown_factor < 10000 + 1e-6 or shown_factor == 1e12
+    if factor == 1 and shown_factor > 1:  # a base unit is scaled up to below 10000
+        assert 1 - 1e-9 <= abs(value) / shown_factor < 10000 + 1e-6 or shown_factor == 1e12
+    if factor > 1 and abs(value) >= 1:  # a unit with its scale keeps it
+        assert shown_unit == unit
 
 
 @given(st.lists(st.floats(min_value=0, max_value=1e13), min_size=1, max_size=20))

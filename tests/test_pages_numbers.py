@@ -113,4 +113,4 @@ def test_an_enterprise_sees_its_figures_in_wan_yuan(ctx: Context) -> None:
     growth = replace(record, measure="yoy_pct", value=-5.0, unit="%", published_unit="%")
     rows = latest_rows(ctx.catalogue, [record, growth], units)
     texts = {r["measure"]: r["figure_text"] for r in rows}
-    assert texts == {"level": "6812.00万元", "yoy_pct": "-5.0%"}
+    assert texts == {"level": "6812.0万元", "yoy_pct": "-5.0%"}

@@ -3,7 +3,7 @@
 growth in words in a sentence (同比下降5.4%, not -5.4%).
 
 A unit that already carries a scale (万元, 亿元, 万台) is read as its base unit times that
-scale, so that 0.6812亿元 can be written 6812.00万元 and 15433万元 as 1.54亿元; a reader who
+scale, so that 0.6812亿元 can be written 6812.0万元; a reader who
 reported in 万元 can keep 万元 by asking for it (``prefer``).
 """
 
@@ -31,14 +31,18 @@ def split_unit(unit: str | None) -> tuple[str, float]:
     return u, 1.0
 
 
-def scale_for(value: float, unit: str | None) -> tuple[float, str]:
+def scale_for(value: float, unit: str | None, *, upscale: bool = True) -> tuple[float, str]:
     """The factor to divide a value in ``unit`` by, and the unit it is then written in, so
     that the written number lies below 10000 where 万 or 亿 allow (and at or above 1 where
-    the value is large enough for a scale at all)."""
+    the value is large enough for a scale at all).  With ``upscale`` false a unit that has
+    a scale already keeps it unless the value is below 1 in it (11234.5亿元 stays, as
+    published; 0.6812亿元 becomes 6812万元)."""
     u = unit or ""
     if u in UNSCALED:
         return 1.0, u
     base, factor = split_unit(u)
+    if not upscale and factor > 1 and abs(value) >= 1:
+        return 1.0, u
     in_base = abs(value) * factor
     for prefix, size in SCALES:
         if in_base >= size:
@@ -65,8 +69,9 @@ def number_text(
 ) -> tuple[str, str]:
     """A figure and the unit it is written in: ('267.97', '万人'), ('7.0', '%').
 
-    Percentages (and other ratios) get one decimal; a figure written in 万 or 亿 two; a
-    figure in its base unit none when it is whole and two otherwise.  ``prefer`` names a
+    Percentages (and other ratios) get one decimal; a figure written in 万 or 亿 two below
+    1000 and one from 1000 up (267.97万人, 11234.5亿元); a figure in its base
+    unit none when it is whole and two otherwise.  ``prefer`` names a
     unit the reader works in (an enterprise's 万元): a value of the same base is written in
     it, whatever its size."""
     u = unit or ""
@@ -76,12 +81,14 @@ def number_text(
     if prefer and split_unit(prefer)[0] == split_unit(u)[0]:
         divisor, shown_unit = split_unit(prefer)[1] / split_unit(u)[1], prefer
     else:
-        divisor, shown_unit = scale_for(value, u)
+        divisor, shown_unit = scale_for(value, u, upscale=split_unit(u)[1] == 1)
     x = value / divisor
     if decimals is None:
         scaled = split_unit(shown_unit)[1] > 1
         whole = float(x).is_integer() and abs(x) < 1e15
         decimals = SCALED_DECIMALS if scaled or not whole else 0
+        if scaled and abs(x) >= 1000:
+            decimals = 1  # 6812.0万元, 11234.5亿元: the tenths are enough from 1000 up
     return _digits(x, decimals), shown_unit
 
 
