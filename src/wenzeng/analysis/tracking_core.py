@@ -204,9 +204,50 @@ def judged_value(x: float) -> float:
     return float(judged(x))
 
 
+def shown_digits(t: Target, x: float) -> str:
+    """A figure as a headline writes it: to one decimal (7.5), with more digits only where
+    one decimal would be judged otherwise than the figure itself (4.46 beside a floor of
+    4.5 reads 4.46, never 4.5), so that the figure shown and its status always agree."""
+    for decimals in range(1, 5):
+        text = f"{x:.{decimals}f}"
+        if t.is_qualitative or meets(t, float(text)) == meets(t, x):
+            return text
+    return judged(x)
+
+
+def _approx_achieved(t: Target, x: float) -> tuple[Status, str, str] | None:
+    """A "左右" goal met: within its band, or above it (reaching the band's floor meets a
+    growth goal of about so much), said as such rather than as "满足 ≈5%±0.5"."""
+    comparator, value = goal(t)
+    tol = t.tolerance or 0
+    if comparator is not Comparator.APPROX or not meets(t, x):
+        return None
+    unit = t.unit or ""
+    fig = f"{judged(x)}{unit}"  # as the figure and its note write it
+    band = f"{value - tol:g}{unit}–{value + tol:g}{unit}"
+    if x <= value + tol:
+        return (
+            Status.ACHIEVED,
+            f"目标期数据 {fig} 在目标 {_goal_text(t)} 的区间（{band}）内：达标",
+            f"the figure for the target period, {fig}, lies within the band of "
+            f"{_goal_text(t)} ({band}): achieved",
+        )
+    return (
+        Status.ACHIEVED,
+        f"目标期数据 {fig} 高于目标 {_goal_text(t)} 的区间（{band}），"
+        f"“左右”目标以达到区间下限 {value - tol:g}{unit} 为达标，超出不算未达：达标（超过目标）",
+        f"the figure for the target period, {fig}, is above the band of {_goal_text(t)} "
+        f"({band}); a goal of about so much is met once its floor of {value - tol:g}{unit} "
+        "is reached: achieved (exceeded)",
+    )
+
+
 def judge_final(t: Target, x: float, kind: FigureKind) -> tuple[Status, str, str]:
     comparator, value = goal(t)
     goal_ = _goal_text(t)
+    approx = _approx_achieved(t, x)
+    if approx is not None:
+        return approx
     if meets(t, x):
         return (
             Status.ACHIEVED,

@@ -16,6 +16,7 @@ from wenzeng.domain import labels
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.periods import Period, PeriodType, parse_period
 from wenzeng.present import charts
+from wenzeng.present.numbers import common_scale
 from wenzeng.present.observation_rows import Row, axis_x, record_row
 
 STEP_MONTHS = {"month": 1, "cum_month": 1, "quarter": 3, "year": 12}
@@ -90,6 +91,11 @@ def explorer_chart(rows: Sequence[Row], en: bool) -> dict[str, Any]:
         combined = r.get("span") == COMBINED_SPAN
         groups.setdefault((r["measure"], r["period_type"], combined), []).append(r)
     mixed = len({m == "level" for m, _, _ in groups}) > 1
+    # levels in 万 or 亿 of their unit, one scale for the whole axis (亿元, never 2k…10k)
+    level_unit = next((str(r["unit"]) for r in rows if r["unit"] and r["measure"] == "level"), "")
+    divisor, scaled_unit = common_scale(
+        (r["value"] for r in rows if r["measure"] == "level"), level_unit
+    )
     traces = []
     for i, ((measure, ptype, combined), items) in enumerate(groups.items()):
         kind = series_kind(measure, ptype, en)
@@ -98,6 +104,9 @@ def explorer_chart(rows: Sequence[Row], en: bool) -> dict[str, Any]:
             kind = f"{measure_text}，{'Jan–Feb combined' if en else '1-2月合计'}"
         unit = next((r["unit"] for r in items if r["unit"]), "")
         xs, ys, texts = gapped(items, en)
+        if measure == "level" and unit == level_unit and divisor != 1:
+            ys = [None if y is None else y / divisor for y in ys]
+            unit = scaled_unit
         trace = charts.line(
             f"{kind}（{unit}）" if unit else kind,
             xs,
@@ -109,7 +118,13 @@ def explorer_chart(rows: Sequence[Row], en: bool) -> dict[str, Any]:
         if mixed and measure != "level":
             trace["yaxis"] = "y2"
         traces.append(trace)
-    units = sorted({str(r["unit"]) for r in rows if r["unit"] and r["measure"] == "level"})
+    units = sorted(
+        {
+            scaled_unit if r["unit"] == level_unit else str(r["unit"])
+            for r in rows
+            if r["unit"] and r["measure"] == "level"
+        }
+    )
     pct = any(r["measure"] != "level" for r in rows)
     lay = month_ticks(
         charts.layout("", "/".join(units) if units else ("%" if pct else ""), height=400), en

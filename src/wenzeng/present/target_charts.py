@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from wenzeng.analysis.tracking import Assessment
+from wenzeng.analysis.tracking_core import shown_digits
 from wenzeng.domain import labels
 from wenzeng.domain.observation import QUALIFIER_TEXT, ObservationRecord
 from wenzeng.domain.plan import Comparator, Computation, Target
 from wenzeng.domain.units import UnitError, convert
 from wenzeng.present import charts
+from wenzeng.present.numbers import change_words, cn_number, common_scale, number_text
 from wenzeng.present.observation_rows import axis_x
 
 # A series to draw: its name (zh, en) and its observations.
@@ -41,13 +43,30 @@ def display_value(rec: ObservationRecord, unit: str | None) -> dict[str, Any]:
         with contextlib.suppress(UnitError):
             value, shown_unit = convert(rec.value, rec.unit, unit), unit
     q_zh, q_en = QUALIFIER_TEXT.get(rec.qualifier, ("", ""))
-    text = f"{value:,.4g}" if abs(value) >= 1000 else f"{value:.4g}"
+    text = cn_number(value, shown_unit)
+    growth = rec.measure == "yoy_pct" and not rec.qualifier
     return {
         "value": value,
         "unit": shown_unit,
-        "text_zh": f"{q_zh}{text}{shown_unit or ''}",
-        "text_en": f"{q_en + ' ' if q_en else ''}{text}{shown_unit or ''}",
+        "text_zh": f"{q_zh}{text}",
+        "text_en": f"{q_en + ' ' if q_en else ''}{text}",
+        # in a sentence a growth rate is said in words: 同比下降5.4%, not -5.4%
+        "words_zh": change_words(value) if growth else f"{q_zh}{text}",
+        "words_en": change_words(value, en=True)
+        if growth
+        else f"{q_en + ' ' if q_en else ''}{text}",
     }
+
+
+def headline_figure(t: Target, figure: float | None) -> dict[str, str] | None:
+    """The figure a target is judged by, as its card and page write it: a percentage to one
+    decimal unless that would read as the other side of the goal; a level in 万/亿."""
+    if figure is None:
+        return None
+    if t.unit == "%" or not t.unit:
+        return {"text": shown_digits(t, figure), "unit": t.unit or ""}
+    text, unit = number_text(figure, t.unit)
+    return {"text": text, "unit": unit}
 
 
 def sparkline(t: Target, records: Sequence[ObservationRecord]) -> dict[str, Any] | None:
@@ -58,20 +77,28 @@ def sparkline(t: Target, records: Sequence[ObservationRecord]) -> dict[str, Any]
     records = sorted(records, key=lambda r: r.period_obj.end)
     x = [r.period_obj.end.isoformat() for r in records]
     y = [display_value(r, t.unit)["value"] for r in records]
+    # one scale for the small axis too: 15万亿元 rather than 150k
+    divisor, unit = common_scale([*y, t.value], t.unit)
+    y = [v / divisor for v in y]
     texts = [r.period_obj.label_zh for r in records]
     lay = charts.layout(height=110)
     lay.update(
         {
             "margin": {"l": 30, "r": 6, "t": 4, "b": 20},
             "showlegend": False,
-            "yaxis": {"tickfont": {"size": 9}},
-            "xaxis": {"type": "date", "tickfont": {"size": 9}},
+            "yaxis": {"tickfont": {"size": 9}, "exponentformat": "none", "ticksuffix": ""},
+            "xaxis": {
+                "type": "date",
+                "tickfont": {"size": 9},
+                "tickformat": "%Y年",
+                "hoverformat": "%Y年%-m月",
+            },
         }
     )
     return charts.figure(
-        [charts.line(t.title.zh, x, y, text=texts, mode="markers+lines")],
+        [charts.line(f"{t.title.zh}（{unit}）", x, y, text=texts, mode="markers+lines")],
         lay,
-        [charts.hline(t.value, "goal")],
+        [charts.hline(t.value / divisor, "goal")],
     )
 
 

@@ -13,8 +13,9 @@ from wenzeng.domain import labels
 from wenzeng.present.place_charts import enterprise_charts, sector_chart
 from wenzeng.services import directory as d
 from wenzeng.services.context import Context
+from wenzeng.services.forms import all_forms
 from wenzeng.web.deps import CtxDep
-from wenzeng.web.pages.figures import LATEST_COLUMNS, latest_rows
+from wenzeng.web.pages.figures import LATEST_COLUMNS, form_units, latest_rows
 from wenzeng.web.pages.formats import item_format, page_format, respond
 from wenzeng.web.security import PrincipalDep
 from wenzeng.web.templating import page_lang
@@ -88,7 +89,8 @@ def enterprise_context(ctx: Context, p: Principal, code: str, en: bool) -> dict[
     info = d.enterprise(ctx, p, code)
     e = info["enterprise"]
     records = d.visible_observations(ctx, p, entities=[e["code"]]).records
-    latest = latest_rows(cat, records)
+    # in the units the enterprise fills in (万元, 人), not the store's 亿元
+    latest = latest_rows(cat, records, form_units(all_forms(ctx).values(), "enterprise"))
     recent = d.last_months([r for r in records if r.measure == "level"])
     return {
         **info,

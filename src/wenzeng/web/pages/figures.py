@@ -4,12 +4,15 @@ list them: one row a series, with its value written for people and its source.""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.observation import ObservationRecord
+from wenzeng.present.numbers import cn_number
 from wenzeng.present.place_charts import series_name
 from wenzeng.services import directory as d
+from wenzeng.services.forms import LoadedForm
 
 LATEST_COLUMNS = [
     ("indicator", "指标代码 Indicator"),
@@ -48,8 +51,30 @@ def halves(text: str) -> tuple[str, str]:
     return (m["zh"].strip(), m["en"].strip()) if m else (text, text)
 
 
-def latest_rows(cat: Catalogue, records: list[ObservationRecord]) -> list[dict[str, Any]]:
-    """The newest figure of each series among ``records``, in the catalogue's order."""
+def figure_text(r: ObservationRecord, prefer: str | None = None) -> str:
+    """A figure with its unit in Chinese convention (267.97万人, 7.0%): in ``prefer`` (the
+    unit its reporter fills in) when that has the same base, else in 万/亿 as its size
+    asks (2,679,675 人 is written 267.97万人 whatever unit it was published in)."""
+    return cn_number(r.value, r.unit, prefer=prefer, qualifier=r.qualifier)
+
+
+def form_units(forms: Iterable[LoadedForm], reporter: str) -> dict[str, str]:
+    """The unit each indicator is filled in by a reporter of this kind (企业: 万元, 人)."""
+    out: dict[str, str] = {}
+    for f in forms:
+        if f.form.reporter.value != reporter:
+            continue
+        for field in f.fields:
+            if field.indicator and field.unit and field.measure and field.measure.value == "level":
+                out.setdefault(field.indicator, field.unit)
+    return out
+
+
+def latest_rows(
+    cat: Catalogue, records: list[ObservationRecord], units: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The newest figure of each series among ``records``, in the catalogue's order; a
+    level in the unit ``units`` gives for its indicator (the reporter's own), if any."""
     order = {code: i for i, code in enumerate(cat.indicators)}
     latest = sorted(
         d.latest_by_series(records),
@@ -64,6 +89,9 @@ def latest_rows(cat: Catalogue, records: list[ObservationRecord]) -> list[dict[s
         row["series_zh"] = series_name(cat, (r.indicator, r.measure, r.period_type), False)
         row["series_en"] = series_name(cat, (r.indicator, r.measure, r.period_type), True)
         row["value_text"] = value_text(r.value, r.unit, r.qualifier)
+        row["figure_text"] = figure_text(
+            r, (units or {}).get(r.indicator) if r.measure == "level" else None
+        )
         row["source_zh"], row["source_en"] = halves(r.source_title)
         rows.append(row)
     return rows

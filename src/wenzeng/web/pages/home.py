@@ -14,7 +14,7 @@ from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.domain import labels
 from wenzeng.domain.plan import Target
-from wenzeng.present.target_charts import display_value, goal_text, sparkline
+from wenzeng.present.target_charts import display_value, goal_text, headline_figure, sparkline
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import list_warnings
 from wenzeng.services.plan_in_force import plan_choices, plan_in_force, plan_state
@@ -56,6 +56,7 @@ def overview_context(
             "status_zh": a.status.zh,
             "status_en": a.status.en,
             "figure": a.figure,
+            "figure_text": headline_figure(t, a.figure),
             "figure_kind": a.figure_kind.value,
             "figure_note_zh": a.figure_note_zh,
             "figure_note_en": a.figure_note_en,

@@ -19,7 +19,7 @@ from wenzeng.domain.periods import parse_period
 from wenzeng.domain.plan import Plan, Target
 from wenzeng.errors import NotFound, WenzengError
 from wenzeng.present.observation_rows import Row, record_row
-from wenzeng.present.target_charts import Series, goal_text, target_chart
+from wenzeng.present.target_charts import Series, goal_text, headline_figure, target_chart
 from wenzeng.services.context import Context
 from wenzeng.services.plan_in_force import plan_in_force
 from wenzeng.services.series import SeriesQuery, observations
@@ -244,6 +244,7 @@ def target_context(
         "as_of": when.isoformat(),
         "assessment": {
             **a.as_dict(),
+            "figure_text": headline_figure(t, a.figure),
             "figure_kind_zh": kind_zh,
             "figure_kind_en": kind_en,
             "required_zh": required_zh,

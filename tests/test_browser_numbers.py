@@ -1,0 +1,102 @@
+"""Numbers and dates as drawn in a real browser (Debian's headless chromium, Playwright): the
+overview, the indicator explorer and the enterprise list at 1440 px and 390 px.  Chart axes
+read in 亿/万 with 年/月 ticks, never 2k…10k or "Jan 2023"; every chart has its source line.
+Screenshots go to test-output/screenshots/numbers-*.png."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from wenzeng.config import load_settings
+from wenzeng.services.context import Context
+from wenzeng.services.setup import initialise
+from wenzeng.web.app import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+SHOTS = Path(__file__).parents[1] / "test-output" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PAGES = {
+    "overview": "/?plan=eim-2023-2024",
+    "explorer": "/explorer?indicator=revenue_elec&entity=CN&measure=level",
+    "explorer-growth": "/explorer?indicator=va_cce&entity=CN",
+    "enterprises": "/enterprises",
+    "target": "/targets/va_growth?plan=eim-2023-2024",
+    "one-point": "/explorer?indicator=revenue_elec&entity=CN&measure=level&period_type=year"
+    "&from=2024&to=2024",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("numbers")
+    settings = load_settings(database_url=f"sqlite:///{home / 'wenzeng.db'}", data_dir=home)
+    ctx = Context.open(settings)
+    initialise(ctx)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, ctx), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_chart_numbers_in_the_browser(browser, site: str, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(site + PAGES[name])
+        charts = page.locator("div.chart")
+        if charts.count():
+            page.wait_for_selector("div.chart .main-svg", timeout=15_000)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / f"numbers-{name}-{width}.png"), full_page=True)
+        y_ticks = page.locator("g.ytick text, g.y2tick text").all_text_contents()
+        x_ticks = page.locator("g.xtick text").all_text_contents()
+        for tick in y_ticks:
+            assert not re.search(r"\d[kMG]$", tick), (name, y_ticks)
+        for tick in x_ticks:
+            assert not re.search(r"[A-Z][a-z]{2}", tick), (name, x_ticks)
+        if x_ticks:
+            assert any("年" in t for t in x_ticks), (name, x_ticks)
+        # every drawn chart is followed by its source and as-of line
+        drawn = page.locator("div.chart").count()
+        feet = page.locator(".chart-foot").count()
+        assert feet >= drawn, (name, drawn, feet)
+        html = page.content()
+        assert "满足目标 ≈" not in html
+    finally:
+        page.close()
