@@ -9,26 +9,19 @@ test-output/screenshots/, and no page may request anything from outside 127.0.0.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from browser_kit import CHROMIUM, SHOTS, chromium, serving
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.config import load_settings
 from wenzeng.services import accounts, reports
 from wenzeng.services.context import Context
 from wenzeng.services.setup import initialise
-from wenzeng.web.app import create_app
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
-SHOTS = Path(__file__).parents[1] / "test-output" / "screenshots"
 PASSWORD = "correct horse battery"
 ARGS = [
     "--no-sandbox",
@@ -85,39 +78,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert published.report_id is not None
     reports.set_published(ctx, ana, published.report_id, True)
     reports.generate(ctx, ana, "annual", "2024", formats=("html",), lang="en")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, ctx), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     (home / "bad.csv").write_bytes(BAD.encode("gbk"))
     (home / "good.csv").write_bytes(GOOD.encode("gbk"))
     (home / "titled.csv").write_bytes(TITLED.encode("gb18030"))
     os.environ["WENZENG_E2E_HOME"] = str(home)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(settings, ctx) as base:
+            yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         ctx.close()
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium(ARGS) as b:
         yield b
-        b.close()
 
 
 def page_for(browser, base: str, outside: list[str]):  # type: ignore[no-untyped-def]

@@ -6,25 +6,17 @@ Screenshots go to test-output/screenshots/numbers-*.png."""
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, serving
 from wenzeng.config import load_settings
 from wenzeng.services.context import Context
 from wenzeng.services.setup import initialise
-from wenzeng.web.app import create_app
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
-SHOTS = Path(__file__).parents[1] / "test-output" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 PAGES = {
     "overview": "/?plan=eim-2023-2024",
     "explorer": "/explorer?indicator=revenue_elec&entity=CN&measure=level",
@@ -42,35 +34,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = load_settings(database_url=f"sqlite:///{home / 'wenzeng.db'}", data_dir=home)
     ctx = Context.open(settings)
     initialise(ctx)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, ctx), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(settings, ctx) as base:
+            yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         ctx.close()
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium(ARGS) as b:
         yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width", [1440, 390])

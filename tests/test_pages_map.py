@@ -10,18 +10,14 @@ Screenshots go to test-output/screenshots/map-*.png.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-import uvicorn
 
+from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, serving
+from browser_kit import log_in as kit_log_in
 from factories import BETA, add_enterprises
 from figures import store_figures
 from wenzeng.auth.principal import SYSTEM
@@ -30,13 +26,9 @@ from wenzeng.services import accounts
 from wenzeng.services.context import Context
 from wenzeng.services.setup import initialise
 from wenzeng.store.analysis import add_warning
-from wenzeng.web.app import create_app
 
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-SHOTS = Path(__file__).parents[1] / "test-output" / "screenshots"
 PASSWORD = "correct horse battery"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 USERS = {"ana": ("analyst", None), "guangdong": ("province", "440000")}
 WIDTHS = (1440, 390)
 GREY = "rgb(217, 222, 228)"  # a tile without a figure to show
@@ -87,35 +79,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         warn(ctx, "E9002", rule)
     for name, (role, entity) in USERS.items():
         accounts.add_user(ctx, SYSTEM, username=name, role=role, entity=entity, password=PASSWORD)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, ctx), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(settings, ctx) as base:
+            yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         ctx.close()
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium(ARGS) as b:
         yield b
-        b.close()
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -123,11 +97,7 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def log_in(page, base: str, user: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_load_state("networkidle")
+    kit_log_in(page, base, user, PASSWORD)
 
 
 TILES = """() => [...document.querySelectorAll("a.tile")].map(t => ({
