@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from wenzeng.config import load_settings
@@ -19,6 +20,11 @@ from wenzeng.services.context import Context
 from wenzeng.services.setup import initialise
 
 PG_URL = os.environ.get("WENZENG_TEST_POSTGRES_URL")
+
+# Property tests check what is computed, never how fast: on a machine busy with the other test
+# processes an example may take longer than hypothesis's default 200 ms deadline.
+settings.register_profile("wenzeng", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("wenzeng")
 
 # Jobs (uploads, reports, analysis runs) run in the request that starts them, so that a test
 # reads their end in the answer; tests/test_jobs*.py run them with real workers instead.

@@ -536,11 +536,11 @@ def test_a_bad_period_hint_is_reported(cat: AliasCatalogue) -> None:
 
 
 @pytest.mark.parametrize(("n_rows", "n_cols"), [(5000, 40), (100_000, 2)])
-def test_a_large_wide_table_melts_well_under_a_second(
+def test_a_large_wide_table_melts_asking_the_catalogue_once_per_label(
     cat: AliasCatalogue, n_rows: int, n_cols: int
 ) -> None:
-    import time
-
+    """200,000 cells melt with one catalogue question per column name, not per cell (the
+    time it takes is measured in bench/import_bench.py, not here)."""
     names = [e.name.zh for e in cat.entities.values()][:40]
     header = ["地区"] + [
         h for i in range(n_cols // 2) for h in (f"营业收入/{i % 12 + 1}月", "同比增长(%)")
@@ -555,13 +555,9 @@ def test_a_large_wide_table_melts_well_under_a_second(
         frame,
         framing=Framing(title="2024年各地区电子信息制造业营业收入", header=tuple(header)),
     )
-    start = time.perf_counter()
     r = recognise(table, cat)
-    took = time.perf_counter() - start
-    print(f"recognise: {n_rows:,} rows × {n_cols} columns in {took * 1000:.0f} ms")
     assert r.issues == []
     assert r.table.frame.height == n_rows * n_cols == 200_000
-    assert took < 1.0
     # work per distinct label: the catalogue is asked once per column name, not per cell
     assert len(cat.asked) <= n_cols
     last = r.table.frame.row(-1, named=True)
