@@ -1,10 +1,12 @@
 """The line under the charts of a region and of a warning: where the figures come from, as of
-when, and a download that answers with the chart's figures."""
+when, and a download that answers with the chart's figures; an enterprise's charts in the
+unit of its form."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -12,6 +14,8 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
+from factories import ACME, add_enterprises
+from figures import Figure, store_figures
 from web_session import PASSWORD, login
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.services import accounts
@@ -77,3 +81,25 @@ def test_warning_chart_names_sources_date_and_figures(ctx: Context, site: TestCl
     rows = _csv_rows(site, feet[0])
     # the download holds the figures the chart draws (the series' rows of the page)
     assert len(rows) == len(data["series"]) > 0
+
+
+def test_enterprise_charts_in_the_unit_of_its_form(ctx: Context, site: TestClient) -> None:
+    """Stored in 亿元 (the catalogue's unit), drawn in the 万元 the enterprise reports in,
+    like its table."""
+    add_enterprises(ctx, ACME)
+    rows: list[Figure] = [
+        ("revenue_elec", "E9001", "level", "month", f"2025-{m:02d}", v)
+        for m, v in ((8, 1.1), (9, 1.25), (10, 1.3))
+    ]
+    store_figures(ctx, "simulated", date(2025, 11, 20), rows)
+    login(site, "ana")
+    html = site.get("/enterprises/E9001", headers=HTML).text
+    spec = re.search(
+        r'<script type="application/json" id="chart_revenue_elec">(.*?)</script>', html
+    )
+    assert spec, html
+    chart = json.loads(spec[1])
+    assert chart["layout"]["yaxis"]["title"]["text"] == "万元"
+    ys = [y for t in chart["data"] for y in t["y"]]
+    assert ys == pytest.approx([11000.0, 12500.0, 13000.0])
+    assert "13,000.0万元" in html  # the table says the same
