@@ -40,7 +40,7 @@ def test_the_backtest_catches_every_shock_when_its_figure_is_published(ctx: Cont
     march = next(m for m in bt.months if m.as_of == date(2020, 3, 31))
     flag = next(n for n in march.new if n["rule"] == "signal_cold" and n["indicator"] == "va_elec")
     assert "计算机、通信和其他电子设备制造业" in flag["explanation_zh"]
-    assert "-13.8%" in flag["explanation_zh"]
+    assert "累计同比下降13.8%" in flag["explanation_zh"]
     assert "NBS" in flag["explanation_en"]
     light = next(x for x in march.lights if x["indicator"] == "va_elec")
     assert light["light"] == "blue" and light["equivalent"]["indicator"] == "va_cce"

@@ -117,7 +117,7 @@ def test_warnings_need_login(site: TestClient) -> None:
 def test_warning_list_filters_and_twins(analysed: TestClient) -> None:
     login(analysed, "ana")
     html = analysed.get("/warnings").text
-    assert "全国规模以上电子信息制造业增加值2023年1-2月累计同比 -2.6%，信号灯为过冷" in html
+    assert "全国规模以上电子信息制造业增加值2023年1-2月累计同比下降2.6%，信号灯为过冷" in html
     assert 'class="sev high"' in html and "苗头性" in html
     data = check_twins(analysed, "/warnings")
     cold = [w for w in data["table"] if w["rule"] == "signal_cold" and w["indicator"] == "va_elec"]

@@ -160,18 +160,37 @@ class Names:
     entity: Callable[[str, str], str]
 
 
+CHANGE = "_change"  # '{value_change}': the growth rate ``value`` said in Chinese words
+
+
+def change_zh(pct: float) -> str:
+    """A growth rate the Chinese way, for after '同比': '增长3.2%', '下降5.4%', '持平' (a rate
+    that rounds to 0.0)."""
+    text = f"{abs(pct):.1f}"
+    if float(text) == 0:
+        return "持平"
+    return f"{'增长' if pct > 0 else '下降'}{text}%"
+
+
 class _Blank(dict[str, Any]):
-    """The values a template names, floats to one decimal (formatted when asked for)."""
+    """The values a template names, floats to one decimal (formatted when asked for); a
+    name with ``_change`` after a number's name gives that growth rate in Chinese words."""
 
     def __getitem__(self, key: str) -> Any:
         v = super().__getitem__(key)
         return f"{v:.1f}" if isinstance(v, float) else v
 
     def __missing__(self, key: str) -> str:
+        base = key.removesuffix(CHANGE)
+        if key.endswith(CHANGE) and base in self:
+            v = super().__getitem__(base)
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                return change_zh(float(v))
         return "{" + key + "}"
 
 
-def _fill(template: str, values: Mapping[str, Any]) -> str:
+def fill_explanation(template: str, values: Mapping[str, Any]) -> str:
+    """A rule's explanation template filled with the values of a finding."""
     return template.format_map(_Blank(values))
 
 
@@ -243,8 +262,8 @@ def _finding(
         severity or severity_of(rule, strength),
         round(float(strength), 3),
         evidence,
-        _fill(rule.explanation.zh, zh) + notes_zh,
-        _fill(rule.explanation.en, en) + notes_en,
+        fill_explanation(rule.explanation.zh, zh) + notes_zh,
+        fill_explanation(rule.explanation.en, en) + notes_en,
         bool(panel.simulated[row]),
     )
 
@@ -275,7 +294,7 @@ def _sources(panel: Panel, row: int, evidence: dict[str, Any]) -> tuple[str, str
         evidence["basis"] = "two_year_average"
         evidence["abnormal_year"] = year
         zh += (
-            f"（{year}年基数异常（增速低至 {low:.1f}%），按两年平均增速判断，"
+            f"（{year}年基数异常（增速低至{low:.1f}%），按两年平均增速判断，"
             f"即 √((1+本期增速)(1+上年同期增速)) − 1，与国家统计局2021年做法相同）"
         )
         en += (
@@ -533,7 +552,7 @@ def concentration(
     )
     f.entity = "regions"
     f.evidence["entity"] = "regions"
-    f.explanation_en = _fill(
+    f.explanation_en = fill_explanation(
         rule.explanation.en,
         {
             **f.evidence,
@@ -631,8 +650,8 @@ def target_findings(rule: WarningRule, assessments: Iterable[Assessment]) -> lis
                 severity_of(rule, p, lower_is_worse=True),
                 round(p, 3),
                 evidence,
-                _fill(rule.explanation.zh, values),
-                _fill(rule.explanation.en, {**values, "target": t.title.en}),
+                fill_explanation(rule.explanation.zh, values),
+                fill_explanation(rule.explanation.en, {**values, "target": t.title.en}),
             )
         )
     return out

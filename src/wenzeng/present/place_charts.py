@@ -3,13 +3,16 @@ levels, and the revenue of the listed enterprises by sector."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain import labels
 from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.units import UnitError, convert
 from wenzeng.present import charts
 from wenzeng.present.series_charts import month_ticks
 
@@ -112,6 +115,27 @@ def series_chart(
     return charts.figure(traces, lay)
 
 
+def foot(series: Sequence[tuple[SeriesKey, Sequence[ObservationRecord]]]) -> dict[str, Any]:
+    """What goes under a chart of some series: their sources, the newest date their figures
+    were known by, and the explorer query that lists the figures of the first indicator
+    shown (of all its period types shown, from its first period shown to its last)."""
+    code = series[0][0][0]
+    mine = [(k, r) for k, recs in series if k[0] == code for r in recs]
+    first = min(mine, key=lambda kr: kr[1].period_obj.end)[1]
+    last = max(mine, key=lambda kr: kr[1].period_obj.end)[1]
+    query = {"indicator": code, "entity": first.entity, "measure": series[0][0][1]}
+    types = {k[2] for k, _ in mine}
+    if len(types) == 1:
+        query["period_type"] = types.pop()
+    query.update({"from": first.period, "to": last.period})
+    everything = [r for _, recs in series for r in recs]
+    return {
+        "sources": sorted({r.source_title for r in everything}),
+        "as_of": max(r.vintage for r in everything).isoformat(),
+        "query": urlencode(query),
+    }
+
+
 def region_charts(
     cat: Catalogue, recent: Sequence[ObservationRecord], months: int, en: bool
 ) -> list[dict[str, Any]]:
@@ -126,7 +150,7 @@ def region_charts(
             name_zh, name_en = SHORT.get(key[0], (ind.name.zh, ind.name.en))
             title = f"{name_en}: YoY growth, year to date" if en else f"{name_zh}：累计同比增速"
             spec = series_chart(cat, [(key, groups[key])], en, title, "%", span=span)
-            out.append({"id": f"chart_{key[0]}", "spec": spec})
+            out.append({"id": f"chart_{key[0]}", "spec": spec, **foot([(key, groups[key])])})
     va = [
         (k, v)
         for k, v in sorted(groups.items())
@@ -135,28 +159,46 @@ def region_charts(
     if va:
         title = "Value added: YoY growth" if en else "增加值同比增速"
         spec = series_chart(cat, va, en, title, "%", span=span, sparse=True)
-        out.append({"id": "chart_va", "spec": spec})
+        out.append({"id": "chart_va", "spec": spec, **foot(va)})
+    return out
+
+
+def in_unit(records: Sequence[ObservationRecord], unit: str) -> list[ObservationRecord]:
+    """``records`` in ``unit`` where their unit converts to it (亿元 → 万元: times 10000);
+    others as they are."""
+    out = []
+    for r in records:
+        if not r.unit or r.unit == unit:
+            out.append(r)
+            continue
+        try:
+            out.append(replace(r, value=convert(r.value, r.unit, unit), unit=unit))
+        except UnitError:
+            out.append(r)
     return out
 
 
 def enterprise_charts(
-    cat: Catalogue, recent: Sequence[ObservationRecord], months: int, en: bool
+    cat: Catalogue,
+    recent: Sequence[ObservationRecord],
+    months: int,
+    en: bool,
+    units: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """An enterprise's monthly revenue with its new orders, and its finished-goods inventory,
-    from its ``recent`` levels."""
+    from its ``recent`` levels; in the unit ``units`` gives for a chart's first indicator
+    (the one the enterprise fills in, 万元), else in the catalogue's."""
     groups = grouped(recent)
     span = window(recent, months)
     out = []
     for codes, (zh, en_title) in ENTERPRISE_CHARTS:
-        series = [
-            ((c, "level", "month"), groups[(c, "level", "month")])
-            for c in codes
-            if (c, "level", "month") in groups
-        ]
-        if series:
-            unit = cat.indicators[codes[0]].unit or ""
-            spec = series_chart(cat, series, en, en_title if en else zh, unit, span=span)
-            out.append({"id": f"chart_{codes[0]}", "spec": spec})
+        keys = [(c, "level", "month") for c in codes if (c, "level", "month") in groups]
+        if not keys:
+            continue
+        unit = (units or {}).get(codes[0]) or cat.indicators[codes[0]].unit or ""
+        series = [(k, in_unit(groups[k], unit)) for k in keys]
+        spec = series_chart(cat, series, en, en_title if en else zh, unit, span=span)
+        out.append({"id": f"chart_{codes[0]}", "spec": spec})
     return out
 
 

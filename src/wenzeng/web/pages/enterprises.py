@@ -90,14 +90,15 @@ def enterprise_context(ctx: Context, p: Principal, code: str, en: bool) -> dict[
     e = info["enterprise"]
     records = d.visible_observations(ctx, p, entities=[e["code"]]).records
     # in the units the enterprise fills in (万元, 人), not the store's 亿元
-    latest = latest_rows(cat, records, form_units(all_forms(ctx).values(), "enterprise"))
+    units = form_units(all_forms(ctx).values(), "enterprise")
+    latest = latest_rows(cat, records, units)
     recent = d.last_months([r for r in records if r.measure == "level"])
     return {
         **info,
         "latest": latest,
         "table": latest,
         "columns": LATEST_COLUMNS,
-        "_charts": enterprise_charts(cat, recent, d.WINDOW_MONTHS, en),
+        "_charts": enterprise_charts(cat, recent, d.WINDOW_MONTHS, en, units),
     }
 
 

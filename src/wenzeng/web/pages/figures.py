@@ -51,6 +51,12 @@ def halves(text: str) -> tuple[str, str]:
     return (m["zh"].strip(), m["en"].strip()) if m else (text, text)
 
 
+def named_sources(chart: dict[str, Any]) -> dict[str, Any]:
+    """A chart with its ``sources`` named in Chinese and in English, for the line under it."""
+    named = [halves(s) for s in chart["sources"]]
+    return {**chart, "sources_zh": [n[0] for n in named], "sources_en": [n[1] for n in named]}
+
+
 def figure_text(r: ObservationRecord, prefer: str | None = None) -> str:
     """A figure with its unit in Chinese convention (267.97万人, 7.0%): in ``prefer`` (the
     unit its reporter fills in) when that has the same base, else in 万/亿 as its size

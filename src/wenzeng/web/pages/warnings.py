@@ -17,12 +17,14 @@ from wenzeng.domain.observation import SIMULATED_LABEL
 from wenzeng.domain.periods import PeriodError, parse_period
 from wenzeng.errors import ValidationFailed, WenzengError
 from wenzeng.present.observation_rows import Row, record_row, span_labels
+from wenzeng.present.place_charts import foot
 from wenzeng.present.series_charts import thresholds, warning_chart
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import get_warning, list_warnings, set_warning_status
 from wenzeng.services.series import SeriesQuery, observations
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.fields import blank
+from wenzeng.web.pages.figures import named_sources
 from wenzeng.web.pages.formats import ONE_THING, item_format, page_format, respond
 from wenzeng.web.pages.names import entity_names, indicator_names, period_code_labels
 from wenzeng.web.security import UserDep
@@ -188,9 +190,10 @@ def _evidence_texts(ctx: Context, key: str, value: Any) -> dict[str, str]:
 
 def _chart(
     ctx: Context, p: Principal, w: dict[str, Any], en: bool
-) -> tuple[dict[str, Any] | None, list[Row]]:
+) -> tuple[dict[str, Any] | None, list[Row], dict[str, Any] | None]:
     """The chart of the series a warning was raised on, over the three years to its period,
-    and the rows of that series; nothing when the series cannot be read."""
+    the rows of that series and what goes under the chart; nothing when the series cannot
+    be read."""
     ev = w.get("evidence") or {}
     indicator = str(ev.get("indicator") or w["indicator"])
     entity = str(ev.get("entity") or w["entity"])
@@ -206,7 +209,7 @@ def _chart(
             SeriesQuery(indicator, entity=entity, measure=measure, period_type=period_type),
         )
     except (WenzengError, PeriodError):
-        return None, []
+        return None, [], None
     last = period.year * 12 + period.last_month - 1
     first = last - WARNING_MONTHS + 1
     recs = [
@@ -214,11 +217,12 @@ def _chart(
     ]
     recs.sort(key=lambda r: r.period_obj.end)
     if not recs:
-        return None, []
+        return None, [], None
     zh, en_name = indicator_names(ctx, indicator)
     cuts = thresholds(ev.get("thresholds"))
     chart = warning_chart(recs, period, en_name if en else zh, measure, period_type, cuts, en)
-    return chart, [record_row(r) for r in recs]
+    under = named_sources(foot([((indicator, measure, period_type), recs)]))
+    return chart, [record_row(r) for r in recs], under
 
 
 def warning_context(ctx: Context, p: Principal, wid: int, lang: str) -> dict[str, Any]:
@@ -234,12 +238,13 @@ def warning_context(ctx: Context, p: Principal, wid: int, lang: str) -> dict[str
         }
         for k, v in ev.items()
     ]
-    chart, series = _chart(ctx, p, w, lang == "en")
+    chart, series, under = _chart(ctx, p, w, lang == "en")
     return {
         "warning": w,
         "evidence": items,
         "series": series,
         "chart": chart,
+        "_foot": under,
         "charts": chart is not None,
         "can_act": policy.may_handle_warnings(p) and w["status"] != "closed",
         "message": None,
