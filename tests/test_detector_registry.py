@@ -12,7 +12,13 @@ import yaml
 from wenzeng.analysis.warnings import DETECTORS
 from wenzeng.definitions.catalogue import catalog_dir
 from wenzeng.definitions.yaml_doc import load_model
-from wenzeng.domain.detector_kinds import KINDS, Detector, RobustBreakParams, evidence_label
+from wenzeng.domain.detector_kinds import (
+    EVIDENCE,
+    KINDS,
+    Detector,
+    RobustBreakParams,
+    evidence_label,
+)
 from wenzeng.domain.warning_rules import WarningConfig
 from wenzeng.errors import ValidationFailed
 from wenzeng.services.early_warning import needed_specs, warning_config
@@ -79,3 +85,14 @@ def test_every_evidence_field_is_labelled() -> None:
             assert evidence_label(key, "zh") != key and evidence_label(key, "en")
     assert evidence_label("equivalents", "zh") == "取自同口径序列的数据"
     assert evidence_label("basis", "en") == "judged on"
+    assert evidence_label("drop", "en") == "drop (points)"
+    assert evidence_label("no_such_field", "zh") == "no_such_field"
+
+
+def test_each_evidence_label_is_given_by_some_detector() -> None:
+    given = [key for kind in KINDS.values() for key in kind.evidence]
+    assert set(EVIDENCE) == set(given)
+    # the detectors that judge one watched figure give it first; the others do not give it
+    for detector, kind in KINDS.items():
+        watches_a_value = detector not in (Detector.TARGET_RISK, Detector.CONCENTRATION)
+        assert (next(iter(kind.evidence)) == "value") is watches_a_value

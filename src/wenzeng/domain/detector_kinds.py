@@ -112,94 +112,83 @@ def _against(p: Params) -> list[dict[str, str]]:
     return [{"indicator": p.against}]
 
 
-VALUE: dict[str, Label] = {"value": ("数值", "value")}
+# the labels of the evidence the detectors give, each written once (a detector names its keys)
+EVIDENCE: dict[str, Label] = {
+    "value": ("数值", "value"),
+    "median": ("近期中位数", "recent median"),
+    "z": ("稳健z值", "robust z"),
+    "n": ("参照期数", "periods compared"),
+    "previous": ("上期数值", "previous value"),
+    "drop": ("降幅（百分点）", "drop (points)"),
+    "score": ("信号灯分值", "light score"),
+    "light": ("信号灯", "light"),
+    "light_en": ("信号灯（英文）", "light (English)"),
+    "thresholds": ("信号灯分界", "light cut-offs"),
+    "start": ("起始值", "starting value"),
+    "runs": ("连续回落期数", "periods falling in a row"),
+    "before": ("变点前中枢", "level before"),
+    "after": ("变点后中枢", "level after"),
+    "break_period": ("变点期间", "break period"),
+    "break_period_code": ("变点期间代码", "break period code"),
+    "target": ("目标", "target"),
+    "status": ("状态", "status"),
+    "figure": ("评估数值", "figure"),
+    "probability": ("达标概率", "probability of meeting"),
+    "excess": ("本期超出（百分点）", "excess now (points)"),
+    "gap": ("阈值（百分点）", "threshold (points)"),
+    "periods": ("持续期数", "periods"),
+    "share": ("前几位合计占比（%）", "share of the leaders (%)"),
+    "top": ("统计前几位", "leaders counted"),
+    "growth": ("合计增速（%）", "total growth (%)"),
+    "leaders": ("主要贡献地区", "leading regions"),
+    "leaders_codes": ("主要贡献地区代码", "leading region codes"),
+    "nation": ("全国数值", "national value"),
+    "shortfall": ("低于全国（百分点）", "shortfall (points)"),
+}
+
+
+def _kind(
+    params: type[Params],
+    *evidence: str,
+    of_value: bool = True,
+    needs_series: bool = True,
+    also_reads: Callable[[Params], list[dict[str, str]]] = lambda _p: [],
+) -> DetectorKind:
+    """A detector's kind from its parameter model and the keys of its evidence; a detector
+    that judges one watched figure (``of_value``) gives that figure, ``value``, first."""
+    keys = ("value", *evidence) if of_value else evidence
+    return DetectorKind(params, {k: EVIDENCE[k] for k in keys}, needs_series, also_reads)
+
 
 KINDS: dict[Detector, DetectorKind] = {
-    Detector.ROBUST_BREAK: DetectorKind(
-        RobustBreakParams,
-        {
-            **VALUE,
-            "median": ("近期中位数", "recent median"),
-            "z": ("稳健z值", "robust z"),
-            "n": ("参照期数", "periods compared"),
-        },
+    Detector.ROBUST_BREAK: _kind(RobustBreakParams, "median", "z", "n"),
+    Detector.SUDDEN_DROP: _kind(SuddenDropParams, "previous", "drop"),
+    Detector.SIGNAL_COLD: _kind(SignalColdParams, "score", "light", "light_en", "thresholds"),
+    Detector.CONSECUTIVE_DECLINES: _kind(DeclinesParams, "start", "runs", "drop"),
+    Detector.CHANGE_POINT: _kind(
+        ChangePointParams, "before", "after", "break_period", "break_period_code"
     ),
-    Detector.SUDDEN_DROP: DetectorKind(
-        SuddenDropParams,
-        {
-            **VALUE,
-            "previous": ("上期数值", "previous value"),
-            "drop": ("降幅（百分点）", "drop (points)"),
-        },
-    ),
-    Detector.SIGNAL_COLD: DetectorKind(
-        SignalColdParams,
-        {
-            **VALUE,
-            "score": ("信号灯分值", "light score"),
-            "light": ("信号灯", "light"),
-            "light_en": ("信号灯（英文）", "light (English)"),
-            "thresholds": ("信号灯分界", "light cut-offs"),
-        },
-    ),
-    Detector.CONSECUTIVE_DECLINES: DetectorKind(
-        DeclinesParams,
-        {
-            **VALUE,
-            "start": ("起始值", "starting value"),
-            "runs": ("连续回落期数", "periods falling in a row"),
-            "drop": ("降幅（百分点）", "drop (points)"),
-        },
-    ),
-    Detector.CHANGE_POINT: DetectorKind(
-        ChangePointParams,
-        {
-            **VALUE,
-            "before": ("变点前中枢", "level before"),
-            "after": ("变点后中枢", "level after"),
-            "break_period": ("变点期间", "break period"),
-            "break_period_code": ("变点期间代码", "break period code"),
-        },
-    ),
-    Detector.TARGET_RISK: DetectorKind(
+    Detector.TARGET_RISK: _kind(
         TargetRiskParams,
-        {
-            "target": ("目标", "target"),
-            "status": ("状态", "status"),
-            "figure": ("评估数值", "figure"),
-            "probability": ("达标概率", "probability of meeting"),
-        },
+        "target",
+        "status",
+        "figure",
+        "probability",
+        of_value=False,
         needs_series=False,
     ),
-    Detector.RISING_STOCK: DetectorKind(
-        RisingStockParams,
-        {
-            **VALUE,
-            "excess": ("本期超出（百分点）", "excess now (points)"),
-            "gap": ("阈值（百分点）", "threshold (points)"),
-            "periods": ("持续期数", "periods"),
-        },
-        also_reads=_against,
+    Detector.RISING_STOCK: _kind(
+        RisingStockParams, "excess", "gap", "periods", also_reads=_against
     ),
-    Detector.CONCENTRATION: DetectorKind(
-        ConcentrationParams,
-        {
-            "share": ("前几位合计占比（%）", "share of the leaders (%)"),
-            "top": ("统计前几位", "leaders counted"),
-            "growth": ("合计增速（%）", "total growth (%)"),
-            "leaders": ("主要贡献地区", "leading regions"),
-            "leaders_codes": ("主要贡献地区代码", "leading region codes"),
-        },
+    Detector.CONCENTRATION: _kind(
+        ConcentrationParams, "share", "top", "growth", "leaders", "leaders_codes", of_value=False
     ),
-    Detector.DIVERGENCE: DetectorKind(
+    Detector.DIVERGENCE: _kind(
         DivergenceParams,
-        {
-            **VALUE,
-            "nation": ("全国数值", "national value"),
-            "gap": ("阈值（百分点）", "threshold (points)"),
-            "periods": ("持续期数", "periods"),
-            "shortfall": ("低于全国（百分点）", "shortfall (points)"),
-        },
+        "nation",
+        "gap",
+        "periods",
+        "shortfall",
         also_reads=lambda _p: [{"entities": "nation"}],
     ),
 }
@@ -207,9 +196,7 @@ KINDS: dict[Detector, DetectorKind] = {
 
 def evidence_label(key: str, lang: str) -> str:
     """The label of an evidence field, from the common ones or any detector's."""
-    found = COMMON_EVIDENCE.get(key)
-    if found is None:
-        found = next((k.evidence[key] for k in KINDS.values() if key in k.evidence), None)
+    found = COMMON_EVIDENCE.get(key) or EVIDENCE.get(key)
     if found is None:
         return key
     return found[1] if lang == "en" else found[0]
