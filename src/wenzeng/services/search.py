@@ -10,15 +10,16 @@ code.  A query of several words finds what matches every word.  Who may find wha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
-from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
+from wenzeng.domain.catalog import REPORTING_REGION_KINDS, Entity, EntityKind
 from wenzeng.domain.names import label_key
 from wenzeng.domain.plan import ReporterKind
+from wenzeng.domain.text import I18n
 from wenzeng.errors import ValidationFailed
 from wenzeng.services.context import Context
 from wenzeng.services.forms import all_forms
@@ -137,93 +138,87 @@ def score(terms: list[str], c: Candidate) -> tuple[int, str]:
 
 
 # -- what there is to find, as the user may find it --------------------------------------------
+def _both(text: I18n | None) -> tuple[str, ...]:
+    """A text's Chinese and English, or nothing when there is none (a missing short name)."""
+    return (text.zh, text.en) if text else ()
+
+
+def _candidate(
+    kind: str,
+    code: str,
+    name: I18n,
+    others: Iterable[str],
+    detail: tuple[str, str],
+    **extra: str,
+) -> Candidate:
+    """One thing to find: found by its name in both languages, and at less worth by
+    ``others`` (aliases, short names, codes); ``detail`` says what it is (Chinese, English)."""
+    return Candidate(
+        kind,
+        code,
+        name.zh,
+        name.en,
+        names=_both(name),
+        others=tuple(others),
+        detail_zh=detail[0],
+        detail_en=detail[1],
+        extra=extra,
+    )
+
+
 def _indicators(ctx: Context) -> Iterator[Candidate]:
     for ind in ctx.catalogue.indicators.values():
         unit = f" · {ind.unit}" if ind.unit else ""
-        yield Candidate(
-            "indicator",
-            ind.code,
-            ind.name.zh,
-            ind.name.en,
-            names=(ind.name.zh, ind.name.en),
-            others=(*ind.aliases, ind.code),
-            detail_zh=f"指标{unit}",
-            detail_en=f"indicator{unit}",
-        )
+        detail = (f"指标{unit}", f"indicator{unit}")
+        yield _candidate("indicator", ind.code, ind.name, (*ind.aliases, ind.code), detail)
+
+
+def _entity(kind: str, e: Entity, detail: tuple[str, str]) -> Candidate:
+    others = (*_both(e.short_name), *e.aliases, e.code)
+    return _candidate(kind, e.code, e.name, others, detail)
 
 
 def _places(ctx: Context) -> Iterator[Candidate]:
     cat = ctx.catalogue
     for e in cat.entities_of(*FINDABLE_PLACES):
-        short = (e.short_name.zh, e.short_name.en) if e.short_name else ()
-        yield Candidate(
-            "region",
-            e.code,
-            e.name.zh,
-            e.name.en,
-            names=(e.name.zh, e.name.en),
-            others=(*short, *e.aliases, e.code),
-            detail_zh="地区",
-            detail_en="region",
-        )
+        yield _entity("region", e, ("地区", "region"))
     for e in cat.entities_of(EntityKind.ENTERPRISE):
         region = cat.find_entity(e.parent) if e.parent else None
-        short = (e.short_name.zh, e.short_name.en) if e.short_name else ()
-        yield Candidate(
-            "enterprise",
-            e.code,
-            e.name.zh,
-            e.name.en,
-            names=(e.name.zh, e.name.en),
-            others=(*short, *e.aliases, e.code),
-            detail_zh=f"重点企业 · {region.name.zh}" if region else "重点企业",
-            detail_en=f"key enterprise · {region.name.en}" if region else "key enterprise",
+        detail = (
+            (f"重点企业 · {region.name.zh}", f"key enterprise · {region.name.en}")
+            if region
+            else ("重点企业", "key enterprise")
         )
+        yield _entity("enterprise", e, detail)
 
 
 def _plans(ctx: Context) -> Iterator[Candidate]:
     for plan in stored_plans(ctx):
-        short = (plan.short_title.zh, plan.short_title.en) if plan.short_title else ()
-        yield Candidate(
-            "plan",
-            plan.code,
-            plan.title.zh,
-            plan.title.en,
-            names=(plan.title.zh, plan.title.en),
-            others=(*short, plan.document_number, plan.code),
-            detail_zh=f"计划 · {plan.period.start}—{plan.period.end}",
-            detail_en=f"plan · {plan.period.start}–{plan.period.end}",
-        )
-        plan_zh = plan.short_title.zh if plan.short_title else plan.title.zh
-        plan_en = plan.short_title.en if plan.short_title else plan.title.en
+        others = (*_both(plan.short_title), plan.document_number, plan.code)
+        span = plan.period
+        detail = (f"计划 · {span.start}—{span.end}", f"plan · {span.start}–{span.end}")
+        yield _candidate("plan", plan.code, plan.title, others, detail)
+        short = plan.short_title or plan.title
         for t in plan.targets:
-            yield Candidate(
-                "target",
-                t.code,
-                t.title.zh,
-                t.title.en,
-                names=(t.title.zh, t.title.en),
-                others=(t.text_zh, t.code),
-                detail_zh=f"目标 · {plan_zh}",
-                detail_en=f"target · {plan_en}",
-                extra={"plan": plan.code},
-            )
+            detail = (f"目标 · {short.zh}", f"target · {short.en}")
+            yield _candidate("target", t.code, t.title, (t.text_zh, t.code), detail, plan=plan.code)
 
 
 def _forms(ctx: Context) -> Iterator[Candidate]:
     for loaded in all_forms(ctx).values():
         form = loaded.form
-        yield Candidate(
-            "form",
-            form.code,
-            form.title.zh,
-            form.title.en,
-            names=(form.title.zh, form.title.en),
-            others=(form.code,),
-            detail_zh="报表",
-            detail_en="form",
-            extra={"reporter": form.reporter.value},
-        )
+        detail = ("报表", "form")
+        reporter = form.reporter.value
+        yield _candidate("form", form.code, form.title, (form.code,), detail, reporter=reporter)
+
+
+# every kind of thing there is to find, with where it comes from (KIND_ORDER ranks the kinds)
+SOURCES: tuple[Callable[[Context], Iterable[Candidate]], ...] = (
+    _indicators,
+    _places,
+    _plans,
+    _forms,
+)
 
 
 def index(ctx: Context) -> list[Candidate]:
@@ -231,8 +226,7 @@ def index(ctx: Context) -> list[Candidate]:
     catalogue, the enterprises, the plans or the forms change."""
 
     def build() -> list[Candidate]:
-        found = [*_indicators(ctx), *_places(ctx), *_plans(ctx), *_forms(ctx)]
-        return [c.keyed() for c in found]
+        return [c.keyed() for source in SOURCES for c in source(ctx)]
 
     return ctx.kept(("search-index",), build, on=("entities", "definitions"))
 
