@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wenzeng.domain.periods import Period, parse_period
 from wenzeng.domain.text import I18n
+from wenzeng.domain.uniqueness import refuse_repeated
 
 MONTHS = r"^\d{4}-\d{2}:\d{4}-\d{2}$"
 
@@ -69,8 +70,5 @@ class EpisodeFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> EpisodeFile:
-        codes = [e.code for e in self.episodes]
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
-        if dupes:
-            raise ValueError(f"duplicate episode codes: {', '.join(dupes)}")
+        refuse_repeated((e.code for e in self.episodes), "episode")
         return self

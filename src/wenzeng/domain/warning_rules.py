@@ -19,6 +19,7 @@ from wenzeng.domain.detector_kinds import Detector as Detector
 from wenzeng.domain.detector_kinds import Params as Params
 from wenzeng.domain.labels import WARNING_CLASS
 from wenzeng.domain.text import I18n
+from wenzeng.domain.uniqueness import refuse_repeated
 
 P = TypeVar("P", bound=Params)
 
@@ -159,8 +160,5 @@ class WarningConfig(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> WarningConfig:
-        codes = [r.code for r in self.rules]
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
-        if dupes:
-            raise ValueError(f"duplicate rule codes: {', '.join(dupes)}")
+        refuse_repeated((r.code for r in self.rules), "rule")
         return self
