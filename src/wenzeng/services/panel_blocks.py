@@ -72,14 +72,14 @@ def enterprise_blocks(
         for spec, month in now.items():
             rows = panel_rows(
                 conn,
-                indicator=spec.indicator,
+                indicators=[spec.indicator],
                 measure=spec.measure,
-                period_type=spec.period_type,
+                period_types=[spec.period_type],
                 entities=block,
                 as_of=as_of,
                 simulated=simulated,
                 visibility=visibility,
             )
-            frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+            frame = pl.DataFrame([r[2:] for r in rows], schema=_SCHEMA, orient="row")
             out[spec] = build_panel(spec, frame, month, length)
         yield out

@@ -276,39 +276,83 @@ def entities_with_unseen(
     return set(conn.execute(stmt).scalars())
 
 
+def _panel_conditions(
+    *,
+    indicators: Sequence[str],
+    measure: str,
+    period_types: Sequence[str],
+    entities: Sequence[str] | None,
+    as_of: date | None,
+    simulated: bool | None,
+    visibility: Visibility | None,
+) -> tuple[list[ColumnElement[bool]], bool]:
+    """The conditions on the rows of the panels of :func:`panel_rows` and
+    :func:`panel_rows_first_known`, and whether they need the sources joined (to leave out
+    what ``visibility`` does not allow)."""
+    conds = _filters(
+        indicators=indicators,
+        entities=entities,
+        measure=measure,
+        as_of=as_of,
+        simulated=simulated,
+    )
+    conds.append(series.c.period_type.in_(list(period_types)))
+    allowed = _allowed(visibility)
+    return [*conds, *allowed], bool(allowed)
+
+
+def _latest_panel_rows(
+    conn: Connection,
+    columns: Sequence[ColumnElement[Any]],
+    conds: Sequence[ColumnElement[bool]],
+    *,
+    sources: bool,
+) -> list[Any]:
+    """``columns`` of the rows meeting ``conds``, one per series and period: the first by
+    :func:`latest_vintage_first`."""
+    base = select(*columns, _rank().label("rank"))
+    inner = _from_tables(base, sources=sources).where(and_(*conds)).subquery()
+    stmt = select(*(c for c in inner.c if c.name != "rank")).where(inner.c.rank == 1)
+    return list(conn.execute(stmt))
+
+
 def panel_rows(
     conn: Connection,
     *,
-    indicator: str,
+    indicators: Sequence[str],
     measure: str,
-    period_type: str,
+    period_types: Sequence[str],
     entities: Sequence[str] | None,
     as_of: date | None,
     simulated: bool | None = None,
     visibility: Visibility | None = None,
-) -> list[tuple[str, str, float, bool]]:
-    """(entity, period, value, simulated) of one kind of series, latest vintage as of a date."""
-    conds = _filters(
-        indicator=indicator,
-        entities=entities,
+) -> list[tuple[str, str, str, str, float, bool]]:
+    """(indicator, period type, entity, period, value, simulated) of the series of one
+    measure of several indicators and period types, latest vintage as of a date: the
+    panels of several kinds of series in one query."""
+    if not indicators or not period_types:
+        return []
+    conds, sources = _panel_conditions(
+        indicators=indicators,
         measure=measure,
-        period_type=period_type,
+        period_types=period_types,
+        entities=entities,
         as_of=as_of,
         simulated=simulated,
+        visibility=visibility,
     )
-    allowed = _allowed(visibility)
-    base = select(
+    columns = (
+        series.c.indicator,
+        series.c.period_type,
         series.c.entity,
         observation.c.period,
         observation.c.value,
         observation.c.simulated,
-        _rank().label("rank"),
     )
-    inner = _from_tables(base, sources=bool(allowed)).where(and_(*conds, *allowed)).subquery()
-    stmt = select(inner.c.entity, inner.c.period, inner.c.value, inner.c.simulated).where(
-        inner.c.rank == 1
-    )
-    return [(r[0], r[1], float(r[2]), bool(r[3])) for r in conn.execute(stmt)]
+    return [
+        (r[0], r[1], r[2], r[3], float(r[4]), bool(r[5]))
+        for r in _latest_panel_rows(conn, columns, conds, sources=sources)
+    ]
 
 
 def panel_periods(
@@ -441,19 +485,19 @@ def panel_rows_first_known(
     at once: (indicator, period type, entity, period, value, simulated, first known), the
     last the date the period's figure was first known (its earliest vintage not after
     ``as_of``)."""
-    conds = _filters(
+    conds, sources = _panel_conditions(
         indicators=indicators,
-        entities=entities,
         measure=measure,
+        period_types=("month", "cum_month"),
+        entities=entities,
         as_of=as_of,
         simulated=simulated,
+        visibility=visibility,
     )
-    conds.append(series.c.period_type.in_(["month", "cum_month"]))
-    allowed = _allowed(visibility)
     first = func.min(observation.c.vintage).over(
         partition_by=(observation.c.series_id, observation.c.period)
     )
-    base = select(
+    columns = (
         series.c.indicator,
         series.c.period_type,
         series.c.entity,
@@ -461,19 +505,8 @@ def panel_rows_first_known(
         observation.c.value,
         observation.c.simulated,
         first.label("first_known"),
-        _rank().label("rank"),
     )
-    inner = _from_tables(base, sources=bool(allowed)).where(and_(*conds, *allowed)).subquery()
-    stmt = select(
-        inner.c.indicator,
-        inner.c.period_type,
-        inner.c.entity,
-        inner.c.period,
-        inner.c.value,
-        inner.c.simulated,
-        inner.c.first_known,
-    ).where(inner.c.rank == 1)
     return [
         (r[0], r[1], r[2], r[3], float(r[4]), bool(r[5]), _vintage(r[6]))
-        for r in conn.execute(stmt)
+        for r in _latest_panel_rows(conn, columns, conds, sources=sources)
     ]
