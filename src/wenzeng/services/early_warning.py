@@ -22,11 +22,11 @@ from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, SYSTEM, Principal
 from wenzeng.definitions.warning_file import builtin_warnings, with_user_warnings
 from wenzeng.domain.catalog import REPORTING_REGION_KINDS, EntityKind
-from wenzeng.domain.periods import parse_period
+from wenzeng.domain.episodes import end_month
 from wenzeng.domain.warning_rules import SeriesSpec, WarningConfig
 from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.services.context import Context
-from wenzeng.services.panel_blocks import enterprise_blocks
+from wenzeng.services.panel_blocks import enterprise_blocks, newest_month
 from wenzeng.services.plans import stored_plans
 from wenzeng.services.tracking import assess_plan, save_assessments
 from wenzeng.store import Connection
@@ -117,13 +117,9 @@ def load_panels(
 
         for spec in group:
             frame, substitutes = merge(spec.period_type, _candidates(ctx, spec, rows))
-            if frame.height == 0:
-                continue
-            newest = max(
-                frame["period"].unique().to_list(), key=lambda code: parse_period(code).end
-            )
-            p = parse_period(newest)
-            out[spec] = build_panel(spec, frame, p.year * 12 + p.index - 1, length, substitutes)
+            month = newest_month(frame["period"].unique().to_list())
+            if month is not None:  # none when no figure is known
+                out[spec] = build_panel(spec, frame, month, length, substitutes)
     return out
 
 
@@ -179,13 +175,8 @@ def first_published(
             as_of=as_of,
             simulated=False,
         )
-    known = [r[6] for r in rows if first <= _end_month(r[3]) <= last]
+    known = [r[6] for r in rows if first <= end_month(r[3]) <= last]
     return min(known) if known else None
-
-
-def _end_month(code: str) -> int:
-    end = parse_period(code).end
-    return end.year * 12 + end.month - 1
 
 
 def names_for(ctx: Context) -> Names:

@@ -2,9 +2,10 @@
 
 With tens of thousands of enterprises the analysis does not hold all their panels at
 once: :func:`enterprise_blocks` reads the series of one block of enterprises (in code
-order) at a time, for :class:`wenzeng.analysis.blocks.BlockRun` to judge and let go.
-Each block's panels end at the newest month any enterprise has for that kind of series,
-as the whole panel would, so a block is judged exactly as its rows of the whole panel.
+order) at a time, the block's series of one measure and period type in one query, for
+:class:`wenzeng.analysis.blocks.BlockRun` to judge and let go.  Each block's panels end at
+the newest month any enterprise has for that kind of series, as the whole panel would, so a
+block is judged exactly as its rows of the whole panel.
 """
 
 from __future__ import annotations
@@ -27,11 +28,24 @@ from wenzeng.store.observations import panel_periods, panel_rows
 BLOCK = 2000  # enterprises per block
 LEVEL = "enterprises"
 _SCHEMA = [
+    ("indicator", pl.Utf8),
+    ("period_type", pl.Utf8),
     ("entity", pl.Utf8),
     ("period", pl.Utf8),
     ("value", pl.Float64),
     ("simulated", pl.Boolean),
 ]
+_EMPTY = pl.DataFrame(schema=_SCHEMA[2:])
+
+
+def newest_month(periods: Iterable[str]) -> int | None:
+    """The month number (year·12 + month − 1) of the newest of monthly or year-to-date
+    ``periods``, by the day it ends; None when there is none."""
+    codes = list(periods)
+    if not codes:
+        return None
+    p = parse_period(max(codes, key=lambda code: parse_period(code).end))
+    return p.year * 12 + p.index - 1
 
 
 def enterprise_blocks(
@@ -46,7 +60,8 @@ def enterprise_blocks(
     size: int = BLOCK,
 ) -> Iterator[dict[SeriesSpec, Panel]]:
     """Per block of ``size`` enterprises, the panels of the enterprise-level ``specs``
-    (monthly ones) of the figures ``reader`` may see, each ``length`` months long."""
+    (monthly ones) of the figures ``reader`` may see, each ``length`` months long.  A block's
+    series of one measure and period type are read in one query, whatever their indicators."""
     wanted = [s for s in specs if s.entities == LEVEL and s.period_type in ("month", "cum_month")]
     codes = sorted(e.code for e in ctx.catalogue.entities_of(EntityKind.ENTERPRISE))
     visibility = policy.visibility(reader, ctx.catalogue)
@@ -63,23 +78,38 @@ def enterprise_blocks(
             simulated=simulated,
             visibility=visibility,
         )
-        if periods:
-            p = parse_period(max(periods, key=lambda code: parse_period(code).end))
-            now[spec] = p.year * 12 + p.index - 1
-    for lo in range(0, len(codes), max(1, size)):
-        block = codes[lo : lo + max(1, size)]
-        out = {}
-        for spec, month in now.items():
+        month = newest_month(periods)
+        if month is not None:
+            now[spec] = month
+    kinds: dict[tuple[str, str], list[str]] = {}  # (measure, period type) → indicators
+    for spec in now:
+        kinds.setdefault((spec.measure, spec.period_type), []).append(spec.indicator)
+    step = max(1, size)
+    for lo in range(0, len(codes), step):
+        block = codes[lo : lo + step]
+        parts: dict[tuple[str, str, str], pl.DataFrame] = {}
+        for (measure, period_type), indicators in kinds.items():
             rows = panel_rows(
                 conn,
-                indicators=[spec.indicator],
-                measure=spec.measure,
-                period_types=[spec.period_type],
+                indicators=sorted(set(indicators)),
+                measure=measure,
+                period_types=[period_type],
                 entities=block,
                 as_of=as_of,
                 simulated=simulated,
                 visibility=visibility,
             )
-            frame = pl.DataFrame([r[2:] for r in rows], schema=_SCHEMA, orient="row")
-            out[spec] = build_panel(spec, frame, month, length)
-        yield out
+            frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+            for key, part in frame.partition_by(
+                "indicator", "period_type", include_key=False, as_dict=True
+            ).items():
+                parts[(measure, str(key[0]), str(key[1]))] = part
+        yield {
+            spec: build_panel(
+                spec,
+                parts.get((spec.measure, spec.indicator, spec.period_type), _EMPTY),
+                month,
+                length,
+            )
+            for spec, month in now.items()
+        }
