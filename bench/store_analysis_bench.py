@@ -114,29 +114,13 @@ def one_by_one(
     from wenzeng.auth import policy
     from wenzeng.auth.principal import SYSTEM
     from wenzeng.domain.catalog import EntityKind
-    from wenzeng.services.panel_blocks import LEVEL, newest_month
-    from wenzeng.store.observations import panel_periods, panel_rows
+    from wenzeng.services.panel_blocks import newest_months
+    from wenzeng.store.observations import panel_rows
 
-    wanted = [s for s in specs if s.entities == LEVEL and s.period_type in ("month", "cum_month")]
     codes = sorted(e.code for e in ctx.catalogue.entities_of(EntityKind.ENTERPRISE))
     visibility = policy.visibility(reader or SYSTEM, ctx.catalogue)
     simulated = False if published_only else None
-    now = {}
-    for spec in wanted:
-        month = newest_month(
-            panel_periods(
-                conn,
-                indicator=spec.indicator,
-                measure=spec.measure,
-                period_type=spec.period_type,
-                entities=codes,
-                as_of=as_of,
-                simulated=simulated,
-                visibility=visibility,
-            )
-        )
-        if month is not None:
-            now[spec] = month
+    now = newest_months(conn, specs, codes, as_of, simulated=simulated, visibility=visibility)
     schema = [("entity", pl.Utf8), ("period", pl.Utf8), ("value", pl.Float64), ("simulated", bool)]
     for lo in range(0, len(codes), size):
         out = {}

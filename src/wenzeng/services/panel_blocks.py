@@ -10,7 +10,7 @@ block is judged exactly as its rows of the whole panel.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 import polars as pl
@@ -20,6 +20,7 @@ from wenzeng.auth import policy
 from wenzeng.auth.principal import SYSTEM, Principal
 from wenzeng.domain.catalog import EntityKind
 from wenzeng.domain.periods import parse_period
+from wenzeng.domain.visibility import Visibility
 from wenzeng.domain.warning_rules import SeriesSpec
 from wenzeng.services.context import Context
 from wenzeng.store import Connection
@@ -48,24 +49,18 @@ def newest_month(periods: Iterable[str]) -> int | None:
     return p.year * 12 + p.index - 1
 
 
-def enterprise_blocks(
-    ctx: Context,
+def newest_months(
     conn: Connection,
     specs: Iterable[SeriesSpec],
+    codes: Sequence[str],
     as_of: date | None,
     *,
-    length: int,
-    published_only: bool = False,
-    reader: Principal = SYSTEM,
-    size: int = BLOCK,
-) -> Iterator[dict[SeriesSpec, Panel]]:
-    """Per block of ``size`` enterprises, the panels of the enterprise-level ``specs``
-    (monthly ones) of the figures ``reader`` may see, each ``length`` months long.  A block's
-    series of one measure and period type are read in one query, whatever their indicators."""
+    simulated: bool | None,
+    visibility: Visibility,
+) -> dict[SeriesSpec, int]:
+    """The enterprise-level monthly ``specs`` any of the enterprises ``codes`` has figures
+    for, each with the newest month any of them has: where every block's panels end."""
     wanted = [s for s in specs if s.entities == LEVEL and s.period_type in ("month", "cum_month")]
-    codes = sorted(e.code for e in ctx.catalogue.entities_of(EntityKind.ENTERPRISE))
-    visibility = policy.visibility(reader, ctx.catalogue)
-    simulated = False if published_only else None
     now: dict[SeriesSpec, int] = {}
     for spec in wanted:
         periods = panel_periods(
@@ -81,6 +76,27 @@ def enterprise_blocks(
         month = newest_month(periods)
         if month is not None:
             now[spec] = month
+    return now
+
+
+def enterprise_blocks(
+    ctx: Context,
+    conn: Connection,
+    specs: Iterable[SeriesSpec],
+    as_of: date | None,
+    *,
+    length: int,
+    published_only: bool = False,
+    reader: Principal = SYSTEM,
+    size: int = BLOCK,
+) -> Iterator[dict[SeriesSpec, Panel]]:
+    """Per block of ``size`` enterprises, the panels of the enterprise-level ``specs``
+    (monthly ones) of the figures ``reader`` may see, each ``length`` months long.  A block's
+    series of one measure and period type are read in one query, whatever their indicators."""
+    codes = sorted(e.code for e in ctx.catalogue.entities_of(EntityKind.ENTERPRISE))
+    visibility = policy.visibility(reader, ctx.catalogue)
+    simulated = False if published_only else None
+    now = newest_months(conn, specs, codes, as_of, simulated=simulated, visibility=visibility)
     kinds: dict[tuple[str, str], list[str]] = {}  # (measure, period type) → indicators
     for spec in now:
         kinds.setdefault((spec.measure, spec.period_type), []).append(spec.indicator)

@@ -307,13 +307,13 @@ def _latest_panel_rows(
     conds: Sequence[ColumnElement[bool]],
     *,
     sources: bool,
-) -> list[Any]:
+) -> Iterable[Any]:
     """``columns`` of the rows meeting ``conds``, one per series and period: the first by
     :func:`latest_vintage_first`."""
     base = select(*columns, _rank().label("rank"))
     inner = _from_tables(base, sources=sources).where(and_(*conds)).subquery()
     stmt = select(*(c for c in inner.c if c.name != "rank")).where(inner.c.rank == 1)
-    return list(conn.execute(stmt))
+    return conn.execute(stmt)  # read row by row: a list of rows held at once costs more
 
 
 def panel_rows(
