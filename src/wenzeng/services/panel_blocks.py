@@ -2,8 +2,7 @@
 
 With tens of thousands of enterprises the analysis does not hold all their panels at
 once: :func:`enterprise_blocks` reads the series of one block of enterprises (in code
-order) at a time, the block's series of one measure and period type in one query, for
-:class:`wenzeng.analysis.blocks.BlockRun` to judge and let go.  Each block's panels end at
+order) at a time, for :class:`wenzeng.analysis.blocks.BlockRun` to judge and let go.  Each block's panels end at
 the newest month any enterprise has for that kind of series, as the whole panel would, so a
 block is judged exactly as its rows of the whole panel.
 """
@@ -29,14 +28,11 @@ from wenzeng.store.observations import panel_periods, panel_rows
 BLOCK = 2000  # enterprises per block
 LEVEL = "enterprises"
 _SCHEMA = [
-    ("indicator", pl.Utf8),
-    ("period_type", pl.Utf8),
     ("entity", pl.Utf8),
     ("period", pl.Utf8),
     ("value", pl.Float64),
     ("simulated", pl.Boolean),
 ]
-_EMPTY = pl.DataFrame(schema=_SCHEMA[2:])
 
 
 def newest_month(periods: Iterable[str]) -> int | None:
@@ -91,41 +87,28 @@ def enterprise_blocks(
     size: int = BLOCK,
 ) -> Iterator[dict[SeriesSpec, Panel]]:
     """Per block of ``size`` enterprises, the panels of the enterprise-level ``specs``
-    (monthly ones) of the figures ``reader`` may see, each ``length`` months long.  A block's
-    series of one measure and period type are read in one query, whatever their indicators."""
+    (monthly ones) of the figures ``reader`` may see, each ``length`` months long: one query
+    per kind of series (reading a block's series of one measure in one query instead was no
+    quicker: ``bench/store_analysis_bench.py``)."""
     codes = sorted(e.code for e in ctx.catalogue.entities_of(EntityKind.ENTERPRISE))
     visibility = policy.visibility(reader, ctx.catalogue)
     simulated = False if published_only else None
     now = newest_months(conn, specs, codes, as_of, simulated=simulated, visibility=visibility)
-    kinds: dict[tuple[str, str], list[str]] = {}  # (measure, period type) → indicators
-    for spec in now:
-        kinds.setdefault((spec.measure, spec.period_type), []).append(spec.indicator)
     step = max(1, size)
     for lo in range(0, len(codes), step):
         block = codes[lo : lo + step]
-        parts: dict[tuple[str, str, str], pl.DataFrame] = {}
-        for (measure, period_type), indicators in kinds.items():
+        out = {}
+        for spec, month in now.items():
             rows = panel_rows(
                 conn,
-                indicators=sorted(set(indicators)),
-                measure=measure,
-                period_types=[period_type],
+                indicator=spec.indicator,
+                measure=spec.measure,
+                period_type=spec.period_type,
                 entities=block,
                 as_of=as_of,
                 simulated=simulated,
                 visibility=visibility,
             )
             frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
-            for key, part in frame.partition_by(
-                "indicator", "period_type", include_key=False, as_dict=True
-            ).items():
-                parts[(measure, str(key[0]), str(key[1]))] = part
-        yield {
-            spec: build_panel(
-                spec,
-                parts.get((spec.measure, spec.indicator, spec.period_type), _EMPTY),
-                month,
-                length,
-            )
-            for spec, month in now.items()
-        }
+            out[spec] = build_panel(spec, frame, month, length)
+        yield out

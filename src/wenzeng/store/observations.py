@@ -319,38 +319,27 @@ def _latest_panel_rows(
 def panel_rows(
     conn: Connection,
     *,
-    indicators: Sequence[str],
+    indicator: str,
     measure: str,
-    period_types: Sequence[str],
+    period_type: str,
     entities: Sequence[str] | None,
     as_of: date | None,
     simulated: bool | None = None,
     visibility: Visibility | None = None,
-) -> list[tuple[str, str, str, str, float, bool]]:
-    """(indicator, period type, entity, period, value, simulated) of the series of one
-    measure of several indicators and period types, latest vintage as of a date: the
-    panels of several kinds of series in one query."""
-    if not indicators or not period_types:
-        return []
+) -> list[tuple[str, str, float, bool]]:
+    """(entity, period, value, simulated) of one kind of series, latest vintage as of a date."""
     conds, sources = _panel_conditions(
-        indicators=indicators,
+        indicators=[indicator],
         measure=measure,
-        period_types=period_types,
+        period_types=[period_type],
         entities=entities,
         as_of=as_of,
         simulated=simulated,
         visibility=visibility,
     )
-    columns = (
-        series.c.indicator,
-        series.c.period_type,
-        series.c.entity,
-        observation.c.period,
-        observation.c.value,
-        observation.c.simulated,
-    )
+    columns = (series.c.entity, observation.c.period, observation.c.value, observation.c.simulated)
     return [
-        (r[0], r[1], r[2], r[3], float(r[4]), bool(r[5]))
+        (r[0], r[1], float(r[2]), bool(r[3]))
         for r in _latest_panel_rows(conn, columns, conds, sources=sources)
     ]
 
