@@ -88,7 +88,7 @@ def test_the_overview_cites_publisher_and_release_with_the_copy_as_a_link(
         assert r is not None and r.publisher is not None and r.source_url
         card = _card(zh, f.target.code)
         cited = f"{r.publisher}《{r.release}》" if r.release else r.publisher
-        assert f'<span class="cite">{cited}</span>' in card
+        assert f'<span class="cite" title="{cited}">{cited}</span>' in card
         assert r.source_title not in card
         host = r.source_url.split("/")[2]
         assert "（阅读副本：<a " in card and f">{host}</a>）" in card
@@ -119,7 +119,7 @@ def test_a_target_page_cites_its_evidence_by_publisher_and_release(
     html = client.get(f"/targets/{code}?plan={PLAN}&lang=zh", headers=HTML).text
     for e in evidence:
         if e.publisher and e.release:
-            assert f'<span class="cite">{e.publisher}《{e.release}》</span>' in html
+            assert f'<span class="cite" title="{e.publisher}《{e.release}》">' in html
     assert copies and not [t for t in copies if t in html]
     data = client.get(f"/targets/{code}.csv?plan={PLAN}").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(data)))
@@ -133,7 +133,7 @@ def test_the_region_page_cites_publisher_and_release_under_charts_and_in_its_tab
 ) -> None:
     html = client.get("/regions/510000?lang=zh", headers=HTML).text
     cited = "四川省统计局《2025年四川经济运行情况》"
-    assert f'<span class="cite">{cited}</span>' in html  # the latest figures
+    assert f'<span class="cite" title="{cited}">{cited}</span>' in html  # the latest figures
     assert re.search(f"数据来源：[^<]*{cited}", html)  # under the chart of value added
     assert "（阅读副本：<a " in html and ">news.example.cn</a>）" in html
     assert SICHUAN["source_title"] not in html
