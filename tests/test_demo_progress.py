@@ -214,6 +214,8 @@ def _simulated_figures(ctx: Context, entity: str) -> None:
             "source_title": ["模拟演示数据（测试）"] * len(rows),
             "source_url": [None] * len(rows),
             "note": [None] * len(rows),
+            "publisher": [None] * len(rows),
+            "release": [None] * len(rows),
             ROW: list(range(1, len(rows) + 1)),
         },
         schema=OUTPUT_SCHEMA,

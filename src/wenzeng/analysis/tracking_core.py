@@ -62,6 +62,8 @@ class Evidence:
     vintage: str
     role: str  # used | related
     entity: str = ""
+    publisher: str = ""  # who published the figure, where known
+    release: str = ""  # the title of the release it was published in
 
     @classmethod
     def of(cls, r: ObservationRecord, role: str = "used") -> Evidence:
@@ -77,6 +79,8 @@ class Evidence:
             r.vintage.isoformat(),
             role,
             r.entity,
+            r.publisher or "",
+            r.release or "",
         )
 
 

@@ -20,6 +20,8 @@ OBS_COLUMNS = [
     ("value", "数值 value"),
     ("unit", "单位 unit"),
     ("vintage", "可得日期 vintage"),
+    ("publisher", "发布机构 publisher"),
+    ("release", "发布稿 release"),
     ("source_title", "来源 source"),
     ("flag", "标记 flag"),
 ]

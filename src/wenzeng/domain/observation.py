@@ -51,6 +51,8 @@ class ObservationRecord:
     note: str | None
     simulated: bool
     batch_id: int
+    publisher: str | None = None  # who published the figure, where known
+    release: str | None = None  # the title of the release it was published in
 
     @property
     def key(self) -> SeriesKey:

@@ -38,6 +38,8 @@ FIELDS = (
     "source_url",
     "note",
     "qualifier",
+    "publisher",
+    "release",
 )
 REQUIRED = ("indicator", "entity", "period", "value")
 
@@ -55,6 +57,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "source_url": ("source_url", "url", "链接", "来源链接"),
     "note": ("note", "备注", "说明"),
     "qualifier": ("qualifier", "限定"),
+    "publisher": ("publisher", "发布机构", "发布单位"),
+    "release": ("release", "发布稿", "发布标题"),
 }
 
 OUTPUT_SCHEMA = {
@@ -71,6 +75,8 @@ OUTPUT_SCHEMA = {
     "source_title": pl.Utf8,
     "source_url": pl.Utf8,
     "note": pl.Utf8,
+    "publisher": pl.Utf8,  # who published the figure, where the file says
+    "release": pl.Utf8,  # the title of the release it was published in
     ROW: pl.Int64,
 }
 
@@ -398,6 +404,8 @@ def validate_table(
         pl.col("_source_title").alias("source_title"),
         pl.col("_source_url").alias("source_url"),
         pl.col("_note").alias("note"),
+        pl.col("_publisher").alias("publisher"),
+        pl.col("_release").alias("release"),
         pl.col("_value").alias("published_value"),
         pl.col("_unit").alias("published_unit"),
     )

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain import labels
+from wenzeng.domain.citing import cited
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.units import UnitError, convert
 from wenzeng.present import charts
@@ -116,7 +117,8 @@ def series_chart(
 
 
 def foot(series: Sequence[tuple[SeriesKey, Sequence[ObservationRecord]]]) -> dict[str, Any]:
-    """What goes under a chart of some series: their sources, the newest date their figures
+    """What goes under a chart of some series: their sources (publisher《release》, else the
+    title of the copy read) in Chinese and in English, the newest date their figures
     were known by, and the explorer query that lists the figures of the first indicator
     shown (of all its period types shown, from its first period shown to its last)."""
     code = series[0][0][0]
@@ -130,7 +132,12 @@ def foot(series: Sequence[tuple[SeriesKey, Sequence[ObservationRecord]]]) -> dic
     query.update({"from": first.period, "to": last.period})
     everything = [r for _, recs in series for r in recs]
     return {
-        "sources": sorted({r.source_title for r in everything}),
+        "sources_zh": sorted(
+            {cited(r.publisher, r.release, r.source_title, "zh") for r in everything}
+        ),
+        "sources_en": sorted(
+            {cited(r.publisher, r.release, r.source_title, "en") for r in everything}
+        ),
         "as_of": max(r.vintage for r in everything).isoformat(),
         "query": urlencode(query),
     }

@@ -11,14 +11,8 @@ from wenzeng.domain.periods import parse_period
 from wenzeng.domain.units import unit_en
 from wenzeng.reports.document import Fig, Source
 from wenzeng.reports.narrative import pct_text
-from wenzeng.reports.releases import release_of
 
 Namer = Callable[[str, str], str]  # (code, lang) -> name
-
-
-def _release(title: str, url: str | None, period: str) -> dict[str, str]:
-    found = release_of(title, url, period)
-    return {"publisher": found.publisher, "release": found.title} if found else {}
 
 
 def unit_text(unit: str | None, lang: str) -> str:
@@ -121,7 +115,8 @@ class Citations:
                 source_title=r.source_title,
                 source_url=r.source_url,
                 simulated=r.simulated,
-                **_release(r.source_title, r.source_url, r.period),
+                publisher=r.publisher or "",
+                release=r.release or "",
             )
             self._sources[key] = found
         return found.ref
@@ -155,7 +150,8 @@ class Citations:
                 source_title=e.source_title,
                 source_url=e.source_url,
                 simulated=False,
-                **_release(e.source_title, e.source_url, e.period),
+                publisher=e.publisher,
+                release=e.release,
             )
             self._sources[key] = found
         return found.ref

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from wenzeng.reports.releases import publisher_text, title_in
+from wenzeng.domain.citing import publisher_text, title_in
 
 
 @dataclass(frozen=True)

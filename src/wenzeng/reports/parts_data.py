@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wenzeng.domain.catalog import Nature
+from wenzeng.domain.citing import publisher_text
 from wenzeng.domain.periods import Period, PeriodType
 from wenzeng.reports.builder import DASH, Builder, Frame
 from wenzeng.reports.cells import Row, cited, fig_cell, points_cell, signed_cell, text_cell
@@ -15,7 +16,6 @@ from wenzeng.reports.definition import (
 )
 from wenzeng.reports.document import Block, Table
 from wenzeng.reports.narrative import ItemFigures, Labels
-from wenzeng.reports.releases import publisher_text, release_of
 
 
 def _is_rate(b: Builder, code: str) -> bool:
@@ -163,8 +163,7 @@ def trend(b: Builder, part: TrendPart) -> list[Block]:
         by = {r.period: r.value for r in rows}
         series.append((b.t(b.indicator(code).name), [by.get(c) for c in codes]))
         for r in rows:
-            found = release_of(r.source_title, r.source_url, r.period)
-            name = publisher_text(found.publisher, b.lang) if found else None
+            name = publisher_text(r.publisher, b.lang) if r.publisher else None
             if name and name not in publishers:
                 publishers.append(name)
     if not any(v is not None for _, values in series for v in values):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wenzeng.domain.citing import cited, copy_site
 from wenzeng.reports.document import Document, Source, label
-from wenzeng.reports.releases import copy_site, publisher_text, title_in
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,7 @@ def _date(s: Source, lang: str) -> str:
 def _published(s: Source, lang: str) -> str:
     """工业和信息化部运行监测协调局《2024年前三季度电子信息制造业运行情况》, or the stored
     copy's title where the copy names no publisher."""
-    if s.publisher:
-        who = publisher_text(s.publisher, lang)
-        if not s.release:
-            return who
-        return f"{who}《{s.release}》" if lang != "en" else f"{who}, 《{s.release}》"
-    return title_in(s.source_title, lang)
+    return cited(s.publisher, s.release, s.source_title, lang)
 
 
 def source_note(s: Source, lang: str) -> SourceNote:

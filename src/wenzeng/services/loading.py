@@ -108,6 +108,8 @@ BUILTIN_MAPPING = ColumnMapping(
         "note": "note",
         "vintage": "vintage",
         "qualifier": "qualifier",
+        "publisher": "publisher",
+        "release": "release",
     }
 )
 

@@ -635,6 +635,8 @@ def to_frame(
             pl.lit(SOURCE_TITLE).alias("source_title"),
             pl.lit(None, dtype=pl.Utf8).alias("source_url"),
             pl.lit(None, dtype=pl.Utf8).alias("note"),
+            pl.lit(None, dtype=pl.Utf8).alias("publisher"),
+            pl.lit(None, dtype=pl.Utf8).alias("release"),
         )
         .with_row_index(ROW, offset=1)
     )

@@ -35,6 +35,8 @@ OBS_COLUMNS = [
     "simulated",
     "note",
     "submission_id",
+    "publisher",
+    "release",
 ]
 KEY_COLUMNS = ["indicator", "entity", "measure", "period_type"]
 CHUNK = 50_000
@@ -129,6 +131,9 @@ def write_observations(
     ids = resolve_series(conn, frame)
     if "submission_id" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("submission_id"))
+    for absent in ("publisher", "release"):  # optional: who published the figure, and where
+        if absent not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(absent))
     rows = (
         frame.join(ids, on=KEY_COLUMNS, how="left")
         .with_columns(

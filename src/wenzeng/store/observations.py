@@ -131,6 +131,8 @@ def _rows_to_records(rows: Iterable[Any], units: dict[str, str | None]) -> list[
             note=r.note,
             simulated=bool(r.simulated),
             batch_id=r.batch_id,
+            publisher=r.publisher,
+            release=r.release,
         )
         for r in rows
     ]

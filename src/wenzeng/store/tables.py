@@ -112,6 +112,10 @@ observation = Table(
     Column(
         "submission_id", Integer, ForeignKey("submission.id")
     ),  # accepted submission it came from
+    # who published the figure and the title of the release, where known (the source is the
+    # copy it was read from, often a repost; one copy may gather figures of several releases)
+    Column("publisher", Text),
+    Column("release", Text),
     Index("ix_observation_key", "series_id", "period", "vintage"),
     finite("value"),
 )

@@ -403,6 +403,8 @@ class ObservationOut(_Out):
     note: str | None
     simulated: bool
     batch_id: int
+    publisher: str | None = None  # who published the figure, where known
+    release: str | None = None  # the title of the release it was published in
     period_label_zh: str
     period_label_en: str
     kind: str
@@ -426,6 +428,8 @@ class EvidenceOut(_Out):
     vintage: str
     role: Literal["used", "related"]
     entity: str = ""
+    publisher: str = ""
+    release: str = ""
 
 
 class ProgressOut(_Out):

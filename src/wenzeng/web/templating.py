@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.domain import labels
 from wenzeng.domain.checking import format_number
+from wenzeng.domain.citing import cited, copy_site
 from wenzeng.domain.links import safe_href
 from wenzeng.domain.periods import PeriodError, parse_period
 from wenzeng.present.observation_rows import span_labels
@@ -84,6 +85,22 @@ def bilingual(message: str | None) -> Markup:
     return Markup(f'{escape(zh)}<br><span lang="en">{escape(english)}</span>')
 
 
+@pass_context
+def citation(context: Mapping[str, Any], figure: Any) -> str:
+    """What a figure (a row or a record) is cited by in the page's language: its publisher
+    and release (工业和信息化部运行监测协调局《…》), else the title of the copy read."""
+
+    def field(name: str) -> Any:
+        if isinstance(figure, Mapping):
+            return figure.get(name)
+        return getattr(figure, name, None)
+
+    lang = "en" if context.get("en") else "zh"
+    return cited(field("publisher"), field("release"), field("source_title") or "", lang)
+
+
+templates.env.filters["cited"] = citation
+templates.env.filters["copy_site"] = copy_site
 templates.env.filters["bilingual"] = bilingual
 templates.env.filters["entity_name"] = entity_name
 templates.env.filters["period_label"] = period_label

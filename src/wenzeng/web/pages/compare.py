@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
 from wenzeng.domain.catalog import Entity
+from wenzeng.domain.citing import cited
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.errors import ValidationFailed
 from wenzeng.present.compare_charts import compare_chart
@@ -44,6 +45,8 @@ COMPARE_COLUMNS = [
     ("qualifier", "限定 Qualifier"),
     ("unit", "单位 Unit"),
     ("vintage", "可得日期 Known by"),
+    ("publisher", "发布机构 Publisher"),
+    ("release", "发布稿 Release"),
     ("source_title", "来源 Source"),
     ("source_url", "来源链接 Source URL"),
     ("flag", "模拟数据 Simulated"),
@@ -171,7 +174,13 @@ def compare_context(
         "notices": [{"zh": zh, "en": en_} for zh, en_ in [*moved, *choice.notices]],
         "picked_for_you": picked_for_you,
         "regions": summary,
-        "sources": sorted({r["source_title"] for r in table if r["source_title"]}),
+        "sources": sorted(
+            {
+                cited(r["publisher"], r["release"], r["source_title"], "en" if en else "zh")
+                for r in table
+                if r["publisher"] or r["source_title"]
+            }
+        ),
         "as_of": max((r["vintage"] for r in table), default=None),
         "any_simulated": any(r["simulated"] for r in table),
         "options": {

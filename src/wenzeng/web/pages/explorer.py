@@ -39,6 +39,8 @@ EXPLORER_COLUMNS = [
     ("qualifier", "限定 Qualifier"),
     ("unit", "单位 Unit"),
     ("vintage", "可得日期 Vintage"),
+    ("publisher", "发布机构 Publisher"),
+    ("release", "发布稿 Release"),
     ("source_title", "来源 Source"),
     ("source_url", "来源链接 Source URL"),
     ("derived", "计算值 Derived"),

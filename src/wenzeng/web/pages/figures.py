@@ -23,6 +23,8 @@ LATEST_COLUMNS = [
     ("value", "数值 Value"),
     ("unit", "单位 Unit"),
     ("flag", "模拟数据 Simulated"),
+    ("publisher", "发布机构 Publisher"),
+    ("release", "发布稿 Release"),
     ("source_title", "来源 Source"),
     ("source_url", "来源链接 Source URL"),
     ("vintage", "可得日期 Known by"),
@@ -49,12 +51,6 @@ def halves(text: str) -> tuple[str, str]:
     """'中文 / English' → both halves; a text in one language serves for both."""
     m = _BILINGUAL.match(text or "")
     return (m["zh"].strip(), m["en"].strip()) if m else (text, text)
-
-
-def named_sources(chart: dict[str, Any]) -> dict[str, Any]:
-    """A chart with its ``sources`` named in Chinese and in English, for the line under it."""
-    named = [halves(s) for s in chart["sources"]]
-    return {**chart, "sources_zh": [n[0] for n in named], "sources_en": [n[1] for n in named]}
 
 
 def figure_text(r: ObservationRecord, prefer: str | None = None) -> str:

@@ -19,7 +19,7 @@ from wenzeng.services import directory as d
 from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
 from wenzeng.web.deps import CtxDep
-from wenzeng.web.pages.figures import LATEST_COLUMNS, latest_rows, named_sources, value_text
+from wenzeng.web.pages.figures import LATEST_COLUMNS, latest_rows, value_text
 from wenzeng.web.pages.formats import item_format, page_format, respond
 from wenzeng.web.pages.names import entity_names, indicator_names, period_code_labels
 from wenzeng.web.security import PrincipalDep
@@ -340,7 +340,7 @@ def region_context(ctx: Context, p: Principal, code: str, en: bool) -> dict[str,
         "enterprises": enterprises,
         "table": latest,
         "columns": LATEST_COLUMNS,
-        "_charts": [named_sources(c) for c in region_charts(cat, recent, d.WINDOW_MONTHS, en)],
+        "_charts": region_charts(cat, recent, d.WINDOW_MONTHS, en),
     }
 
 

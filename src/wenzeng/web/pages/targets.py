@@ -42,6 +42,8 @@ TARGET_COLUMNS = [
     ("unit", "单位 Unit"),
     ("qualifier", "限定 Qualifier"),
     ("vintage", "可得日期 Known by"),
+    ("publisher", "发布机构 Publisher"),
+    ("release", "发布稿 Release"),
     ("source_title", "来源 Source"),
     ("source_url", "链接 Link"),
     ("indicator", "指标代码 Indicator code"),
@@ -65,6 +67,8 @@ def _evidence_row(ctx: Context, e: Evidence) -> Row:
         "vintage": e.vintage,
         "source_title": e.source_title,
         "source_url": e.source_url,
+        "publisher": e.publisher,
+        "release": e.release,
         "role": e.role,
     }
 

@@ -24,7 +24,6 @@ from wenzeng.services.early_warning import get_warning, list_warnings, set_warni
 from wenzeng.services.series import SeriesQuery, observations
 from wenzeng.web.deps import CtxDep
 from wenzeng.web.pages.fields import blank
-from wenzeng.web.pages.figures import named_sources
 from wenzeng.web.pages.formats import ONE_THING, item_format, page_format, respond
 from wenzeng.web.pages.names import entity_names, indicator_names, period_code_labels
 from wenzeng.web.security import UserDep
@@ -221,7 +220,7 @@ def _chart(
     zh, en_name = indicator_names(ctx, indicator)
     cuts = thresholds(ev.get("thresholds"))
     chart = warning_chart(recs, period, en_name if en else zh, measure, period_type, cuts, en)
-    under = named_sources(foot([((indicator, measure, period_type), recs)]))
+    under = foot([((indicator, measure, period_type), recs)])
     return chart, [record_row(r) for r in recs], under
 
 
