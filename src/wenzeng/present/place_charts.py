@@ -3,8 +3,7 @@ levels, and the revenue of the listed enterprises by sector."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -12,7 +11,6 @@ from urllib.parse import urlencode
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain import labels
 from wenzeng.domain.observation import ObservationRecord
-from wenzeng.domain.units import UnitError, convert
 from wenzeng.present import charts
 from wenzeng.present.series_charts import month_ticks
 
@@ -160,45 +158,6 @@ def region_charts(
         title = "Value added: YoY growth" if en else "增加值同比增速"
         spec = series_chart(cat, va, en, title, "%", span=span, sparse=True)
         out.append({"id": "chart_va", "spec": spec, **foot(va)})
-    return out
-
-
-def in_unit(records: Sequence[ObservationRecord], unit: str) -> list[ObservationRecord]:
-    """``records`` in ``unit`` where their unit converts to it (亿元 → 万元: times 10000);
-    others as they are."""
-    out = []
-    for r in records:
-        if not r.unit or r.unit == unit:
-            out.append(r)
-            continue
-        try:
-            out.append(replace(r, value=convert(r.value, r.unit, unit), unit=unit))
-        except UnitError:
-            out.append(r)
-    return out
-
-
-def enterprise_charts(
-    cat: Catalogue,
-    recent: Sequence[ObservationRecord],
-    months: int,
-    en: bool,
-    units: Mapping[str, str] | None = None,
-) -> list[dict[str, Any]]:
-    """An enterprise's monthly revenue with its new orders, and its finished-goods inventory,
-    from its ``recent`` levels; in the unit ``units`` gives for a chart's first indicator
-    (the one the enterprise fills in, 万元), else in the catalogue's."""
-    groups = grouped(recent)
-    span = window(recent, months)
-    out = []
-    for codes, (zh, en_title) in ENTERPRISE_CHARTS:
-        keys = [(c, "level", "month") for c in codes if (c, "level", "month") in groups]
-        if not keys:
-            continue
-        unit = (units or {}).get(codes[0]) or cat.indicators[codes[0]].unit or ""
-        series = [(k, in_unit(groups[k], unit)) for k in keys]
-        spec = series_chart(cat, series, en, en_title if en else zh, unit, span=span)
-        out.append({"id": f"chart_{codes[0]}", "spec": spec})
     return out
 
 

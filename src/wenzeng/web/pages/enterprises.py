@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
-from wenzeng.present.place_charts import enterprise_charts, sector_chart
+from wenzeng.present.enterprise_charts import enterprise_charts
+from wenzeng.present.numbers import common_scale
+from wenzeng.present.place_charts import sector_chart
 from wenzeng.services import directory as d
 from wenzeng.services.context import Context
 from wenzeng.services.forms import all_forms
@@ -47,6 +49,7 @@ def enterprises_context(
     summary = d.sector_summary(ctx, p, rows)
     places = sorted({(r["region"], r["region_zh"], r["region_en"]) for r in everyone})
     sectors = ["C39", *d.scope_sectors(cat)]
+    shown = on_one_scale(summary, en)
     return {
         "filters": {"region": f.region, "sector": f.sector, "chain_position": f.chain_position},
         "options": {
@@ -62,10 +65,23 @@ def enterprises_context(
         "sectors": summary,
         "table": rows,
         "columns": ENTERPRISE_COLUMNS,
-        "_charts": [{"id": "chart_sectors", "spec": sector_chart(summary, en)}]
+        "_sectors_shown": shown,
+        "_charts": [{"id": "chart_sectors", "spec": sector_chart(shown, en)}]
         if summary["period"]
         else [],
     }
+
+
+def on_one_scale(summary: dict[str, Any], en: bool) -> dict[str, Any]:
+    """The sector summary with its revenues on the one scale the largest asks for, in the
+    reader's words (亿元 or 万亿元; billion yuan), for its chart."""
+    values = [r["revenue"] for r in summary["rows"]]
+    divisor, unit = common_scale(values, summary["unit"], en=en)
+    rows = [
+        {**r, "revenue": None if r["revenue"] is None else r["revenue"] / divisor}
+        for r in summary["rows"]
+    ]
+    return {**summary, "rows": rows, "unit": unit}
 
 
 @router.get("/enterprises", response_class=HTMLResponse)
