@@ -22,6 +22,8 @@ SCALES: tuple[tuple[str, float], ...] = (("万亿", 1e12), ("亿", 1e8), ("万",
 UNSCALED = frozenset({"%", "‰", "pp", "百分点", "倍", ""})
 PERCENT_DECIMALS = 1
 SCALED_DECIMALS = 2
+# a figure in a unit with a scale (亿元) is written in it up to this size (11234.5亿元)
+KEPT_BELOW = 1e5
 # the scales an English figure is written in, largest first (below a million: all digits)
 EN_SCALES: tuple[tuple[str, float], ...] = (
     ("trillion", 1e12),
@@ -49,13 +51,13 @@ def scale_for(value: float, unit: str | None, *, upscale: bool = True) -> tuple[
     """The factor to divide a value in ``unit`` by, and the unit it is then written in, so
     that the written number lies below 10000 where 万 or 亿 allow (and at or above 1 where
     the value is large enough for a scale at all).  With ``upscale`` false a unit that has
-    a scale already keeps it unless the value is below 1 in it (11234.5亿元 stays, as
-    published; 0.6812亿元 becomes 6812万元)."""
+    a scale already keeps it while the value has one to five digits before the point in it
+    (11234.5亿元 stays, as published; 0.6812亿元 becomes 6812万元, 161900亿元 16.19万亿元)."""
     u = unit or ""
     if u in UNSCALED:
         return 1.0, u
     base, factor = split_unit(u)
-    if not upscale and factor > 1 and abs(value) >= 1:
+    if not upscale and factor > 1 and 1 <= abs(value) < KEPT_BELOW:
         return 1.0, u
     in_base = abs(value) * factor
     for prefix, size in SCALES:
