@@ -177,6 +177,8 @@ def warning_chart(
     """The series a warning was raised on (``records``, in time order), the warning's period
     marked and shaded, the signal-light cut-offs dotted."""
     unit = "%" if measure != "level" else (records[0].unit or "")
+    if en and unit != "%":
+        unit = unit_en(unit)
     kind = series_kind(measure, period_type, en)
     xs, ys, texts = gapped([record_row(r) for r in records], en)
     traces = [charts.line(f"{name}（{kind}）", xs, ys, text=texts)]
