@@ -43,6 +43,7 @@ SCALE = dict(EN_SCALES)
         (654, "GW", "654 GW"),  # power has no counted base: never 654 billion W
         (12.5, "GWh", "12.50 GWh"),
         (37, "个", "37 items"),
+        (1, "位", "No. 1"),
         (None, "人", "—"),
         (math.nan, "人", "—"),
     ],

@@ -182,11 +182,14 @@ def _en_digits(x: float, decimals: int) -> str:
 
 def en_number(value: float | None, unit: str | None, *, qualifier: str | None = "") -> str:
     """A figure with its unit as an English page writes it: '2.68 million persons', '7.0%',
-    '≥1.54 billion yuan', '654 GW', '—'."""
+    '≥1.54 billion yuan', '654 GW', 'No. 1' (a rank), '—'."""
     if value is None or not math.isfinite(value):
         return "—"
     mark = {">": "≥", "<": "≤", "~": "≈"}.get(qualifier or "", "")
     text, words = en_number_text(value, unit)
+    found = units().find(unit or "")
+    if found is not None and found.dimension == "rank":
+        return f"{mark}No. {text}"  # 第1位: No. 1
     if not words:
         return f"{mark}{text}"
     return f"{mark}{text}{words}" if unit in ("%", "‰") else f"{mark}{text} {words}"
