@@ -175,7 +175,7 @@ def sector_chart(summary: dict[str, Any], en: bool) -> dict[str, Any]:
             "marker": {"color": charts.COLOURS[1]},
             "text": [f"{r['enterprises']} firms" if en else f"{r['enterprises']} 家" for r in rows],
             "textposition": "auto",
-            "hovertemplate": "%{y}: %{x:,.0f}<extra></extra>",
+            "hovertemplate": "%{y}: %{x:,.2f}<extra></extra>",  # on one scale: 9.50 (billion)
         }
     ]
     period = summary["period_label_en"] if en else summary["period_label_zh"]

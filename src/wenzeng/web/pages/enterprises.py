@@ -49,7 +49,6 @@ def enterprises_context(
     summary = d.sector_summary(ctx, p, rows)
     places = sorted({(r["region"], r["region_zh"], r["region_en"]) for r in everyone})
     sectors = ["C39", *d.scope_sectors(cat)]
-    shown = on_one_scale(summary, en)
     return {
         "filters": {"region": f.region, "sector": f.sector, "chain_position": f.chain_position},
         "options": {
@@ -65,18 +64,21 @@ def enterprises_context(
         "sectors": summary,
         "table": rows,
         "columns": ENTERPRISE_COLUMNS,
-        "_sectors_shown": shown,
-        "_charts": [{"id": "chart_sectors", "spec": sector_chart(shown, en)}]
+        "_sectors_shown": on_one_scale(summary, en, by_smallest=True),
+        "_charts": [{"id": "chart_sectors", "spec": sector_chart(on_one_scale(summary, en), en)}]
         if summary["period"]
         else [],
     }
 
 
-def on_one_scale(summary: dict[str, Any], en: bool) -> dict[str, Any]:
-    """The sector summary with its revenues on the one scale the largest asks for, in the
-    reader's words (亿元 or 万亿元; billion yuan), for its chart."""
-    values = [r["revenue"] for r in summary["rows"]]
-    divisor, unit = common_scale(values, summary["unit"], en=en)
+def on_one_scale(summary: dict[str, Any], en: bool, *, by_smallest: bool = False) -> dict[str, Any]:
+    """The sector summary with its revenues on one scale in the reader's words (亿元 or
+    万亿元; billion yuan): the one its largest value asks for (a chart's axis), or with
+    ``by_smallest`` the one its smallest asks for, so that every row of a table keeps its
+    digits (414.93 beside 1,200.00 billion yuan, not 0.41 beside 1.20 trillion)."""
+    values = [r["revenue"] for r in summary["rows"] if r["revenue"]]
+    chosen = [min(map(abs, values), default=0.0)] if by_smallest else values
+    divisor, unit = common_scale(chosen, summary["unit"], en=en)
     rows = [
         {**r, "revenue": None if r["revenue"] is None else r["revenue"] / divisor}
         for r in summary["rows"]
