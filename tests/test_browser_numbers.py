@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, serving
+from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, log_in, serving
+from factories import ACME, add_enterprises
+from figures import Figure, store_figures
+from web_session import PASSWORD
+from wenzeng.auth.principal import SYSTEM
 from wenzeng.config import load_settings
+from wenzeng.services import accounts
 from wenzeng.services.context import Context
 from wenzeng.services.setup import initialise
 
@@ -34,6 +40,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = load_settings(database_url=f"sqlite:///{home / 'wenzeng.db'}", data_dir=home)
     ctx = Context.open(settings)
     initialise(ctx)
+    # an enterprise with published figures, for its page and the sector summary
+    add_enterprises(ctx, ACME)
+    figures: list[Figure] = [
+        ("revenue_elec", "E9001", "level", kind, f"2025-{m:02d}", v * m)
+        for m in range(3, 11)
+        for kind, v in (("month", 1.3), ("cum_month", 9.5))
+    ]
+    store_figures(ctx, "published", date(2025, 11, 20), figures)
+    accounts.add_user(ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD)
     try:
         with serving(settings, ctx) as base:
             yield base
@@ -72,5 +87,58 @@ def test_chart_numbers_in_the_browser(browser, site: str, name: str, width: int)
         assert feet >= drawn, (name, drawn, feet)
         html = page.content()
         assert "满足目标 ≈" not in html
+    finally:
+        page.close()
+
+
+ENGLISH = {
+    "explorer-en": "/explorer?indicator=revenue_elec&entity=CN&measure=level&lang=en",
+    "enterprises-en": "/enterprises?lang=en",
+    "enterprise-en": "/enterprises/E9001?lang=en",
+    "region-en": "/regions/440000?lang=en",
+}
+EN_DAY = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")
+ZH_DAY = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
+@pytest.mark.parametrize("name", list(ENGLISH))
+def test_english_charts_in_million_billion_trillion(browser, site: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """English pages as drawn: axis titles and legends in English units, no 万 or 亿, ticks
+    never 2k…10k, and the date under each chart as 1 Mar 2026."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        log_in(page, site, "ana", PASSWORD)
+        page.goto(site + ENGLISH[name])
+        if name == "enterprises-en":  # one sector with figures: its figure, not a chart
+            header = page.locator("th.num").all_inner_texts()
+            assert any(h.endswith("(billion yuan)") for h in header), header
+        else:
+            assert page.locator("div.chart").count(), name
+            page.wait_for_selector("div.chart .main-svg", timeout=15_000)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / f"numbers-{name}-1440.png"), full_page=True)
+        titles = page.locator(
+            "g.g-gtitle text, g.g-ytitle text, g.g-xtitle text, g.legendtext"
+        ).all_text_contents()
+        assert titles or name == "enterprises-en", name
+        for title in titles:
+            assert not re.search(r"[万亿]", title), (name, titles)
+        for tick in page.locator("g.ytick text, g.xtick text").all_text_contents():
+            assert not re.search(r"\d[kMG]$", tick), (name, tick)
+        for day in page.locator(".chart-foot time").all_text_contents():
+            assert EN_DAY.match(day), (name, day)
+        cells = page.locator("td.num").all_inner_texts()
+        assert not any(re.search(r"[万亿]", c) for c in cells), (name, cells)
+    finally:
+        page.close()
+
+
+def test_chinese_dates_under_the_charts(browser, site: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    try:
+        page.goto(site + PAGES["explorer"] + "&lang=zh")
+        days = page.locator(".chart-foot time, td time").all_text_contents()
+        assert days
+        assert all(ZH_DAY.match(d) for d in days), days
     finally:
         page.close()

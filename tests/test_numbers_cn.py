@@ -29,6 +29,8 @@ NUMBER = re.compile(r"^(?P<n>-?[\d,]+(?:\.\d+)?)(?P<u>.*)$")
         (11234.5, "亿元", "11,234.5亿元"),
         (68.0143, "亿元", "68.01亿元"),
         (0.6812, "万亿元", "6812.0亿元"),
+        (161_900, "亿元", "16.19万亿元"),
+        (203_000, "万元", "20.30亿元"),
         (7, "%", "7.0%"),
         (7.518, "%", "7.5%"),
         (-5.4, "%", "-5.4%"),
@@ -85,8 +87,10 @@ def test_written_figure_reads_back_as_the_value(value: float, unit: str) -> None
     )
     if factor == 1 and shown_factor > 1:  # a base unit is scaled up to below 10000
         assert 1 - 1e-9 <= abs(value) / shown_factor < 10000 + 1e-6 or shown_factor == 1e12
-    if factor > 1 and abs(value) >= 1:  # a unit with its scale keeps it
+    if factor > 1 and 1 <= abs(value) < 1e5:  # a unit with its scale keeps it
         assert shown_unit == unit
+    if factor > 1 and abs(value) >= 1e5 and unit != "万亿元":  # …up to five digits
+        assert shown_unit != unit
 
 
 @given(st.lists(st.floats(min_value=0, max_value=1e13), min_size=1, max_size=20))

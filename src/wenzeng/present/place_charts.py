@@ -3,8 +3,7 @@ levels, and the revenue of the listed enterprises by sector."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +12,6 @@ from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain import labels
 from wenzeng.domain.citing import cited
 from wenzeng.domain.observation import ObservationRecord
-from wenzeng.domain.units import UnitError, convert
 from wenzeng.present import charts
 from wenzeng.present.series_charts import month_ticks
 
@@ -170,45 +168,6 @@ def region_charts(
     return out
 
 
-def in_unit(records: Sequence[ObservationRecord], unit: str) -> list[ObservationRecord]:
-    """``records`` in ``unit`` where their unit converts to it (亿元 → 万元: times 10000);
-    others as they are."""
-    out = []
-    for r in records:
-        if not r.unit or r.unit == unit:
-            out.append(r)
-            continue
-        try:
-            out.append(replace(r, value=convert(r.value, r.unit, unit), unit=unit))
-        except UnitError:
-            out.append(r)
-    return out
-
-
-def enterprise_charts(
-    cat: Catalogue,
-    recent: Sequence[ObservationRecord],
-    months: int,
-    en: bool,
-    units: Mapping[str, str] | None = None,
-) -> list[dict[str, Any]]:
-    """An enterprise's monthly revenue with its new orders, and its finished-goods inventory,
-    from its ``recent`` levels; in the unit ``units`` gives for a chart's first indicator
-    (the one the enterprise fills in, 万元), else in the catalogue's."""
-    groups = grouped(recent)
-    span = window(recent, months)
-    out = []
-    for codes, (zh, en_title) in ENTERPRISE_CHARTS:
-        keys = [(c, "level", "month") for c in codes if (c, "level", "month") in groups]
-        if not keys:
-            continue
-        unit = (units or {}).get(codes[0]) or cat.indicators[codes[0]].unit or ""
-        series = [(k, in_unit(groups[k], unit)) for k in keys]
-        spec = series_chart(cat, series, en, en_title if en else zh, unit, span=span)
-        out.append({"id": f"chart_{codes[0]}", "spec": spec})
-    return out
-
-
 def sector_chart(summary: dict[str, Any], en: bool) -> dict[str, Any]:
     """The revenue of the listed enterprises by sector, as horizontal bars."""
     rows = [r for r in summary["rows"] if r["enterprises"]]
@@ -223,7 +182,7 @@ def sector_chart(summary: dict[str, Any], en: bool) -> dict[str, Any]:
             "marker": {"color": charts.COLOURS[1]},
             "text": [f"{r['enterprises']} firms" if en else f"{r['enterprises']} 家" for r in rows],
             "textposition": "auto",
-            "hovertemplate": "%{y}: %{x:,.0f}<extra></extra>",
+            "hovertemplate": "%{y}: %{x:,.2f}<extra></extra>",  # on one scale: 9.50 (billion)
         }
     ]
     period = summary["period_label_en"] if en else summary["period_label_zh"]

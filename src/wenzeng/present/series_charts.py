@@ -15,6 +15,7 @@ from wenzeng.analysis.transforms import COMBINED_SPAN
 from wenzeng.domain import labels
 from wenzeng.domain.observation import ObservationRecord
 from wenzeng.domain.periods import Period, PeriodType, parse_period
+from wenzeng.domain.units import unit_en
 from wenzeng.present import charts
 from wenzeng.present.numbers import common_scale
 from wenzeng.present.observation_rows import Row, axis_x, record_row
@@ -75,9 +76,16 @@ def series_kind(measure: str, period_type: str, en: bool) -> str:
     """'同比增速，1-n月累计': what a line measures, and over which periods."""
     lang = "en" if en else "zh"
     return (
-        f"{labels.text(labels.MEASURE, measure, lang)}，"
+        f"{labels.text(labels.MEASURE, measure, lang)}{', ' if en else '，'}"
         f"{labels.text(labels.PERIOD_TYPE, period_type, lang)}"
     )
+
+
+def named_unit(name: str, unit: str, en: bool) -> str:
+    """A line's name with the unit it is drawn in: '水平值（亿元）', 'level (billion yuan)'."""
+    if not unit:
+        return name
+    return f"{name} ({unit})" if en else f"{name}（{unit}）"
 
 
 # -- the indicator explorer ----------------------------------------------------------------------
@@ -91,24 +99,27 @@ def explorer_chart(rows: Sequence[Row], en: bool) -> dict[str, Any]:
         combined = r.get("span") == COMBINED_SPAN
         groups.setdefault((r["measure"], r["period_type"], combined), []).append(r)
     mixed = len({m == "level" for m, _, _ in groups}) > 1
-    # levels in 万 or 亿 of their unit, one scale for the whole axis (亿元, never 2k…10k)
+    # levels in 万 or 亿 of their unit (in English million, billion, trillion), one scale for
+    # the whole axis (亿元, never 2k…10k)
     level_unit = next((str(r["unit"]) for r in rows if r["unit"] and r["measure"] == "level"), "")
     divisor, scaled_unit = common_scale(
-        (r["value"] for r in rows if r["measure"] == "level"), level_unit
+        (r["value"] for r in rows if r["measure"] == "level"), level_unit, en=en
     )
     traces = []
     for i, ((measure, ptype, combined), items) in enumerate(groups.items()):
         kind = series_kind(measure, ptype, en)
         if combined:
             measure_text = labels.text(labels.MEASURE, measure, "en" if en else "zh")
-            kind = f"{measure_text}，{'Jan–Feb combined' if en else '1-2月合计'}"
+            kind = f"{measure_text}{', Jan–Feb combined' if en else '，1-2月合计'}"
         unit = next((r["unit"] for r in items if r["unit"]), "")
         xs, ys, texts = gapped(items, en)
-        if measure == "level" and unit == level_unit and divisor != 1:
+        if measure == "level" and unit == level_unit:
             ys = [None if y is None else y / divisor for y in ys]
             unit = scaled_unit
+        elif en:
+            unit = unit_en(unit) if unit != "%" else unit
         trace = charts.line(
-            f"{kind}（{unit}）" if unit else kind,
+            named_unit(kind, unit, en),
             xs,
             ys,
             colour=i,
@@ -120,7 +131,7 @@ def explorer_chart(rows: Sequence[Row], en: bool) -> dict[str, Any]:
         traces.append(trace)
     units = sorted(
         {
-            scaled_unit if r["unit"] == level_unit else str(r["unit"])
+            scaled_unit if r["unit"] == level_unit else str(unit_en(r["unit"]) if en else r["unit"])
             for r in rows
             if r["unit"] and r["measure"] == "level"
         }
@@ -166,6 +177,8 @@ def warning_chart(
     """The series a warning was raised on (``records``, in time order), the warning's period
     marked and shaded, the signal-light cut-offs dotted."""
     unit = "%" if measure != "level" else (records[0].unit or "")
+    if en and unit != "%":
+        unit = unit_en(unit)
     kind = series_kind(measure, period_type, en)
     xs, ys, texts = gapped([record_row(r) for r in records], en)
     traces = [charts.line(f"{name}（{kind}）", xs, ys, text=texts)]

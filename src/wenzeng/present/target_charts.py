@@ -14,7 +14,13 @@ from wenzeng.domain.observation import QUALIFIER_TEXT, ObservationRecord
 from wenzeng.domain.plan import Comparator, Computation, Target
 from wenzeng.domain.units import UnitError, convert
 from wenzeng.present import charts
-from wenzeng.present.numbers import change_words, cn_number, common_scale, number_text
+from wenzeng.present.numbers import (
+    change_words,
+    cn_number,
+    common_scale,
+    en_number,
+    number_text,
+)
 from wenzeng.present.observation_rows import axis_x
 
 # A series to draw: its name (zh, en) and its observations.
@@ -43,18 +49,18 @@ def display_value(rec: ObservationRecord, unit: str | None) -> dict[str, Any]:
         with contextlib.suppress(UnitError):
             value, shown_unit = convert(rec.value, rec.unit, unit), unit
     q_zh, q_en = QUALIFIER_TEXT.get(rec.qualifier, ("", ""))
-    text = cn_number(value, shown_unit)
+    text, text_en = cn_number(value, shown_unit), en_number(value, shown_unit)
     growth = rec.measure == "yoy_pct" and not rec.qualifier
     return {
         "value": value,
         "unit": shown_unit,
         "text_zh": f"{q_zh}{text}",
-        "text_en": f"{q_en + ' ' if q_en else ''}{text}",
+        "text_en": f"{q_en + ' ' if q_en else ''}{text_en}",
         # in a sentence a growth rate is said in words: 同比下降5.4%, not -5.4%
         "words_zh": change_words(value) if growth else f"{q_zh}{text}",
         "words_en": change_words(value, en=True)
         if growth
-        else f"{q_en + ' ' if q_en else ''}{text}",
+        else f"{q_en + ' ' if q_en else ''}{text_en}",
     }
 
 

@@ -16,6 +16,9 @@ from wenzeng.domain.checking import format_number
 from wenzeng.domain.citing import cited, copy_site
 from wenzeng.domain.links import safe_href
 from wenzeng.domain.periods import PeriodError, parse_period
+from wenzeng.domain.units import unit_en
+from wenzeng.present.dates import as_date, date_text, moment_text
+from wenzeng.present.numbers import figure
 from wenzeng.present.observation_rows import span_labels
 from wenzeng.present.wording import without_codes
 from wenzeng.web.security import csrf_token
@@ -29,14 +32,48 @@ templates.env.globals["labels"] = labels  # the words for codes, the same as in 
 templates.env.filters["safe_href"] = safe_href
 
 
-def moment(iso: str | None) -> str:
-    """An ISO time of the store (UTC) as a person reads it: 2026-12-03 11:14:16 UTC."""
-    if not iso:
-        return "—"
-    return iso.replace("T", " ").removesuffix("+00:00") + " UTC"
+@pass_context
+def moment(context: Mapping[str, Any], iso: Any) -> str:
+    """A time of the store (UTC) as a person reads it: 2026年12月3日 11:14 UTC, or in English
+    3 Dec 2026 11:14 UTC."""
+    return moment_text(iso, bool(context.get("en")))
+
+
+@pass_context
+def day(context: Mapping[str, Any], value: Any) -> str:
+    """A date as the page's reader writes it: 2026年3月1日, or in English 1 Mar 2026."""
+    return date_text(value, bool(context.get("en")))
+
+
+@pass_context
+def day_tag(context: Mapping[str, Any], value: Any) -> Markup:
+    """A date for people with its ISO value for machines: <time datetime="2026-03-01">."""
+    d = as_date(value)
+    text = escape(date_text(value, bool(context.get("en"))))
+    return Markup(f'<time datetime="{d.isoformat()}">{text}</time>') if d else Markup(text)
+
+
+@pass_context
+def figure_filter(
+    context: Mapping[str, Any], value: Any, unit: str | None, qualifier: str | None = ""
+) -> str:
+    """A figure with its unit as the page's reader writes it: 16.19万亿元, 16.19 trillion yuan."""
+    if value is None or isinstance(value, str):
+        return "—" if value in (None, "") else str(value)
+    return figure(float(value), unit, en=bool(context.get("en")), qualifier=qualifier)
+
+
+@pass_context
+def unit_name(context: Mapping[str, Any], code: str | None) -> str:
+    """A unit as the page's reader names it: 亿元, or in English 100 million yuan."""
+    return unit_en(code) if context.get("en") else code or ""
 
 
 templates.env.filters["moment"] = moment
+templates.env.filters["unit_name"] = unit_name
+templates.env.filters["day"] = day
+templates.env.filters["day_tag"] = day_tag
+templates.env.filters["figure"] = figure_filter
 
 
 @pass_context

@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
-from wenzeng.present.place_charts import enterprise_charts, sector_chart
+from wenzeng.present.enterprise_charts import enterprise_charts
+from wenzeng.present.numbers import common_scale
+from wenzeng.present.place_charts import sector_chart
 from wenzeng.services import directory as d
 from wenzeng.services.context import Context
 from wenzeng.services.forms import all_forms
@@ -62,10 +64,26 @@ def enterprises_context(
         "sectors": summary,
         "table": rows,
         "columns": ENTERPRISE_COLUMNS,
-        "_charts": [{"id": "chart_sectors", "spec": sector_chart(summary, en)}]
+        "_sectors_shown": on_one_scale(summary, en, by_smallest=True),
+        "_charts": [{"id": "chart_sectors", "spec": sector_chart(on_one_scale(summary, en), en)}]
         if summary["period"]
         else [],
     }
+
+
+def on_one_scale(summary: dict[str, Any], en: bool, *, by_smallest: bool = False) -> dict[str, Any]:
+    """The sector summary with its revenues on one scale in the reader's words (亿元 or
+    万亿元; billion yuan): the one its largest value asks for (a chart's axis), or with
+    ``by_smallest`` the one its smallest asks for, so that every row of a table keeps its
+    digits (414.93 beside 1,200.00 billion yuan, not 0.41 beside 1.20 trillion)."""
+    values = [r["revenue"] for r in summary["rows"] if r["revenue"]]
+    chosen = [min(map(abs, values), default=0.0)] if by_smallest else values
+    divisor, unit = common_scale(chosen, summary["unit"], en=en)
+    rows = [
+        {**r, "revenue": None if r["revenue"] is None else r["revenue"] / divisor}
+        for r in summary["rows"]
+    ]
+    return {**summary, "rows": rows, "unit": unit}
 
 
 @router.get("/enterprises", response_class=HTMLResponse)

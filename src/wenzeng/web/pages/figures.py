@@ -9,7 +9,7 @@ from typing import Any
 
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.observation import ObservationRecord
-from wenzeng.present.numbers import cn_number
+from wenzeng.present.numbers import cn_number, en_number
 from wenzeng.present.place_charts import series_name
 from wenzeng.services import directory as d
 from wenzeng.services.forms import LoadedForm
@@ -94,6 +94,7 @@ def latest_rows(
         row["figure_text"] = figure_text(
             r, (units or {}).get(r.indicator) if r.measure == "level" else None
         )
+        row["figure_text_en"] = en_number(r.value, r.unit, qualifier=r.qualifier)
         row["source_zh"], row["source_en"] = halves(r.source_title)
         rows.append(row)
     return rows
