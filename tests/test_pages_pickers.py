@@ -79,6 +79,7 @@ def site(ctx: Context) -> Iterator[Site]:
     accounts.add_user(ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD)
     _warning(ctx, "early", "2024-03")
     _warning(ctx, "late", "2024-01~10")
+    _warning(ctx, "after", "2025-03")  # after the plan's newest month
     # year-to-date revenue growth of four places, January 2020 to June 2025, published
     rows = [
         ("revenue_elec", code, "yoy_pct", "cum_month", f"{y}-01~{m:02d}", float(i + m))
@@ -158,7 +159,11 @@ def test_a_chosen_month_shows_the_figures_up_to_it_judged_on_them(site: Site) ->
 def test_the_warnings_are_those_about_figures_up_to_the_month(site: Site) -> None:
     login(site.client, "ana")
     everything = site.client.get(f"/index.json?plan={ENDED}").json()
-    assert everything["warning_total"] == 2
+    assert everything["warning_total"] == 3  # the newest month: every open warning
+    newest = site.client.get(f"/index.json?plan={ENDED}&period=2024-12").json()
+    assert newest["warning_total"] == 3
+    november = site.client.get(f"/index.json?plan={ENDED}&period=2024-11").json()
+    assert november["warning_total"] == 2
     june = site.client.get(f"/index.json?plan={ENDED}&period=2024-06").json()
     assert june["warning_total"] == 1
     assert [w["explanation_en"] for w in june["warnings"]] == ["test warning 2024-03"]

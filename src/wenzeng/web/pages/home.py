@@ -32,7 +32,7 @@ from wenzeng.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def _sparkline(ctx: Context, t: Target, up_to: Period) -> dict[str, Any] | None:
+def _sparkline(ctx: Context, t: Target, up_to: Period | None) -> dict[str, Any] | None:
     return sparkline(t, target_history(ctx, t, up_to))
 
 
@@ -70,9 +70,12 @@ def overview_context(
     state = plan_state(plan, today)
     months = plan_months(ctx, plan, today)
     up_to = asked_month(period) or months[0]
-    assessed = {a.target.code: a for a in assess_plan(ctx, plan, up_to=up_to)}
+    # the newest month (or a later one) is the plan as it stands: everything known counts,
+    # the figures of other indicators it is judged on and warnings on newer figures too
+    limit = up_to if up_to < months[0] else None
+    assessed = {a.target.code: a for a in assess_plan(ctx, plan, up_to=limit)}
     cards = []
-    for fig in target_figures(ctx, plan, up_to):
+    for fig in target_figures(ctx, plan, limit):
         t = fig.target
         rec = fig.shown
         card = fig.as_dict()
@@ -95,7 +98,8 @@ def overview_context(
             "probability": a.projection.probability if a.projection else None,
         }
         card["sparkline"] = ctx.memo(
-            ("sparkline", plan.code, t.code, up_to.code), partial(_sparkline, ctx, t, up_to)
+            ("sparkline", plan.code, t.code, limit.code if limit else None),
+            partial(_sparkline, ctx, t, limit),
         )
         cards.append(card)
     return {
@@ -113,7 +117,7 @@ def overview_context(
         "period": _period_choice(months, up_to),
         "nothing": not any(c["shown"] or c["assessment"]["figure"] is not None for c in cards),
         "targets": cards,
-        **_warnings(ctx, p, up_to),
+        **_warnings(ctx, p, limit),
         "todo": _todo(ctx, p),
     }
 
@@ -126,13 +130,15 @@ def _about_up_to(w: dict[str, Any], up_to: Period) -> bool:
         return True  # a period that cannot be read is never hidden
 
 
-def _warnings(ctx: Context, p: Principal, up_to: Period) -> dict[str, Any]:
-    """The newest open warnings raised on figures up to ``up_to``, and how many there are of
-    each severity, in its words."""
+def _warnings(ctx: Context, p: Principal, up_to: Period | None) -> dict[str, Any]:
+    """The newest open warnings (about figures up to ``up_to``, when given), and how many
+    there are of each severity, in its words."""
     if not policy.may_see_warnings(p):
         return {"warnings": [], "warning_counts": []}
     found = [
-        w for w in list_warnings(ctx, p, status="new", limit=100_000) if _about_up_to(w, up_to)
+        w
+        for w in list_warnings(ctx, p, status="new", limit=100_000)
+        if up_to is None or _about_up_to(w, up_to)
     ]
     counts = []
     for code, (zh, en) in labels.WARNING_SEVERITY.items():
