@@ -26,6 +26,8 @@ from wenzeng.auth.principal import SYSTEM
 from wenzeng.domain.periods import parse_period
 from wenzeng.services import accounts
 from wenzeng.services.context import Context
+from wenzeng.services.plans import get_plan, plan_months, target_figures
+from wenzeng.services.tracking import assess_plan
 from wenzeng.store.analysis import add_warning
 from wenzeng.web.app import create_app
 from wenzeng.web.pages.regions import legend_texts, scale_classes
@@ -315,3 +317,22 @@ def test_a_chart_of_two_indicators_downloads_both(site: Site) -> None:
     assert any("/explorer.csv?indicator=revenue_elec" in f for f in feet)
     assert site.client.get("/regions/510000/figures.csv?indicator=nothing").status_code == 404
     assert site.client.get("/regions/510000/figures.pdf?indicator=va_elec_prov").status_code == 404
+
+
+# -- the service layer ---------------------------------------------------------------------------
+def test_a_plan_judged_up_to_a_month_uses_only_the_figures_up_to_it(ctx: Context) -> None:
+    plan = get_plan(ctx, ENDED)
+    months = plan_months(ctx, plan)
+    assert (months[0].code, months[-1].code, len(months)) == ("2024-12", "2023-01", 24)
+    june = parse_period("2024-06", "month")
+    judged = assess_plan(ctx, plan, date(2026, 1, 1), up_to=june)
+    assert {a.as_of for a in judged} == {date(2024, 6, 30)}  # dated the month's last day
+    for a in judged:
+        for e in a.evidence:
+            assert parse_period(e.period).end <= june.end, (a.target.code, e.period)
+    now = {a.target.code: a for a in assess_plan(ctx, plan, date(2026, 1, 1))}
+    assert now["solar_cell_output"].status.value == "achieved"  # the 2024 output is known
+    then = {a.target.code: a for a in judged}
+    assert then["solar_cell_output"].status.value != "achieved"
+    for fig in target_figures(ctx, plan, june):
+        assert fig.shown is None or fig.shown.period_obj.end <= june.end
