@@ -4,6 +4,7 @@ a line a region, each broken where a period is missing."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from wenzeng.present import charts
@@ -17,9 +18,12 @@ def compare_chart(
     period_type: str,
     unit: str,
     en: bool,
+    *,
+    span: tuple[date, date] | None = None,
 ) -> dict[str, Any]:
     """``series``: (the region's name, its rows of one measure and period type), in the order
-    the lines are drawn and the legend lists them."""
+    the lines are drawn and the legend lists them; ``span``: the first and last day of the
+    range shown (points sit at their periods' last days), the x axis's range."""
     traces = []
     for i, (name, rows) in enumerate(series):
         xs, ys, texts = gapped(rows, en)
@@ -30,4 +34,10 @@ def compare_chart(
     lay = month_ticks(charts.layout("", f"{title}（{unit}）" if unit else title, height=420), en)
     lay["showlegend"] = True  # the legend names the regions, even one
     lay["legend"] = {"orientation": "h", "y": -0.15}
+    if span is not None:
+        room = timedelta(days=16)  # half a month each side, so the end points show whole
+        lay["xaxis"] = {
+            **lay["xaxis"],
+            "range": [(span[0] - room).isoformat(), (span[1] + room).isoformat()],
+        }
     return charts.figure(traces, lay)

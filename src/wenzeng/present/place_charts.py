@@ -117,17 +117,19 @@ def series_chart(
 def foot(series: Sequence[tuple[SeriesKey, Sequence[ObservationRecord]]]) -> dict[str, Any]:
     """What goes under a chart of some series: their sources (publisher《release》, else the
     title of the copy read) in Chinese and in English, the newest date their figures
-    were known by, and the explorer query that lists the figures of the first indicator
-    shown (of all its period types shown, from its first period shown to its last)."""
-    code = series[0][0][0]
-    mine = [(k, r) for k, recs in series if k[0] == code for r in recs]
+    were known by, and the query that lists the figures drawn: every indicator shown
+    (``indicator`` once for each), its entity and measure, the period type when one, from the
+    first period shown to the last.  With one indicator it is the explorer's query."""
+    codes = list(dict.fromkeys(k[0] for k, _ in series))
+    mine = [(k, r) for k, recs in series for r in recs]
     first = min(mine, key=lambda kr: kr[1].period_obj.end)[1]
     last = max(mine, key=lambda kr: kr[1].period_obj.end)[1]
-    query = {"indicator": code, "entity": first.entity, "measure": series[0][0][1]}
+    query = [("indicator", c) for c in codes]
+    query += [("entity", first.entity), ("measure", series[0][0][1])]
     types = {k[2] for k, _ in mine}
     if len(types) == 1:
-        query["period_type"] = types.pop()
-    query.update({"from": first.period, "to": last.period})
+        query.append(("period_type", types.pop()))
+    query += [("from", first.period), ("to", last.period)]
     everything = [r for _, recs in series for r in recs]
     return {
         "sources_zh": sorted(

@@ -8,6 +8,7 @@ from typing import Any
 
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.periods import Period
 from wenzeng.domain.plan import Plan, Target
 from wenzeng.domain.plan_state import choose_plan
 from wenzeng.errors import NotFound
@@ -120,11 +121,31 @@ def target_figure(records: list[ObservationRecord], t: Target) -> TargetFigure:
     )
 
 
-def target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
-    return ctx.memo(("target_figures", plan.code), lambda: _target_figures(ctx, plan))
+def up_to_period(records: list[ObservationRecord], up_to: Period | None) -> list[ObservationRecord]:
+    """The records of periods that end by the end of ``up_to`` (all of them without one)."""
+    if up_to is None:
+        return records
+    return [r for r in records if r.period_obj.end <= up_to.end]
 
 
-def _target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
+def target_figures(ctx: Context, plan: Plan, up_to: Period | None = None) -> list[TargetFigure]:
+    """The figure behind each headline target with a figure; with ``up_to`` (a month), the
+    newest of the periods that end by then, as the figures stand now."""
+    key = ("target_figures", plan.code, up_to.code if up_to else None)
+    return ctx.memo(
+        key,
+        lambda: [
+            target_figure(up_to_period(records, up_to), t)
+            for t, records in _target_records(ctx, plan)
+        ],
+    )
+
+
+def _target_records(ctx: Context, plan: Plan) -> list[tuple[Target, list[ObservationRecord]]]:
+    return ctx.memo(("target_records", plan.code), lambda: _read_target_records(ctx, plan))
+
+
+def _read_target_records(ctx: Context, plan: Plan) -> list[tuple[Target, list[ObservationRecord]]]:
     out = []
     with ctx.reading() as conn:
         for t in plan.headline_targets:
@@ -139,5 +160,26 @@ def _target_figures(ctx: Context, plan: Plan) -> list[TargetFigure]:
                 measure=t.measure.value,
                 simulated=False,
             )
-            out.append(target_figure(records, t))
+            out.append((t, records))
     return out
+
+
+def plan_months(ctx: Context, plan: Plan, today: date | None = None) -> list[Period]:
+    """The months one may look at a plan's headline targets for, newest first: from January
+    of its first year to the newest month a figure behind them covers (never past the end
+    of its last year); without any figure, to this month (or the plan's first January)."""
+    held = [
+        r.period_obj.end
+        for t, records in _target_records(ctx, plan)
+        for r in records
+        if not r.simulated and r.period_obj.year <= t.period.end
+    ]
+    first = Period.month(plan.period.start, 1)
+    last_day = max(held) if held else (today or date.today())
+    last = min(Period.month(last_day.year, last_day.month), Period.month(plan.period.end, 12))
+    months = []
+    at = max(last, first)
+    while at >= first:
+        months.append(at)
+        at = Period.month(at.year - (at.index == 1), 12 if at.index == 1 else at.index - 1)
+    return months

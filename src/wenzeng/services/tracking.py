@@ -8,30 +8,40 @@ from wenzeng.analysis.tracking import Assessment, FigureKind, Peers, ProgressNot
 from wenzeng.auth.principal import SYSTEM
 from wenzeng.definitions.catalogue import Catalogue
 from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.periods import Period
 from wenzeng.domain.plan import Plan, Target
 from wenzeng.services.context import Context
-from wenzeng.services.plans import get_plan
+from wenzeng.services.plans import get_plan, up_to_period
 from wenzeng.services.series import read_observations
 from wenzeng.store import Connection
 from wenzeng.store import analysis as store
 from wenzeng.store.submissions import submission_rows
 
 
-def assess_plan(ctx: Context, plan: Plan, as_of: date | None = None) -> list[Assessment]:
+def assess_plan(
+    ctx: Context, plan: Plan, as_of: date | None = None, up_to: Period | None = None
+) -> list[Assessment]:
     """Every target of ``plan``, judged on the data as known on ``as_of`` (default: today);
     kept until the data change.  The department's judgement: every figure but the simulated
-    ones counts, as the system (staff) sees them."""
+    ones counts, as the system (staff) sees them.
+
+    ``up_to`` (a month) judges the targets as they stood at that month: only the figures of
+    periods that end by then count (as they are known on ``as_of``), the annual progress
+    reports of its year and before, and the judgement is dated the month's last day (or
+    ``as_of`` when that is earlier), so that a year still under way then is projected."""
     when = as_of or date.today()
-    return ctx.memo(("assess", plan.code, when), lambda: _assess(ctx, plan, when))
+    key = ("assess", plan.code, when, up_to.code if up_to else None)
+    return ctx.memo(key, lambda: _assess(ctx, plan, when, up_to))
 
 
-def _assess(ctx: Context, plan: Plan, when: date) -> list[Assessment]:
+def _assess(ctx: Context, plan: Plan, when: date, up_to: Period | None = None) -> list[Assessment]:
     cat = ctx.catalogue
+    judged_on = min(when, up_to.end) if up_to else when
     out = []
     with ctx.reading() as conn:
 
         def fetch_for(indicator: str, measure: str, entity: str) -> list[ObservationRecord]:
-            return read_observations(
+            found = read_observations(
                 ctx,
                 SYSTEM,
                 conn=conn,
@@ -41,12 +51,13 @@ def _assess(ctx: Context, plan: Plan, when: date) -> list[Assessment]:
                 as_of=when,
                 simulated=False,
             )
+            return up_to_period(found, up_to)
 
         def entities(kind: str) -> list[tuple[str, str]]:
             return [(e.code, e.name.zh) for e in cat.entities.values() if e.kind == kind]
 
         def progress(t: Target) -> list[ProgressNote]:
-            return _progress(conn, cat, t, when)
+            return _progress(conn, cat, t, when, up_to.year if up_to else None)
 
         peers = Peers(fetch_for, entities, progress)
         for t in plan.targets:
@@ -57,16 +68,19 @@ def _assess(ctx: Context, plan: Plan, when: date) -> list[Assessment]:
                 return fetch_for(indicator, measure, entity)
 
             ind = None if t.is_qualitative else cat.indicator(t.indicator)
-            out.append(assess(t, ind, cat.indicators, fetch, when, peers))
+            out.append(assess(t, ind, cat.indicators, fetch, judged_on, peers))
     return out
 
 
 PROGRESS_FORMS = ("annual_progress", "annual_progress_association")
 
 
-def _progress(conn: Connection, cat: Catalogue, t: Target, when: date) -> list[ProgressNote]:
-    """Texts of the annual progress reports of the target's years, submitted by ``when``,
-    that name the target (its code or its Chinese title), newest first."""
+def _progress(
+    conn: Connection, cat: Catalogue, t: Target, when: date, last_year: int | None = None
+) -> list[ProgressNote]:
+    """Texts of the annual progress reports of the target's years (up to ``last_year``),
+    submitted by ``when``, that name the target (its code or its Chinese title), newest
+    first."""
     notes = []
     for form in PROGRESS_FORMS:
         for row in submission_rows(conn, form=form):
@@ -77,7 +91,7 @@ def _progress(conn: Connection, cat: Catalogue, t: Target, when: date) -> list[P
                 year = int(str(row["period"])[:4])
             except ValueError:
                 continue
-            if not t.period.start <= year <= t.period.end:
+            if not t.period.start <= year <= min(t.period.end, last_year or t.period.end):
                 continue
             entity = cat.entities.get(row["reporter"])
             who = entity.name.zh if entity else str(row["reporter"])

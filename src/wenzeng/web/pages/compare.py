@@ -1,14 +1,17 @@
 """The comparison of regions (地区对比): one series of one indicator for several regions on one
 chart, with the figures as a table (its CSV and Excel twins) and their sources under the chart.
 
-``/compare?indicator=revenue_elec&regions=510000,440000&measure=yoy_pct&period_type=cum_month``;
-regions may also be given one a parameter.  Without regions, the five with the highest latest
-figure are shown.  Each user sees the figures their own pages show them (published figures,
+``/compare?indicator=revenue_elec&regions=510000,440000&measure=yoy_pct&period_type=cum_month
+&from=2023-01&to=2024-09``; regions may also be given one a parameter.  Without regions, the
+five with the highest latest figure are shown; without ``from`` and ``to``, the last 36 months
+of figures (the periods that end in the range are shown).  Each user sees the figures their own pages show them (published figures,
 and the unpublished ones of their scope).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -19,6 +22,7 @@ from wenzeng.domain import labels
 from wenzeng.domain.catalog import Entity
 from wenzeng.domain.citing import cited
 from wenzeng.domain.observation import ObservationRecord
+from wenzeng.domain.periods import Period, PeriodError, parse_period
 from wenzeng.errors import ValidationFailed
 from wenzeng.present.compare_charts import compare_chart
 from wenzeng.present.observation_rows import record_row
@@ -35,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 
 MAX_REGIONS = 10  # more lines than this are no longer readable on one chart
 DEFAULT_COUNT = 5
+DEFAULT_MONTHS = d.WINDOW_MONTHS  # the range shown when none is asked for
 COMPARE_COLUMNS = [
     ("entity", "地区代码 Region code"),
     ("region_zh", "地区 Region"),
@@ -97,6 +102,94 @@ def _latest_first(records: list[ObservationRecord], count: int) -> list[str]:
     return [r.entity for r in ranked[:count]]
 
 
+def asked_month(text: str | None, name: str) -> Period | None:
+    """The month a range parameter names (``2023-01``, ``2023年1月``; a year or a quarter is
+    read as its first or last month); None when it is empty."""
+    if text is None or not text.strip():
+        return None
+    try:
+        found = parse_period(text)
+    except PeriodError as exc:
+        raise ValidationFailed(
+            f"参数 {name}：{exc.zh}，应为月份如 2023-01 / parameter {name}: {exc.en}; "
+            "a month such as 2023-01"
+        ) from exc
+    day = found.start if name == "from" else found.end
+    return Period.month(day.year, day.month)
+
+
+def _month_of(day: date) -> Period:
+    return Period.month(day.year, day.month)
+
+
+def _months_back(m: Period, count: int) -> Period:
+    """The month ``count`` months before ``m``."""
+    n = m.year * 12 + m.index - 1 - count
+    return Period.month(n // 12, n % 12 + 1)
+
+
+@dataclass(frozen=True)
+class Range:
+    """The months the comparison shows: the periods that end from ``first`` to ``last``."""
+
+    first: Period | None
+    last: Period | None
+    error: tuple[str, str] | None = None
+
+    def holds(self, r: ObservationRecord) -> bool:
+        if self.first is None or self.last is None or self.error:
+            return False
+        return self.first.start <= r.period_obj.end <= self.last.end
+
+    def as_dict(self, held: list[Period]) -> dict[str, Any]:
+        """The range for the page, with the months its pickers offer, newest first."""
+        months = set(held)
+        if held:
+            at, oldest = max(held), min(held)
+            while at > oldest:  # every month between the oldest figure and the newest
+                at = _months_back(at, 1)
+                months.add(at)
+        months.update(m for m in (self.first, self.last) if m is not None)
+        return {
+            "from": self.first.code if self.first else None,
+            "to": self.last.code if self.last else None,
+            "from_zh": self.first.label_zh if self.first else None,
+            "from_en": self.first.label_en if self.first else None,
+            "to_zh": self.last.label_zh if self.last else None,
+            "to_en": self.last.label_en if self.last else None,
+            "error": {"zh": self.error[0], "en": self.error[1]} if self.error else None,
+            "months": [
+                {"code": m.code, "zh": m.label_zh, "en": m.label_en}
+                for m in sorted(months, reverse=True)
+            ],
+        }
+
+
+def chosen_range(
+    records: list[ObservationRecord], first: Period | None, last: Period | None
+) -> Range:
+    """The range asked for; what is not asked for runs to the newest figure and back
+    36 months from the end of the range.  ``from`` after ``to`` is an error said on the page."""
+    if first is not None and last is not None and first > last:
+        return Range(
+            first,
+            last,
+            (
+                f"起始期间（{first.label_zh}）晚于截止期间（{last.label_zh}），请重新选择。",
+                f"The range starts ({first.label_en}) after it ends ({last.label_en}): "
+                "choose again.",
+            ),
+        )
+    newest = max((r.period_obj.end for r in records), default=None)
+    if last is None and newest is not None:
+        last = _month_of(newest)
+    if last is not None and first is None:
+        first = _months_back(last, DEFAULT_MONTHS - 1)
+    if first is not None and last is None:
+        last = _months_back(first, -(DEFAULT_MONTHS - 1))
+    return Range(first, last)
+
+
 def compare_context(
     ctx: Context,
     p: Principal,
@@ -105,7 +198,11 @@ def compare_context(
     measure: str,
     period_type: str,
     en: bool,
+    since: str | None = None,
+    until: str | None = None,
 ) -> dict[str, Any]:
+    """The comparison; ``since`` and ``until`` (``from``, ``to``): the months of its range."""
+    from_month, to_month = asked_month(since, "from"), asked_month(until, "to")
     asked = ctx.catalogue.indicator(indicator)  # an unknown code: 404 with the code named
     regional = d.map_indicators(ctx.catalogue)
     moved = []
@@ -129,7 +226,8 @@ def compare_context(
         measure=choice.measure,
         period_type=choice.period_type,
     )
-    records = seen.records
+    span = chosen_range(seen.records, from_month, to_month)
+    records = [r for r in seen.records if span.holds(r)]
     picked_for_you = not chosen
     if picked_for_you:
         codes = _latest_first([r for r in records if r.entity != "CN"], DEFAULT_COUNT)
@@ -183,6 +281,7 @@ def compare_context(
         ),
         "as_of": max((r["vintage"] for r in table), default=None),
         "any_simulated": any(r["simulated"] for r in table),
+        "period_range": span.as_dict(sorted({_month_of(r.period_obj.end) for r in seen.records})),
         "options": {
             "indicators": [
                 {"code": i.code, "zh": i.name.zh, "en": i.name.en}
@@ -196,7 +295,14 @@ def compare_context(
             "period_types": labels.options(labels.PERIOD_TYPE, "code"),
             "max_regions": MAX_REGIONS,
         },
-        "chart": compare_chart(lines, choice.measure, choice.period_type, unit, en)
+        "chart": compare_chart(
+            lines,
+            choice.measure,
+            choice.period_type,
+            unit,
+            en,
+            span=(span.first.start, span.last.end) if span.first and span.last else None,
+        )
         if table
         else None,
         "charts": bool(table),
@@ -215,8 +321,13 @@ def compare_page(
     regions: Annotated[list[str] | None, Query()] = None,
     measure: str = "yoy_pct",
     period_type: str = "cum_month",
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
 ) -> Response:
     fmt = page_format(request, "compare")
     en = page_lang(request) == "en"
-    context = compare_context(ctx, p, indicator, regions, measure, period_type, en)
+    context = compare_context(ctx, p, indicator, regions, measure, period_type, en, since, until)
+    error = context["period_range"]["error"]
+    if error and fmt != "html":  # a download of nothing would read as no figures
+        raise ValidationFailed(f"{error['zh']} / {error['en']}")
     return respond(request, "compare.html", context, fmt, f"compare-{context['indicator']['code']}")

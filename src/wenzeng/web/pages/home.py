@@ -13,12 +13,14 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from wenzeng.auth import policy
 from wenzeng.auth.principal import ANONYMOUS, Principal
 from wenzeng.domain import labels
+from wenzeng.domain.periods import Period, PeriodError, parse_period
 from wenzeng.domain.plan import Target
+from wenzeng.errors import ValidationFailed
 from wenzeng.present.target_charts import display_value, goal_text, headline_figure, sparkline
 from wenzeng.services.context import Context
 from wenzeng.services.early_warning import list_warnings
 from wenzeng.services.plan_in_force import plan_choices, plan_in_force, plan_state
-from wenzeng.services.plans import target_figures
+from wenzeng.services.plans import plan_months, target_figures
 from wenzeng.services.target_series import target_history
 from wenzeng.services.tracking import assess_plan
 from wenzeng.web.deps import CtxDep
@@ -30,19 +32,50 @@ from wenzeng.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def _sparkline(ctx: Context, t: Target) -> dict[str, Any] | None:
-    return sparkline(t, target_history(ctx, t))
+def _sparkline(ctx: Context, t: Target, up_to: Period | None) -> dict[str, Any] | None:
+    return sparkline(t, target_history(ctx, t, up_to))
+
+
+def asked_month(text: str | None) -> Period | None:
+    """The month asked for in ``?period=`` (2025-09 or 2025年9月); None when none is."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return parse_period(text, "month")
+    except PeriodError as exc:
+        raise ValidationFailed(
+            f"参数 period 应为月份，如 2025-09：{exc.zh} / parameter period must be a month, "
+            f"e.g. 2025-09: {exc.en}"
+        ) from exc
+
+
+def _period_choice(months: list[Period], chosen: Period) -> dict[str, Any]:
+    """The month the overview shows and the months one may choose, newest first."""
+    if chosen not in months:
+        months = sorted({*months, chosen}, reverse=True)
+    return {
+        "code": chosen.code,
+        "zh": chosen.label_zh,
+        "en": chosen.label_en,
+        "newest": chosen == months[0],
+        "options": [{"code": m.code, "zh": m.label_zh, "en": m.label_en} for m in months],
+    }
 
 
 def overview_context(
-    ctx: Context, plan_code: str | None, p: Principal = ANONYMOUS
+    ctx: Context, plan_code: str | None, p: Principal = ANONYMOUS, period: str | None = None
 ) -> dict[str, Any]:
     today = date.today()
     plan = plan_in_force(ctx, plan_code, today)
     state = plan_state(plan, today)
-    assessed = {a.target.code: a for a in assess_plan(ctx, plan)}
+    months = plan_months(ctx, plan, today)
+    up_to = asked_month(period) or months[0]
+    # the newest month (or a later one) is the plan as it stands: everything known counts,
+    # the figures of other indicators it is judged on and warnings on newer figures too
+    limit = up_to if up_to < months[0] else None
+    assessed = {a.target.code: a for a in assess_plan(ctx, plan, up_to=limit)}
     cards = []
-    for fig in target_figures(ctx, plan):
+    for fig in target_figures(ctx, plan, limit):
         t = fig.target
         rec = fig.shown
         card = fig.as_dict()
@@ -64,7 +97,10 @@ def overview_context(
             "rule_en": a.rule_en,
             "probability": a.projection.probability if a.projection else None,
         }
-        card["sparkline"] = ctx.memo(("sparkline", plan.code, t.code), partial(_sparkline, ctx, t))
+        card["sparkline"] = ctx.memo(
+            ("sparkline", plan.code, t.code, limit.code if limit else None),
+            partial(_sparkline, ctx, t, limit),
+        )
         cards.append(card)
     return {
         "plan": {
@@ -78,17 +114,32 @@ def overview_context(
             "state_en": state.en,
         },
         "plans": [c.as_dict() for c in plan_choices(ctx, today)],
+        "period": _period_choice(months, up_to),
+        "nothing": not any(c["shown"] or c["assessment"]["figure"] is not None for c in cards),
         "targets": cards,
-        **_warnings(ctx, p),
+        **_warnings(ctx, p, limit),
         "todo": _todo(ctx, p),
     }
 
 
-def _warnings(ctx: Context, p: Principal) -> dict[str, Any]:
-    """The newest open warnings, and how many there are of each severity, in its words."""
+def _about_up_to(w: dict[str, Any], up_to: Period) -> bool:
+    """Whether a warning is about figures of a period that ends by the end of ``up_to``."""
+    try:
+        return parse_period(str(w["period"])).end <= up_to.end
+    except PeriodError:
+        return True  # a period that cannot be read is never hidden
+
+
+def _warnings(ctx: Context, p: Principal, up_to: Period | None) -> dict[str, Any]:
+    """The newest open warnings (about figures up to ``up_to``, when given), and how many
+    there are of each severity, in its words."""
     if not policy.may_see_warnings(p):
         return {"warnings": [], "warning_counts": []}
-    found = list_warnings(ctx, p, status="new", limit=100_000)
+    found = [
+        w
+        for w in list_warnings(ctx, p, status="new", limit=100_000)
+        if up_to is None or _about_up_to(w, up_to)
+    ]
     counts = []
     for code, (zh, en) in labels.WARNING_SEVERITY.items():
         n = sum(1 for w in found if w["severity"] == code)
@@ -122,12 +173,23 @@ def favicon() -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, ctx: CtxDep, p: PrincipalDep, plan: str | None = None) -> Response:
-    return render(request, "overview.html", d=overview_context(ctx, plan, p), charts=True)
+def overview(
+    request: Request,
+    ctx: CtxDep,
+    p: PrincipalDep,
+    plan: str | None = None,
+    period: str | None = None,
+) -> Response:
+    d = overview_context(ctx, plan, p, period)
+    return render(request, "overview.html", d=d, charts=True)
 
 
 @router.get("/index.json")
 def overview_json(
-    request: Request, ctx: CtxDep, p: PrincipalDep, plan: str | None = None
+    request: Request,
+    ctx: CtxDep,
+    p: PrincipalDep,
+    plan: str | None = None,
+    period: str | None = None,
 ) -> Response:
-    return cached_json(request, ctx, p, lambda: overview_context(ctx, plan, p))
+    return cached_json(request, ctx, p, lambda: overview_context(ctx, plan, p, period))

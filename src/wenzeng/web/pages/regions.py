@@ -3,17 +3,21 @@ and one region with its series, latest figures, submissions, warnings and key en
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlencode
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from wenzeng.analysis.detectors import LIGHTS
 from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
+from wenzeng.domain.periods import Period, PeriodError, parse_period
+from wenzeng.domain.units import unit_en
+from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.present.colours import tile_ink
+from wenzeng.present.numbers import UNSCALED, common_scale, number_text, split_unit
 from wenzeng.present.place_charts import region_charts
 from wenzeng.services import directory as d
 from wenzeng.services import submissions as subs
@@ -34,6 +38,8 @@ NO_DATA = "#d9dee4"
 # The period types in the order the map offers them.
 MAP_PERIOD_TYPES = ("cum_month", "month", "quarter", "year")
 DEFAULT_SERIES = ("revenue_elec", "yoy_pct", "cum_month")  # indicator, measure, period type
+# the scales an English legend is written in, largest first
+EN_SCALES = (("trillion", 1e12), ("billion", 1e9), ("million", 1e6))
 
 REGION_COLUMNS = [
     ("code", "代码 Code"),
@@ -99,6 +105,47 @@ def _tips(r: dict[str, Any], period: tuple[str, str] | None) -> tuple[str, str]:
     return zh, en
 
 
+def _en_scale(top: float, unit: str | None) -> tuple[float, str]:
+    """The divisor and the English words of the unit a legend is written in, chosen by its
+    largest bound: 9847 亿元 → (10, 'billion yuan'); 8.1 % → (1, '%')."""
+    u = unit or ""
+    if u in UNSCALED:
+        return 1.0, unit_en(u)
+    base, factor = split_unit(u)
+    for name, size in EN_SCALES:
+        if abs(top) * factor >= size:
+            return size / factor, f"{name} {unit_en(base)}"
+    return 1.0 / factor, unit_en(base)
+
+
+def _en_decimals(top: float) -> int:
+    """Decimals of an English legend by its largest bound: 985, 98.5, 9.85."""
+    return 0 if abs(top) >= 100 else 1 if abs(top) >= 10 else 2
+
+
+def legend_texts(classes: list[dict[str, Any]], unit: str | None) -> list[tuple[str, str]]:
+    """Each class's bounds in one scale for the whole legend, in Chinese and in English:
+    ('8209.0–9847.0亿元', '821–985 billion yuan'), ('5.2–8.1%', '5.2–8.1%')."""
+    top = max((abs(c[k]) for c in classes for k in ("lo", "hi")), default=0.0)
+    _, zh_unit = common_scale([top], unit)
+    en_divisor, en_unit = _en_scale(top, unit)
+    places = _en_decimals(top / en_divisor)
+    out = []
+    for c in classes:
+        lo, hi = (number_text(c[k], unit, prefer=zh_unit)[0] for k in ("lo", "hi"))
+        if (unit or "") in UNSCALED:  # a rate: as the Chinese legend writes it, 5.2–8.1%
+            en_lo, en_hi, gap = lo, hi, ""
+        else:
+            en_lo, en_hi = (f"{c[k] / en_divisor:,.{places}f}" for k in ("lo", "hi"))
+            gap = " "
+        dash = " – " if c["lo"] < 0 else "–"  # −3.5 – 0.8%, never −3.5–0.8%
+        if lo == hi:  # every region has the same figure: one class, one value
+            out.append((f"{lo}{zh_unit}", f"{en_lo}{gap}{en_unit}".rstrip()))
+            continue
+        out.append((f"{lo}{dash}{hi}{zh_unit}", f"{en_lo}{dash}{en_hi}{gap}{en_unit}".rstrip()))
+    return out
+
+
 def _paint(
     rows: list[dict[str, Any]], by_light: bool, unit: str | None, period: tuple[str, str] | None
 ) -> list[dict[str, Any]]:
@@ -121,12 +168,8 @@ def _paint(
             for _, light in sorted(LIGHTS.items())
         ]
     return [
-        {
-            "colour": c["colour"],
-            "zh": f"{value_text(c['lo'], unit)} – {value_text(c['hi'], unit)}",
-            "en": f"{value_text(c['lo'], unit)} – {value_text(c['hi'], unit)}",
-        }
-        for c in classes
+        {"colour": c["colour"], "zh": zh, "en": en}
+        for c, (zh, en) in zip(classes, legend_texts(classes, unit), strict=True)
     ]
 
 
@@ -340,8 +383,18 @@ def region_context(ctx: Context, p: Principal, code: str, en: bool) -> dict[str,
         "enterprises": enterprises,
         "table": latest,
         "columns": LATEST_COLUMNS,
-        "_charts": region_charts(cat, recent, d.WINDOW_MONTHS, en),
+        "_charts": [
+            {**c, "figures": _figures_path(e.code, c["query"])}
+            for c in region_charts(cat, recent, d.WINDOW_MONTHS, en)
+        ],
     }
+
+
+def _figures_path(code: str, query: str) -> str:
+    """Where the figures of a region's chart are downloaded: the explorer for a chart of one
+    indicator, the region's own chart figures for a chart of several."""
+    several = len(parse_qs(query).get("indicator", [])) > 1
+    return f"/regions/{code}/figures" if several else "/explorer"
 
 
 def _warning_row(ctx: Context, w: dict[str, Any]) -> dict[str, Any]:
@@ -363,6 +416,86 @@ def _warning_row(ctx: Context, w: dict[str, Any]) -> dict[str, Any]:
         "status_zh": status[0],
         "status_en": status[1],
     }
+
+
+CHART_COLUMNS = [
+    ("entity", "地区代码 Region code"),
+    *[c for c in LATEST_COLUMNS if c[0] in ("indicator", "indicator_zh")],
+    ("indicator_en", "英文名称 English name"),
+    *[c for c in LATEST_COLUMNS if c[0] not in ("indicator", "indicator_zh")],
+]
+
+
+def _bound(text: str | None, name: str) -> Period | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise ValidationFailed(f"参数 {name}：{exc.zh} / parameter {name}: {exc.en}") from exc
+
+
+def chart_figures_context(
+    ctx: Context,
+    p: Principal,
+    code: str,
+    indicators: list[str],
+    measure: str | None,
+    period_type: str | None,
+    since: str | None,
+    until: str | None,
+) -> dict[str, Any]:
+    """The figures of a region's chart of several indicators (the query under it): every
+    indicator, of the measure and period type, from the period ``since`` to ``until``
+    (periods that end between the ends of the two)."""
+    cat = ctx.catalogue
+    e = d.region(cat, code)
+    wanted = [cat.indicator(i).code for i in indicators]  # an unknown code: 404, named
+    if not wanted:
+        raise ValidationFailed("参数 indicator 不能为空 / parameter indicator is required")
+    first, last = _bound(since, "from"), _bound(until, "to")
+    records = [
+        r
+        for r in d.region_observations(ctx, p, e.code)
+        if r.indicator in wanted
+        and (measure is None or r.measure == measure)
+        and (period_type is None or r.period_type == period_type)
+        and (first is None or r.period_obj.end >= first.end)
+        and (last is None or r.period_obj.end <= last.end)
+    ]
+    records.sort(key=lambda r: (wanted.index(r.indicator), r.period_type, r.period_obj.end))
+    table = []
+    for r in records:
+        ind = cat.indicators[r.indicator]
+        table.append({**d.record_row(r), "indicator_zh": ind.name.zh, "indicator_en": ind.name.en})
+    return {
+        "region": {"code": e.code, "zh": e.name.zh, "en": e.name.en},
+        "indicators": wanted,
+        "table": table,
+        "columns": CHART_COLUMNS,
+    }
+
+
+@router.get("/regions/{code}/figures.{fmt}")
+def region_chart_figures(
+    request: Request,
+    ctx: CtxDep,
+    p: PrincipalDep,
+    code: str,
+    fmt: str,
+    indicator: Annotated[list[str] | None, Query()] = None,
+    measure: str | None = None,
+    period_type: str | None = None,
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
+) -> Response:
+    """The figures a region's chart draws, as CSV, Excel or JSON."""
+    if fmt not in ("csv", "xlsx", "json"):
+        raise NotFound(f"没有这个格式 / no such format: {fmt}")
+    context = chart_figures_context(
+        ctx, p, code, indicator or [], measure, period_type, since, until
+    )
+    return respond(request, "region.html", context, fmt, f"region-{context['region']['code']}")
 
 
 @router.get("/regions/{name}", response_class=HTMLResponse)

@@ -2,6 +2,8 @@
 // - <form data-confirm="…"> asks before it is sent (deleting a report);
 // - <form class="generate"> disables its button and shows its .busy note while a report is made;
 // - <select data-navigate="plan"> opens ?plan=<choice> when the choice changes;
+// - <form data-autosubmit> is sent as soon as one of its choices changes (its button stays
+//   for a browser without scripts);
 // - <a class="back"> goes back in the browser's history;
 // - a table wider than the screen scrolls sideways and can be reached with the keyboard;
 // - <table class="sortable">: a click on a column's header sorts the rows by it.
@@ -21,6 +23,11 @@ document.addEventListener("DOMContentLoaded", () => {
       const query = new URLSearchParams({ [s.dataset.navigate]: s.value });
       window.location.search = query.toString();
     });
+  }
+  for (const f of document.querySelectorAll("form[data-autosubmit]")) {
+    for (const s of f.querySelectorAll("select")) {
+      s.addEventListener("change", () => { f.requestSubmit ? f.requestSubmit() : f.submit(); });
+    }
   }
   for (const a of document.querySelectorAll("a.back")) {
     a.addEventListener("click", (e) => {
