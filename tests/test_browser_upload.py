@@ -135,10 +135,10 @@ def nothing_stored(page, site: str) -> None:  # type: ignore[no-untyped-def]
     assert "尚无报送" in page.inner_text("section[aria-labelledby=subs-h]")
 
 
-def refusal(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """The job page's refusal: its message and the first line of its validation report."""
+def refusal(page, message: str = "[role=alert]") -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A refusal: its message and the first line of the validation report under it."""
     cells = page.locator("table.report tbody tr").first.locator("td").all_inner_texts()
-    return {"message": page.inner_text(".alert.error"), "file": cells[0], "row": cells[1]} | {
+    return {"message": page.inner_text(message), "file": cells[0], "row": cells[1]} | {
         "column": cells[2],
         "problem": cells[4],
     }
@@ -188,6 +188,16 @@ def test_files_uploaded_returned_corrected_and_accepted(
     # a workbook with a text in a number cell: the file, its row and the field, both languages
     wrong = tmp_path / "甲公司月报-文字.xlsx"
     wrong.write_bytes(merged_xlsx("一万一千", 6000))
+    page.goto(f"{site}/report/upload")  # previewed first: the same report, on the upload page
+    page.select_option("select[name=form]", FORM)
+    page.set_input_files("input[name=file]", str(wrong))
+    page.click("button[name=preview]")
+    page.wait_for_selector("#preview-h")
+    assert "取自“报告期”列" in page.inner_text("main")
+    seen = refusal(page, ".alert.error")
+    assert (seen["file"], seen["row"]) == (wrong.name, "4") and "一万一千" in seen["problem"]
+    assert "个问题须改正后再上传" in seen["message"]
+    shot(page, "03a-preview")
     upload(page, site, wrong)
     looked_at(page, "03-text-in-a-number")
     seen = refusal(page)
