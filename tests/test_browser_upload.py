@@ -30,6 +30,7 @@ from browser_kit import (
     too_wide,
 )
 from factories import ACME
+from wenzeng.domain import labels
 from wenzeng.domain.periods import PeriodType, reporting_period
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -157,7 +158,7 @@ def test_the_reporter_sees_every_form_the_catalogue_asks_of_an_enterprise(
     assert sorted(shown) == sorted(owed) and FORM in owed
     for code, frequency in owed.items():
         text = page.inner_text(f"table.due tr[data-form='{code}']")
-        assert "未报送" in text and {"monthly": "月度", "annual": "年度"}[frequency] in text
+        assert "未报送" in text and labels.pair(labels.FREQUENCY, frequency)[0] in text
     assert PERIOD.label_zh in page.inner_text(f"table.due tr[data-form='{FORM}']")
     page.close()
 
