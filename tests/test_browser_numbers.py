@@ -6,15 +6,11 @@ Screenshots go to test-output/screenshots/numbers-*.png."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, serving
-from wenzeng.config import load_settings
-from wenzeng.services.context import Context
-from wenzeng.services.setup import initialise
+from browser_kit import CHROMIUM, SHOTS, browser_fixture, site_fixture
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 PAGES = {
@@ -28,23 +24,8 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("numbers")
-    settings = load_settings(database_url=f"sqlite:///{home / 'wenzeng.db'}", data_dir=home)
-    ctx = Context.open(settings)
-    initialise(ctx)
-    try:
-        with serving(settings, ctx) as base:
-            yield base
-    finally:
-        ctx.close()
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium(ARGS) as b:
-        yield b
+site = site_fixture("numbers", {})  # the built-in plans and published figures only
+browser = browser_fixture()
 
 
 @pytest.mark.parametrize("width", [1440, 390])
