@@ -10,80 +10,81 @@ queue. Screenshots go to test-output/screenshots/daily-*.png.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, serving
-from browser_kit import log_in as kit_log_in
-from factories import ACME, add_enterprises
-from wenzeng.auth.principal import SYSTEM
+from browser_kit import (
+    CHROMIUM,
+    PASSWORD,
+    SHOTS,
+    add_enterprise_warning,
+    browser_fixture,
+    log_in,
+    log_out,
+    serious_violations,
+    site_fixture,
+    too_wide,
+)
+from factories import ACME, ENTERPRISE_VALUES
+from wenzeng.auth.principal import SYSTEM, Role
 from wenzeng.config import load_settings
-from wenzeng.services import accounts
+from wenzeng.services import accounts, jobs
+from wenzeng.services import submissions as subs
 from wenzeng.services.context import Context
-from wenzeng.services.setup import initialise
+from wenzeng.web.app import create_app
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-PASSWORD = "correct horse battery"
 USERS = {
     "sichuan": ("province", "510000"),
     "acme": ("enterprise", "E9001"),
+    "ceia": ("association", "assoc_ceia"),
     "ana": ("analyst", None),
     "root": ("admin", None),
 }
+# what the seeding leaves for the pages of one thing: an accepted report of 甲公司 (submission
+# 1), an upload of its September figures (job 1) and a warning about it (warning 1)
+SUBMISSION, JOB, WARNING = "/submissions/1", "/jobs/1", "/warnings/1"
 # the pages each role uses, beside the public ones every role sees
 PUBLIC = ["/", "/regions", "/regions/510000", "/targets/va_growth", "/explorer", "/reports"]
 PAGES = {
-    None: PUBLIC + ["/login"],
-    "sichuan": PUBLIC + ["/report", "/report/upload", "/warnings", "/enterprises"],
-    "acme": ["/", "/report", "/report/monthly_enterprise/2025-10"],
-    "ana": PUBLIC + ["/review", "/tracker", "/warnings", "/enterprises", "/report"],
-    "root": ["/", "/review", "/tracker", "/reports"],
+    None: PUBLIC + ["/login", "/search?q=四川", "/compare", "/catalog"],
+    "sichuan": PUBLIC + ["/report", "/report/upload", "/warnings", WARNING, "/enterprises"],
+    "acme": ["/", "/report", "/report/monthly_enterprise/2025-10", "/report/upload", SUBMISSION]
+    + [JOB],
+    "ceia": ["/", "/report", "/report/association_sector/2025-10", "/report/upload"],
+    "ana": PUBLIC
+    + ["/review", "/tracker", "/warnings", "/enterprises", "/enterprises/E9001"]
+    + ["/report", SUBMISSION, JOB],
+    "root": ["/", "/review", "/tracker", "/reports", "/catalog"],
 }
+UPLOAD = "报送单位代码,报告期," + ",".join(f"{k}" for k in ENTERPRISE_VALUES)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("daily")
-    settings = load_settings(database_url=f"sqlite:///{home / 'w.db'}", data_dir=home)
-    ctx = Context.open(settings)
-    initialise(ctx)
-    add_enterprises(ctx, ACME)
-    for name, (role, entity) in USERS.items():
-        accounts.add_user(ctx, SYSTEM, username=name, role=role, entity=entity, password=PASSWORD)
-    try:
-        with serving(settings, ctx) as base:
-            yield base
-    finally:
-        ctx.close()
+def seed(ctx: Context) -> None:
+    """For 甲公司: one accepted report, one uploaded draft and one warning."""
+    acme = accounts.authenticate(ctx, "acme", PASSWORD)
+    values = dict(ENTERPRISE_VALUES)
+    s = subs.save(
+        ctx, acme, form_code="monthly_enterprise", reporter="E9001", period="2025-10",
+        values=values, channel="web",
+    )  # fmt: skip
+    s = subs.submit(ctx, acme, s.id, version=s.version)
+    subs.accept(ctx, SYSTEM, s.id, version=s.version)
+    row = "E9001,2025-09," + ",".join(str(v) for v in ENTERPRISE_VALUES.values())
+    params = {"form": "monthly_enterprise", "filename": "九月.csv", "submit": False}
+    job, _ = jobs.start(ctx, acme, "upload", params, f"{UPLOAD}\n{row}\n".encode("gbk"))
+    add_enterprise_warning(ctx, "E9001", "sudden_drop")
+    assert (f"/submissions/{s.id}", f"/jobs/{job['id']}") == (SUBMISSION, JOB)
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium(ARGS) as b:
-        yield b
+site = site_fixture("daily", USERS, seed, (ACME,))
+browser = browser_fixture()
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(SHOTS / f"daily-{name}.png"), full_page=True)
-
-
-def log_in(page, base: str, user: str) -> None:  # type: ignore[no-untyped-def]
-    kit_log_in(page, base, user, PASSWORD)
-
-
-def log_out(page) -> None:  # type: ignore[no-untyped-def]
-    page.click("header form.inline button.link")
-    page.wait_for_load_state()
-
-
-WIDEST = """() => {
-  let worst = null, right = 0;
-  for (const el of document.querySelectorAll("body *")) {
-    const r = el.getBoundingClientRect();
-    if (r.right > right) { right = r.right; worst = el; }
-  }
-  return worst ? `${worst.tagName}.${worst.className} ${Math.round(right)}` : "";
-}"""
 
 
 def banner(page) -> str:  # type: ignore[no-untyped-def]
@@ -196,15 +197,46 @@ def test_every_page_for_every_role_at_two_widths_passes_axe(site: str, browser) 
                 assert response is not None and response.status == 200, (who, path)
                 page.wait_for_load_state("networkidle")
                 name = f"{who or 'public'}-{width}-{path.strip('/').replace('/', '_') or 'home'}"
-                shot(page, name)
-                if page.evaluate("document.documentElement.scrollWidth") > width + 1:
-                    wide.append(f"{name}: {page.evaluate(WIDEST)}")
-                for v in axe.run(page).response["violations"]:
-                    if v["impact"] in ("serious", "critical"):
-                        found.append(f"{name}: {v['id']} {v['nodes'][0]['target']}")
+                shot(page, name.replace("?", "_"))
+                if beyond := too_wide(page, width):
+                    wide.append(f"{name}: {beyond}")
+                found += [f"{name}: {v}" for v in serious_violations(axe, page)]
             page.close()
     assert wide == []  # nothing wider than the screen, a phone's too
     assert found == []
+
+
+def html_pages(routes: list[Any]) -> Iterator[Any]:
+    """The routes of the app's pages: GET, left out of the API's document, answering HTML;
+    those of included routers too."""
+    from fastapi.responses import HTMLResponse
+
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from html_pages(inner.routes)
+        elif (
+            "GET" in (getattr(route, "methods", None) or ())
+            and not getattr(route, "include_in_schema", True)
+            and getattr(route, "response_class", None) is HTMLResponse
+        ):
+            yield route
+
+
+def test_every_page_of_the_app_is_checked_for_some_role(tmp_path: Path) -> None:
+    """The list above is checked against the app: a new page cannot be missed, nor a role."""
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", data_dir=tmp_path)
+    routes = list(html_pages(create_app(settings).routes))
+    assert len(routes) > 15  # the walk reaches the pages of every router
+    listed = {path.split("?")[0] for paths in PAGES.values() for path in paths}
+    missing = [r.path for r in routes if not any(r.path_regex.match(p) for p in listed)]
+    assert missing == []
+    roles = {USERS[who][0] for who in PAGES if who} | {
+        Role.PUBLIC.value for who in PAGES if not who
+    }
+    assert roles == {r.value for r in Role}
+    # and every page listed is one of the app's
+    assert [p for p in listed if not any(r.path_regex.match(p) for r in routes)] == []
 
 
 def test_the_overview_fits_one_screen_and_prints_without_navigation(site: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -6,21 +6,15 @@ Screenshots go to test-output/screenshots/numbers-*.png."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, log_in, serving
-from factories import ACME, add_enterprises
+from browser_kit import CHROMIUM, SHOTS, browser_fixture, log_in, site_fixture
+from factories import ACME
 from figures import Figure, store_figures
-from web_session import PASSWORD
-from wenzeng.auth.principal import SYSTEM
-from wenzeng.config import load_settings
-from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.services.setup import initialise
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 PAGES = {
@@ -34,32 +28,20 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("numbers")
-    settings = load_settings(database_url=f"sqlite:///{home / 'wenzeng.db'}", data_dir=home)
-    ctx = Context.open(settings)
-    initialise(ctx)
-    # an enterprise with published figures, for its page and the sector summary
-    add_enterprises(ctx, ACME)
+
+
+def seed(ctx: Context) -> None:
+    """An enterprise with published figures, for its page and the sector summary."""
     figures: list[Figure] = [
         ("revenue_elec", "E9001", "level", kind, f"2025-{m:02d}", v * m)
         for m in range(3, 11)
         for kind, v in (("month", 1.3), ("cum_month", 9.5))
     ]
     store_figures(ctx, "published", date(2025, 11, 20), figures)
-    accounts.add_user(ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD)
-    try:
-        with serving(settings, ctx) as base:
-            yield base
-    finally:
-        ctx.close()
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium(ARGS) as b:
-        yield b
+site = site_fixture("numbers", {"ana": ("analyst", None)}, seed, (ACME,))
+browser = browser_fixture()
 
 
 @pytest.mark.parametrize("width", [1440, 390])
@@ -107,7 +89,7 @@ def test_english_charts_in_million_billion_trillion(browser, site: str, name: st
     never 2k…10k, and the date under each chart as 1 Mar 2026."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     try:
-        log_in(page, site, "ana", PASSWORD)
+        log_in(page, site, "ana")
         page.goto(site + ENGLISH[name])
         if name == "enterprises-en":  # one sector with figures: its figure, not a chart
             header = page.locator("th.num").all_inner_texts()

@@ -5,23 +5,24 @@ test-output/screenshots/search-*.png."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 
-from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, serving
-from browser_kit import log_in as kit_log_in
-from factories import ACME, BETA, add_enterprises
+from browser_kit import (
+    CHROMIUM,
+    SHOTS,
+    browser_fixture,
+    log_in,
+    serious_violations,
+    site_fixture,
+    too_wide,
+)
+from factories import ACME, BETA
 from figures import store_figures
-from wenzeng.auth.principal import SYSTEM
-from wenzeng.config import load_settings
-from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.services.setup import initialise
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-PASSWORD = "correct horse battery"
 USERS = {"acme": ("enterprise", "E9001"), "ana": ("analyst", None)}
 COMPARE = "/compare?indicator=revenue_elec&regions=510000&regions=440000&regions=110000"
 PAGES = [
@@ -43,31 +44,12 @@ FIGURES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("search")
-    settings = load_settings(database_url=f"sqlite:///{home / 'w.db'}", data_dir=home)
-    ctx = Context.open(settings)
-    initialise(ctx)
-    add_enterprises(ctx, ACME, BETA)
+def seed(ctx: Context) -> None:
     store_figures(ctx, "published", date(2025, 11, 20), FIGURES, title="各省统计局月度数据发布")
-    for name, (role, entity) in USERS.items():
-        accounts.add_user(ctx, SYSTEM, username=name, role=role, entity=entity, password=PASSWORD)
-    try:
-        with serving(settings, ctx) as base:
-            yield base
-    finally:
-        ctx.close()
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium(ARGS) as b:
-        yield b
-
-
-def log_in(page, base: str, user: str) -> None:  # type: ignore[no-untyped-def]
-    kit_log_in(page, base, user, PASSWORD)
+site = site_fixture("search", USERS, seed, (ACME, BETA))
+browser = browser_fixture()
 
 
 def test_search_with_the_keyboard_only(site: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -147,11 +129,9 @@ def test_the_new_pages_at_two_widths_pass_axe(site: str, browser) -> None:  # ty
                 page.wait_for_load_state("networkidle")
                 shot = f"search-{who or 'public'}-{width}-{name}"
                 page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
-                if page.evaluate("document.documentElement.scrollWidth") > width + 1:
-                    wide.append(shot)
-                for v in axe.run(page).response["violations"]:
-                    if v["impact"] in ("serious", "critical"):
-                        found.append(f"{shot}: {v['id']} {v['nodes'][0]['target']}")
+                if beyond := too_wide(page, width):
+                    wide.append(f"{shot}: {beyond}")
+                found += [f"{shot}: {v}" for v in serious_violations(axe, page)]
             page.close()
     assert wide == []  # nothing wider than the screen, a phone's too
     assert found == []

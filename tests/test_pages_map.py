@@ -10,25 +10,25 @@ Screenshots go to test-output/screenshots/map-*.png.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import unquote
 
 import pytest
 
-from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, serving
-from browser_kit import log_in as kit_log_in
-from factories import BETA, add_enterprises
+from browser_kit import (
+    CHROMIUM,
+    SHOTS,
+    add_enterprise_warning,
+    browser_fixture,
+    log_in,
+    serious_violations,
+    site_fixture,
+)
+from factories import BETA
 from figures import store_figures
-from wenzeng.auth.principal import SYSTEM
-from wenzeng.config import load_settings
-from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.services.setup import initialise
-from wenzeng.store.analysis import add_warning
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-PASSWORD = "correct horse battery"
 USERS = {"ana": ("analyst", None), "guangdong": ("province", "440000")}
 WIDTHS = (1440, 390)
 GREY = "rgb(217, 222, 228)"  # a tile without a figure to show
@@ -38,37 +38,8 @@ OTHERS += ["420000", "500000", "510000"]
 RULES = ["sudden_drop", "inventory_build", "orders_fall", "export_fall"]
 
 
-def warn(ctx: Context, entity: str, rule: str) -> None:
-    with ctx.transaction() as conn:
-        add_warning(
-            conn,
-            {
-                "key": f"{rule}:{entity}",
-                "rule": rule,
-                "klass": "emerging",
-                "indicator": "revenue_elec",
-                "entity": entity,
-                "period": "2026-10",
-                "severity": "high",
-                "status": "new",
-                "first_seen": date(2026, 11, 20),
-                "last_seen": date(2026, 11, 20),
-                "times_seen": 1,
-                "evidence": {},
-                "explanation_zh": "营业收入明显下降",
-                "explanation_en": "Revenue fell markedly",
-                "simulated": True,
-            },
-        )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("map")
-    settings = load_settings(database_url=f"sqlite:///{home / 'w.db'}", data_dir=home)
-    ctx = Context.open(settings)
-    initialise(ctx)
-    add_enterprises(ctx, BETA)
+def seed(ctx: Context) -> None:
+    """The simulated regional figures, and the four warnings about 乙公司."""
     rows = [
         ("revenue_elec", code, "yoy_pct", "cum_month", "2025-01~12", 2.0 + i)
         for i, code in enumerate(OTHERS)
@@ -76,28 +47,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     rows.append(("revenue_elec", AHEAD, "yoy_pct", "cum_month", "2026-01~11", 9.5))
     store_figures(ctx, "simulated", date(2026, 11, 20), rows)
     for rule in RULES:
-        warn(ctx, "E9002", rule)
-    for name, (role, entity) in USERS.items():
-        accounts.add_user(ctx, SYSTEM, username=name, role=role, entity=entity, password=PASSWORD)
-    try:
-        with serving(settings, ctx) as base:
-            yield base
-    finally:
-        ctx.close()
+        add_enterprise_warning(ctx, "E9002", rule)
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium(ARGS) as b:
-        yield b
+site = site_fixture("map", USERS, seed, (BETA,))
+browser = browser_fixture()
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(SHOTS / f"map-{name}.png"), full_page=True)
-
-
-def log_in(page, base: str, user: str) -> None:  # type: ignore[no-untyped-def]
-    kit_log_in(page, base, user, PASSWORD)
 
 
 TILES = """() => [...document.querySelectorAll("a.tile")].map(t => ({
@@ -145,12 +103,7 @@ def test_staff_see_one_period_pick_another_and_share_it(site: str, browser) -> N
         assert ahead["fill"] == GREY and "无本期" in ahead["text"]
         assert "2025年1-12月无数据（最新为2026年1-11月）" in ahead["title"]
         assert "1个地区没有该期数据" in page.inner_text("main")
-        violations = [
-            f"{v['id']} {v['nodes'][0]['target']}"
-            for v in axe.run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert violations == []
+        assert serious_violations(axe, page) == []
         assert fits(page, width)
         shot(page, f"staff-{width}")
         # pick Guangdong's period: the URL carries it, and only Guangdong is coloured
