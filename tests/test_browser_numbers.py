@@ -28,8 +28,6 @@ PAGES = {
 }
 
 
-
-
 def seed(ctx: Context) -> None:
     """An enterprise with published figures, for its page and the sector summary."""
     figures: list[Figure] = [

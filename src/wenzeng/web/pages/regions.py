@@ -14,10 +14,9 @@ from wenzeng.auth import policy
 from wenzeng.auth.principal import Principal
 from wenzeng.domain import labels
 from wenzeng.domain.periods import Period, PeriodError, parse_period
-from wenzeng.domain.units import unit_en
 from wenzeng.errors import NotFound, ValidationFailed
 from wenzeng.present.colours import tile_ink
-from wenzeng.present.numbers import UNSCALED, common_scale, number_text, split_unit
+from wenzeng.present.numbers import UNSCALED, common_scale, figure, number_text
 from wenzeng.present.place_charts import region_charts
 from wenzeng.services import directory as d
 from wenzeng.services import submissions as subs
@@ -38,8 +37,6 @@ NO_DATA = "#d9dee4"
 # The period types in the order the map offers them.
 MAP_PERIOD_TYPES = ("cum_month", "month", "quarter", "year")
 DEFAULT_SERIES = ("revenue_elec", "yoy_pct", "cum_month")  # indicator, measure, period type
-# the scales an English legend is written in, largest first
-EN_SCALES = (("trillion", 1e12), ("billion", 1e9), ("million", 1e6))
 
 REGION_COLUMNS = [
     ("code", "代码 Code"),
@@ -105,19 +102,6 @@ def _tips(r: dict[str, Any], period: tuple[str, str] | None) -> tuple[str, str]:
     return zh, en
 
 
-def _en_scale(top: float, unit: str | None) -> tuple[float, str]:
-    """The divisor and the English words of the unit a legend is written in, chosen by its
-    largest bound: 9847 亿元 → (10, 'billion yuan'); 8.1 % → (1, '%')."""
-    u = unit or ""
-    if u in UNSCALED:
-        return 1.0, unit_en(u)
-    base, factor = split_unit(u)
-    for name, size in EN_SCALES:
-        if abs(top) * factor >= size:
-            return size / factor, f"{name} {unit_en(base)}"
-    return 1.0 / factor, unit_en(base)
-
-
 def _en_decimals(top: float) -> int:
     """Decimals of an English legend by its largest bound: 985, 98.5, 9.85."""
     return 0 if abs(top) >= 100 else 1 if abs(top) >= 10 else 2
@@ -128,7 +112,7 @@ def legend_texts(classes: list[dict[str, Any]], unit: str | None) -> list[tuple[
     ('8209.0–9847.0亿元', '821–985 billion yuan'), ('5.2–8.1%', '5.2–8.1%')."""
     top = max((abs(c[k]) for c in classes for k in ("lo", "hi")), default=0.0)
     _, zh_unit = common_scale([top], unit)
-    en_divisor, en_unit = _en_scale(top, unit)
+    en_divisor, en_unit = common_scale([top], unit, en=True)
     places = _en_decimals(top / en_divisor)
     out = []
     for c in classes:
@@ -153,6 +137,8 @@ def _paint(
     classes = scale_classes([r["value"] for r in rows if r["value"] is not None])
     for r in rows:
         r["value_text"] = value_text(r["value"], r["unit"], r["qualifier"])
+        r["figure_zh"] = figure(r["value"], r["unit"], qualifier=r["qualifier"])
+        r["figure_en"] = figure(r["value"], r["unit"], en=True, qualifier=r["qualifier"])
         r["light_label"] = f"{r['light_zh']} {r['light_en']}" if r["light"] else ""
         r["tip_zh"], r["tip_en"] = _tips(r, period)
         if r["value"] is None:
