@@ -87,6 +87,19 @@ def test_columns_that_fit_no_field(cx: Context, tmp_path: Path) -> None:
     assert any("no field of the form matches column '颜色'" in m for m in msgs)
 
 
+def test_an_unreadable_file_says_nothing_was_written(cx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "utf16.csv"
+    path.write_bytes("报送单位代码,报告期\nE9001,2025-10\n".encode("utf-16"))
+    before = count(cx)
+    with pytest.raises(ValidationFailed) as info:
+        upload(cx, ACME, "monthly_enterprise", path)
+    message = info.value.message
+    assert "未写入任何数据" in message and "nothing was written" in message
+    assert "文件编码无法识别" in message  # and why, with the file named in the issue
+    assert [Path(str(i.loc.file)).name for i in info.value.issues] == ["utf16.csv"]
+    assert count(cx) == before
+
+
 def test_templates_round_trip(cx: Context, tmp_path: Path) -> None:
     form = get_form(cx, "monthly_enterprise")
     header = template_csv(form).decode("utf-8-sig").splitlines()[0].split(",")

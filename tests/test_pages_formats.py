@@ -201,3 +201,20 @@ def test_a_reporter_reads_its_due_dates(site: TestClient) -> None:
     assert re.search(r"截止 \d{4}年\d{1,2}月\d{1,2}日", overview), overview
     twin = site.get("/report.json").json()
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["due"]) for r in twin["due"])
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [("/", {"plan": "eim-2023-2024"}), ("/targets/revenue", {"plan": "eim-2023-2024"})],
+)
+def test_english_target_goals_and_figures_read_in_english_units(
+    site: TestClient, path: str, params: dict[str, str]
+) -> None:
+    html = site.get(path, params={**params, "lang": "en"}, headers=HTML).text
+    shown = re.findall(r'<p class="(?:goal|value)">(.*?)</p>', html, re.S)
+    assert shown, html[:500]
+    text = " ".join(visible(s) for s in shown)
+    assert "trillion yuan" in text  # the revenue goal of 24万亿元, in English
+    assert not CHINESE_SCALE.findall(text), text
+    chinese = visible(site.get(path, params={**params, "lang": "zh"}, headers=HTML).text)
+    assert "24万亿元" in chinese

@@ -261,3 +261,13 @@ def test_a_target_chart_names_its_source_and_its_figures_download(site: Site) ->
     assert c.get("/targets/va_growth.xlsx").status_code == 200
     icon = c.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
+
+
+def test_a_returned_report_of_the_period_before_is_no_comparison(site: Site) -> None:
+    c = site.client
+    login(c, "ana")
+    # 2025年9月 was accepted; its period before, 2025年8月, was returned: no figure to judge by
+    text = visible_text(c.get(f"/submissions/{site.accepted}").text)
+    assert "2025年9月" in text and "上期" not in text and "对比" not in text
+    later = visible_text(c.get(f"/submissions/{site.waiting}").text)
+    assert "上期" in later  # against the accepted 2025年9月

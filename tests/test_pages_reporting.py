@@ -147,6 +147,13 @@ def test_upload_page_shows_the_validation_report(site: TestClient) -> None:
             files={"file": ("enterprise_gbk.csv", fh, "text/csv")},
         )
     assert r.status_code == 200 and "已保存 2" in r.text and "已完成" in r.text
+    # each stored report by the names a person reads, with its state, never by its codes
+    stored = re.search(r'<ul class="stored">(.*?)</ul>', r.text, re.S)
+    assert stored is not None
+    assert "甲公司" in stored.group(1) and "重点企业生产经营情况月报" in stored.group(1)
+    assert "E9001" not in re.sub(r'href="[^"]*"', "", stored.group(1))
+    assert re.search(r"\d{4}年\d{1,2}月", stored.group(1))
+    assert "草稿" in stored.group(1) or "已报送待审核" in stored.group(1)
 
 
 def test_staff_pages_are_refused_to_reporters(site: TestClient) -> None:

@@ -19,6 +19,7 @@ from wenzeng.present.numbers import (
     cn_number,
     common_scale,
     en_number,
+    en_number_text,
     number_text,
 )
 from wenzeng.present.observation_rows import axis_x
@@ -27,11 +28,15 @@ from wenzeng.present.observation_rows import axis_x
 Series = tuple[tuple[str, str], Sequence[ObservationRecord]]
 
 
-def goal_text(t: Target) -> str:
-    """'≥10%（±1）': the target's comparator, value, unit and tolerance."""
-    return f"{t.comparator.symbol}{t.value:g}{t.unit}" + (
-        f"（±{t.tolerance:g}）" if t.tolerance else ""
-    )
+def goal_text(t: Target, *, en: bool = False) -> str:
+    """'≥10%（±1）': the target's comparator, value, unit and tolerance; in English the
+    value in English units ('>24 trillion yuan', '≥10% (±1)')."""
+    if not en:
+        return f"{t.comparator.symbol}{t.value:g}{t.unit}" + (
+            f"（±{t.tolerance:g}）" if t.tolerance else ""
+        )
+    value = f"{t.value:g}{t.unit}" if t.unit in ("%", "") else en_number(t.value, t.unit)
+    return f"{t.comparator.symbol}{value}" + (f" (±{t.tolerance:g})" if t.tolerance else "")
 
 
 def in_unit(r: ObservationRecord, unit: str | None) -> tuple[float, str | None]:
@@ -70,9 +75,11 @@ def headline_figure(t: Target, figure: float | None) -> dict[str, str] | None:
     if figure is None:
         return None
     if t.unit == "%" or not t.unit:
-        return {"text": shown_digits(t, figure), "unit": t.unit or ""}
+        digits = shown_digits(t, figure)
+        return {"text": digits, "unit": t.unit or "", "text_en": digits, "unit_en": t.unit or ""}
     text, unit = number_text(figure, t.unit)
-    return {"text": text, "unit": unit}
+    text_en, unit_en = en_number_text(figure, t.unit)
+    return {"text": text, "unit": unit, "text_en": text_en, "unit_en": " " + unit_en}
 
 
 def sparkline(t: Target, records: Sequence[ObservationRecord]) -> dict[str, Any] | None:

@@ -302,6 +302,9 @@ def _read_rows(
     return rows, issues
 
 
+NOTHING_WRITTEN = "上传失败，未写入任何数据 / upload failed, nothing was written"
+
+
 def upload(
     ctx: Context,
     p: Principal,
@@ -318,11 +321,15 @@ def upload(
     form = get_form(ctx, form_code)
     file = path.name
     say("读取文件 / reading the file", 0, None)
-    table = read_table(path, data, upload_limits(ctx.settings))  # limits first, then reading
+    try:  # limits first, then reading
+        table = read_table(path, data, upload_limits(ctx.settings))
+    except ValidationFailed as exc:  # unreadable, too large: say that nothing was stored
+        raise type(exc)(f"{NOTHING_WRITTEN}：{exc.message}", issues=exc.issues) from exc
     plan = _plan(ctx, form, table, file)
     if plan.issues:
         raise ValidationFailed(
-            f"文件的列与报表不符 / the file's columns do not fit form {form.code}",
+            f"{NOTHING_WRITTEN}：文件的列与报表不符 / the file's columns do not fit form "
+            f"{form.code}",
             issues=plan.issues,
         )
     rows, issues = _read_rows(ctx, p, form, table, plan, file)

@@ -80,6 +80,7 @@ def overview_context(
         rec = fig.shown
         card = fig.as_dict()
         card["goal_text"] = goal_text(t)
+        card["goal_text_en"] = goal_text(t, en=True)
         card["display"] = display_value(rec, t.unit) if rec else None
         card["has_exact"] = fig.exact is not None
         card["scope_note"] = t.scope_note.model_dump() if t.scope_note else None

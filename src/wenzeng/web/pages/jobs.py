@@ -12,8 +12,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from wenzeng.domain import labels
+from wenzeng.errors import NotFound
 from wenzeng.services import jobs
+from wenzeng.services.context import Context
+from wenzeng.services.forms import get_form
 from wenzeng.web.deps import CtxDep
+from wenzeng.web.pages.names import entity_names, period_code_labels
 from wenzeng.web.security import UserDep
 from wenzeng.web.templating import render
 
@@ -26,12 +31,38 @@ def _where(loc: list[Any]) -> dict[str, Any]:
     return {str(k): v for k, v in pairs if isinstance(k, str)}
 
 
-def job_context(job: dict[str, Any]) -> dict[str, Any]:
+def _named(ctx: Context, s: dict[str, Any]) -> dict[str, Any]:
+    """A stored submission of an upload with the names a person reads: the reporter, the
+    form and the period by name, and its state in both languages."""
+    reporter = entity_names(ctx, s["reporter"])
+    try:
+        named = get_form(ctx, s["form"]).form.title
+        title = (named.zh, named.en)
+    except NotFound:
+        title = (s["form"], s["form"])
+    period = period_code_labels(s["period"])
+    st = labels.pair(labels.SUBMISSION_STATUS, s["status"])
+    return {
+        **s,
+        "reporter_zh": reporter[0],
+        "reporter_en": reporter[1],
+        "form_zh": title[0],
+        "form_en": title[1],
+        "period_zh": period[0],
+        "period_en": period[1],
+        "status_zh": st[0],
+        "status_en": st[1],
+    }
+
+
+def job_context(job: dict[str, Any], ctx: Context | None = None) -> dict[str, Any]:
     errors = [{**e, "where": _where(e.get("loc", []))} for e in job["errors"]]
     result = job["result"] if job["status"] == "done" else None
     warnings = [
         {**w, "where": _where(w.get("loc", []))} for w in (result or {}).get("warnings", [])
     ]
+    if result and ctx is not None and "submissions" in result:
+        result = {**result, "submissions": [_named(ctx, x) for x in result["submissions"]]}
     percent = None
     if job["total"]:
         percent = min(100, round(100 * job["done"] / job["total"]))
@@ -48,4 +79,4 @@ def job_context(job: dict[str, Any]) -> dict[str, Any]:
 @router.get("/jobs/{job_id}", response_class=HTMLResponse, name="job_page")
 def job_page(request: Request, ctx: CtxDep, p: UserDep, job_id: int) -> Response:
     job = jobs.get_job(ctx, p, job_id)
-    return render(request, "job.html", **job_context(job))
+    return render(request, "job.html", **job_context(job, ctx))

@@ -36,11 +36,16 @@ router = APIRouter(include_in_schema=False)
 def _previous(
     ctx: Context, p: Principal, form: LoadedForm, s: subs.Submission
 ) -> subs.Submission | None:
-    """The same reporter's submission of the period before (accepted first), if any."""
+    """The same reporter's submission of the period before (accepted first, else one
+    awaiting review), if any: a draft or a returned report is no figure to judge against."""
     prev = subs.form_period(form, s.period).previous()
     if prev is None:
         return None
-    found = subs.list_submissions(ctx, p, form=s.form, reporter=s.reporter, period=prev.code)
+    found = [
+        x
+        for x in subs.list_submissions(ctx, p, form=s.form, reporter=s.reporter, period=prev.code)
+        if x.status in (Status.ACCEPTED, Status.SUBMITTED)
+    ]
     found.sort(key=lambda x: x.status is not Status.ACCEPTED)
     return found[0] if found else None
 

@@ -234,6 +234,7 @@ def target_context(
             if t.period.start == t.period.end
             else f"{t.period.start}–{t.period.end}",
             "goal_text": goal_text(t),
+            "goal_text_en": goal_text(t, en=True),
             "strictness": t.strictness.value,
             "computation": t.computation.value,
             "scope_note": t.scope_note.model_dump() if t.scope_note else None,
