@@ -151,7 +151,8 @@ def test_province_uploads_fixes_submits_and_staff_accepts(site: str, browser) ->
     page.wait_for_selector(".alert.ok")
     shot(page, "04-upload-done")
     assert "已保存 1" in page.inner_text(".alert.ok")
-    page.click(".alert.ok a")
+    assert "已报送待审核" in page.inner_text("ul.stored")
+    page.click("ul.stored a")
     assert "待审核" in page.inner_text("main")
     shot(page, "05-submission")
     page.click("form.inline button.link")  # log out

@@ -218,6 +218,8 @@ def test_files_uploaded_returned_corrected_and_accepted(
     upload(page, site, gbk)
     looked_at(page, "04-uploaded")
     assert "已保存 1 份报送" in page.inner_text(".alert.ok")
+    stored = page.inner_text("ul.stored")  # by name and state, with where to explain it
+    assert "甲公司" in stored and "草稿" in stored and "打开报表填写说明" in stored
     assert page.locator(".alert.error").count() == 0
     report = page.inner_text("table.report")
     assert "利润总额" in report and "40%" in report
@@ -263,7 +265,8 @@ def test_files_uploaded_returned_corrected_and_accepted(
     looked_at(page, "09-corrected")
     assert "已保存 1 份报送" in page.inner_text(".alert.ok")
     assert page.locator("table.report").count() == 0  # nothing left to explain
-    page.click(".alert.ok a")
+    assert "已报送待审核" in page.inner_text("ul.stored")  # submitted at once, and says so
+    page.click("ul.stored a")
     page.wait_for_load_state("networkidle")
     assert "待审核" in page.inner_text("main")
     log_out(page)
