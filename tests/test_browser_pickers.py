@@ -4,22 +4,16 @@ one 1440×900 screen. Screenshots go to test-output/screenshots/pickers-*.png.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_kit import ARGS, CHROMIUM, SHOTS, chromium, log_in, serving
+from browser_kit import CHROMIUM, SHOTS, browser_fixture, log_in, site_fixture
 from figures import store_figures
-from wenzeng.auth.principal import SYSTEM
-from wenzeng.config import load_settings
-from wenzeng.services import accounts
 from wenzeng.services.context import Context
-from wenzeng.services.setup import initialise
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-PASSWORD = "correct horse battery"
 # Year-to-date revenue growth: Beijing leads in May and trails in June.
 GROWTH = {
     "2025-01~05": {"110000": 20.0, "310000": 5.0, "440000": 8.0, "510000": 11.0},
@@ -28,30 +22,18 @@ GROWTH = {
 MAP = "/regions?indicator=revenue_elec&measure=yoy_pct&period_type=cum_month&colour=scale"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("pickers")
-    settings = load_settings(database_url=f"sqlite:///{home / 'w.db'}", data_dir=home)
-    ctx = Context.open(settings)
-    initialise(ctx)
+def seed(ctx: Context) -> None:
+    """Beijing, Shanghai, Guangdong and Sichuan's growth for 2025年1-5月 and 1-6月."""
     rows = [
         ("revenue_elec", code, "yoy_pct", "cum_month", period, value)
         for period, values in GROWTH.items()
         for code, value in values.items()
     ]
     store_figures(ctx, "published", date(2025, 7, 20), rows, title="测试发布 / test release")
-    accounts.add_user(ctx, SYSTEM, username="ana", role="analyst", password=PASSWORD)
-    try:
-        with serving(settings, ctx) as base:
-            yield base
-    finally:
-        ctx.close()
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium(ARGS) as b:
-        yield b
+site = site_fixture("pickers", {"ana": ("analyst", None)}, seed)
+browser = browser_fixture()
 
 
 def _fill(page, code: str) -> str:  # type: ignore[no-untyped-def]
@@ -90,7 +72,7 @@ def test_the_overview_of_a_chosen_month_fits_one_screen(
 ) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     if who:
-        log_in(page, site, who, PASSWORD)
+        log_in(page, site, who)
     page.goto(f"{site}/?plan=eim-2023-2024&period=2024-06")
     page.wait_for_load_state("networkidle")
     assert page.eval_on_selector("select[name=period]", "s => s.value") == "2024-06"
