@@ -42,6 +42,7 @@ PUBLIC_PAGES = [
     ("/regions/440000", {}),
     ("/enterprises", {}),
     ("/compare", {"indicator": "revenue_elec"}),
+    ("/warnings", {}),
 ]
 
 
@@ -218,3 +219,20 @@ def test_english_target_goals_and_figures_read_in_english_units(
     assert not CHINESE_SCALE.findall(text), text
     chinese = visible(site.get(path, params={**params, "lang": "zh"}, headers=HTML).text)
     assert "24万亿元" in chinese
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_overview_writes_no_iso_date(ctx: Context, site: TestClient, lang: str) -> None:
+    from browser_kit import add_enterprise_warning  # a warning, for the newest-warnings table
+
+    add_enterprise_warning(ctx, "E9001", "revenue_drop")
+    login(site, "ana")  # staff see the enterprise's warning
+    html = site.get("/", params={"lang": lang}, headers=HTML).text
+    shown = re.findall(r"/warnings/(\d+)", html)
+    assert shown  # the newest warnings' table
+    for path in ("/warnings", f"/warnings/{shown[0]}"):
+        seen = visible(site.get(path, params={"lang": lang}, headers=HTML).text)
+        assert not ISO_DATE.findall(seen), (path, ISO_DATE.findall(seen))
+    # the titles of the sources, linked to their copies, are quoted as published
+    text = visible(re.sub(r'<a [^>]*rel="noreferrer"[^>]*>.*?</a>', "", html, flags=re.S))
+    assert "2026" in text and not ISO_DATE.findall(text), ISO_DATE.findall(text)
