@@ -99,6 +99,12 @@ def test_sparkline_axis_scaled(site: TestClient) -> None:
         assert spec["layout"]["xaxis"]["tickformat"] == "%Y年"
         ys = [y for y in spec["data"][0]["y"] if y is not None]
         assert max(abs(y) for y in ys) < 10000, json.dumps(card["target"])
+        # the English page's small chart: plain years, English period labels and units
+        english = card["sparkline_en"]
+        assert english["layout"]["xaxis"]["tickformat"] == "%Y"
+        assert english["data"][0]["x"] == spec["data"][0]["x"]
+        assert not any("年" in t or "月" in t for t in english["data"][0]["text"])
+        assert not any(ch in english["data"][0]["name"] for ch in "万亿年")
 
 
 def test_an_enterprise_sees_its_figures_in_wan_yuan(ctx: Context) -> None:

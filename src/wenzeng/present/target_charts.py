@@ -82,18 +82,20 @@ def headline_figure(t: Target, figure: float | None) -> dict[str, str] | None:
     return {"text": text, "unit": unit, "text_en": text_en, "unit_en": " " + unit_en}
 
 
-def sparkline(t: Target, records: Sequence[ObservationRecord]) -> dict[str, Any] | None:
+def sparkline(
+    t: Target, records: Sequence[ObservationRecord], *, en: bool = False
+) -> dict[str, Any] | None:
     """A small chart of the target's series: annual and year-to-date values, the goal dashed;
-    None with fewer than two values."""
+    None with fewer than two values.  Years tick as 2024年 (in English 2024)."""
     if len(records) < 2:
         return None
     records = sorted(records, key=lambda r: r.period_obj.end)
     x = [r.period_obj.end.isoformat() for r in records]
     y = [display_value(r, t.unit)["value"] for r in records]
     # one scale for the small axis too: 15万亿元 rather than 150k
-    divisor, unit = common_scale([*y, t.value], t.unit)
+    divisor, unit = common_scale([*y, t.value], t.unit, en=en)
     y = [v / divisor for v in y]
-    texts = [r.period_obj.label_zh for r in records]
+    texts = [r.period_obj.label_en if en else r.period_obj.label_zh for r in records]
     lay = charts.layout(height=110)
     lay.update(
         {
@@ -103,13 +105,14 @@ def sparkline(t: Target, records: Sequence[ObservationRecord]) -> dict[str, Any]
             "xaxis": {
                 "type": "date",
                 "tickfont": {"size": 9},
-                "tickformat": "%Y年",
-                "hoverformat": "%Y年%-m月",
+                "tickformat": "%Y" if en else "%Y年",
+                "hoverformat": "%b %Y" if en else "%Y年%-m月",
             },
         }
     )
+    name = f"{t.title.en} ({unit})" if en else f"{t.title.zh}（{unit}）"
     return charts.figure(
-        [charts.line(f"{t.title.zh}（{unit}）", x, y, text=texts, mode="markers+lines")],
+        [charts.line(name, x, y, text=texts, mode="markers+lines")],
         lay,
         [charts.hline(t.value / divisor, "goal")],
     )

@@ -32,8 +32,10 @@ from wenzeng.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def _sparkline(ctx: Context, t: Target, up_to: Period | None) -> dict[str, Any] | None:
-    return sparkline(t, target_history(ctx, t, up_to))
+def _sparklines(ctx: Context, t: Target, up_to: Period | None) -> dict[str, Any]:
+    """The target's small chart for a Chinese and for an English page, from one reading."""
+    history = target_history(ctx, t, up_to)
+    return {"zh": sparkline(t, history), "en": sparkline(t, history, en=True)}
 
 
 def asked_month(text: str | None) -> Period | None:
@@ -98,10 +100,11 @@ def overview_context(
             "rule_en": a.rule_en,
             "probability": a.projection.probability if a.projection else None,
         }
-        card["sparkline"] = ctx.memo(
+        small = ctx.memo(
             ("sparkline", plan.code, t.code, limit.code if limit else None),
-            partial(_sparkline, ctx, t, limit),
+            partial(_sparklines, ctx, t, limit),
         )
+        card["sparkline"], card["sparkline_en"] = small["zh"], small["en"]
         cards.append(card)
     return {
         "plan": {
