@@ -12,13 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from wenzeng.domain import labels
-from wenzeng.errors import NotFound
 from wenzeng.services import jobs
 from wenzeng.services.context import Context
-from wenzeng.services.forms import get_form
 from wenzeng.web.deps import CtxDep
-from wenzeng.web.pages.names import entity_names, period_code_labels
+from wenzeng.web.pages.submission_words import code_names
 from wenzeng.web.security import UserDep
 from wenzeng.web.templating import render
 
@@ -32,27 +29,8 @@ def _where(loc: list[Any]) -> dict[str, Any]:
 
 
 def _named(ctx: Context, s: dict[str, Any]) -> dict[str, Any]:
-    """A stored submission of an upload with the names a person reads: the reporter, the
-    form and the period by name, and its state in both languages."""
-    reporter = entity_names(ctx, s["reporter"])
-    try:
-        named = get_form(ctx, s["form"]).form.title
-        title = (named.zh, named.en)
-    except NotFound:
-        title = (s["form"], s["form"])
-    period = period_code_labels(s["period"])
-    st = labels.pair(labels.SUBMISSION_STATUS, s["status"])
-    return {
-        **s,
-        "reporter_zh": reporter[0],
-        "reporter_en": reporter[1],
-        "form_zh": title[0],
-        "form_en": title[1],
-        "period_zh": period[0],
-        "period_en": period[1],
-        "status_zh": st[0],
-        "status_en": st[1],
-    }
+    """A stored submission of an upload with the names a person reads."""
+    return {**s, **code_names(ctx, s["form"], s["reporter"], s["period"], s["status"])}
 
 
 def job_context(job: dict[str, Any], ctx: Context | None = None) -> dict[str, Any]:

@@ -33,10 +33,16 @@ def form_names(ctx: Context, code: str) -> tuple[str, str]:
 
 def submission_names(ctx: Context, s: Submission) -> dict[str, str]:
     """The words for a submission's codes, for its row in a list."""
-    form_zh, form_en = form_names(ctx, s.form)
-    rep_zh, rep_en = entity_names(ctx, s.reporter)
-    per_zh, per_en = period_code_labels(s.period)
-    st_zh, st_en = labels.pair(labels.SUBMISSION_STATUS, s.status.value)
+    return code_names(ctx, s.form, s.reporter, s.period, s.status.value)
+
+
+def code_names(ctx: Context, form: str, reporter: str, period: str, status: str) -> dict[str, str]:
+    """The words for a submission's form, reporter, period and state, given by their codes
+    (as a job keeps the submissions it stored)."""
+    form_zh, form_en = form_names(ctx, form)
+    rep_zh, rep_en = entity_names(ctx, reporter)
+    per_zh, per_en = period_code_labels(period)
+    st_zh, st_en = labels.pair(labels.SUBMISSION_STATUS, status)
     return {
         "form_zh": form_zh,
         "form_en": form_en,
